@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Inbound is one update a channel received, as kept in the inbox.
+type Inbound struct {
+	ID         int64
+	Channel    string
+	ExternalID string // the platform's id of the update (Telegram update_id)
+	ChatID     string
+	IsGroup    bool
+	Payload    []byte // the channel-neutral message, JSON
+	ReceivedAt time.Time
+	Attempts   int
+}
+
+// StoreInbound stores a batch of received updates in one transaction and
+// returns how many were new. An update already stored is skipped, so a
+// platform's redelivery is a no-op. Only after this returns nil may the
+// channel acknowledge the batch to the platform.
+func (db *DB) StoreInbound(ctx context.Context, batch []Inbound) (int, error) {
+	inserted := 0
+	err := db.InTx(ctx, func(tx *Tx) error {
+		for _, in := range batch {
+			tag, err := tx.tx.Exec(ctx, `
+				INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
+				VALUES ($1, $2, $3, $4, $5, $5)
+				ON CONFLICT (channel, external_id) DO NOTHING`,
+				in.Channel, in.ExternalID, in.ChatID, in.Payload, in.ReceivedAt)
+			if err != nil {
+				return fmt.Errorf("store: insert inbound: %w", mapErr(err))
+			}
+			inserted += int(tag.RowsAffected())
+			if _, err := tx.tx.Exec(ctx, `
+				INSERT INTO chats (channel, chat_id, is_group, first_seen_at)
+				VALUES ($1, $2, $3, $4)
+				ON CONFLICT (channel, chat_id) DO NOTHING`,
+				in.Channel, in.ChatID, in.IsGroup, in.ReceivedAt); err != nil {
+				return fmt.Errorf("store: insert chat: %w", mapErr(err))
+			}
+		}
+		return nil
+	})
+	return inserted, err
+}
+
+// ClaimInbound locks the oldest unprocessed update of one chat whose turn it
+// is: no earlier update of the same chat is still unprocessed, and it is not
+// waiting for a retry. Other transactions skip the locked row, so chats are
+// handled in parallel and each chat strictly in order. It returns
+// ErrNotFound when nothing is ready.
+func (tx *Tx) ClaimInbound(ctx context.Context, now time.Time) (Inbound, error) {
+	var in Inbound
+	err := tx.tx.QueryRow(ctx, `
+		SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
+		FROM inbox i
+		JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
+		WHERE i.processed_at IS NULL
+		  AND i.next_attempt_at <= $1
+		  AND NOT EXISTS (
+		      SELECT 1 FROM inbox e
+		      WHERE e.channel = i.channel AND e.chat_id = i.chat_id
+		        AND e.processed_at IS NULL AND e.id < i.id)
+		ORDER BY i.id
+		LIMIT 1
+		FOR UPDATE OF i SKIP LOCKED`, now).Scan(
+		&in.ID, &in.Channel, &in.ExternalID, &in.ChatID, &in.IsGroup, &in.Payload, &in.ReceivedAt, &in.Attempts)
+	if err != nil {
+		return Inbound{}, mapErr(err)
+	}
+	return in, nil
+}
+
+// FinishInbound marks a claimed update handled, with a short outcome for the
+// record ("handled", "refused: unknown group", ...).
+func (tx *Tx) FinishInbound(ctx context.Context, id int64, outcome string, now time.Time) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE inbox SET processed_at = $2, outcome = $3 WHERE id = $1`, id, now, outcome)
+	return mapErr(err)
+}
+
+// DeferInbound records a failed attempt at handling an update and when to
+// try again. It runs in its own transaction, after the failed one rolled back.
+func (db *DB) DeferInbound(ctx context.Context, id int64, until time.Time, cause string) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE inbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3
+		WHERE id = $1 AND processed_at IS NULL`, id, until, cause)
+	return mapErr(err)
+}
+
+// PendingInbound counts stored updates not yet handled.
+func (db *DB) PendingInbound(ctx context.Context) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE processed_at IS NULL`).Scan(&n)
+	return n, mapErr(err)
+}
+
+// NextInboundAt is when the earliest deferred update becomes ready, or
+// ErrNotFound when none is waiting.
+func (db *DB) NextInboundAt(ctx context.Context) (time.Time, error) {
+	var t *time.Time
+	err := db.pool.QueryRow(ctx, `SELECT min(next_attempt_at) FROM inbox WHERE processed_at IS NULL`).Scan(&t)
+	if err != nil {
+		return time.Time{}, mapErr(err)
+	}
+	if t == nil {
+		return time.Time{}, ErrNotFound
+	}
+	return *t, nil
+}
+
+// InboundOutcome returns how a stored update was handled ("" while pending).
+func (db *DB) InboundOutcome(ctx context.Context, channel, externalID string) (string, error) {
+	var outcome *string
+	err := db.pool.QueryRow(ctx, `SELECT outcome FROM inbox WHERE channel = $1 AND external_id = $2`,
+		channel, externalID).Scan(&outcome)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil || outcome == nil {
+		return "", mapErr(err)
+	}
+	return *outcome, nil
+}

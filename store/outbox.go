@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Outgoing is one message the bot decided to send, as kept in the outbox.
+type Outgoing struct {
+	ID        int64
+	Channel   string
+	ChatID    string
+	Payload   []byte // the channel-neutral message, JSON
+	Attempts  int
+	PartsSent int // a message split into several platform messages resumes here
+	CreatedAt time.Time
+}
+
+// Enqueue adds a message to the outbox. It runs inside the transaction that
+// decided to say it.
+func (tx *Tx) Enqueue(ctx context.Context, channel, chatID string, payload []byte, now time.Time) error {
+	_, err := tx.tx.Exec(ctx, `
+		INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
+		VALUES ($1, $2, $3, $4, $4)`, channel, chatID, payload, now)
+	return mapErr(err)
+}
+
+// ClaimOutgoing leases up to limit messages of one channel, each the oldest
+// undelivered message of its chat, so at most one message per chat is in
+// flight and per-chat order holds across replicas. A lease that expires
+// (the sender crashed) makes the message claimable again: delivery is
+// at-least-once.
+func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+	rows, err := db.pool.Query(ctx, `
+		UPDATE outbox SET lease_until = $2::timestamptz + $3::interval, attempts = attempts + 1
+		WHERE id IN (
+			SELECT o.id FROM outbox o
+			WHERE o.channel = $1 AND o.sent_at IS NULL AND o.failed_at IS NULL
+			  AND o.not_before <= $2 AND (o.lease_until IS NULL OR o.lease_until < $2)
+			  AND NOT EXISTS (
+			      SELECT 1 FROM outbox e
+			      WHERE e.channel = o.channel AND e.chat_id = o.chat_id
+			        AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.id < o.id)
+			ORDER BY o.id
+			LIMIT $4
+			FOR UPDATE SKIP LOCKED)
+		RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at`,
+		channel, now, lease, limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Outgoing
+	for rows.Next() {
+		var o Outgoing
+		if err := rows.Scan(&o.ID, &o.Channel, &o.ChatID, &o.Payload, &o.Attempts, &o.PartsSent, &o.CreatedAt); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, o)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MarkPartSent records that the first n parts of a split message went out.
+func (db *DB) MarkPartSent(ctx context.Context, id int64, n int) error {
+	_, err := db.pool.Exec(ctx, `UPDATE outbox SET parts_sent = $2 WHERE id = $1`, id, n)
+	return mapErr(err)
+}
+
+// MarkSent records a delivered message.
+func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	_, err := db.pool.Exec(ctx, `UPDATE outbox SET sent_at = $2, lease_until = NULL WHERE id = $1`, id, at)
+	return mapErr(err)
+}
+
+// RetryOutgoing releases a message to be tried again from notBefore.
+func (db *DB) RetryOutgoing(ctx context.Context, id int64, notBefore time.Time, cause string) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE outbox SET not_before = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, id, notBefore, cause)
+	return mapErr(err)
+}
+
+// FailOutgoing gives up on a message the platform will never accept; it
+// stays in the table, with its cause, for admins to see.
+func (db *DB) FailOutgoing(ctx context.Context, id int64, at time.Time, cause string) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE outbox SET failed_at = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, id, at, cause)
+	return mapErr(err)
+}
+
+// BlockChat records that the platform refuses delivery to a chat (the user
+// blocked the bot, the chat is gone) and fails its undelivered messages
+// instead of retrying them forever.
+func (db *DB) BlockChat(ctx context.Context, channel, chatID, reason string, at time.Time) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.Exec(ctx, `
+			INSERT INTO chats (channel, chat_id, first_seen_at, blocked_at, blocked_reason)
+			VALUES ($1, $2, $4, $4, $3)
+			ON CONFLICT (channel, chat_id) DO UPDATE SET blocked_at = $4, blocked_reason = $3`,
+			channel, chatID, reason, at); err != nil {
+			return mapErr(err)
+		}
+		_, err := tx.tx.Exec(ctx, `
+			UPDATE outbox SET failed_at = $3, lease_until = NULL, last_error = $4
+			WHERE channel = $1 AND chat_id = $2 AND sent_at IS NULL AND failed_at IS NULL`,
+			channel, chatID, at, "chat blocked: "+reason)
+		return mapErr(err)
+	})
+}
+
+// UnblockChat clears a chat's blocked mark: the user wrote again.
+func (tx *Tx) UnblockChat(ctx context.Context, channel, chatID string) error {
+	_, err := tx.tx.Exec(ctx, `
+		UPDATE chats SET blocked_at = NULL, blocked_reason = NULL
+		WHERE channel = $1 AND chat_id = $2 AND blocked_at IS NOT NULL`, channel, chatID)
+	return mapErr(err)
+}
+
+// ChatBlocked reports whether delivery to the chat was refused.
+func (db *DB) ChatBlocked(ctx context.Context, channel, chatID string) (bool, error) {
+	var blocked bool
+	err := db.pool.QueryRow(ctx, `
+		SELECT blocked_at IS NOT NULL FROM chats WHERE channel = $1 AND chat_id = $2`, channel, chatID).Scan(&blocked)
+	if err != nil {
+		if err = mapErr(err); err == ErrNotFound {
+			return false, nil
+		}
+	}
+	return blocked, err
+}
+
+// OutboxCounts reports undelivered and failed messages.
+func (db *DB) OutboxCounts(ctx context.Context) (pending, failed int, err error) {
+	err = db.pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL),
+		       count(*) FILTER (WHERE failed_at IS NOT NULL)
+		FROM outbox`).Scan(&pending, &failed)
+	return pending, failed, mapErr(err)
+}
+
+// NextOutgoingAt is when the earliest undelivered message becomes due, or
+// ErrNotFound when the outbox is empty.
+func (db *DB) NextOutgoingAt(ctx context.Context, channel string) (time.Time, error) {
+	var t *time.Time
+	err := db.pool.QueryRow(ctx, `
+		SELECT min(greatest(not_before, coalesce(lease_until, not_before))) FROM outbox
+		WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL`, channel).Scan(&t)
+	if err != nil {
+		return time.Time{}, mapErr(err)
+	}
+	if t == nil {
+		return time.Time{}, ErrNotFound
+	}
+	return *t, nil
+}

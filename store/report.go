@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Report is a citizen's complaint, aspiration or information request.
+type Report struct {
+	ID               int64
+	TrackingID       string
+	Type             string
+	Description      string
+	OccurredOn       time.Time // zero when the citizen does not remember
+	OccurredText     string
+	Address          string
+	Latitude         *float64
+	Longitude        *float64
+	KecamatanCode    string
+	Anonymous        bool
+	Confidential     bool
+	Channel          string
+	ChatID           string
+	ReporterUserID   string
+	ReporterName     string
+	ReporterUsername string
+	Lang             string
+	Stage            string
+	ResponsibleUnit  string
+	StageStartedAt   time.Time
+	StageDeadline    time.Time
+	SubmittedAt      time.Time
+	UpdatedAt        time.Time
+	SourceInboxID    int64
+}
+
+// Event is one entry of a report's append-only history.
+type Event struct {
+	ID        int64
+	ReportID  int64
+	At        time.Time
+	Kind      string
+	StageFrom string
+	StageTo   string
+	ActorRole string
+	ActorID   string
+	Desk      string
+	Channel   string
+	Note      string
+}
+
+const reportColumns = `id, tracking_id, type, description, occurred_on, occurred_text, address,
+	latitude, longitude, kecamatan_code, anonymous, confidential, channel, chat_id,
+	reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
+	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0)`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanReport(row scanner) (Report, error) {
+	var r Report
+	var occurred, deadline *time.Time
+	err := row.Scan(&r.ID, &r.TrackingID, &r.Type, &r.Description, &occurred, &r.OccurredText, &r.Address,
+		&r.Latitude, &r.Longitude, &r.KecamatanCode, &r.Anonymous, &r.Confidential, &r.Channel, &r.ChatID,
+		&r.ReporterUserID, &r.ReporterName, &r.ReporterUsername, &r.Lang, &r.Stage, &r.ResponsibleUnit,
+		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID)
+	if err != nil {
+		return r, mapErr(err)
+	}
+	r.OccurredOn, r.StageDeadline = valueTime(occurred), valueTime(deadline)
+	return r, nil
+}
+
+// CreateReport inserts r and sets its ID. A tracking ID already taken
+// returns ErrConflict, so the caller can draw another.
+func (tx *Tx) CreateReport(ctx context.Context, r *Report) error {
+	var occurred *string
+	if !r.OccurredOn.IsZero() {
+		s := r.OccurredOn.Format(time.DateOnly)
+		occurred = &s
+	}
+	var source *int64
+	if r.SourceInboxID != 0 {
+		source = &r.SourceInboxID
+	}
+	// A savepoint keeps the surrounding transaction usable after a unique
+	// violation on the tracking ID.
+	sp, err := tx.tx.Begin(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	err = sp.QueryRow(ctx, `
+		INSERT INTO reports (tracking_id, type, description, occurred_on, occurred_text, address,
+			latitude, longitude, kecamatan_code, anonymous, confidential, channel, chat_id,
+			reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
+			stage_started_at, stage_deadline, submitted_at, updated_at, source_inbox_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+			$20, $21, $22, $22, $23)
+		RETURNING id`,
+		r.TrackingID, r.Type, r.Description, occurred, r.OccurredText, r.Address,
+		r.Latitude, r.Longitude, r.KecamatanCode, r.Anonymous, r.Confidential, r.Channel, r.ChatID,
+		r.ReporterUserID, r.ReporterName, r.ReporterUsername, r.Lang, r.Stage, r.ResponsibleUnit,
+		r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, source).Scan(&r.ID)
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		return fmt.Errorf("store: create report: %w", mapErr(err))
+	}
+	r.UpdatedAt = r.SubmittedAt
+	return mapErr(sp.Commit(ctx))
+}
+
+// ReportByTrackingID returns the report with that tracking ID.
+func (tx *Tx) ReportByTrackingID(ctx context.Context, trackingID string) (Report, error) {
+	return scanReport(tx.tx.QueryRow(ctx, `SELECT `+reportColumns+` FROM reports WHERE tracking_id = $1`, trackingID))
+}
+
+// ReportsByChat lists the reports filed from one chat, newest first.
+func (tx *Tx) ReportsByChat(ctx context.Context, channel, chatID string, limit int) ([]Report, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT `+reportColumns+` FROM reports
+		WHERE channel = $1 AND chat_id = $2 ORDER BY submitted_at DESC, id DESC LIMIT $3`, channel, chatID, limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AppendEvent adds an entry to a report's history.
+func (tx *Tx) AppendEvent(ctx context.Context, e Event) error {
+	_, err := tx.tx.Exec(ctx, `
+		INSERT INTO report_events (report_id, at, kind, stage_from, stage_to, actor_role, actor_id, desk, channel, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		e.ReportID, e.At, e.Kind, e.StageFrom, e.StageTo, e.ActorRole, e.ActorID, e.Desk, e.Channel, e.Note)
+	return mapErr(err)
+}
+
+// Events returns a report's history, oldest first.
+func (tx *Tx) Events(ctx context.Context, reportID int64) ([]Event, error) {
+	rows, err := tx.tx.Query(ctx, `
+		SELECT id, report_id, at, kind, stage_from, stage_to, actor_role, actor_id, desk, channel, note
+		FROM report_events WHERE report_id = $1 ORDER BY id`, reportID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.ReportID, &e.At, &e.Kind, &e.StageFrom, &e.StageTo,
+			&e.ActorRole, &e.ActorID, &e.Desk, &e.Channel, &e.Note); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}

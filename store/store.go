@@ -1,0 +1,155 @@
+// Package store owns everything lapor keeps in PostgreSQL: the embedded
+// migrations, the inbox that deduplicates inbound updates, conversation
+// state, reports and their append-only history, attachments and the outbox.
+// It is the only package that writes SQL; pgx types do not leave it.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/lapor-id/lapor/store/migrations"
+)
+
+// Errors that callers can test with errors.Is. Driver errors are mapped to
+// these in one place (mapErr) and nowhere else.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrConflict = errors.New("store: conflict")
+)
+
+// DB is the connection pool to lapor's database.
+type DB struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+}
+
+// Open connects to the database at url. It does not migrate.
+func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included.
+		return nil, errors.New("store: the database URL is not valid")
+	}
+	if cfg.MaxConns < 16 {
+		cfg.MaxConns = 16
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &DB{pool: pool, log: log}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() { db.pool.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// Migrate applies the embedded migrations under a Postgres session lock, so
+// several replicas starting together apply each migration once.
+func (db *DB) Migrate(ctx context.Context) error {
+	_, err := Migrate(ctx, db.pool)
+	return err
+}
+
+// Migrate applies the embedded migrations to the database behind pool and
+// returns the resulting schema version.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	defer sqlDB.Close()
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return 0, fmt.Errorf("store: migration locker: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS,
+		goose.WithSessionLocker(locker))
+	if err != nil {
+		return 0, fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// MigrateURL migrates the database at url (used by the test harness and the
+// migrate subcommand).
+func MigrateURL(ctx context.Context, url string) (int64, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return 0, fmt.Errorf("store: connect: %w", err)
+	}
+	defer pool.Close()
+	return Migrate(ctx, pool)
+}
+
+// Tx is one database transaction. Everything the handling of one inbound
+// message changes goes through a single Tx.
+type Tx struct {
+	tx pgx.Tx
+}
+
+// InTx runs fn in a transaction, committing when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
+	if err := fn(&Tx{tx: tx}); err != nil {
+		return err
+	}
+	return mapErr(tx.Commit(ctx))
+}
+
+// mapErr turns driver errors into the package's sentinel errors.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
+	}
+	return err
+}
+
+// nullTime converts an optional time to a nullable column value.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// valueTime converts a nullable column back to a zero-able time.
+func valueTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// Exec runs one statement outside any transaction (administration and tests).
+func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := db.pool.Exec(ctx, sql, args...)
+	return mapErr(err)
+}

@@ -1,0 +1,206 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lapor-id/lapor/store"
+	"github.com/lapor-id/lapor/store/pgtest"
+)
+
+var pg *pgtest.Cluster
+
+func TestMain(m *testing.M) { pgtest.Main(m, &pg) }
+
+var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+
+func inbound(chat string, ext int) store.Inbound {
+	return store.Inbound{Channel: "telegram", ExternalID: fmt.Sprint(ext), ChatID: chat,
+		Payload: []byte(`{"text":"x"}`), ReceivedAt: t0}
+}
+
+func TestInboxDeduplicatesRedelivery(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	n, err := db.StoreInbound(ctx, []store.Inbound{inbound("1", 1), inbound("1", 2)})
+	if err != nil || n != 2 {
+		t.Fatalf("first store: n=%d err=%v", n, err)
+	}
+	n, err = db.StoreInbound(ctx, []store.Inbound{inbound("1", 2), inbound("1", 3)})
+	if err != nil || n != 1 {
+		t.Fatalf("redelivery: n=%d err=%v, want 1 new", n, err)
+	}
+	if p, _ := db.PendingInbound(ctx); p != 3 {
+		t.Fatalf("pending = %d, want 3", p)
+	}
+}
+
+// Two workers claiming at once never get two messages of one chat, and each
+// chat's messages come out in order.
+func TestClaimInboundKeepsPerChatOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	var batch []store.Inbound
+	for i := 0; i < 30; i++ {
+		batch = append(batch, inbound(fmt.Sprint(i%3), i))
+	}
+	if _, err := db.StoreInbound(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[string][]string{}
+	inFlight := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				err := db.InTx(ctx, func(tx *store.Tx) error {
+					in, err := tx.ClaimInbound(ctx, t0)
+					if err != nil {
+						return err
+					}
+					mu.Lock()
+					if inFlight[in.ChatID] {
+						t.Errorf("chat %s claimed twice at once", in.ChatID)
+					}
+					inFlight[in.ChatID] = true
+					seen[in.ChatID] = append(seen[in.ChatID], in.ExternalID)
+					mu.Unlock()
+					time.Sleep(time.Millisecond)
+					mu.Lock()
+					inFlight[in.ChatID] = false
+					mu.Unlock()
+					return tx.FinishInbound(ctx, in.ID, "handled", t0)
+				})
+				if errors.Is(err, store.ErrNotFound) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for chat, ids := range seen {
+		for i, id := range ids {
+			if want := fmt.Sprint(i*3 + int(chat[0]-'0')); id != want {
+				t.Fatalf("chat %s: order %v", chat, ids)
+			}
+		}
+	}
+	if p, _ := db.PendingInbound(ctx); p != 0 {
+		t.Fatalf("pending = %d", p)
+	}
+}
+
+func TestDeferredInboundWaitsAndBlocksItsChat(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{inbound("1", 1), inbound("1", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	var first store.Inbound
+	_ = db.InTx(ctx, func(tx *store.Tx) (err error) { first, err = tx.ClaimInbound(ctx, t0); return err })
+	if err := db.DeferInbound(ctx, first.ID, t0.Add(time.Minute), "download failed"); err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.ClaimInbound(ctx, t0.Add(time.Second)); return err })
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("claim during back-off: %v, want ErrNotFound (the second message must wait)", err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		in, err := tx.ClaimInbound(ctx, t0.Add(2*time.Minute))
+		if err == nil && (in.ID != first.ID || in.Attempts != 1) {
+			t.Errorf("claimed %+v, want the first again with 1 attempt", in)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReportEventsAreAppendOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		r := &store.Report{TrackingID: "MGT-AAAAAA", Type: "pengaduan", Description: "jalan rusak",
+			Channel: "telegram", ChatID: "1", Stage: "submitted", ResponsibleUnit: "super_admin",
+			StageStartedAt: t0, SubmittedAt: t0}
+		if err := tx.CreateReport(ctx, r); err != nil {
+			return err
+		}
+		dup := *r
+		if err := tx.CreateReport(ctx, &dup); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate tracking id: %v, want ErrConflict", err)
+		}
+		return tx.AppendEvent(ctx, store.Event{ReportID: r.ID, At: t0, Kind: "submitted", ActorRole: "citizen"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"UPDATE report_events SET note = 'x'", "DELETE FROM report_events", "TRUNCATE report_events"} {
+		if err := db.Exec(ctx, q); err == nil {
+			t.Errorf("%s: succeeded, want the append-only trigger to reject it", q)
+		}
+	}
+}
+
+func TestOutboxOneInFlightPerChatAndLeaseExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	_ = db.InTx(ctx, func(tx *store.Tx) error {
+		for i := 0; i < 3; i++ {
+			for _, chat := range []string{"a", "b"} {
+				if err := tx.Enqueue(ctx, "telegram", chat, []byte(fmt.Sprintf(`{"text":"%s%d"}`, chat, i)), t0); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	got, err := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 10)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("claim: %d rows, %v; want the head of each chat", len(got), err)
+	}
+	again, _ := db.ClaimOutgoing(ctx, "telegram", t0.Add(time.Second), time.Minute, 10)
+	if len(again) != 0 {
+		t.Fatalf("claimed %d while heads are leased", len(again))
+	}
+	if err := db.MarkSent(ctx, got[0].ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := db.ClaimOutgoing(ctx, "telegram", t0.Add(time.Second), time.Minute, 10)
+	if len(next) != 1 || next[0].ChatID != got[0].ChatID {
+		t.Fatalf("after one sent: %+v", next)
+	}
+	// The other chat's lease expires (its sender died): it is claimable again.
+	expired, _ := db.ClaimOutgoing(ctx, "telegram", t0.Add(2*time.Minute), time.Minute, 10)
+	var ids []int64
+	for _, o := range expired {
+		ids = append(ids, o.ID)
+	}
+	if len(expired) != 2 {
+		t.Fatalf("after lease expiry: %v", ids)
+	}
+	if err := db.BlockChat(ctx, "telegram", "b", "bot was blocked by the user", t0); err != nil {
+		t.Fatal(err)
+	}
+	pending, failed, _ := db.OutboxCounts(ctx)
+	if failed != 3 || pending != 2 {
+		t.Fatalf("after block: pending=%d failed=%d, want 2 and 3", pending, failed)
+	}
+}
