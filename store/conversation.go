@@ -53,17 +53,18 @@ func (tx *Tx) SaveConversation(ctx context.Context, c Conversation) error {
 	return mapErr(err)
 }
 
-// IdleDrafts lists conversations in the middle of a step, untouched since
+// IdleDrafts lists conversations in the middle of a step (other than
+// notSteps), untouched since
 // before idleSince and not yet reminded, locking them for the caller's
 // transaction (other replicas skip them).
-func (tx *Tx) IdleDrafts(ctx context.Context, idleSince time.Time, limit int) ([]Conversation, error) {
+func (tx *Tx) IdleDrafts(ctx context.Context, idleSince time.Time, limit int, notSteps []string) ([]Conversation, error) {
 	rows, err := tx.tx.Query(ctx, `
 		SELECT channel, chat_id, user_id, lang, step, draft, updated_at
 		FROM conversations
-		WHERE step <> 'idle' AND reminded_at IS NULL AND updated_at < $1
+		WHERE step <> 'idle' AND reminded_at IS NULL AND updated_at < $1 AND NOT step = ANY($3)
 		ORDER BY updated_at
 		LIMIT $2
-		FOR UPDATE SKIP LOCKED`, idleSince, limit)
+		FOR UPDATE SKIP LOCKED`, idleSince, limit, notSteps)
 	if err != nil {
 		return nil, mapErr(err)
 	}

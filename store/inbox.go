@@ -128,3 +128,19 @@ func (db *DB) InboundOutcome(ctx context.Context, channel, externalID string) (s
 	}
 	return *outcome, nil
 }
+
+// LockInbound locks one unprocessed update by id (ErrNotFound if it was
+// processed meanwhile).
+func (tx *Tx) LockInbound(ctx context.Context, id int64) (Inbound, error) {
+	var in Inbound
+	err := tx.tx.QueryRow(ctx, `
+		SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
+		FROM inbox i JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
+		WHERE i.id = $1 AND i.processed_at IS NULL
+		FOR UPDATE OF i`, id).Scan(
+		&in.ID, &in.Channel, &in.ExternalID, &in.ChatID, &in.IsGroup, &in.Payload, &in.ReceivedAt, &in.Attempts)
+	if err != nil {
+		return Inbound{}, mapErr(err)
+	}
+	return in, nil
+}

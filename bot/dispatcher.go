@@ -1,0 +1,207 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
+)
+
+// DispatcherOptions tunes the outbox dispatcher.
+type DispatcherOptions struct {
+	Lease       time.Duration // how long a claimed message is ours before another replica may retry it
+	Poll        time.Duration // how often to look for due messages without a wake-up
+	MaxInFlight int           // chats delivered to at once
+	MaxBackoff  time.Duration // cap of the back-off after transient errors
+	Now         func() time.Time
+	Log         *slog.Logger
+}
+
+func (o *DispatcherOptions) defaults() {
+	if o.Lease == 0 {
+		o.Lease = 30 * time.Second
+	}
+	if o.Poll == 0 {
+		o.Poll = 250 * time.Millisecond
+	}
+	if o.MaxInFlight == 0 {
+		o.MaxInFlight = 64
+	}
+	if o.MaxBackoff == 0 {
+		o.MaxBackoff = 5 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Dispatcher delivers one channel's outbox: it claims the oldest undelivered
+// message of each chat, paces sends to the platform's limits, retries
+// transient failures with back-off, waits as long as the platform asks on a
+// rate limit, and records chats that refuse the bot instead of retrying them
+// forever.
+type Dispatcher struct {
+	db    *store.DB
+	ch    Channel
+	o     DispatcherOptions
+	pace  *pacer
+	wake  chan struct{}
+	slots chan struct{}
+}
+
+// NewDispatcher returns a dispatcher for ch.
+func NewDispatcher(db *store.DB, ch Channel, o DispatcherOptions) *Dispatcher {
+	o.defaults()
+	return &Dispatcher{db: db, ch: ch, o: o, pace: newPacer(ch.Pacing()),
+		wake: make(chan struct{}, 1), slots: make(chan struct{}, o.MaxInFlight)}
+}
+
+// Wake tells the dispatcher new messages may be waiting.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends, then waits for deliveries in progress.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	tick := time.NewTicker(d.o.Poll)
+	defer tick.Stop()
+	lastForget := d.o.Now()
+	for {
+		free := cap(d.slots) - len(d.slots)
+		var claimed []store.Outgoing
+		if free > 0 {
+			var err error
+			claimed, err = d.db.ClaimOutgoing(ctx, d.ch.Name(), d.o.Now(), d.o.Lease, free)
+			if err != nil && ctx.Err() == nil {
+				d.o.Log.Warn("outbox claim failed", "channel", d.ch.Name(), "err", err)
+			}
+		}
+		for _, m := range claimed {
+			d.slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-d.slots }()
+				d.deliver(ctx, m)
+				d.Wake() // the chat's next message may now be claimed
+			}()
+		}
+		if now := d.o.Now(); now.Sub(lastForget) > time.Minute {
+			d.pace.forget(now)
+			lastForget = now
+		}
+		if len(claimed) > 0 && len(claimed) == free {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// deliver sends one claimed message, part by part.
+func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
+	log := d.o.Log.With("channel", m.Channel, "chat", m.ChatID, "outbox_id", m.ID)
+	var msg flows.Outbound
+	if err := json.Unmarshal(m.Payload, &msg); err != nil {
+		log.Error("undecodable outbox message", "err", err)
+		d.record(ctx, d.db.FailOutgoing(ctx, m.ID, d.o.Now(), "undecodable: "+err.Error()))
+		return
+	}
+	var file *File
+	if msg.AttachmentID != 0 {
+		a, err := d.db.AttachmentData(ctx, msg.AttachmentID)
+		if err != nil {
+			d.retry(ctx, m, err, log)
+			return
+		}
+		file = &File{Kind: a.Kind, Name: a.OriginalName, MIME: a.MIMEType, Data: a.Data}
+	}
+	parts := d.ch.Split(msg, file)
+	group := d.ch.IsGroup(m.ChatID)
+	leaseEnd := d.o.Now().Add(d.o.Lease)
+	for i := m.PartsSent; i < len(parts); i++ {
+		at := d.pace.reserve(m.ChatID, group, d.o.Now())
+		// Do not send after our lease ended: another replica may have
+		// claimed the message by then. Release it instead.
+		if at.After(leaseEnd.Add(-2 * time.Second)) {
+			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
+			return
+		}
+		if err := sleepUntil(ctx, at); err != nil {
+			d.release(m)
+			return
+		}
+		if err := d.ch.Send(ctx, m.ChatID, parts[i]); err != nil {
+			if ctx.Err() != nil {
+				d.release(m)
+				return
+			}
+			d.failed(ctx, m, err, log)
+			return
+		}
+		if i+1 < len(parts) {
+			d.record(ctx, d.db.MarkPartSent(context.WithoutCancel(ctx), m.ID, i+1))
+		}
+	}
+	d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+}
+
+// failed decides what a failed send means for the message.
+func (d *Dispatcher) failed(ctx context.Context, m store.Outgoing, err error, log *slog.Logger) {
+	retryAfter, blocked, permanent := errorKind(err)
+	now := d.o.Now()
+	switch {
+	case blocked:
+		log.Warn("chat refuses the bot; its undelivered messages are failed", "err", err)
+		d.record(ctx, d.db.BlockChat(context.WithoutCancel(ctx), m.Channel, m.ChatID, err.Error(), now))
+	case permanent:
+		log.Error("platform refused a message for good", "err", err)
+		d.record(ctx, d.db.FailOutgoing(context.WithoutCancel(ctx), m.ID, now, err.Error()))
+	case retryAfter > 0:
+		log.Warn("rate limited by the platform", "retry_after", retryAfter)
+		d.pace.pause(m.ChatID, now.Add(retryAfter))
+		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, now.Add(retryAfter), err.Error()))
+	default:
+		d.retry(ctx, m, err, log)
+	}
+}
+
+func (d *Dispatcher) retry(ctx context.Context, m store.Outgoing, err error, log *slog.Logger) {
+	backoff := time.Second << min(m.Attempts-1, 16)
+	if backoff > d.o.MaxBackoff || backoff <= 0 {
+		backoff = d.o.MaxBackoff
+	}
+	log.Warn("send failed; will retry", "attempt", m.Attempts, "backoff", backoff, "err", err)
+	d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, d.o.Now().Add(backoff), err.Error()))
+}
+
+// release gives a message back at shutdown so a restart need not wait for
+// the lease to run out.
+func (d *Dispatcher) release(m store.Outgoing) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = d.db.RetryOutgoing(ctx, m.ID, d.o.Now(), "")
+}
+
+func (d *Dispatcher) record(ctx context.Context, err error) {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		d.o.Log.Error("outbox bookkeeping failed; the message may be sent again", "err", err)
+	}
+}

@@ -1,0 +1,162 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// client calls the Bot API with a context on every request. tgbotapi's own
+// BotAPI has none, ignores the HTTP status, loses error_code on uploads and
+// builds file links for api.telegram.org only, so lapor uses tgbotapi for
+// its types and does the calls itself.
+type client struct {
+	token        string
+	apiEndpoint  string // fmt format: token, method
+	fileEndpoint string // fmt format: token, file path
+	http         *http.Client
+}
+
+// apiError is an error the Bot API answered with.
+type apiError struct {
+	Code        int
+	Description string
+	RetryAfter  time.Duration
+	MigrateTo   int64
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("telegram: %d %s", e.Code, e.Description)
+}
+
+// call performs one Bot API method with form parameters.
+func (c *client) call(ctx context.Context, method string, params url.Values) (json.RawMessage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.apiEndpoint, c.token, method),
+		strings.NewReader(params.Encode()))
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req, method)
+}
+
+// upload performs one Bot API method with a file, as multipart form data.
+func (c *client) upload(ctx context.Context, method string, params url.Values, field, name string, data []byte) (json.RawMessage, error) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, vs := range params {
+		for _, v := range vs {
+			if err := w.WriteField(k, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	part, err := w.CreateFormFile(field, name)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := part.Write(data); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.apiEndpoint, c.token, method), &body)
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req, method)
+}
+
+func (c *client) do(req *http.Request, method string) (json.RawMessage, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, c.redact(fmt.Errorf("telegram: %s: read response: %w", method, err))
+	}
+	var r tgbotapi.APIResponse
+	if err := json.Unmarshal(raw, &r); err != nil {
+		// A proxy's HTML error page, a truncated body: transient.
+		return nil, fmt.Errorf("telegram: %s: HTTP %d with a body that is not the Bot API's", method, resp.StatusCode)
+	}
+	if !r.Ok {
+		e := &apiError{Code: r.ErrorCode, Description: r.Description}
+		if e.Code == 0 {
+			e.Code = resp.StatusCode
+		}
+		if r.Parameters != nil {
+			e.RetryAfter = time.Duration(r.Parameters.RetryAfter) * time.Second
+			e.MigrateTo = r.Parameters.MigrateToChatID
+		}
+		return nil, e
+	}
+	return r.Result, nil
+}
+
+// download fetches a file by its path through the file endpoint, reading at
+// most limit bytes.
+func (c *client) download(ctx context.Context, filePath string, limit int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(c.fileEndpoint, c.token, filePath), nil)
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &apiError{Code: resp.StatusCode, Description: "file download failed"}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+var errTooBig = errors.New("telegram: file is too big")
+
+// redact removes the bot token from an error: net/http quotes the request
+// URL, and the token is part of every Bot API URL.
+func (c *client) redact(err error) error {
+	if err == nil || c.token == "" {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &redacted{msg: fmt.Sprintf("telegram: %s request failed: %s", ue.Op, strings.ReplaceAll(ue.Err.Error(), c.token, "<token>")), err: ue.Err}
+	}
+	if strings.Contains(err.Error(), c.token) {
+		return &redacted{msg: strings.ReplaceAll(err.Error(), c.token, "<token>"), err: nil}
+	}
+	return err
+}
+
+// redacted keeps errors.Is working for the cause (timeouts, cancellation)
+// without ever printing the URL.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r *redacted) Error() string { return r.msg }
+func (r *redacted) Unwrap() error { return r.err }

@@ -1,0 +1,161 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/flows"
+)
+
+// Split implements bot.Channel: texts longer than 4096 and captions longer
+// than 1024 UTF-16 code units (Telegram's way of counting) become several
+// messages; the buttons go under the last one, the reply under the first.
+func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
+	var parts []bot.Part
+	text := msg.Text
+	if file != nil {
+		p := bot.Part{File: file, ReplyTo: msg.ReplyTo}
+		if utf16Len(text) <= maxCaption {
+			p.Text, p.Caption, text = text, true, ""
+		}
+		parts = append(parts, p)
+	}
+	if text != "" || file == nil {
+		for _, chunk := range splitText(text, maxText) {
+			parts = append(parts, bot.Part{Text: chunk})
+		}
+	}
+	parts[0].ReplyTo = msg.ReplyTo
+	parts[len(parts)-1].Buttons = msg.Buttons
+	return parts
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// splitText cuts s into chunks of at most limit UTF-16 units, preferring
+// paragraph breaks, then line breaks, then spaces, and never cutting a
+// character in two.
+func splitText(s string, limit int) []string {
+	var out []string
+	for utf16Len(s) > limit {
+		// The longest prefix that fits, in bytes.
+		cut, n := 0, 0
+		for i, r := range s {
+			if n+utf16.RuneLen(r) > limit {
+				break
+			}
+			n += utf16.RuneLen(r)
+			cut = i + len(string(r))
+		}
+		head := s[:cut]
+		best := cut
+		for _, sep := range []string{"\n\n", "\n", " "} {
+			if i := strings.LastIndex(head, sep); i > cut/2 {
+				best = i + len(sep)
+				break
+			}
+		}
+		out = append(out, strings.TrimRight(s[:best], " \n"))
+		s = strings.TrimLeft(s[best:], " \n")
+	}
+	if s != "" || len(out) == 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Send implements bot.Channel.
+func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
+	params := url.Values{}
+	params.Set("chat_id", chatID)
+	if p.ReplyTo != "" {
+		params.Set("reply_to_message_id", p.ReplyTo)
+		params.Set("allow_sending_without_reply", "true")
+	}
+	if len(p.Buttons) > 0 {
+		params.Set("reply_markup", keyboard(p.Buttons))
+	}
+	var err error
+	if p.File != nil {
+		if p.Caption {
+			params.Set("caption", p.Text)
+		}
+		method, field := uploadMethod(p.File)
+		_, err = ch.c.upload(ctx, method, params, field, p.File.Name, p.File.Data)
+	} else {
+		params.Set("text", p.Text)
+		_, err = ch.c.call(ctx, "sendMessage", params)
+	}
+	return classify(err)
+}
+
+func uploadMethod(f *bot.File) (method, field string) {
+	switch flows.Kind(f.Kind) {
+	case flows.KindPhoto:
+		if len(f.Data) <= maxPhotoUpload {
+			return "sendPhoto", "photo"
+		}
+	case flows.KindVideo:
+		return "sendVideo", "video"
+	case flows.KindVoice:
+		return "sendVoice", "voice"
+	case flows.KindAudio:
+		return "sendAudio", "audio"
+	}
+	return "sendDocument", "document"
+}
+
+func keyboard(rows [][]flows.Button) string {
+	type button struct {
+		Text         string `json:"text"`
+		CallbackData string `json:"callback_data"`
+	}
+	kb := struct {
+		InlineKeyboard [][]button `json:"inline_keyboard"`
+	}{}
+	for _, r := range rows {
+		var row []button
+		for _, b := range r {
+			row = append(row, button{Text: b.Label, CallbackData: b.Data})
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+	}
+	b, _ := json.Marshal(kb)
+	return string(b)
+}
+
+// classify tells the dispatcher what a Bot API error means. retry_after is
+// honoured whatever the code (uploads may report 429 without error_code).
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return err // network trouble: transient
+	}
+	se := &bot.SendError{Err: err}
+	switch {
+	case ae.RetryAfter > 0:
+		se.RetryAfter = ae.RetryAfter
+	case ae.Code == http.StatusForbidden:
+		se.Blocked = true // blocked by the user, kicked from the group, user deactivated
+	case ae.Code == http.StatusBadRequest && strings.Contains(ae.Description, "chat not found"):
+		se.Blocked = true
+	case ae.Code == http.StatusBadRequest || ae.Code == http.StatusRequestEntityTooLarge:
+		se.Permanent = true // the same request will never be accepted
+	}
+	return se
+}

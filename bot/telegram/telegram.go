@@ -1,0 +1,233 @@
+// Package telegram is lapor's Telegram channel: its own long-polling loop
+// (context, HTTP timeouts, 429 handling, the offset confirmed only after a
+// batch is stored), file downloads through a configurable file endpoint,
+// and delivery of neutral messages within the Bot API's limits. It
+// translates; it decides nothing about complaints.
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/flows"
+)
+
+// Name is the channel's name in stored rows.
+const Name = "telegram"
+
+// Bot API limits (reference/telegram.md), counted in UTF-16 code units.
+const (
+	maxText        = 4096
+	maxCaption     = 1024
+	maxDownload    = 20 << 20
+	maxPhotoUpload = 10 << 20
+)
+
+// Options configures the channel.
+type Options struct {
+	Token        string
+	APIEndpoint  string        // default tgbotapi.APIEndpoint
+	FileEndpoint string        // default tgbotapi.FileEndpoint
+	PollTimeout  time.Duration // long-poll wait; default 25 s
+	Pacing       bot.Pacing    // default: 1 msg/s per chat, 20/min per group, 30/s overall
+	Log          *slog.Logger
+}
+
+// Channel is the Telegram channel.
+type Channel struct {
+	c   client
+	o   Options
+	log *slog.Logger
+}
+
+var _ bot.Channel = (*Channel)(nil)
+
+// New returns the channel. It makes no network call.
+func New(o Options) *Channel {
+	if o.APIEndpoint == "" {
+		o.APIEndpoint = tgbotapi.APIEndpoint
+	}
+	if o.FileEndpoint == "" {
+		o.FileEndpoint = tgbotapi.FileEndpoint
+	}
+	if o.PollTimeout == 0 {
+		o.PollTimeout = 25 * time.Second
+	}
+	if o.Pacing == (bot.Pacing{}) {
+		o.Pacing = bot.Pacing{PerChat: time.Second, PerGroupPerMinute: 20, Global: time.Second / 30}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Channel{
+		c: client{token: o.Token, apiEndpoint: o.APIEndpoint, fileEndpoint: o.FileEndpoint,
+			// Every request carries a context; the client timeout is the
+			// backstop against a half-open connection.
+			http: &http.Client{Timeout: o.PollTimeout + 15*time.Second}},
+		o:   o,
+		log: o.Log.With("channel", Name),
+	}
+}
+
+// Name implements bot.Channel.
+func (ch *Channel) Name() string { return Name }
+
+// Pacing implements bot.Channel.
+func (ch *Channel) Pacing() bot.Pacing { return ch.o.Pacing }
+
+// IsGroup implements bot.Channel: groups have negative chat ids.
+func (ch *Channel) IsGroup(chatID string) bool { return strings.HasPrefix(chatID, "-") }
+
+// Me checks the token and returns the bot's username.
+func (ch *Channel) Me(ctx context.Context) (string, error) {
+	raw, err := ch.c.call(ctx, "getMe", nil)
+	if err != nil {
+		return "", err
+	}
+	var u tgbotapi.User
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return "", err
+	}
+	return u.UserName, nil
+}
+
+// Poll receives updates until ctx ends. Each batch is stored through inbox
+// before the next getUpdates confirms it (Telegram forgets updates below
+// the offset), so nothing received is ever lost; a batch that could not be
+// stored is asked for again.
+func (ch *Channel) Poll(ctx context.Context, inbox *bot.Inbox) error {
+	offset := 0
+	failures := 0
+	for ctx.Err() == nil {
+		updates, err := ch.getUpdates(ctx, offset)
+		if err == nil {
+			var stored int
+			stored, err = ch.storeBatch(ctx, inbox, updates)
+			if err == nil {
+				if n := len(updates); n > 0 {
+					offset = updates[n-1].UpdateID + 1
+				}
+				failures = 0
+				if stored > 0 {
+					ch.log.Debug("stored updates", "new", stored, "batch", len(updates))
+				}
+				continue
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		failures++
+		wait := pollBackoff(err, failures)
+		ch.log.Warn("receiving updates failed; retrying", "wait", wait, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	return nil
+}
+
+func pollBackoff(err error, failures int) time.Duration {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		if ae.RetryAfter > 0 {
+			return ae.RetryAfter
+		}
+		if ae.Code == http.StatusConflict {
+			return 5 * time.Second // another poller or a webhook: do not hammer
+		}
+	}
+	d := 500 * time.Millisecond << min(failures-1, 6)
+	return min(d, 30*time.Second)
+}
+
+func (ch *Channel) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
+	p := url.Values{}
+	p.Set("offset", strconv.Itoa(offset))
+	p.Set("limit", "100")
+	p.Set("timeout", strconv.Itoa(int(ch.o.PollTimeout/time.Second)))
+	p.Set("allowed_updates", `["message","edited_message","callback_query","my_chat_member"]`)
+	raw, err := ch.c.call(ctx, "getUpdates", p)
+	if err != nil {
+		return nil, err
+	}
+	var updates []tgbotapi.Update
+	if err := json.Unmarshal(raw, &updates); err != nil {
+		return nil, fmt.Errorf("telegram: decode updates: %w", err)
+	}
+	return updates, nil
+}
+
+func (ch *Channel) storeBatch(ctx context.Context, inbox *bot.Inbox, updates []tgbotapi.Update) (int, error) {
+	batch := make([]bot.Received, 0, len(updates))
+	var callbacks []string
+	for _, u := range updates {
+		r, ok := translate(u)
+		if !ok {
+			continue
+		}
+		batch = append(batch, r)
+		if u.CallbackQuery != nil {
+			callbacks = append(callbacks, u.CallbackQuery.ID)
+		}
+	}
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	n, err := inbox.Store(ctx, Name, batch)
+	if err != nil {
+		return 0, err
+	}
+	// Stop the button's spinner. Best effort: the press itself is stored,
+	// and an old query id only earns a harmless 400.
+	for _, id := range callbacks {
+		p := url.Values{}
+		p.Set("callback_query_id", id)
+		if _, err := ch.c.call(ctx, "answerCallbackQuery", p); err != nil {
+			ch.log.Debug("answerCallbackQuery failed", "err", err)
+		}
+	}
+	return n, nil
+}
+
+// Fetch implements bot.Channel: getFile, then a download through the file
+// endpoint (tgbotapi's file links ignore a custom endpoint).
+func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
+	if in.File == nil {
+		return nil, errors.New("telegram: message has no file")
+	}
+	if in.File.Size > maxDownload {
+		return nil, flows.ErrFileTooBig
+	}
+	p := url.Values{}
+	p.Set("file_id", in.File.ID)
+	raw, err := ch.c.call(ctx, "getFile", p)
+	var ae *apiError
+	if errors.As(err, &ae) && strings.Contains(ae.Description, "file is too big") {
+		return nil, flows.ErrFileTooBig
+	}
+	if err != nil {
+		return nil, err
+	}
+	var f tgbotapi.File
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("telegram: decode file: %w", err)
+	}
+	data, err := ch.c.download(ctx, f.FilePath, maxDownload)
+	if errors.Is(err, errTooBig) {
+		return nil, flows.ErrFileTooBig
+	}
+	return data, err
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of lapor. Defaults first, then the environment
+// (LAPOR_…; secrets may come from a file named by LAPOR_…_FILE), then
+// validation that names the offending variable.
+type Config struct {
+	DatabaseURL          string // secret: contains the password
+	DataDir              string
+	PGBin                string
+	HTTPAddr             string
+	TelegramToken        string // secret
+	TelegramAPIEndpoint  string
+	TelegramFileEndpoint string
+	TelegramPollTimeout  time.Duration
+	TelegramPerChat      float64 // messages per second to one chat
+	TelegramPerGroup     int     // messages per minute to one group
+	TelegramGlobal       float64 // messages per second in all
+	Lang                 string
+	TrackingPrefix       string
+	MaxFileMB            int
+	MaxAttachments       int
+	DraftReminderAfter   time.Duration
+	Workers              int
+	OutboxLease          time.Duration
+	LogLevel             string
+	LogFormat            string
+}
+
+// setting describes one environment variable.
+type setting struct {
+	name   string
+	secret bool // may come from NAME_FILE; never printed
+	help   string
+	def    string
+	set    func(c *Config, v string) error
+}
+
+func settings() []setting {
+	str := func(f func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *f(c) = v; return nil }
+	}
+	dur := func(f func(*Config) *time.Duration) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("must be a positive duration such as 30s or 24h, got %q", v)
+			}
+			*f(c) = d
+			return nil
+		}
+	}
+	posInt := func(f func(*Config) *int) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("must be a positive whole number, got %q", v)
+			}
+			*f(c) = n
+			return nil
+		}
+	}
+	posFloat := func(f func(*Config) *float64) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("must be a positive number, got %q", v)
+			}
+			*f(c) = n
+			return nil
+		}
+	}
+	return []setting{
+		{"LAPOR_DATABASE_URL", true, "PostgreSQL URL; empty runs a private cluster in LAPOR_DATA_DIR", "",
+			func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+					return errors.New("must be a postgres:// URL") // never echo it: it holds a password
+				}
+				c.DatabaseURL = v
+				return nil
+			}},
+		{"LAPOR_DATA_DIR", false, "folder of the private database cluster", "./lapor-data", str(func(c *Config) *string { return &c.DataDir })},
+		{"LAPOR_PG_BIN", false, "folder with initdb and postgres for the private cluster; empty looks them up", "", str(func(c *Config) *string { return &c.PGBin })},
+		{"LAPOR_HTTP_ADDR", false, "address of the health endpoints", "127.0.0.1:8080",
+			func(c *Config, v string) error {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("must be host:port, got %q", v)
+				}
+				c.HTTPAddr = v
+				return nil
+			}},
+		{"LAPOR_TELEGRAM_TOKEN", true, "Telegram bot token from @BotFather; empty turns Telegram off", "",
+			func(c *Config, v string) error {
+				if v != "" && (!strings.Contains(v, ":") || strings.ContainsAny(v, " /\n")) {
+					return errors.New("does not look like a bot token (digits, a colon, then letters)")
+				}
+				c.TelegramToken = v
+				return nil
+			}},
+		{"LAPOR_TELEGRAM_API_ENDPOINT", false, "Bot API URL format with two %s (token, method)", "https://api.telegram.org/bot%s/%s", endpoint(func(c *Config) *string { return &c.TelegramAPIEndpoint })},
+		{"LAPOR_TELEGRAM_FILE_ENDPOINT", false, "file URL format with two %s (token, path)", "https://api.telegram.org/file/bot%s/%s", endpoint(func(c *Config) *string { return &c.TelegramFileEndpoint })},
+		{"LAPOR_TELEGRAM_POLL_TIMEOUT", false, "long-poll wait of getUpdates", "25s", dur(func(c *Config) *time.Duration { return &c.TelegramPollTimeout })},
+		{"LAPOR_TELEGRAM_RATE_PER_CHAT", false, "messages per second to one chat", "1", posFloat(func(c *Config) *float64 { return &c.TelegramPerChat })},
+		{"LAPOR_TELEGRAM_GROUP_PER_MINUTE", false, "messages per minute to one group", "20", posInt(func(c *Config) *int { return &c.TelegramPerGroup })},
+		{"LAPOR_TELEGRAM_RATE_GLOBAL", false, "messages per second in all", "30", posFloat(func(c *Config) *float64 { return &c.TelegramGlobal })},
+		{"LAPOR_LANG", false, "default language of new chats: id or en", "id",
+			func(c *Config, v string) error {
+				if v != "id" && v != "en" {
+					return fmt.Errorf("must be id or en, got %q", v)
+				}
+				c.Lang = v
+				return nil
+			}},
+		{"LAPOR_TRACKING_PREFIX", false, "prefix of tracking numbers", "MGT",
+			func(c *Config, v string) error {
+				if len(v) < 2 || len(v) > 5 || strings.ToUpper(v) != v || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+					return fmt.Errorf("must be 2 to 5 capital letters, got %q", v)
+				}
+				c.TrackingPrefix = v
+				return nil
+			}},
+		{"LAPOR_MAX_FILE_MB", false, "largest evidence file in MB (Telegram bots cannot download more than 20)", "20",
+			func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n <= 0 || n > 20 {
+					return fmt.Errorf("must be a whole number from 1 to 20, got %q", v)
+				}
+				c.MaxFileMB = n
+				return nil
+			}},
+		{"LAPOR_MAX_ATTACHMENTS", false, "evidence files per report", "10", posInt(func(c *Config) *int { return &c.MaxAttachments })},
+		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
+		{"LAPOR_WORKERS", false, "chats handled at once", "8", posInt(func(c *Config) *int { return &c.Workers })},
+		{"LAPOR_OUTBOX_LEASE", false, "time a replica owns a message it is sending", "30s", dur(func(c *Config) *time.Duration { return &c.OutboxLease })},
+		{"LAPOR_LOG_LEVEL", false, "debug, info, warn or error", "info",
+			func(c *Config, v string) error {
+				switch v {
+				case "debug", "info", "warn", "error":
+					c.LogLevel = v
+					return nil
+				}
+				return fmt.Errorf("must be debug, info, warn or error, got %q", v)
+			}},
+		{"LAPOR_LOG_FORMAT", false, "text or json", "text",
+			func(c *Config, v string) error {
+				if v != "text" && v != "json" {
+					return fmt.Errorf("must be text or json, got %q", v)
+				}
+				c.LogFormat = v
+				return nil
+			}},
+	}
+}
+
+func endpoint(f func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if strings.Count(v, "%s") != 2 || !(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")) {
+			return fmt.Errorf("must be an http(s) URL format with two %%s, got %q", v)
+		}
+		*f(c) = v
+		return nil
+	}
+}
+
+// LoadConfig reads the configuration from getenv. Every problem is reported,
+// each with the variable's name.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var c Config
+	var errs []error
+	for _, s := range settings() {
+		v, src, err := lookup(s, getenv)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if v == "" {
+			v = s.def
+		}
+		if err := s.set(&c, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s%s: %w", s.name, src, err))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// lookup reads NAME, or the file named by NAME_FILE for secrets.
+func lookup(s setting, getenv func(string) string) (value, source string, err error) {
+	v := getenv(s.name)
+	if !s.secret {
+		return strings.TrimSpace(v), "", nil
+	}
+	path := getenv(s.name + "_FILE")
+	switch {
+	case path == "":
+		return strings.TrimSpace(v), "", nil
+	case v != "":
+		return "", "", fmt.Errorf("%s and %s_FILE are both set: keep one", s.name, s.name)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", fmt.Errorf("%s_FILE: cannot read %s: %w", s.name, path, errors.Unwrap(err))
+	}
+	return strings.TrimSpace(string(b)), " (from " + s.name + "_FILE)", nil
+}
+
+// Redacted returns what may be logged about the configuration.
+func (c Config) Redacted() []any {
+	db := "private cluster in " + c.DataDir
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			u.User = nil
+			db = u.Redacted()
+		}
+	}
+	tg := "off"
+	if c.TelegramToken != "" {
+		tg = "on"
+	}
+	return []any{"database", db, "http", c.HTTPAddr, "telegram", tg, "lang", c.Lang}
+}

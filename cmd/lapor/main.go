@@ -1,0 +1,80 @@
+// Command lapor is the LAPOR! SP4N complaint service: citizens file
+// complaints by chat and officers work them through the SOP. main only
+// wires the parts together; see Run.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `lapor — LAPOR! SP4N complaints over chat
+
+Usage:
+  lapor serve      run the service (with no configuration: a private database
+                   in ./lapor-data and health endpoints on 127.0.0.1:8080)
+  lapor migrate    apply database migrations and exit
+  lapor version    print the version
+  lapor config     list the configuration variables and their defaults
+
+Configuration comes from LAPOR_* environment variables; see lapor config.
+`
+
+// Run runs one subcommand and returns the process exit code.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "lapor", version)
+		return 0
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "config":
+		for _, s := range settings() {
+			secret := ""
+			if s.secret {
+				secret = " (secret; or " + s.name + "_FILE)"
+			}
+			fmt.Fprintf(stdout, "%-32s %s%s\n%32s default: %q\n", s.name, s.help, secret, "", s.def)
+		}
+		return 0
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "lapor: configuration is not valid:\n%v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "migrate":
+		err = migrate(ctx, cfg, log, stdout)
+	default:
+		fmt.Fprintf(stderr, "lapor: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		log.Error("lapor stopped", "err", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/bot/telegram"
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/region"
+	"github.com/lapor-id/lapor/scheduler"
+	"github.com/lapor-id/lapor/store"
+	"github.com/lapor-id/lapor/store/pgserver"
+)
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openDatabase connects to LAPOR_DATABASE_URL, or starts the private
+// cluster in LAPOR_DATA_DIR when none is configured, and migrates it.
+func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (*store.DB, func(), error) {
+	url := cfg.DatabaseURL
+	stopServer := func() {}
+	if url == "" {
+		srv, err := pgserver.Start(ctx, pgserver.Options{Dir: cfg.DataDir, BinDir: cfg.PGBin, DieWithParent: true})
+		if err != nil {
+			if errors.Is(err, pgserver.ErrNoBinaries) {
+				return nil, nil, err
+			}
+			return nil, nil, fmt.Errorf("starting the private database in %s: %w", cfg.DataDir, err)
+		}
+		log.Info("using the private PostgreSQL cluster (set LAPOR_DATABASE_URL to use your own database)",
+			"data_dir", srv.Dir(), "log", srv.Dir()+"/postgres.log")
+		stopServer = func() { _ = srv.Stop() }
+		if err := createDatabase(ctx, srv.URL("postgres"), "lapor"); err != nil {
+			stopServer()
+			return nil, nil, err
+		}
+		url = srv.URL("lapor")
+	}
+	db, err := store.Open(ctx, url, log)
+	if err != nil {
+		stopServer()
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		stopServer()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); stopServer() }, nil
+}
+
+func createDatabase(ctx context.Context, adminURL, name string) error {
+	db, err := store.Open(ctx, adminURL, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = db.Exec(ctx, "CREATE DATABASE "+name)
+	if err != nil && !strings.Contains(err.Error(), "already exists") {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	fmt.Fprintln(stdout, "database is migrated")
+	_ = db
+	return nil
+}
+
+// serve starts every part in order and stops them in reverse when ctx ends.
+func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	log.Info("lapor starting", append([]any{"version", version}, cfg.Redacted()...)...)
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	fcfg := flows.DefaultConfig()
+	fcfg.DefaultLang = flows.Lang(cfg.Lang)
+	fcfg.TrackingPrefix = cfg.TrackingPrefix
+	fcfg.MaxFileBytes = int64(cfg.MaxFileMB) << 20
+	fcfg.MaxAttachments = cfg.MaxAttachments
+	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
+	svc := flows.New(db, fcfg, calendar.Default(), region.Default(), time.Now, log)
+
+	var channels []bot.Channel
+	var tg *telegram.Channel
+	if cfg.TelegramToken != "" {
+		tg = telegram.New(telegram.Options{
+			Token: cfg.TelegramToken, APIEndpoint: cfg.TelegramAPIEndpoint, FileEndpoint: cfg.TelegramFileEndpoint,
+			PollTimeout: cfg.TelegramPollTimeout, Log: log,
+			Pacing: bot.Pacing{
+				PerChat:           time.Duration(float64(time.Second) / cfg.TelegramPerChat),
+				PerGroupPerMinute: cfg.TelegramPerGroup,
+				Global:            time.Duration(float64(time.Second) / cfg.TelegramGlobal),
+			},
+		})
+		channels = append(channels, tg)
+	} else {
+		log.Info("Telegram is off: set LAPOR_TELEGRAM_TOKEN (or LAPOR_TELEGRAM_TOKEN_FILE) to turn it on")
+	}
+
+	var dispatchers []*bot.Dispatcher
+	for _, ch := range channels {
+		dispatchers = append(dispatchers, bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Log: log}))
+	}
+	wakeDispatchers := func() {
+		for _, d := range dispatchers {
+			d.Wake()
+		}
+	}
+	workers := bot.NewWorkers(svc, channels, cfg.Workers, wakeDispatchers, log)
+	inbox := bot.NewInbox(db, workers.Wake)
+
+	sched := scheduler.New(calendar.Jakarta, log)
+	if err := sched.Add(scheduler.Job{Name: "draft-reminders", Spec: "@every 10m", Run: func(ctx context.Context) error {
+		n, err := svc.RemindIdleDrafts(ctx)
+		if n > 0 {
+			wakeDispatchers()
+		}
+		return err
+	}}); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("LAPOR_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: healthHandler(db), ReadHeaderTimeout: 5 * time.Second}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	run := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil {
+				log.Error("part stopped", "part", name, "err", err)
+				cancel()
+			}
+		}()
+	}
+	run("workers", workers.Run)
+	for _, d := range dispatchers {
+		run("dispatcher", d.Run)
+	}
+	if tg != nil {
+		run("telegram", func(ctx context.Context) error { return tg.Poll(ctx, inbox) })
+	}
+	run("scheduler", sched.Run)
+	run("http", func(ctx context.Context) error {
+		go func() {
+			<-ctx.Done()
+			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer scancel()
+			_ = srv.Shutdown(sctx)
+		}()
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	log.Info("lapor is ready", "health", "http://"+ln.Addr().String()+"/healthz")
+	<-ctx.Done()
+	log.Info("lapor stopping")
+	wg.Wait()
+	return nil
+}
+
+// healthHandler serves /healthz (the process is alive) and /readyz (the
+// database answers; with the counts of work waiting).
+func healthHandler(db *store.DB) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status := map[string]any{"database": "ok"}
+		code := http.StatusOK
+		if err := db.Ping(ctx); err != nil {
+			status["database"], code = "unreachable", http.StatusServiceUnavailable
+		} else {
+			inbox, _ := db.PendingInbound(ctx)
+			pending, failed, _ := db.OutboxCounts(ctx)
+			status["inbox_pending"], status["outbox_pending"], status["outbox_failed"] = inbox, pending, failed
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "lapor: LAPOR! SP4N complaints over chat. Health: /healthz, readiness: /readyz.")
+	})
+	return mux
+}

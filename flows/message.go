@@ -1,0 +1,95 @@
+// Package flows is what lapor does, independent of any chat platform: the
+// citizen's intake conversation, status lookups, and (in later issues) the
+// SOP's case workflow and officers' commands, with every text a citizen or
+// an officer reads, in Bahasa Indonesia first and English.
+//
+// Channels (bot/...) translate platform updates into Inbound messages and
+// deliver Outbound ones; one transcript test therefore runs on every channel.
+package flows
+
+import (
+	"errors"
+	"time"
+)
+
+// Kind says what an inbound message carries.
+type Kind string
+
+// Kinds of inbound messages.
+const (
+	KindText        Kind = "text"
+	KindCommand     Kind = "command"
+	KindButton      Kind = "button"
+	KindPhoto       Kind = "photo"
+	KindDocument    Kind = "document"
+	KindVideo       Kind = "video"
+	KindVoice       Kind = "voice"
+	KindAudio       Kind = "audio"
+	KindLocation    Kind = "location"
+	KindEdited      Kind = "edited"      // a correction of an earlier message
+	KindUnsupported Kind = "unsupported" // stickers, polls, contacts, ...
+	KindMembership  Kind = "membership"  // the bot was added to or removed from a chat
+)
+
+// IsFile reports whether the kind carries a file.
+func (k Kind) IsFile() bool {
+	switch k {
+	case KindPhoto, KindDocument, KindVideo, KindVoice, KindAudio:
+		return true
+	}
+	return false
+}
+
+// Inbound is one message from a chat, in channel-neutral form. It is what
+// the inbox stores.
+type Inbound struct {
+	Channel   string    `json:"channel"`
+	ChatID    string    `json:"chat_id"`
+	IsGroup   bool      `json:"is_group,omitempty"`
+	MessageID string    `json:"message_id,omitempty"`
+	UserID    string    `json:"user_id,omitempty"`
+	UserName  string    `json:"user_name,omitempty"` // display name
+	Username  string    `json:"username,omitempty"`  // platform handle
+	Kind      Kind      `json:"kind"`
+	Text      string    `json:"text,omitempty"`    // text, a file's caption, or a command's arguments
+	Command   string    `json:"command,omitempty"` // lower case, without "/" and "@bot"
+	Button    string    `json:"button,omitempty"`  // data of the pressed button
+	File      *FileRef  `json:"file,omitempty"`
+	Location  *Location `json:"location,omitempty"`
+	What      string    `json:"what,omitempty"` // for unsupported kinds: "sticker", "poll", ...
+	At        time.Time `json:"at"`
+}
+
+// FileRef points at a file still on the platform.
+type FileRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	MIME string `json:"mime,omitempty"`
+	Size int64  `json:"size,omitempty"` // as the platform reported it; 0 if unknown
+}
+
+// Location is a shared map pin.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Outbound is one message to a chat, in channel-neutral form. It is what the
+// outbox stores; channels split it to fit their platform's limits.
+type Outbound struct {
+	Text    string     `json:"text"`
+	Buttons [][]Button `json:"buttons,omitempty"`
+	ReplyTo string     `json:"reply_to,omitempty"`
+	// AttachmentID names a stored attachment to send, with Text as caption.
+	AttachmentID int64 `json:"attachment_id,omitempty"`
+}
+
+// Button is one choice under a message.
+type Button struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+// ErrFileTooBig is returned by a FileFetcher when the platform refuses to
+// hand the bot a file because of its size; the citizen is told so.
+var ErrFileTooBig = errors.New("flows: file is too big to download")

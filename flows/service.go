@@ -1,0 +1,217 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/region"
+	"github.com/lapor-id/lapor/store"
+)
+
+// Config holds the rules of the intake that a deployment may change.
+type Config struct {
+	DefaultLang        Lang
+	TrackingPrefix     string        // "MGT"
+	MinDescription     int           // characters a description needs at least
+	MaxDescription     int           // characters a description may have at most
+	MaxAttachments     int           // files per report
+	MaxFileBytes       int64         // per file (Telegram bots cannot download more than 20 MB)
+	VerifyDays         int           // working days the super admin has to verify (DOMAIN.md stage 2)
+	DraftReminderAfter time.Duration // idle time before a draft's single reminder
+	MaxAttempts        int           // tries at handling one inbound message before giving up politely
+	RetryBase          time.Duration // first back-off after a failed try; doubles each time
+}
+
+// DefaultConfig returns the defaults of DOMAIN.md and the issue.
+func DefaultConfig() Config {
+	return Config{
+		DefaultLang:        LangID,
+		TrackingPrefix:     "MGT",
+		MinDescription:     30,
+		MaxDescription:     20000,
+		MaxAttachments:     10,
+		MaxFileBytes:       20 << 20,
+		VerifyDays:         3,
+		DraftReminderAfter: 24 * time.Hour,
+		MaxAttempts:        5,
+		RetryBase:          time.Second,
+	}
+}
+
+// FileFetcher downloads the file an inbound message points at from its
+// platform. ErrFileTooBig is final; other errors are retried.
+type FileFetcher func(ctx context.Context, in Inbound) ([]byte, error)
+
+// Service runs the conversations. It is safe for concurrent use: each call
+// of HandleNext handles one message in one transaction.
+type Service struct {
+	db       *store.DB
+	cfg      Config
+	calendar *calendar.Calendar
+	regency  *region.Regency
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns a Service. now is the clock every decision uses.
+func New(db *store.DB, cfg Config, cal *calendar.Calendar, regency *region.Regency, now func() time.Time, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{db: db, cfg: cfg, calendar: cal, regency: regency, now: now, log: log}
+}
+
+// ErrIdle is returned by HandleNext when no message is ready.
+var ErrIdle = errors.New("flows: nothing to handle")
+
+// retryable wraps a failure at handling one inbound message.
+type retryable struct {
+	id       int64
+	attempts int
+	chat     string
+	err      error
+}
+
+func (r *retryable) Error() string { return r.err.Error() }
+func (r *retryable) Unwrap() error { return r.err }
+
+// HandleNext handles the next ready inbound message of any chat: claim it,
+// fetch its file, run the conversation step, and commit the state, the
+// report changes and every reply together. It returns ErrIdle when there is
+// nothing to do. A failure rolls everything back and schedules a retry with
+// back-off; after MaxAttempts the message is closed with a polite apology to
+// the chat, so nothing loops forever and nothing is silently dropped.
+func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
+	var claimed *retryable
+	err := s.db.InTx(ctx, func(tx *store.Tx) (err error) {
+		now := s.now()
+		in, err := tx.ClaimInbound(ctx, now)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrIdle
+		}
+		if err != nil {
+			return fmt.Errorf("claim inbound: %w", err)
+		}
+		claimed = &retryable{id: in.ID, attempts: in.Attempts, chat: in.ChatID}
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			}
+		}()
+		return s.handle(ctx, tx, in, fetch, now)
+	})
+	if err == nil || errors.Is(err, ErrIdle) || claimed == nil {
+		return err
+	}
+	claimed.err = err
+	return s.giveUpOrRetry(ctx, claimed)
+}
+
+// giveUpOrRetry schedules another try, or closes the message with an
+// apology once it has failed MaxAttempts times.
+func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable) error {
+	now := s.now()
+	if r.attempts+1 < s.cfg.MaxAttempts {
+		backoff := s.cfg.RetryBase << r.attempts
+		if err := s.db.DeferInbound(ctx, r.id, now.Add(backoff), r.err.Error()); err != nil {
+			return errors.Join(r, err)
+		}
+		return r
+	}
+	s.log.Error("giving up on inbound message", "inbox_id", r.id, "attempts", r.attempts+1, "err", r.err)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		in, err := tx.LockInbound(ctx, r.id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // finished meanwhile by another worker
+		}
+		if err != nil {
+			return err
+		}
+		var msg Inbound
+		_ = json.Unmarshal(in.Payload, &msg)
+		conv, err := tx.LoadConversation(ctx, in.Channel, in.ChatID)
+		if err != nil {
+			return err
+		}
+		if !in.IsGroup {
+			o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now}
+			if err := o.say(T(o.lang, "internal.error")); err != nil {
+				return err
+			}
+		}
+		return tx.FinishInbound(ctx, in.ID, "failed: "+truncate(r.err.Error(), 500), now)
+	})
+	return errors.Join(r, err)
+}
+
+// handle runs one claimed message through the conversation.
+func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fetch FileFetcher, now time.Time) error {
+	var msg Inbound
+	if err := json.Unmarshal(in.Payload, &msg); err != nil {
+		s.log.Warn("undecodable inbound message refused", "inbox_id", in.ID, "err", err)
+		return tx.FinishInbound(ctx, in.ID, "refused: undecodable", now)
+	}
+	if in.IsGroup || msg.IsGroup {
+		// Officer groups become desks in a later issue; until a group is
+		// registered the bot says nothing there.
+		s.log.Info("message in an unregistered group refused", "channel", in.Channel, "chat", in.ChatID, "kind", msg.Kind)
+		return tx.FinishInbound(ctx, in.ID, "refused: unknown group", now)
+	}
+	if msg.Kind == KindMembership {
+		return tx.FinishInbound(ctx, in.ID, "noted: membership", now)
+	}
+	if err := tx.UnblockChat(ctx, in.Channel, in.ChatID); err != nil {
+		return err
+	}
+	conv, err := tx.LoadConversation(ctx, in.Channel, in.ChatID)
+	if err != nil {
+		return err
+	}
+	t, err := newTurn(ctx, s, tx, in, msg, conv, now)
+	if err != nil {
+		return err
+	}
+	if err := t.fetchFile(fetch); err != nil {
+		return err
+	}
+	outcome, err := t.run()
+	if err != nil {
+		return err
+	}
+	if err := t.save(); err != nil {
+		return err
+	}
+	return tx.FinishInbound(ctx, in.ID, outcome, now)
+}
+
+// outbox writes replies into the transaction of the message being handled.
+type outbox struct {
+	ctx     context.Context
+	tx      *store.Tx
+	channel string
+	chat    string
+	lang    Lang
+	now     time.Time
+}
+
+func (o *outbox) say(text string, rows ...[]Button) error {
+	b, err := json.Marshal(Outbound{Text: text, Buttons: rows})
+	if err != nil {
+		return err
+	}
+	return o.tx.Enqueue(o.ctx, o.channel, o.chat, b, o.now)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

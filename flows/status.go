@@ -1,0 +1,74 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/store"
+)
+
+// showStatus answers /status <ID>. The reporter's own chat sees everything
+// about its report; any other chat sees a public report's progress, and a
+// confidential or anonymous report of someone else does not exist for it.
+func (t *turn) showStatus(arg string) error {
+	id, ok := ParseTrackingID(arg, t.s.cfg.TrackingPrefix)
+	if !ok {
+		return t.say("status.invalid", truncate(arg, 40))
+	}
+	r, err := t.tx.ReportByTrackingID(t.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return t.say("status.notfound", id)
+	}
+	if err != nil {
+		return err
+	}
+	own := r.Channel == t.in.Channel && r.ChatID == t.in.ChatID
+	if !own && (r.Confidential || r.Anonymous) {
+		return t.say("status.notfound", id)
+	}
+	events, err := t.tx.Events(t.ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	var history []string
+	for _, e := range events {
+		history = append(history, fmt.Sprintf("• %s — %s",
+			FormatDateTime(t.lang, e.At.In(calendar.Jakarta)), textOr(t.lang, "event."+e.Kind, e.Kind)))
+	}
+	deadline := "—"
+	if !r.StageDeadline.IsZero() {
+		deadline = FormatDate(t.lang, r.StageDeadline.In(calendar.Jakarta))
+	}
+	return t.say("status.view", r.TrackingID, T(t.lang, "type."+r.Type),
+		FormatDateTime(t.lang, r.SubmittedAt.In(calendar.Jakarta)),
+		textOr(t.lang, "stage."+r.Stage, r.Stage), textOr(t.lang, "unit."+r.ResponsibleUnit, r.ResponsibleUnit),
+		deadline, strings.Join(history, "\n"))
+}
+
+// listReports answers /laporan with the chat's own reports.
+func (t *turn) listReports() error {
+	reports, err := t.tx.ReportsByChat(t.ctx, t.in.Channel, t.in.ChatID, 20)
+	if err != nil {
+		return err
+	}
+	if len(reports) == 0 {
+		return t.say("list.none")
+	}
+	lines := []string{T(t.lang, "list.header")}
+	for _, r := range reports {
+		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID,
+			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), textOr(t.lang, "stage."+r.Stage, r.Stage)))
+	}
+	return t.out.say(strings.Join(lines, "\n"))
+}
+
+// textOr returns the text for key, or fallback when there is none (a stage
+// added by a later version, for example).
+func textOr(lang Lang, key, fallback string) string {
+	if _, ok := texts[key]; !ok {
+		return fallback
+	}
+	return T(lang, key)
+}
