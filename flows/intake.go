@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/region"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -550,13 +552,31 @@ func (t *turn) onWhere() error {
 	case t.msg.Kind == KindText:
 		t.d.Address = truncate(t.msg.Text, 1000)
 		t.step = StepKecamatan
-		if k, ok := t.s.regency.Match(t.msg.Text); ok {
+		if k, ok := t.mentionedKecamatan(t.msg.Text); ok {
 			rows := append([][]Button{{{Label: "✅ " + k.Name, Data: "kec:" + k.Code}}}, t.kecamatanButtons()...)
 			return t.sayButtons(T(t.lang, "kec.suggest", k.Name), rows...)
 		}
 		return t.prompt()
 	}
 	return t.refuse()
+}
+
+// mentionedKecamatan finds the one kecamatan an address names, as a whole
+// word ("Jl. Raya No. 5, Plaosan").
+func (t *turn) mentionedKecamatan(address string) (region.Kecamatan, bool) {
+	words := " " + strings.Join(strings.FieldsFunc(strings.ToLower(address), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ") + " "
+	var found []region.Kecamatan
+	for _, k := range t.s.regency.Kecamatan() {
+		if strings.Contains(words, " "+strings.ToLower(k.Name)+" ") {
+			found = append(found, k)
+		}
+	}
+	if len(found) != 1 {
+		return region.Kecamatan{}, false
+	}
+	return found[0], true
 }
 
 func (t *turn) onKecamatan() error {
