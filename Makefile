@@ -1,0 +1,18 @@
+# The whole test suite, on a fresh machine: make test
+.PHONY: test serve build vet bench
+
+test:
+	scripts/ensure-postgres
+	go vet ./...
+	go test -race -count=1 -timeout 30m ./...
+
+serve:
+	scripts/ensure-postgres
+	go run ./cmd/lapor serve
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o lapor ./cmd/lapor
+
+bench:
+	scripts/ensure-postgres
+	go test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := LoadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "./lapor-data" || c.HTTPAddr != "127.0.0.1:8080" || c.Lang != "id" || c.DatabaseURL != "" ||
+		c.TelegramToken != "" || c.TelegramPollTimeout != 25*time.Second || c.TrackingPrefix != "MGT" ||
+		c.TelegramAPIEndpoint != "https://api.telegram.org/bot%s/%s" {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestConfigErrorsNameTheVariableAndHideSecrets(t *testing.T) {
+	const token = "123456:SECRET-TOKEN-VALUE"
+	_, err := LoadConfig(env(map[string]string{
+		"LAPOR_LANG":                  "fr",
+		"LAPOR_HTTP_ADDR":             "8080",
+		"LAPOR_TELEGRAM_API_ENDPOINT": "http://127.0.0.1/bot/%s",
+		"LAPOR_DATABASE_URL":          "mysql://root:hunter2@db/x",
+		"LAPOR_TELEGRAM_TOKEN":        token,
+		"LAPOR_TELEGRAM_TOKEN_FILE":   "/run/secrets/tg",
+		"LAPOR_WORKERS":               "0",
+	}))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, name := range []string{"LAPOR_LANG", "LAPOR_HTTP_ADDR", "LAPOR_TELEGRAM_API_ENDPOINT", "LAPOR_DATABASE_URL",
+		"LAPOR_TELEGRAM_TOKEN and LAPOR_TELEGRAM_TOKEN_FILE", "LAPOR_WORKERS"} {
+		if !strings.Contains(msg, name) {
+			t.Errorf("error does not name %s:\n%s", name, msg)
+		}
+	}
+	for _, secret := range []string{"hunter2", "SECRET-TOKEN"} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("error leaks %q:\n%s", secret, msg)
+		}
+	}
+}
+
+func TestConfigSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	dbFile := filepath.Join(dir, "db")
+	os.WriteFile(tokenFile, []byte("42:abc\n"), 0o600)
+	os.WriteFile(dbFile, []byte("postgres://u:p@h/db\n"), 0o600)
+	c, err := LoadConfig(env(map[string]string{"LAPOR_TELEGRAM_TOKEN_FILE": tokenFile, "LAPOR_DATABASE_URL_FILE": dbFile}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TelegramToken != "42:abc" || c.DatabaseURL != "postgres://u:p@h/db" {
+		t.Fatalf("from files: %q %q", c.TelegramToken, c.DatabaseURL)
+	}
+	if s := fmt.Sprint(c.Redacted()...); strings.Contains(s, "42:abc") || strings.Contains(s, ":p@") {
+		t.Fatalf("Redacted leaks: %s", s)
+	}
+	_, err = LoadConfig(env(map[string]string{"LAPOR_TELEGRAM_TOKEN_FILE": filepath.Join(dir, "missing")}))
+	if err == nil || !strings.Contains(err.Error(), "LAPOR_TELEGRAM_TOKEN_FILE") {
+		t.Fatalf("missing file: %v", err)
+	}
+}

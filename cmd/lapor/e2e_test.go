@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/lapor-id/lapor/store"
+)
+
+// The whole intake through a Bot API that behaves like Telegram: the stored
+// report has every field and the attachment is byte-for-byte what was sent.
+func TestTelegramTranscriptFilesACompleteReport(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	dbURL := pg.NewDatabase(t)
+	env := serviceEnv(t, fake, dbURL)
+	startInProcess(t, env)
+
+	photo := make([]byte, 300<<10)
+	rand.Read(photo)
+	c := newCitizen(fake, 5001)
+	id, err := c.fileReport(photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.say("/status "+id, "Menunggu verifikasi"); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := store.Open(context.Background(), dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.InTx(context.Background(), func(tx *store.Tx) error {
+		r, err := tx.ReportByTrackingID(context.Background(), id)
+		if err != nil {
+			return err
+		}
+		if r.Type != "pengaduan" || !strings.Contains(r.Description, "saluran air") || !strings.Contains(r.Description, "foto saluran") ||
+			r.OccurredOn.Format("2006-01-02") != "2026-11-25" || r.Latitude == nil || *r.Latitude != -7.6634 ||
+			r.KecamatanCode != "35.20.06" || r.Anonymous || !r.Confidential || r.Channel != "telegram" || r.ChatID != "5001" ||
+			r.ReporterUserID != "5001" || r.Stage != "submitted" || r.StageDeadline.IsZero() {
+			t.Errorf("report = %+v", r)
+		}
+		atts, err := tx.Attachments(context.Background(), r.ID)
+		if err != nil {
+			return err
+		}
+		if len(atts) != 1 || !bytes.Equal(atts[0].Data, photo) || atts[0].Kind != "photo" {
+			t.Errorf("attachment lost or changed: %d attachments", len(atts))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := fake.Stats(); s.RateLimited != 0 {
+		t.Errorf("%d responses were 429: pacing is wrong", s.RateLimited)
+	}
+
+	// Health and readiness on the configured address.
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get("http://" + env["LAPOR_HTTP_ADDR"] + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+	}
+}
+
+// Every kind of unwelcome input gets a clear answer; nothing already stored
+// changes, and the service keeps serving.
+func TestTelegramBadInput(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	dbURL := pg.NewDatabase(t)
+	logs := startInProcess(t, serviceEnv(t, fake, dbURL))
+	c := newCitizen(fake, 5002)
+	var groupUpdate int
+	steps := []struct {
+		act  func()
+		want string
+	}{
+		{func() { fake.SendText(c.chat, c.chat, "/start") }, "Selamat datang"},
+		{func() { fake.SendSticker(c.chat, c.chat, "😀") }, "stiker tidak dapat kami proses"},
+		{func() { fake.SendPoll(c.chat, c.chat, "Setuju?", "ya", "tidak") }, "polling tidak dapat"},
+		{func() { fake.SendContact(c.chat, c.chat, "+628123456789") }, "kartu kontak"},
+		{func() { fake.EditText(c.chat, c.chat, 1, "/start lagi") }, "Perubahan pada pesan"},
+		{func() { fake.SendText(c.chat, c.chat, "/rahasia_admin") }, "tidak dikenal"},
+	}
+	for _, s := range steps {
+		s.act()
+		if _, err := c.expect(s.want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.press("menu:new", "Jenis laporan"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.press("type:pengaduan", "Uraian"); err != nil {
+		t.Fatal(err)
+	}
+	more := []struct {
+		act  func()
+		want string
+	}{
+		{func() { fake.SendText(c.chat, c.chat, "\u200b\u200c\u2060") }, "tidak berisi teks"},
+		{func() { fake.SendText(c.chat, c.chat, strings.Repeat("Panjang sekali. ", 625)) }, "Dicatat (9999"},
+		{func() {
+			fake.SendText(c.chat, c.chat, "Emoji 😡 dan teks kanan-ke-kiri مرحبا \u202eterbalik\u202c")
+		}, "Dicatat"},
+		{func() { fake.SendLargeDocument(c.chat, c.chat, "rekaman.mp4", "video/mp4", 25<<20) }, "terlalu besar"},
+		{func() {
+			fake.SendDocument(c.chat, c.chat, "surat.pdf.exe", "application/x-msdownload", []byte("MZ\x90\x00program"), "")
+		}, "tidak dapat kami terima"},
+		{func() {
+			fake.SendDocument(c.chat, c.chat, "surat.pdf", "application/pdf", []byte("MZ\x90\x00program"), "")
+		}, "Windows program"},
+		{func() { groupUpdate, _ = fake.SendText(-100777, 42, "halo semua") }, ""}, // unknown group: no reply
+		{func() { fake.SendText(c.chat, c.chat, "masih bisa lanjut") }, "Dicatat"},
+	}
+	for _, s := range more {
+		s.act()
+		if s.want == "" {
+			continue
+		}
+		if _, err := c.expect(s.want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := fake.Sent(-100777); len(got) != 0 {
+		t.Errorf("the bot spoke in an unknown group: %+v", got)
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Errorf("a panic was logged:\n%s", logs)
+	}
+	db, _ := store.Open(context.Background(), dbURL, nil)
+	defer db.Close()
+	if n, _ := db.PendingInbound(context.Background()); n != 0 {
+		t.Errorf("%d inbound messages left unhandled", n)
+	}
+	if outcome, err := db.InboundOutcome(context.Background(), "telegram", fmt.Sprint(groupUpdate)); err != nil || outcome != "refused: unknown group" {
+		t.Errorf("group message outcome %q (%v), want a recorded refusal", outcome, err)
+	}
+}
