@@ -137,15 +137,15 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	group := d.ch.IsGroup(m.ChatID)
 	leaseEnd := d.o.Now().Add(d.o.Lease)
 	for i := m.PartsSent; i < len(parts); i++ {
-		at := d.pace.reserve(m.ChatID, group, d.o.Now())
 		// Do not send after our lease ended: another replica may have
 		// claimed the message by then. Release it instead.
-		if at.After(leaseEnd.Add(-2 * time.Second)) {
-			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
+		at, ok, err := d.pace.wait(ctx, m.ChatID, group, d.o.Now, leaseEnd.Add(-2*time.Second))
+		if err != nil {
+			d.release(m)
 			return
 		}
-		if err := sleepUntil(ctx, at); err != nil {
-			d.release(m)
+		if !ok {
+			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
 			return
 		}
 		if err := d.ch.Send(ctx, m.ChatID, parts[i]); err != nil {

@@ -14,8 +14,9 @@ type Pacing struct {
 }
 
 // pacer spaces sends so the platform's limits are never hit, instead of
-// hitting them and backing off. Reservations are made under a lock, then
-// the caller sleeps until its slot.
+// hitting them and backing off. A slot is taken at the moment of sending,
+// never booked ahead: goroutines that wake late together (a GC pause, a busy
+// CPU) would otherwise send a booked-ahead burst all at once.
 type pacer struct {
 	p          Pacing
 	mu         sync.Mutex
@@ -28,11 +29,8 @@ func newPacer(p Pacing) *pacer {
 	return &pacer{p: p, chatNext: map[string]time.Time{}, groupSent: map[string][]time.Time{}}
 }
 
-// reserve books the earliest slot at or after now for a message to chat and
-// returns it.
-func (pc *pacer) reserve(chat string, group bool, now time.Time) time.Time {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
+// earliestLocked is the first moment a message to chat may go.
+func (pc *pacer) earliestLocked(chat string, group bool, now time.Time) time.Time {
 	at := now
 	if t := pc.chatNext[chat]; t.After(at) {
 		at = t
@@ -42,18 +40,45 @@ func (pc *pacer) reserve(chat string, group bool, now time.Time) time.Time {
 	}
 	if group && pc.p.PerGroupPerMinute > 0 {
 		sent := pc.groupSent[chat]
-		for len(sent) > 0 && !sent[0].After(at.Add(-time.Minute)) {
+		for len(sent) > 0 && !sent[0].After(now.Add(-time.Minute)) {
 			sent = sent[1:]
 		}
+		pc.groupSent[chat] = sent
 		if len(sent) >= pc.p.PerGroupPerMinute {
 			// The oldest send in the window must leave it first.
-			at = sent[len(sent)-pc.p.PerGroupPerMinute].Add(time.Minute + time.Millisecond)
+			if t := sent[len(sent)-pc.p.PerGroupPerMinute].Add(time.Minute + time.Millisecond); t.After(at) {
+				at = t
+			}
 		}
-		pc.groupSent[chat] = append(sent, at)
 	}
-	pc.chatNext[chat] = at.Add(pc.p.PerChat)
-	pc.globalNext = at.Add(pc.p.Global)
 	return at
+}
+
+// wait blocks until a message to chat may be sent and takes that slot. It
+// gives up, taking nothing, if the slot is later than notAfter, and returns
+// the slot it would have needed.
+func (pc *pacer) wait(ctx context.Context, chat string, group bool, now func() time.Time, notAfter time.Time) (time.Time, bool, error) {
+	for {
+		pc.mu.Lock()
+		t := now()
+		at := pc.earliestLocked(chat, group, t)
+		if !at.After(t) {
+			pc.chatNext[chat] = t.Add(pc.p.PerChat)
+			pc.globalNext = t.Add(pc.p.Global)
+			if group && pc.p.PerGroupPerMinute > 0 {
+				pc.groupSent[chat] = append(pc.groupSent[chat], t)
+			}
+			pc.mu.Unlock()
+			return t, true, nil
+		}
+		pc.mu.Unlock()
+		if at.After(notAfter) {
+			return at, false, nil
+		}
+		if err := sleepUntil(ctx, at); err != nil {
+			return at, false, err
+		}
+	}
 }
 
 // pause holds a chat until t (the platform asked us to wait).

@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 // seconds per message; the service is paced to the same limits, so a 429
 // in a test is a pacing bug.
 func fastTelegram(t *testing.T) *telegramtest.Server {
-	fake := telegramtest.New(telegramtest.Options{PerChatRate: 40, PerChatBurst: 1, GlobalRate: 400, GlobalBurst: 1, PerGroupPerMinute: 20})
+	fake := telegramtest.New(telegramtest.Options{PerChatRate: 40, PerChatBurst: 3, GlobalRate: 400, GlobalBurst: 30, PerGroupPerMinute: 20})
 	t.Cleanup(fake.Close)
 	return fake
 }
