@@ -55,13 +55,16 @@ type Dispatcher struct {
 	pace  *pacer
 	wake  chan struct{}
 	slots chan struct{}
+
+	mu       sync.Mutex
+	inFlight map[int64]bool // messages this process is delivering now
 }
 
 // NewDispatcher returns a dispatcher for ch.
 func NewDispatcher(db *store.DB, ch Channel, o DispatcherOptions) *Dispatcher {
 	o.defaults()
 	return &Dispatcher{db: db, ch: ch, o: o, pace: newPacer(ch.Pacing()),
-		wake: make(chan struct{}, 1), slots: make(chan struct{}, o.MaxInFlight)}
+		wake: make(chan struct{}, 1), slots: make(chan struct{}, o.MaxInFlight), inFlight: map[int64]bool{}}
 }
 
 // Wake tells the dispatcher new messages may be waiting.
@@ -90,11 +93,16 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			}
 		}
 		for _, m := range claimed {
+			if !d.start(m.ID) {
+				// Our own delivery outlived its lease and we claimed it
+				// again: never send one message twice at once.
+				continue
+			}
 			d.slots <- struct{}{}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				defer func() { <-d.slots }()
+				defer func() { <-d.slots; d.finish(m.ID) }()
 				d.deliver(ctx, m)
 				d.Wake() // the chat's next message may now be claimed
 			}()
@@ -113,6 +121,22 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+func (d *Dispatcher) start(id int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inFlight[id] {
+		return false
+	}
+	d.inFlight[id] = true
+	return true
+}
+
+func (d *Dispatcher) finish(id int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.inFlight, id)
 }
 
 // deliver sends one claimed message, part by part.
