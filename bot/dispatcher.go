@@ -172,11 +172,10 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
 			return
 		}
-		if err := d.ch.Send(ctx, m.ChatID, parts[i]); err != nil {
-			if ctx.Err() != nil {
-				d.release(m)
-				return
-			}
+		// A send already begun is finished even when we are stopping (the
+		// channel bounds it with its own timeout): cancelling it midway
+		// would make the platform deliver it and us send it again.
+		if err := d.ch.Send(context.WithoutCancel(ctx), m.ChatID, parts[i]); err != nil {
 			d.failed(ctx, m, err, log)
 			return
 		}

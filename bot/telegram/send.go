@@ -78,6 +78,8 @@ func splitText(s string, limit int) []string {
 
 // Send implements bot.Channel.
 func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
+	ctx, cancel := context.WithTimeout(ctx, ch.o.SendTimeout)
+	defer cancel()
 	params := url.Values{}
 	params.Set("chat_id", chatID)
 	if p.ReplyTo != "" {

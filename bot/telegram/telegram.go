@@ -41,6 +41,7 @@ type Options struct {
 	FileEndpoint string        // default tgbotapi.FileEndpoint
 	PollTimeout  time.Duration // long-poll wait; default 25 s
 	Pacing       bot.Pacing    // default: 1 msg/s per chat, 20/min per group, 30/s overall
+	SendTimeout  time.Duration // one send or file download; default 60 s
 	Log          *slog.Logger
 }
 
@@ -66,6 +67,9 @@ func New(o Options) *Channel {
 	}
 	if o.Pacing == (bot.Pacing{}) {
 		o.Pacing = bot.Pacing{PerChat: time.Second, PerGroupPerMinute: 20, Global: time.Second / 30}
+	}
+	if o.SendTimeout == 0 {
+		o.SendTimeout = 60 * time.Second
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -211,6 +215,8 @@ func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) 
 	if in.File.Size > maxDownload {
 		return nil, flows.ErrFileTooBig
 	}
+	ctx, cancel := context.WithTimeout(ctx, ch.o.SendTimeout)
+	defer cancel()
 	p := url.Values{}
 	p.Set("file_id", in.File.ID)
 	raw, err := ch.c.call(ctx, "getFile", p)

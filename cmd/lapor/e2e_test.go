@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lapor-id/lapor/store"
 )
@@ -83,7 +84,7 @@ func TestTelegramBadInput(t *testing.T) {
 	t.Parallel()
 	fake := fastTelegram(t)
 	dbURL := pg.NewDatabase(t)
-	logs := startInProcess(t, serviceEnv(t, fake, dbURL))
+	logs, _ := startInProcess(t, serviceEnv(t, fake, dbURL))
 	c := newCitizen(fake, 5002)
 	var groupUpdate int
 	steps := []struct {
@@ -150,5 +151,89 @@ func TestTelegramBadInput(t *testing.T) {
 	}
 	if outcome, err := db.InboundOutcome(context.Background(), "telegram", fmt.Sprint(groupUpdate)); err != nil || outcome != "refused: unknown group" {
 		t.Errorf("group message outcome %q (%v), want a recorded refusal", outcome, err)
+	}
+}
+
+// Telegram hands out again updates whose confirmation was lost (the bot
+// restarted before its next getUpdates). Receiving them twice changes
+// nothing: no second report, no second reply, the same conversation.
+func TestRedeliveredUpdatesChangeNothing(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	dbURL := pg.NewDatabase(t)
+	env := serviceEnv(t, fake, dbURL)
+	_, stop := startInProcess(t, env)
+	c := newCitizen(fake, 5003)
+	id, err := c.fileReport([]byte("foto bukti"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastUpdate, _ := fake.SendText(c.chat, c.chat, "/laporan")
+	if _, err := c.expect(id); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	snapshot := func() string {
+		var s string
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			reports, err := tx.ReportsByChat(ctx, "telegram", "5003", 10)
+			if err != nil {
+				return err
+			}
+			conv, err := tx.LoadConversation(ctx, "telegram", "5003")
+			if err != nil {
+				return err
+			}
+			var atts int
+			for _, r := range reports {
+				a, err := tx.Attachments(ctx, r.ID)
+				if err != nil {
+					return err
+				}
+				atts += len(a)
+			}
+			s = fmt.Sprintf("reports=%d attachments=%d step=%s draft=%s updated=%s", len(reports), atts, conv.Step, conv.Draft, conv.UpdatedAt)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before, sentBefore := snapshot(), len(fake.Sent(c.chat))
+	redelivered := 0
+	for u := 10000; u <= lastUpdate; u++ {
+		if fake.Redeliver(u) {
+			redelivered++
+		}
+	}
+	if redelivered < 10 {
+		t.Fatalf("only %d updates redelivered", redelivered)
+	}
+	startInProcess(t, env)
+	deadline := time.Now().Add(15 * time.Second)
+	for fake.Pending() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d updates never confirmed", fake.Pending())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Anything the redelivery could have caused would be sent by now.
+	time.Sleep(500 * time.Millisecond)
+	if after := snapshot(); after != before {
+		t.Errorf("state changed:\nbefore %s\nafter  %s", before, after)
+	}
+	if n := len(fake.Sent(c.chat)); n != sentBefore {
+		t.Errorf("%d new messages after the redelivery, want none: %+v", n-sentBefore, fake.Sent(c.chat)[sentBefore:])
+	}
+	if !strings.Contains(before, "reports=1 attachments=1 step=idle") {
+		t.Errorf("unexpected state %s", before)
 	}
 }

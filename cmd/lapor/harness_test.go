@@ -82,24 +82,29 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startInProcess runs lapor serve in this process until the test ends.
-func startInProcess(t *testing.T, env map[string]string) *syncBuffer {
+// startInProcess runs lapor serve in this process until the test ends or
+// stop is called.
+func startInProcess(t *testing.T, env map[string]string) (logs *syncBuffer, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs = &syncBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- Run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, logs) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("lapor exited %d:\n%s", code, logs)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Errorf("lapor exited %d:\n%s", code, logs)
+				}
+			case <-time.After(20 * time.Second):
+				t.Errorf("lapor did not stop within 20 s")
 			}
-		case <-time.After(20 * time.Second):
-			t.Errorf("lapor did not stop within 20 s")
-		}
-	})
-	return logs
+		})
+	}
+	t.Cleanup(stop)
+	return logs, stop
 }
 
 // startProcess runs lapor serve as a child process.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +42,16 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (*store.DB,
 	url := cfg.DatabaseURL
 	stopServer := func() {}
 	if url == "" {
-		srv, err := pgserver.Start(ctx, pgserver.Options{Dir: cfg.DataDir, BinDir: cfg.PGBin, DieWithParent: true})
+		opts := pgserver.Options{Dir: cfg.DataDir, BinDir: cfg.PGBin, DieWithParent: true}
+		srv, err := pgserver.Start(ctx, opts)
+		if errors.Is(err, pgserver.ErrUnreachable) {
+			// Running as root in a folder the server's user cannot enter (a
+			// checkout under /root): keep the cluster where it can.
+			opts.Dir = fallbackDataDir(cfg.DataDir)
+			log.Warn("the data folder is not reachable by the postgres user; using another folder",
+				"wanted", cfg.DataDir, "using", opts.Dir, "why", err)
+			srv, err = pgserver.Start(ctx, opts)
+		}
 		if err != nil {
 			if errors.Is(err, pgserver.ErrNoBinaries) {
 				return nil, nil, err
@@ -66,6 +78,14 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (*store.DB,
 		return nil, nil, err
 	}
 	return db, func() { db.Close(); stopServer() }, nil
+}
+
+// fallbackDataDir is a folder for the private cluster of dataDir that the
+// server's user can reach: one per data folder, so two checkouts do not share.
+func fallbackDataDir(dataDir string) string {
+	abs, _ := filepath.Abs(dataDir)
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join("/var/lib/lapor", "cluster-"+hex.EncodeToString(sum[:4]))
 }
 
 func createDatabase(ctx context.Context, adminURL, name string) error {

@@ -29,6 +29,10 @@ import (
 
 // ErrNoBinaries means no PostgreSQL server binaries were found. Its message
 // tells a person what to do.
+// ErrUnreachable means the server, running as an unprivileged user because
+// lapor runs as root, cannot enter the data folder's parents.
+var ErrUnreachable = errors.New("pgserver: the unprivileged PostgreSQL user cannot reach the data folder")
+
 var ErrNoBinaries = errors.New(`no PostgreSQL server binaries (initdb, postgres) were found.
 Install them, for example on Debian or Ubuntu:  apt-get install postgresql
 (or point LAPOR_PG_BIN at the folder that holds initdb and postgres),
@@ -105,7 +109,16 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if cred != nil {
+		if err := reachable(dir, cred); err != nil {
+			return nil, err
+		}
+	}
+	// Parents open to the server's user; the folder itself only for it.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, fmt.Errorf("pgserver: create %s: %w", filepath.Dir(dir), err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("pgserver: create %s: %w", dir, err)
 	}
 	s := &Server{dir: dir, socket: socketDir(dir)}
@@ -117,9 +130,6 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			if err := os.Chown(d, int(cred.Uid), int(cred.Gid)); err != nil {
 				return nil, fmt.Errorf("pgserver: give %s to the postgres user: %w", d, err)
 			}
-		}
-		if err := reachable(dir, cred); err != nil {
-			return nil, err
 		}
 	}
 	data := filepath.Join(dir, "data")
@@ -262,6 +272,9 @@ func credential(runAs string) (*syscall.Credential, error) {
 func reachable(dir string, cred *syscall.Credential) error {
 	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
 		fi, err := os.Stat(d)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // created below, with the folder
+		}
 		if err != nil {
 			return err
 		}
@@ -272,8 +285,8 @@ func reachable(dir string, cred *syscall.Credential) error {
 				(st.Uid == cred.Uid && mode&0o100 != 0) ||
 				(st.Gid == cred.Gid && mode&0o010 != 0)
 			if !canEnter {
-				return fmt.Errorf("pgserver: the PostgreSQL server runs as an unprivileged user that cannot enter %s; "+
-					"choose a data folder elsewhere (LAPOR_DATA_DIR=/var/lib/lapor) or run lapor as a normal user", d)
+				return fmt.Errorf("%w: it cannot enter %s; choose a data folder elsewhere "+
+					"(LAPOR_DATA_DIR=/var/lib/lapor) or run lapor as a normal user", ErrUnreachable, d)
 			}
 		}
 		if d == "/" || d == "." {

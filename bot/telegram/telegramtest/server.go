@@ -101,6 +101,7 @@ type Server struct {
 	changed      chan struct{} // closed and replaced on every state change
 	chats        map[int64]*chatState
 	queue        []queuedUpdate
+	history      map[int]json.RawMessage // every update issued, for Redeliver
 	nextUpdateID int
 	poll         *longPoll
 	files        map[string]*storedFile // by file_id

@@ -32,7 +32,35 @@ func (s *Server) enqueueLocked(u wireUpdate) int {
 func (s *Server) pushLocked(id int, raw json.RawMessage) {
 	s.nextUpdateID++
 	s.queue = append(s.queue, queuedUpdate{id: id, raw: raw})
+	if s.history == nil {
+		s.history = map[int]json.RawMessage{}
+	}
+	s.history[id] = raw
 	s.broadcastLocked()
+}
+
+// Redeliver queues an update again under its original id, as Telegram does
+// when a bot's confirmation was lost (the bot restarted before its next
+// getUpdates moved the offset). A bot polling with an offset above the id
+// never sees it; a restarted bot polling from offset 0 does. It returns
+// false for an id never issued.
+func (s *Server) Redeliver(updateID int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	raw, ok := s.history[updateID]
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(s.queue) && s.queue[i].id < updateID {
+		i++
+	}
+	if i < len(s.queue) && s.queue[i].id == updateID {
+		return true // still unconfirmed: it will be delivered again anyway
+	}
+	s.queue = append(s.queue[:i], append([]queuedUpdate{{id: updateID, raw: raw}}, s.queue[i:]...)...)
+	s.broadcastLocked()
+	return true
 }
 
 // AddRawUpdate queues an arbitrary update object, for update kinds the
