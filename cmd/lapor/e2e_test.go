@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lapor-id/lapor/bot/telegram/telegramtest"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -235,5 +237,40 @@ func TestRedeliveredUpdatesChangeNothing(t *testing.T) {
 	}
 	if !strings.Contains(before, "reports=1 attachments=1 step=idle") {
 		t.Errorf("unexpected state %s", before)
+	}
+}
+
+// The bot token is part of every Bot API URL, and net/http quotes URLs in
+// its errors: none of that may reach a log line.
+func TestTokenNeverLogged(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	var calls atomic.Int32
+	fake.SetFault(func(method string) telegramtest.Fault {
+		switch calls.Add(1) % 4 {
+		case 0:
+			return telegramtest.FaultReset
+		case 1:
+			return telegramtest.FaultServerError
+		}
+		return telegramtest.FaultNone
+	})
+	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	env["LAPOR_LOG_LEVEL"] = "debug"
+	logs, stop := startInProcess(t, env)
+	c := newCitizen(fake, 5004)
+	if _, err := c.say("/start", "Selamat datang"); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	out := logs.String()
+	if !strings.Contains(out, "request failed") && !strings.Contains(out, "not the Bot API") {
+		t.Fatalf("no transport error was logged; the test proves nothing:\n%s", out)
+	}
+	token := fake.Token()
+	for _, secret := range []string{token, token[strings.Index(token, ":")+1:]} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("the log contains the token:\n%s", out)
+		}
 	}
 }
