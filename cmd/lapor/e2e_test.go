@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -271,6 +272,62 @@ func TestTokenNeverLogged(t *testing.T) {
 	for _, secret := range []string{token, token[strings.Index(token, ":")+1:]} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("the log contains the token:\n%s", out)
+		}
+	}
+}
+
+// Every kind of evidence Telegram carries is kept with its bytes.
+func TestTelegramEvidenceKinds(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	dbURL := pg.NewDatabase(t)
+	startInProcess(t, serviceEnv(t, fake, dbURL))
+	c := newCitizen(fake, 5005)
+	for _, s := range []struct{ act, want string }{
+		{"/start", "Selamat datang"}, {"menu:new", "Jenis laporan"}, {"type:aspirasi", "Uraian"},
+	} {
+		var err error
+		if strings.HasPrefix(s.act, "/") {
+			_, err = c.say(s.act, s.want)
+		} else {
+			_, err = c.press(s.act, s.want)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string][]byte{"video": []byte("video bytes"), "voice": []byte("OggS voice"), "audio": []byte("ID3 audio"), "document": []byte("%PDF-1.7 surat")}
+	fake.SendVideo(c.chat, c.chat, files["video"], "")
+	fake.SendVoice(c.chat, c.chat, files["voice"], "")
+	fake.SendAudio(c.chat, c.chat, files["audio"], "")
+	fake.SendDocument(c.chat, c.chat, "surat.pdf", "application/pdf", files["document"], "")
+	for i := 1; i <= 4; i++ {
+		if _, err := c.expect(fmt.Sprintf("Bukti ke-%d diterima", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, _ := store.Open(context.Background(), dbURL, nil)
+	defer db.Close()
+	got := map[string]string{}
+	_ = db.InTx(context.Background(), func(tx *store.Tx) error {
+		conv, err := tx.LoadConversation(context.Background(), "telegram", "5005")
+		if err != nil {
+			return err
+		}
+		var d struct{ Attachments []struct{ ID int64 } }
+		_ = json.Unmarshal(conv.Draft, &d)
+		for _, a := range d.Attachments {
+			att, err := db.AttachmentData(context.Background(), a.ID)
+			if err != nil {
+				return err
+			}
+			got[att.Kind] = string(att.Data)
+		}
+		return nil
+	})
+	for kind, data := range files {
+		if got[kind] != string(data) {
+			t.Errorf("%s: stored %q, want %q", kind, got[kind], data)
 		}
 	}
 }
