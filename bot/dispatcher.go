@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/media"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -156,6 +158,18 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 			return
 		}
 		file = &File{Kind: a.Kind, Name: a.OriginalName, MIME: a.MIMEType, Data: a.Data}
+		if msg.StripMetadata && a.Kind == string(flows.KindPhoto) || msg.StripMetadata && strings.HasPrefix(a.MIMEType, "image/") {
+			clean, mime, err := media.Strip(a.MIMEType, a.Data)
+			if err != nil {
+				// An image that cannot be cleaned is not shown: it may carry
+				// the reporter's location.
+				log.Warn("image withheld: its metadata cannot be removed", "attachment", a.ID, "err", err)
+				file = nil
+				msg.Text += " [gambar tidak ditampilkan: metadata tidak dapat dihapus]"
+			} else {
+				file.Data, file.MIME = clean, mime
+			}
+		}
 	}
 	parts := d.ch.Split(msg, file)
 	group := d.ch.IsGroup(m.ChatID)

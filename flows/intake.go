@@ -36,7 +36,9 @@ const (
 )
 
 // inDraft reports whether the step belongs to a report being written.
-func (s Step) inDraft() bool { return s != StepIdle && s != StepStatusAsk && s != "" }
+func (s Step) inDraft() bool {
+	return s != StepIdle && s != StepStatusAsk && s != StepRejectReason && s != StepRatingComment && s != ""
+}
 
 // Report types as LAPOR! names them.
 var reportTypes = []string{"pengaduan", "aspirasi", "permintaan_informasi"}
@@ -55,6 +57,7 @@ type draft struct {
 	Anonymous    *bool             `json:"anonymous,omitempty"`
 	Confidential *bool             `json:"confidential,omitempty"`
 	Editing      bool              `json:"editing,omitempty"` // back to the summary after this step
+	Pending      string            `json:"pending,omitempty"` // the report a workflow step is about
 }
 
 type draftAttachment struct {
@@ -131,53 +134,80 @@ func (t *turn) wantsFiles() bool { return t.step == StepWhat || t.step == StepEv
 // fetchFile downloads the file of a file message when the conversation will
 // keep it, and otherwise notes why not, so run() can tell the citizen.
 func (t *turn) fetchFile(fetch FileFetcher) error {
-	f := t.msg.File
-	if !t.msg.Kind.IsFile() || f == nil || !t.wantsFiles() {
+	if !t.msg.Kind.IsFile() || t.msg.File == nil || !t.wantsFiles() {
 		return nil
 	}
-	cfg := t.s.cfg
-	switch {
-	case len(t.d.Attachments) >= cfg.MaxAttachments:
+	if len(t.d.Attachments) >= t.s.cfg.MaxAttachments {
 		t.fileProblem = "limit"
 		return nil
-	case f.Size > cfg.MaxFileBytes:
-		t.fileProblem, t.fileDetail = "toobig", FormatSize(t.lang, f.Size)
-		return nil
+	}
+	f, err := t.s.fetchEvidence(t.ctx, t.in, t.msg, fetch, t.lang)
+	if err != nil {
+		return err
+	}
+	t.file, t.fileProblem, t.fileDetail = f.data, f.problem, f.detail
+	return nil
+}
+
+// evidence is a fetched file, or why it was not taken.
+type evidence struct {
+	data    []byte
+	problem string // "toobig", "badtype", "failed"
+	detail  string
+}
+
+// fetchEvidence downloads a message's file within the limits: not too big,
+// not a program (by name, declared type or first bytes). A transient
+// download failure is an error (the message is retried) until the last
+// attempt, which reports "failed" so the sender can be asked to resend.
+func (s *Service) fetchEvidence(ctx context.Context, in store.Inbound, msg Inbound, fetch FileFetcher, lang Lang) (evidence, error) {
+	f := msg.File
+	if f == nil {
+		return evidence{problem: "failed"}, nil
+	}
+	if f.Size > s.cfg.MaxFileBytes {
+		return evidence{problem: "toobig", detail: FormatSize(lang, f.Size)}, nil
 	}
 	if bad, why := dangerousFile(f.Name, f.MIME, nil); bad {
-		t.fileProblem, t.fileDetail = "badtype", why
-		return nil
+		return evidence{problem: "badtype", detail: why}, nil
 	}
 	if fetch == nil {
-		return errors.New("no file fetcher for channel " + t.in.Channel)
+		return evidence{}, errors.New("no file fetcher for channel " + in.Channel)
 	}
-	data, err := fetch(t.ctx, t.msg)
+	data, err := fetch(ctx, msg)
 	switch {
 	case errors.Is(err, ErrFileTooBig):
-		t.fileProblem, t.fileDetail = "toobig", FormatSize(t.lang, f.Size)
-		return nil
-	case err != nil && t.in.Attempts+1 >= t.s.cfg.MaxAttempts:
-		t.s.log.Warn("file could not be fetched; the citizen is asked to resend it",
-			"channel", t.in.Channel, "inbox_id", t.in.ID, "err", err)
-		t.fileProblem = "failed"
-		return nil
+		return evidence{problem: "toobig", detail: FormatSize(lang, f.Size)}, nil
+	case err != nil && in.Attempts+1 >= s.cfg.MaxAttempts:
+		s.log.Warn("file could not be fetched; the sender is asked to resend it",
+			"channel", in.Channel, "inbox_id", in.ID, "err", err)
+		return evidence{problem: "failed"}, nil
 	case err != nil:
-		return fmt.Errorf("fetch file: %w", err)
+		return evidence{}, fmt.Errorf("fetch file: %w", err)
 	}
-	if int64(len(data)) > cfg.MaxFileBytes {
-		t.fileProblem, t.fileDetail = "toobig", FormatSize(t.lang, int64(len(data)))
-		return nil
+	if int64(len(data)) > s.cfg.MaxFileBytes {
+		return evidence{problem: "toobig", detail: FormatSize(lang, int64(len(data)))}, nil
 	}
 	head := data
 	if len(head) > 16 {
 		head = head[:16]
 	}
 	if bad, why := dangerousFile(f.Name, f.MIME, head); bad {
-		t.fileProblem, t.fileDetail = "badtype", why
-		return nil
+		return evidence{problem: "badtype", detail: why}, nil
 	}
-	t.file = data
-	return nil
+	return evidence{data: data}, nil
+}
+
+// explain tells the sender why a file was not taken.
+func (e evidence) explain(s *Service, msg Inbound, lang Lang) string {
+	name := fileLabel(msg)
+	switch e.problem {
+	case "toobig":
+		return T(lang, "evidence.toobig", name, e.detail, FormatSize(lang, s.cfg.MaxFileBytes))
+	case "badtype":
+		return T(lang, "evidence.badtype", name, e.detail)
+	}
+	return T(lang, "evidence.failed", name)
 }
 
 // run decides what the message means at the current step and answers it.
@@ -203,24 +233,37 @@ func (t *turn) run() (string, error) {
 		if handled, err := t.globalButton(); handled || err != nil {
 			return "handled", err
 		}
+		if handled, err := t.workflowButton(); handled || err != nil {
+			return "handled", err
+		}
 	}
-	return "handled", t.stepHandlers()[t.step](t)
+	if handled, err := t.tundaAnswer(); handled || err != nil {
+		return "handled", err
+	}
+	h, ok := t.stepHandlers()[t.step]
+	if !ok {
+		t.step = StepIdle // a step this version does not know: start over politely
+		h = (*turn).onIdle
+	}
+	return "handled", h(t)
 }
 
 func (t *turn) stepHandlers() map[Step]func(*turn) error {
 	return map[Step]func(*turn) error{
-		StepIdle:         (*turn).onIdle,
-		StepStatusAsk:    (*turn).onStatusAsk,
-		StepType:         (*turn).onType,
-		StepWhat:         (*turn).onWhat,
-		StepWhen:         (*turn).onWhen,
-		StepWhere:        (*turn).onWhere,
-		StepKecamatan:    (*turn).onKecamatan,
-		StepEvidence:     (*turn).onEvidence,
-		StepAnonymous:    (*turn).onAnonymous,
-		StepConfidential: (*turn).onConfidential,
-		StepSummary:      (*turn).onSummary,
-		StepEdit:         (*turn).onEdit,
+		StepIdle:          (*turn).onIdle,
+		StepStatusAsk:     (*turn).onStatusAsk,
+		StepType:          (*turn).onType,
+		StepWhat:          (*turn).onWhat,
+		StepWhen:          (*turn).onWhen,
+		StepWhere:         (*turn).onWhere,
+		StepKecamatan:     (*turn).onKecamatan,
+		StepEvidence:      (*turn).onEvidence,
+		StepAnonymous:     (*turn).onAnonymous,
+		StepConfidential:  (*turn).onConfidential,
+		StepSummary:       (*turn).onSummary,
+		StepEdit:          (*turn).onEdit,
+		StepRejectReason:  (*turn).onRejectReason,
+		StepRatingComment: (*turn).onRatingComment,
 	}
 }
 
@@ -615,14 +658,11 @@ func (t *turn) takeFile() error {
 	f := t.msg.File
 	name := fileLabel(t.msg)
 	switch t.fileProblem {
+	case "":
 	case "limit":
 		return t.say("evidence.limit", t.s.cfg.MaxAttachments)
-	case "toobig":
-		return t.say("evidence.toobig", name, t.fileDetail, FormatSize(t.lang, t.s.cfg.MaxFileBytes))
-	case "badtype":
-		return t.say("evidence.badtype", name, t.fileDetail)
-	case "failed":
-		return t.say("evidence.failed", name)
+	default:
+		return t.out.say(evidence{problem: t.fileProblem, detail: t.fileDetail}.explain(t.s, t.msg, t.lang))
 	}
 	if t.file == nil || f == nil {
 		return t.say("evidence.failed", name)
@@ -801,7 +841,7 @@ func (t *turn) submit() error {
 		t.step = StepType
 		return t.prompt()
 	}
-	deadline := t.s.calendar.Deadline(t.now, t.s.cfg.VerifyDays)
+	deadline := t.s.calendar.Deadline(t.now, t.s.stageDays(StageSubmitted))
 	r := &store.Report{
 		Type: d.Type, Description: d.descriptionText(), Address: d.Address, KecamatanCode: d.Kecamatan,
 		Anonymous: d.Anonymous != nil && *d.Anonymous, Confidential: d.Confidential == nil || *d.Confidential,
@@ -839,8 +879,11 @@ func (t *turn) submit() error {
 		StageTo: "submitted", ActorRole: "citizen", Channel: t.in.Channel}); err != nil {
 		return err
 	}
+	if err := t.courier().cardTo(r, DeskSuperAdmin, ""); err != nil {
+		return err
+	}
 	t.d = draft{}
 	t.step = StepIdle
 	return t.say("submitted", r.TrackingID, r.TrackingID, t.s.regency.Name(),
-		FormatDate(t.lang, deadline.In(calendar.Jakarta)), t.s.cfg.VerifyDays)
+		FormatDate(t.lang, deadline.In(calendar.Jakarta)), t.s.stageDays(StageSubmitted))
 }

@@ -57,7 +57,11 @@ type Inbound struct {
 	File      *FileRef  `json:"file,omitempty"`
 	Location  *Location `json:"location,omitempty"`
 	What      string    `json:"what,omitempty"` // for unsupported kinds: "sticker", "poll", ...
-	At        time.Time `json:"at"`
+	// ReplyToText is the text of the message this one replies to (a card,
+	// a question), which names the report it is about.
+	ReplyToText string    `json:"reply_to_text,omitempty"`
+	ChatTitle   string    `json:"chat_title,omitempty"`
+	At          time.Time `json:"at"`
 }
 
 // FileRef points at a file still on the platform.
@@ -82,6 +86,10 @@ type Outbound struct {
 	ReplyTo string     `json:"reply_to,omitempty"`
 	// AttachmentID names a stored attachment to send, with Text as caption.
 	AttachmentID int64 `json:"attachment_id,omitempty"`
+	// StripMetadata asks the channel to remove EXIF/GPS and other metadata
+	// from an image before sending it; an image that cannot be cleaned is
+	// not sent.
+	StripMetadata bool `json:"strip_metadata,omitempty"`
 }
 
 // Button is one choice under a message.

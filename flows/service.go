@@ -22,10 +22,10 @@ type Config struct {
 	MaxDescription     int           // characters a description may have at most
 	MaxAttachments     int           // files per report
 	MaxFileBytes       int64         // per file (Telegram bots cannot download more than 20 MB)
-	VerifyDays         int           // working days the super admin has to verify (DOMAIN.md stage 2)
 	DraftReminderAfter time.Duration // idle time before a draft's single reminder
 	MaxAttempts        int           // tries at handling one inbound message before giving up politely
 	RetryBase          time.Duration // first back-off after a failed try; doubles each time
+	StageDays          map[Stage]int // working days each stage may take (DOMAIN.md)
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.
@@ -37,10 +37,11 @@ func DefaultConfig() Config {
 		MaxDescription:     20000,
 		MaxAttachments:     10,
 		MaxFileBytes:       20 << 20,
-		VerifyDays:         3,
 		DraftReminderAfter: 24 * time.Hour,
 		MaxAttempts:        5,
 		RetryBase:          time.Second,
+		StageDays: map[Stage]int{StageSubmitted: 3, StageAtRegency: 5, StageAtAgency: 10,
+			StageAnswerReview: 7, StageAnswered: 10},
 	}
 }
 
@@ -158,13 +159,25 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 		return tx.FinishInbound(ctx, in.ID, "refused: undecodable", now)
 	}
 	if in.IsGroup || msg.IsGroup {
-		// Officer groups become desks in a later issue; until a group is
-		// registered the bot says nothing there.
-		s.log.Info("message in an unregistered group refused", "channel", in.Channel, "chat", in.ChatID, "kind", msg.Kind)
-		return tx.FinishInbound(ctx, in.ID, "refused: unknown group", now)
+		outcome, err := s.handleGroup(ctx, tx, in, msg, fetch, now)
+		if err != nil {
+			return err
+		}
+		return tx.FinishInbound(ctx, in.ID, outcome, now)
 	}
 	if msg.Kind == KindMembership {
 		return tx.FinishInbound(ctx, in.ID, "noted: membership", now)
+	}
+	if msg.Kind == KindCommand && isOfficerCommand(msg.Command) {
+		if _, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID); err == nil {
+			outcome, err := s.handleOfficerPrivate(ctx, tx, in, msg, now)
+			if err != nil {
+				return err
+			}
+			return tx.FinishInbound(ctx, in.ID, outcome, now)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 	}
 	if err := tx.UnblockChat(ctx, in.Channel, in.ChatID); err != nil {
 		return err

@@ -33,6 +33,18 @@ type Report struct {
 	SubmittedAt      time.Time
 	UpdatedAt        time.Time
 	SourceInboxID    int64
+	LaporTrackingID  string // the national LAPOR! id, keyed in by an admin
+	Version          int    // bumped by every transition; buttons carry it
+	AgencyCode       string // the agency the report is disposed to
+	Round            int    // a rejected answer starts a new round
+	ResumeStage      string // while waiting for the citizen: the stage to go back to
+	PausedDays       int    // working days left when the clock was paused
+	Question         string // the open Tunda question
+	ClosedReason     string
+	Rating           int
+	RatingComment    string
+	RecordedBy       string // the officer who recorded a walk-in complaint
+	Contact          string // a walk-in citizen's contact, if given
 }
 
 // Event is one entry of a report's append-only history.
@@ -53,7 +65,9 @@ type Event struct {
 const reportColumns = `id, tracking_id, type, description, occurred_on, occurred_text, address,
 	latitude, longitude, kecamatan_code, anonymous, confidential, channel, chat_id,
 	reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
-	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0)`
+	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0),
+	coalesce(lapor_tracking_id, ''), version, coalesce(agency_code, ''), round, resume_stage, paused_days,
+	question, closed_reason, coalesce(rating, 0), rating_comment, recorded_by, contact`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -63,7 +77,9 @@ func scanReport(row scanner) (Report, error) {
 	err := row.Scan(&r.ID, &r.TrackingID, &r.Type, &r.Description, &occurred, &r.OccurredText, &r.Address,
 		&r.Latitude, &r.Longitude, &r.KecamatanCode, &r.Anonymous, &r.Confidential, &r.Channel, &r.ChatID,
 		&r.ReporterUserID, &r.ReporterName, &r.ReporterUsername, &r.Lang, &r.Stage, &r.ResponsibleUnit,
-		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID)
+		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID,
+		&r.LaporTrackingID, &r.Version, &r.AgencyCode, &r.Round, &r.ResumeStage, &r.PausedDays,
+		&r.Question, &r.ClosedReason, &r.Rating, &r.RatingComment, &r.RecordedBy, &r.Contact)
 	if err != nil {
 		return r, mapErr(err)
 	}
@@ -93,19 +109,19 @@ func (tx *Tx) CreateReport(ctx context.Context, r *Report) error {
 		INSERT INTO reports (tracking_id, type, description, occurred_on, occurred_text, address,
 			latitude, longitude, kecamatan_code, anonymous, confidential, channel, chat_id,
 			reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
-			stage_started_at, stage_deadline, submitted_at, updated_at, source_inbox_id)
+			stage_started_at, stage_deadline, submitted_at, updated_at, source_inbox_id, recorded_by, contact)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, $22, $23)
+			$20, $21, $22, $22, $23, $24, $25)
 		RETURNING id`,
 		r.TrackingID, r.Type, r.Description, occurred, r.OccurredText, r.Address,
 		r.Latitude, r.Longitude, r.KecamatanCode, r.Anonymous, r.Confidential, r.Channel, r.ChatID,
 		r.ReporterUserID, r.ReporterName, r.ReporterUsername, r.Lang, r.Stage, r.ResponsibleUnit,
-		r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, source).Scan(&r.ID)
+		r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, source, r.RecordedBy, r.Contact).Scan(&r.ID)
 	if err != nil {
 		_ = sp.Rollback(ctx)
 		return fmt.Errorf("store: create report: %w", mapErr(err))
 	}
-	r.UpdatedAt = r.SubmittedAt
+	r.UpdatedAt, r.Version, r.Round = r.SubmittedAt, 1, 1
 	return mapErr(sp.Commit(ctx))
 }
 

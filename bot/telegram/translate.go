@@ -44,8 +44,12 @@ func base(m *tgbotapi.Message) flows.Inbound {
 	in := flows.Inbound{
 		ChatID:    strconv.FormatInt(m.Chat.ID, 10),
 		IsGroup:   !m.Chat.IsPrivate(),
+		ChatTitle: m.Chat.Title,
 		MessageID: strconv.Itoa(m.MessageID),
 		At:        time.Unix(int64(m.Date), 0).UTC(),
+	}
+	if r := m.ReplyToMessage; r != nil {
+		in.ReplyToText = r.Text + r.Caption
 	}
 	setUser(&in, m.From)
 	return in

@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 // seconds per message; the service is paced to the same limits, so a 429
 // in a test is a pacing bug.
 func fastTelegram(t *testing.T) *telegramtest.Server {
-	fake := telegramtest.New(telegramtest.Options{PerChatRate: 40, PerChatBurst: 3, GlobalRate: 400, GlobalBurst: 30, PerGroupPerMinute: 20})
+	fake := telegramtest.New(telegramtest.Options{PerChatRate: 40, PerChatBurst: 3, GlobalRate: 400, GlobalBurst: 30, PerGroupPerMinute: 600})
 	t.Cleanup(fake.Close)
 	return fake
 }
@@ -137,13 +137,14 @@ func (w testWriter) Write(p []byte) (int, error) {
 type citizen struct {
 	fake *telegramtest.Server
 	chat int64
-	seen int // messages from the bot already read
+	user int64 // the person; in a private chat the same as chat
+	seen int   // messages from the bot already read
 	wait time.Duration
 	got  []string // every text the bot sent, in order
 }
 
 func newCitizen(fake *telegramtest.Server, chat int64) *citizen {
-	return &citizen{fake: fake, chat: chat, wait: 20 * time.Second}
+	return &citizen{fake: fake, chat: chat, user: chat, wait: 10 * time.Second}
 }
 
 // expect waits until the bot sends a message containing want and returns it.
@@ -174,24 +175,34 @@ func (c *citizen) tail() []string {
 }
 
 func (c *citizen) say(text, want string) (telegramtest.Sent, error) {
-	c.fake.SendText(c.chat, c.chat, text)
+	c.fake.SendText(c.chat, c.user, text)
 	return c.expect(want)
 }
 
 // press presses the newest button with that data in the chat.
 func (c *citizen) press(data, want string) (telegramtest.Sent, error) {
+	return c.pressMatching(func(d string) bool { return d == data }, data, want)
+}
+
+// pressPrefix presses the newest button whose data starts with prefix (and
+// ends with suffix, when given).
+func (c *citizen) pressPrefix(prefix, suffix, want string) (telegramtest.Sent, error) {
+	return c.pressMatching(func(d string) bool { return strings.HasPrefix(d, prefix) && strings.HasSuffix(d, suffix) }, prefix+"…"+suffix, want)
+}
+
+func (c *citizen) pressMatching(match func(string) bool, what, want string) (telegramtest.Sent, error) {
 	sent := c.fake.Sent(c.chat)
 	for i := len(sent) - 1; i >= 0; i-- {
 		for _, row := range sent[i].Keyboard {
 			for _, b := range row {
-				if b.Data == data {
-					c.fake.PressButton(c.chat, c.chat, sent[i].MessageID, data)
+				if match(b.Data) {
+					c.fake.PressButton(c.chat, c.user, sent[i].MessageID, b.Data)
 					return c.expect(want)
 				}
 			}
 		}
 	}
-	return telegramtest.Sent{}, fmt.Errorf("chat %d: no button %q; last messages %q", c.chat, data, c.tail())
+	return telegramtest.Sent{}, fmt.Errorf("chat %d: no button %q; last messages %q", c.chat, what, c.tail())
 }
 
 // fileReport runs the whole intake, with a photo when photo is not nil, and

@@ -28,6 +28,7 @@ Usage:
   lapor serve      run the service (with no configuration: a private database
                    in ./lapor-data and health endpoints on 127.0.0.1:8080)
   lapor migrate    apply database migrations and exit
+  lapor admin      add an officer (the first super admin) or issue a desk code
   lapor version    print the version
   lapor config     list the configuration variables and their defaults
 
@@ -68,6 +69,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, cfg, log)
 	case "migrate":
 		err = migrate(ctx, cfg, log, stdout)
+	case "admin":
+		return admin(ctx, cfg, log, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "lapor: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -128,6 +128,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	fcfg.MaxAttachments = cfg.MaxAttachments
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
 	svc := flows.New(db, fcfg, calendar.Default(), region.Default(), time.Now, log)
+	if err := svc.Seed(ctx); err != nil {
+		return err
+	}
 
 	var channels []bot.Channel
 	var tg *telegram.Channel

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/region"
+)
+
+const adminUsage = `Usage:
+  lapor admin add --telegram-user <id> --role <super_admin|regency_admin|liaison_officer|ombudsman> [--agency <code>] [--name <name>]
+  lapor admin code --desk <super_admin|regency_admin|ombudsman|agency> [--agency <code>]
+`
+
+// admin runs the administration subcommands against the configured
+// database: creating the first super admin, and issuing desk codes.
+func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, adminUsage)
+		return 2
+	}
+	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	user := fs.String("telegram-user", "", "Telegram user id of the officer")
+	role := fs.String("role", "", "role")
+	agencyCode := fs.String("agency", "", "agency code for a liaison officer or an agency desk")
+	name := fs.String("name", "", "officer's name")
+	desk := fs.String("desk", "", "desk kind")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	defer closeDB()
+	svc := flows.New(db, flows.DefaultConfig(), calendar.Default(), region.Default(), time.Now, log)
+	if err := svc.Seed(ctx); err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	switch args[0] {
+	case "add":
+		if *user == "" || *role == "" {
+			fmt.Fprint(stderr, adminUsage)
+			return 2
+		}
+		if err := svc.AddOfficer(ctx, "telegram", *user, *name, flows.Role(*role), *agencyCode, "command line"); err != nil {
+			fmt.Fprintln(stderr, "lapor:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "officer telegram:%s is now %s\n", *user, *role)
+		return 0
+	case "code":
+		if *desk == "" {
+			fmt.Fprint(stderr, adminUsage)
+			return 2
+		}
+		code, err := svc.IssueDeskCode(ctx, *desk, *agencyCode, "command line")
+		if err != nil {
+			fmt.Fprintln(stderr, "lapor:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s\n(one use, valid 7 days: type /daftar_grup %s in the group)\n", code, code)
+		return 0
+	}
+	fmt.Fprint(stderr, adminUsage)
+	return 2
+}

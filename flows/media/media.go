@@ -1,0 +1,167 @@
+// Package media owns what happens to a citizen's images before officers see
+// them: removing the metadata (EXIF with GPS position, camera serials, XMP,
+// IPTC, comments, text chunks) that could identify the reporter, as the
+// privacy rules require for images forwarded to agency groups. It never
+// re-encodes: the compressed pixel data is copied byte for byte, so there is
+// no loss of quality, and anything it cannot rewrite with certainty is refused
+// rather than passed through.
+package media
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+)
+
+// ErrUnsupported is returned (wrapped, with the reason) when Strip cannot
+// produce a clean copy: the format is not JPEG or PNG (WebP, GIF, HEIC, …),
+// the file does not parse or decode, or it is too large to check. The caller
+// must then not forward the original as an image; it may send it as a
+// document only where showing its metadata is acceptable, or not at all.
+var ErrUnsupported = errors.New("media: image format not supported or file unreadable")
+
+// MIME types of the images Strip returns.
+const (
+	MIMEJPEG = "image/jpeg"
+	MIMEPNG  = "image/png"
+)
+
+// maxPixels bounds the images Strip decodes to prove its output is sound: a
+// small file can declare huge dimensions, and decoding allocates for all of
+// them. 64 Mi pixels covers 50-megapixel phone photos; a progressive JPEG
+// that large takes about 500 MB to decode. A variable so the fuzz test can
+// lower it.
+var maxPixels = 64 << 20
+
+// Strip returns the image without metadata, and the MIME type of the result.
+//
+// The format is taken from the bytes, not from mime (what the sender
+// declared, which can be wrong), so the returned type may differ from mime.
+//
+// JPEG: the file is rewritten keeping only the segments needed to decode it:
+// quantisation and Huffman tables, frame and scan headers with their
+// compressed data (copied byte for byte), restart intervals, the APP0 JFIF
+// header (its embedded thumbnail dropped) and the APP14 Adobe colour
+// transform. APP1 EXIF and XMP, APP2 ICC and FlashPix, APP13 IPTC, COM
+// comments, every other APPn and anything after the end-of-image marker
+// (appended videos and second images) are dropped. An EXIF orientation other
+// than "normal" is kept, alone in a new EXIF block, so that phone photos are
+// not shown sideways.
+//
+// PNG: the chunks that draw the image are kept (IHDR, PLTE, IDAT, IEND,
+// tRNS) with those that set its colours or pixel size (gAMA, cHRM, sRGB,
+// iCCP, sBIT, cICP, mDCv, cLLi, bKGD, pHYs). Text (tEXt, zTXt, iTXt), eXIf,
+// tIME, animation chunks (an animated PNG becomes its still image) and any
+// other chunk, private ones included, are dropped: an unknown chunk can carry
+// anything.
+//
+// The result is decoded before it is returned, so a nil error means the
+// image is sound. Any error wraps ErrUnsupported, and then the returned
+// bytes are nil: Strip never hands back the original claiming it is clean.
+func Strip(mime string, data []byte) ([]byte, string, error) {
+	var (
+		out  []byte
+		kind string
+		err  error
+	)
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
+		kind = MIMEJPEG
+		out, err = stripJPEG(data)
+	case bytes.HasPrefix(data, []byte(pngSignature)):
+		kind = MIMEPNG
+		out, err = stripPNG(data)
+	default:
+		return nil, "", fmt.Errorf("%w: content is not JPEG or PNG (declared %q)", ErrUnsupported, mime)
+	}
+	if err == nil {
+		err = decodes(kind, out)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrUnsupported, kind, err)
+	}
+	return out, kind, nil
+}
+
+// HasLocation reports whether an image carries a position: a JPEG whose EXIF
+// has GPS tags (a GPSInfo pointer to a non-empty GPS IFD, or one that cannot
+// be followed) or whose XMP names a GPS latitude or longitude; a PNG with
+// the same in an eXIf or uncompressed text chunk. It is for tests and audits
+// and reads what it can of a damaged file.
+func HasLocation(data []byte) bool {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
+		found := false
+		_ = walkJPEG(data, func(marker byte, payload, _ []byte) error {
+			if marker == app1 && payloadHasLocation(payload) {
+				found = true
+				return errStop
+			}
+			return nil
+		})
+		return found
+	case bytes.HasPrefix(data, []byte(pngSignature)):
+		found := false
+		_ = walkPNG(data, func(typ string, chunk []byte) error {
+			body := chunk[8 : len(chunk)-4]
+			if typ == "eXIf" && exifHasGPS(body) ||
+				(typ == "iTXt" || typ == "tEXt") && xmpHasGPS(body) {
+				found = true
+				return errStop
+			}
+			return nil
+		})
+		return found
+	}
+	return false
+}
+
+// errStop ends a walk early without an error.
+var errStop = errors.New("stop")
+
+// payloadHasLocation looks for a position in a JPEG APP1 payload, EXIF or XMP.
+func payloadHasLocation(p []byte) bool {
+	if tiff, ok := bytes.CutPrefix(p, []byte(exifHeader)); ok {
+		return exifHasGPS(tiff)
+	}
+	return (bytes.HasPrefix(p, []byte(xmpHeader)) || bytes.HasPrefix(p, []byte(xmpExtendedHeader))) && xmpHasGPS(p)
+}
+
+// APP1 payload prefixes.
+const (
+	exifHeader        = "Exif\x00\x00"
+	xmpHeader         = "http://ns.adobe.com/xap/1.0/\x00"
+	xmpExtendedHeader = "http://ns.adobe.com/xmp/extension/\x00"
+)
+
+// xmpHasGPS looks for the EXIF GPS properties in XMP (exif:GPSLatitude, as
+// an attribute or an element).
+func xmpHasGPS(p []byte) bool {
+	return bytes.Contains(p, []byte("GPSLatitude")) || bytes.Contains(p, []byte("GPSLongitude"))
+}
+
+// decodes checks that b is a whole image of a size Strip accepts.
+func decodes(kind string, b []byte) error {
+	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
+	if kind == MIMEPNG {
+		decodeConfig, decode = png.DecodeConfig, png.Decode
+	}
+	cfg, err := decodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("reading the header of the result: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return fmt.Errorf("%d×%d pixels: empty or over the limit of %d", cfg.Width, cfg.Height, maxPixels)
+	}
+	var img image.Image
+	if img, err = decode(bytes.NewReader(b)); err != nil {
+		return fmt.Errorf("decoding the result: %w", err)
+	}
+	if r := img.Bounds(); r.Dx() != cfg.Width || r.Dy() != cfg.Height {
+		return fmt.Errorf("decoded %v, header says %d×%d", r, cfg.Width, cfg.Height)
+	}
+	return nil
+}

@@ -1,0 +1,522 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/store"
+)
+
+func splitFirst(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \n\t"); i >= 0 {
+		return s[:i], strings.TrimSpace(s[i+1:])
+	}
+	return s, ""
+}
+
+// command handles an officer's slash command.
+func (o *office) command() error {
+	cmd, args := o.msg.Command, cleanText(o.msg.Text)
+	usage, known := officerCommands[cmd]
+	if !known {
+		return refuse(o.lang, "unknown.command", truncate(cmd, 40))
+	}
+	role := Role(o.a.officer.Role)
+	if !slices.Contains(commandRoles[cmd], role) {
+		if err := o.audit("/"+cmd, 0, false, "role "+string(role)); err != nil {
+			return err
+		}
+		return refuse(o.lang, "wf.cmd.notallowed", cmd)
+	}
+	if act, ok := commandActions[cmd]; ok {
+		if o.a.desk == nil {
+			if err := o.audit("/"+cmd, 0, false, "private chat"); err != nil {
+				return err
+			}
+			return refuse(o.lang, "wf.onlydesk")
+		}
+		id, rest := splitFirst(args)
+		if id == "" {
+			return refuse(o.lang, "wf.usage", usage)
+		}
+		return o.act(id, 0, act, rest)
+	}
+	switch cmd {
+	case "tanggapi":
+		if o.a.desk == nil {
+			return refuse(o.lang, "wf.onlydesk")
+		}
+		id, rest := splitFirst(args)
+		switch {
+		case id == "":
+			return refuse(o.lang, "wf.usage", usage)
+		case rest == "":
+			return o.act(id, 0, ActAnswer, "")
+		case strings.EqualFold(rest, "selesai") || strings.EqualFold(rest, "kirim"):
+			return o.submitAnswer(id, 0)
+		}
+		o.msg.Text = rest
+		return o.appendAnswer(id)
+	case "batal":
+		if err := o.savePending(pending{}); err != nil {
+			return err
+		}
+		return o.say(T(o.lang, "wf.pending.cancelled"))
+	case "bantuan":
+		return o.help()
+	case "antrian":
+		return o.queue()
+	case "laporan", "status":
+		if args == "" {
+			return refuse(o.lang, "wf.usage", usage)
+		}
+		return o.timeline(args)
+	case "cari":
+		return o.search(args)
+	case "statistik":
+		return o.stats()
+	case "petugas":
+		return o.officers(args)
+	case "opd":
+		return o.agencies(args)
+	case "identitas":
+		return o.identity(args)
+	case "kode_grup":
+		return o.deskCode(args)
+	case "daftar_grup":
+		_, err := o.register()
+		return err
+	case "catat":
+		return o.record(args)
+	case "lapor_id":
+		return o.laporID(args)
+	}
+	return refuse(o.lang, "wf.usage", usage)
+}
+
+func (o *office) help() error {
+	role := Role(o.a.officer.Role)
+	var lines []string
+	for cmd, roles := range commandRoles {
+		if slices.Contains(roles, role) {
+			lines = append(lines, officerCommands[cmd])
+		}
+	}
+	sort.Strings(lines)
+	return o.say(roleName(o.lang, role) + ":\n" + strings.Join(lines, "\n"))
+}
+
+// queue lists the open reports this desk holds, nearest deadline first.
+func (o *office) queue() error {
+	var f store.ReportFilter
+	switch {
+	case o.a.desk == nil:
+		return refuse(o.lang, "wf.onlydesk")
+	case o.a.desk.Kind == DeskSuperAdmin:
+		f.Stages = []string{string(StageSubmitted), string(StageAnswerReview)}
+	case o.a.desk.Kind == DeskRegency:
+		f.Stages = []string{string(StageAtRegency), string(StageAnswerReview)}
+	case o.a.desk.Kind == DeskAgency:
+		f.Stages, f.AgencyCode = []string{string(StageAtAgency)}, o.a.desk.AgencyCode
+	default:
+		f.Stages = []string{string(StageSubmitted), string(StageAtRegency), string(StageAtAgency), string(StageAnswerReview)}
+	}
+	reports, err := o.tx.FindReports(o.ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(reports) == 0 {
+		return o.say(T(o.lang, "wf.queue.none"))
+	}
+	lines := []string{T(o.lang, "wf.queue.head")}
+	for _, r := range reports {
+		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(o.lang, Stage(r.Stage)), o.formatDeadline(r.StageDeadline)))
+	}
+	return o.say(strings.Join(lines, "\n"))
+}
+
+// timeline shows a report's card and its whole history. An agency sees
+// only reports disposed to it.
+func (o *office) timeline(arg string) error {
+	id, ok := ParseTrackingID(arg, o.s.cfg.TrackingPrefix)
+	if !ok {
+		id = strings.TrimSpace(arg)
+	}
+	r, err := o.tx.ReportByAnyID(o.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return refuse(o.lang, "wf.notfound", truncate(arg, 40))
+	}
+	if err != nil {
+		return err
+	}
+	if o.a.officer.Role == string(RoleLiaison) && r.AgencyCode != o.a.officer.AgencyCode {
+		if err := o.audit("/laporan", r.ID, false, "other agency"); err != nil {
+			return err
+		}
+		return refuse(o.lang, "wf.notfound", truncate(arg, 40))
+	}
+	events, err := o.tx.Events(o.ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, e := range events {
+		who := roleName(o.lang, Role(e.ActorRole))
+		if e.ActorRole != string(RoleCitizen) {
+			if _, name := splitFirst(e.ActorID); name != "" {
+				who += " " + name
+			}
+		}
+		line := fmt.Sprintf("• %s — %s (%s)", FormatDateTime(o.lang, e.At.In(calendar.Jakarta)), eventName(o.lang, e.Kind), who)
+		if e.Note != "" && e.Kind != "identity_viewed" {
+			line += ": " + truncate(e.Note, 300)
+		}
+		lines = append(lines, line)
+	}
+	deskKind := DeskRegency
+	if o.a.desk != nil {
+		deskKind = o.a.desk.Kind
+	}
+	card, err := o.c.card(&r, deskKind)
+	if err != nil {
+		return err
+	}
+	return o.say(card.Text + "\n\n" + strings.Join(lines, "\n"))
+}
+
+func (o *office) search(words string) error {
+	if strings.TrimSpace(words) == "" {
+		return refuse(o.lang, "wf.usage", officerCommands["cari"])
+	}
+	reports, err := o.tx.FindReports(o.ctx, store.ReportFilter{Words: words, Limit: 20})
+	if err != nil {
+		return err
+	}
+	if len(reports) == 0 {
+		return o.say(T(o.lang, "wf.search.none"))
+	}
+	var lines []string
+	for _, r := range reports {
+		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(o.lang, Stage(r.Stage)), truncate(r.Description, 80)))
+	}
+	return o.say(strings.Join(lines, "\n"))
+}
+
+// stats counts reports per stage, the overdue ones, and ratings per agency.
+func (o *office) stats() error {
+	counts, err := o.tx.CountByStage(o.ctx, o.now)
+	if err != nil {
+		return err
+	}
+	perStage := map[string][2]int{}
+	type rating struct {
+		sum float64
+		n   int
+	}
+	perAgency := map[string]rating{}
+	for _, c := range counts {
+		v := perStage[c.Stage]
+		perStage[c.Stage] = [2]int{v[0] + c.Count, v[1] + c.Overdue}
+		if c.Rated > 0 && c.Agency != "" {
+			r := perAgency[c.Agency]
+			perAgency[c.Agency] = rating{r.sum + c.Rating*float64(c.Rated), r.n + c.Rated}
+		}
+	}
+	lines := []string{"Statistik laporan:"}
+	for _, st := range Stages {
+		if v, ok := perStage[string(st)]; ok {
+			line := fmt.Sprintf("• %s: %d", stageName(o.lang, st), v[0])
+			if v[1] > 0 {
+				line += fmt.Sprintf(" (%d lewat batas waktu)", v[1])
+			}
+			lines = append(lines, line)
+		}
+	}
+	var agencies []string
+	for a := range perAgency {
+		agencies = append(agencies, a)
+	}
+	sort.Strings(agencies)
+	for _, a := range agencies {
+		r := perAgency[a]
+		lines = append(lines, fmt.Sprintf("• Penilaian %s: %.1f dari 5 (%d penilaian)", o.c.agencyName(a), r.sum/float64(r.n), r.n))
+	}
+	return o.say(strings.Join(lines, "\n"))
+}
+
+// officers lists, adds or removes officers.
+func (o *office) officers(args string) error {
+	verb, rest := splitFirst(args)
+	switch strings.ToLower(verb) {
+	case "":
+		list, err := o.tx.Officers(o.ctx)
+		if err != nil {
+			return err
+		}
+		var lines []string
+		for _, p := range list {
+			line := fmt.Sprintf("• %s %s — %s", p.Channel, p.UserID, roleName(o.lang, Role(p.Role)))
+			if p.AgencyCode != "" {
+				line += " " + p.AgencyCode
+			}
+			if p.Name != "" {
+				line += " (" + p.Name + ")"
+			}
+			lines = append(lines, line)
+		}
+		return o.say(strings.Join(lines, "\n"))
+	case "tambah", "add":
+		user, rest := splitFirst(rest)
+		role, rest := splitFirst(rest)
+		agencyArg, name := splitFirst(rest)
+		r := Role(role)
+		if user == "" || !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) {
+			return refuse(o.lang, "wf.usage", officerCommands["petugas"])
+		}
+		if r == RoleSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
+			return refuse(o.lang, "wf.cmd.notallowed", "petugas tambah super_admin")
+		}
+		code := ""
+		if r == RoleLiaison {
+			c, err := o.agencyCode(agencyArg)
+			if err != nil {
+				return err
+			}
+			code = c
+		} else {
+			name = strings.TrimSpace(agencyArg + " " + name)
+		}
+		if err := o.tx.PutOfficer(o.ctx, store.Officer{Channel: o.in.Channel, UserID: user, Name: name, Role: string(r),
+			AgencyCode: code, Active: true, CreatedBy: o.msg.UserID}, o.now); err != nil {
+			return err
+		}
+		if err := o.audit("officer_add", 0, true, user+" "+string(r)+" "+code); err != nil {
+			return err
+		}
+		return o.say(T(o.lang, "wf.officer.added", strings.TrimSpace(user+" "+name), roleName(o.lang, r)))
+	case "hapus", "remove":
+		user, _ := splitFirst(rest)
+		p, err := o.tx.OfficerByUser(o.ctx, o.in.Channel, user)
+		if errors.Is(err, store.ErrNotFound) {
+			return refuse(o.lang, "wf.usage", officerCommands["petugas"])
+		}
+		if err != nil {
+			return err
+		}
+		p.Active = false
+		if err := o.tx.PutOfficer(o.ctx, p, o.now); err != nil {
+			return err
+		}
+		if err := o.audit("officer_remove", 0, true, user); err != nil {
+			return err
+		}
+		return o.say(T(o.lang, "wf.officer.removed", user))
+	}
+	return refuse(o.lang, "wf.usage", officerCommands["petugas"])
+}
+
+// agencies lists, adds, renames or retires agencies.
+func (o *office) agencies(args string) error {
+	verb, rest := splitFirst(args)
+	list, err := o.tx.Agencies(o.ctx, true)
+	if err != nil {
+		return err
+	}
+	switch strings.ToLower(verb) {
+	case "":
+		var lines []string
+		for _, a := range list {
+			if a.Active {
+				lines = append(lines, a.Code+" — "+a.Name)
+			}
+		}
+		return o.say(strings.Join(lines, "\n"))
+	case "tambah", "ubah", "nonaktif", "aktif":
+		code, name := splitFirst(rest)
+		code = strings.ToLower(code)
+		if !validAgencyCode(code) {
+			return refuse(o.lang, "wf.usage", officerCommands["opd"])
+		}
+		a := store.Agency{Code: code, Name: name, Active: verb != "nonaktif"}
+		for _, old := range list {
+			if old.Code == code {
+				a.Kind = old.Kind
+				if name == "" {
+					a.Name = old.Name
+				}
+			}
+		}
+		if a.Name == "" {
+			return refuse(o.lang, "wf.usage", officerCommands["opd"])
+		}
+		if err := o.tx.PutAgency(o.ctx, a, o.now); err != nil {
+			return err
+		}
+		if err := o.audit("agency_"+verb, 0, true, code+" "+name); err != nil {
+			return err
+		}
+		return o.say(T(o.lang, "wf.opd.saved", code, a.Name))
+	}
+	return refuse(o.lang, "wf.usage", officerCommands["opd"])
+}
+
+func validAgencyCode(code string) bool {
+	if len(code) < 2 || len(code) > 20 {
+		return false
+	}
+	for _, r := range code {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// identity shows an admin who filed a report; every view is an event in
+// the report's history and a line in the audit log.
+func (o *office) identity(arg string) error {
+	id, ok := ParseTrackingID(arg, o.s.cfg.TrackingPrefix)
+	if !ok {
+		return refuse(o.lang, "wf.usage", officerCommands["identitas"])
+	}
+	r, err := o.tx.ReportByAnyID(o.ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return refuse(o.lang, "wf.notfound", id)
+	}
+	if err != nil {
+		return err
+	}
+	if o.a.desk == nil || (o.a.desk.Kind != DeskSuperAdmin && o.a.desk.Kind != DeskRegency) {
+		if err := o.audit("identity", r.ID, false, "not in an admin desk"); err != nil {
+			return err
+		}
+		return refuse(o.lang, "wf.onlydesk")
+	}
+	if err := o.audit("identity", r.ID, true, "viewed"); err != nil {
+		return err
+	}
+	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: "identity_viewed", StageFrom: r.Stage,
+		StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: o.msg.UserID + " " + o.a.officer.Name,
+		Desk: o.a.desk.Kind, Channel: o.in.Channel}); err != nil {
+		return err
+	}
+	account := "—"
+	if r.ReporterUsername != "" {
+		account = "@" + r.ReporterUsername
+	}
+	return o.say(T(o.lang, "wf.identity", r.TrackingID, nonEmpty(r.ReporterName+" "+r.Contact, "—"), account, r.Channel, r.ChatID))
+}
+
+// deskCode issues a one-time code to register a group as a desk.
+func (o *office) deskCode(args string) error {
+	kind, rest := splitFirst(args)
+	agencyCode := ""
+	switch kind {
+	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
+		if kind == DeskSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
+			return refuse(o.lang, "wf.cmd.notallowed", "kode_grup super_admin")
+		}
+	case DeskAgency:
+		c, err := o.agencyCode(rest)
+		if err != nil {
+			return err
+		}
+		agencyCode = c
+	default:
+		return refuse(o.lang, "wf.usage", officerCommands["kode_grup"])
+	}
+	code := newDeskCode()
+	if err := o.tx.IssueDeskCode(o.ctx, code, kind, agencyCode, o.msg.UserID, o.now, o.now.AddDate(0, 0, 7)); err != nil {
+		return err
+	}
+	if err := o.audit("desk_code", 0, true, kind+" "+agencyCode); err != nil {
+		return err
+	}
+	return o.say(T(o.lang, "wf.code", o.deskName(kind, agencyCode), code, code))
+}
+
+// record files a complaint received at the counter, by phone or SMS 1708.
+func (o *office) record(args string) error {
+	if o.a.desk == nil || o.a.desk.Kind != DeskRegency {
+		if err := o.audit("/catat", 0, false, "not the regency desk"); err != nil {
+			return err
+		}
+		return refuse(o.lang, "wf.onlydesk")
+	}
+	parts := strings.Split(args, "|")
+	if len(parts) < 3 {
+		return refuse(o.lang, "wf.catat.usage")
+	}
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	typ := typeFromText(parts[0])
+	k, okKec := o.s.regency.Match(parts[1])
+	if typ == "" || !okKec || utf8Len(parts[2]) < o.s.cfg.MinDescription {
+		return refuse(o.lang, "wf.catat.usage")
+	}
+	contact := ""
+	if len(parts) > 3 {
+		contact = truncate(parts[3], 200)
+	}
+	r := &store.Report{Type: typ, Description: parts[2], KecamatanCode: k.Code, Confidential: true,
+		Channel: ChannelConventional, ChatID: "", Lang: string(o.lang), Stage: string(StageSubmitted),
+		ResponsibleUnit: DeskSuperAdmin, StageStartedAt: o.now, SubmittedAt: o.now, SourceInboxID: o.in.ID,
+		StageDeadline: o.s.calendar.Deadline(o.now, o.s.stageDays(StageSubmitted)),
+		RecordedBy:    o.msg.UserID + " " + o.a.officer.Name, Contact: contact}
+	var err error
+	for try := 0; try < 5; try++ {
+		r.TrackingID = NewTrackingID(o.s.cfg.TrackingPrefix)
+		if err = o.tx.CreateReport(o.ctx, r); !errors.Is(err, store.ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: "recorded", StageTo: r.Stage,
+		ActorRole: o.a.officer.Role, ActorID: r.RecordedBy, Desk: DeskRegency, Channel: o.in.Channel}); err != nil {
+		return err
+	}
+	if err := o.audit("/catat", r.ID, true, ""); err != nil {
+		return err
+	}
+	if err := o.c.cardTo(r, DeskSuperAdmin, ""); err != nil {
+		return err
+	}
+	return o.say(T(o.lang, "wf.recorded", r.TrackingID))
+}
+
+func utf8Len(s string) int { return len([]rune(s)) }
+
+// laporID attaches the national LAPOR! tracking number.
+func (o *office) laporID(args string) error {
+	id, national := splitFirst(args)
+	national = strings.TrimSpace(national)
+	tid, ok := ParseTrackingID(id, o.s.cfg.TrackingPrefix)
+	if !ok || national == "" || len(national) > 40 {
+		return refuse(o.lang, "wf.usage", officerCommands["lapor_id"])
+	}
+	r, err := o.tx.LockReport(o.ctx, tid)
+	if errors.Is(err, store.ErrNotFound) {
+		return refuse(o.lang, "wf.notfound", tid)
+	}
+	if err != nil {
+		return err
+	}
+	r.LaporTrackingID, r.UpdatedAt = national, o.now
+	if err := o.tx.UpdateReport(o.ctx, &r); errors.Is(err, store.ErrConflict) {
+		return refuse(o.lang, "wf.laporid.taken", national)
+	} else if err != nil {
+		return err
+	}
+	if err := o.audit("lapor_id", r.ID, true, national); err != nil {
+		return err
+	}
+	return o.say(T(o.lang, "wf.laporid", national, r.TrackingID))
+}

@@ -1,0 +1,296 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/store"
+)
+
+// Stage is where a report stands in the SOP's chain (DOMAIN.md).
+type Stage string
+
+// Stages of a report.
+const (
+	StageSubmitted      Stage = "submitted"       // waiting for the super admin
+	StageAtRegency      Stage = "at_regency"      // with the regency admin
+	StageAtAgency       Stage = "at_agency"       // with the agency's liaison officer
+	StageAnswerReview   Stage = "answer_review"   // the agency answered; an admin reviews
+	StageAnswered       Stage = "answered"        // the citizen has the answer
+	StageWaitingCitizen Stage = "waiting_citizen" // Tunda: a question to the citizen; the clock pauses
+	StageClosed         Stage = "closed"
+	StageArchived       Stage = "archived"
+)
+
+// Stages lists every stage a report can be in.
+var Stages = []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered,
+	StageWaitingCitizen, StageClosed, StageArchived}
+
+// Final reports whether nothing more happens to a report in the stage.
+func (s Stage) Final() bool { return s == StageClosed || s == StageArchived }
+
+// Role is what an officer may do.
+type Role string
+
+// Roles.
+const (
+	RoleSuperAdmin   Role = "super_admin"
+	RoleRegencyAdmin Role = "regency_admin"
+	RoleLiaison      Role = "liaison_officer"
+	RoleOmbudsman    Role = "ombudsman"
+	RoleCitizen      Role = "citizen"
+	RoleSystem       Role = "system"
+)
+
+// Desk kinds: the group chats where each part of the chain works.
+const (
+	DeskSuperAdmin = "super_admin"
+	DeskRegency    = "regency_admin"
+	DeskAgency     = "agency"
+	DeskOmbudsman  = "ombudsman"
+)
+
+// Action is one step an officer or the citizen takes on a report.
+type Action string
+
+// Actions of the SOP (DOMAIN.md), with the words officers know them by.
+const (
+	ActVerify       Action = "verify"   // Verifikasi
+	ActDefer        Action = "tunda"    // Tunda: ask the citizen
+	ActArchive      Action = "archive"  // Arsipkan
+	ActCentral      Action = "central"  // Kewenangan pusat
+	ActDispose      Action = "dispose"  // Disposisi to an agency
+	ActReturn       Action = "return"   // Kembalikan to the super admin
+	ActNotOurs      Action = "not_ours" // Bukan wewenang
+	ActAnswer       Action = "answer"   // Tanggapi: start writing the answer
+	ActSubmitAnswer Action = "submit"   // Kirim tanggapan
+	ActApprove      Action = "approve"  // Setujui & kirim
+	ActRevise       Action = "revise"   // Minta perbaikan
+	ActAccept       Action = "accept"   // Terima (citizen)
+	ActReject       Action = "reject"   // Tolak (citizen)
+	ActInfo         Action = "info"     // the citizen answers a Tunda question
+)
+
+// rule is one row of the workflow table: in stage from, action act may be
+// taken by whoever allowed() accepts, and leads to stage to ("" when the
+// action changes no stage, or when the target is the resume stage).
+type rule struct {
+	from    Stage
+	act     Action
+	to      Stage
+	reason  bool // needs a reason or a question
+	allowed func(a actor, r *store.Report) bool
+}
+
+// actor is who is acting, and where.
+type actor struct {
+	channel, chatID, userID, name string
+	officer                       *store.Officer
+	desk                          *store.Desk
+}
+
+func (a actor) role() Role {
+	if a.officer != nil {
+		return Role(a.officer.Role)
+	}
+	return RoleCitizen
+}
+
+// at reports whether the actor is an officer of role acting in a desk of kind.
+func (a actor) at(role Role, deskKind string) bool {
+	return a.officer != nil && Role(a.officer.Role) == role && a.desk != nil && a.desk.Kind == deskKind
+}
+
+func superAdminDesk(a actor, _ *store.Report) bool { return a.at(RoleSuperAdmin, DeskSuperAdmin) }
+func regencyDesk(a actor, _ *store.Report) bool    { return a.at(RoleRegencyAdmin, DeskRegency) }
+func reviewer(a actor, r *store.Report) bool       { return regencyDesk(a, r) || superAdminDesk(a, r) }
+
+// agencyDesk: a liaison officer of the report's agency, in that agency's desk.
+func agencyDesk(a actor, r *store.Report) bool {
+	return a.at(RoleLiaison, DeskAgency) && r.AgencyCode != "" &&
+		a.desk.AgencyCode == r.AgencyCode && a.officer.AgencyCode == r.AgencyCode
+}
+
+// reporter: the citizen in the chat the report came from; for a complaint
+// recorded at the counter, the regency admin speaks for the citizen.
+func reporter(a actor, r *store.Report) bool {
+	if r.Channel == ChannelConventional {
+		return regencyDesk(a, r)
+	}
+	return a.desk == nil && a.channel == r.Channel && a.chatID == r.ChatID
+}
+
+// workflow is the SOP's table. Nothing else moves a report.
+var workflow = []rule{
+	{StageSubmitted, ActVerify, StageAtRegency, false, superAdminDesk},
+	{StageSubmitted, ActDefer, StageWaitingCitizen, true, superAdminDesk},
+	{StageSubmitted, ActArchive, StageArchived, true, superAdminDesk},
+	{StageSubmitted, ActCentral, StageClosed, false, superAdminDesk},
+	{StageAtRegency, ActDispose, StageAtAgency, false, regencyDesk},
+	{StageAtRegency, ActReturn, StageSubmitted, true, regencyDesk},
+	{StageAtRegency, ActDefer, StageWaitingCitizen, true, regencyDesk},
+	{StageAtRegency, ActArchive, StageArchived, true, regencyDesk},
+	{StageAtAgency, ActAnswer, "", false, agencyDesk},
+	{StageAtAgency, ActSubmitAnswer, StageAnswerReview, false, agencyDesk},
+	{StageAtAgency, ActNotOurs, StageAtRegency, true, agencyDesk},
+	{StageAnswerReview, ActApprove, StageAnswered, false, reviewer},
+	{StageAnswerReview, ActRevise, StageAtAgency, true, reviewer},
+	{StageAnswered, ActAccept, StageClosed, false, reporter},
+	{StageAnswered, ActReject, StageAtAgency, true, reporter},
+	{StageWaitingCitizen, ActInfo, "", true, reporter}, // back to the stage that asked
+}
+
+// Transitions returns the table as (from, action, to) triples, for tests and
+// documentation.
+func Transitions() [][3]string {
+	var out [][3]string
+	for _, r := range workflow {
+		out = append(out, [3]string{string(r.from), string(r.act), string(r.to)})
+	}
+	return out
+}
+
+func findRule(from Stage, act Action) (rule, bool) {
+	for _, r := range workflow {
+		if r.from == from && r.act == act {
+			return r, true
+		}
+	}
+	return rule{}, false
+}
+
+// actionsAt lists what the actor may do to a report now.
+func actionsAt(a actor, r *store.Report) []Action {
+	var out []Action
+	for _, ru := range workflow {
+		if ru.from == Stage(r.Stage) && ru.allowed(a, r) {
+			out = append(out, ru.act)
+		}
+	}
+	return out
+}
+
+// refusal is an action that was not allowed; its text goes to the actor.
+type refusal struct{ text string }
+
+func (r *refusal) Error() string { return r.text }
+
+func refuse(lang Lang, key string, args ...any) error { return &refusal{text: T(lang, key, args...)} }
+
+// ChannelConventional marks a complaint recorded by an officer on a
+// citizen's behalf (walk-in, phone, SMS 1708).
+const ChannelConventional = "conventional"
+
+// stageUnit is who holds a report in each stage.
+func stageUnit(st Stage) string {
+	switch st {
+	case StageSubmitted:
+		return DeskSuperAdmin
+	case StageAtRegency, StageAnswerReview:
+		return DeskRegency
+	case StageAtAgency:
+		return DeskAgency
+	case StageAnswered, StageWaitingCitizen:
+		return "citizen"
+	}
+	return ""
+}
+
+// stageDays is the working-day limit of each stage (DOMAIN.md defaults).
+func (s *Service) stageDays(st Stage) int {
+	if d, ok := s.cfg.StageDays[st]; ok {
+		return d
+	}
+	return 0
+}
+
+// transition moves a report along the table and records it. It checks the
+// version the actor saw (0: any), the stage, the actor's right and the
+// reason; it never half-applies.
+func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *store.Report, act Action, arg string, now time.Time, lang Lang) (Stage, error) {
+	from := Stage(r.Stage)
+	ru, ok := findRule(from, act)
+	if !ok {
+		return from, refuse(lang, "wf.notnow", r.TrackingID, stageName(lang, from))
+	}
+	if !ru.allowed(a, r) {
+		return from, refuse(lang, "wf.notallowed", r.TrackingID)
+	}
+	arg = strings.TrimSpace(arg)
+	if ru.reason && arg == "" {
+		return from, refuse(lang, "wf.needreason")
+	}
+	to := ru.to
+	switch act {
+	case ActDefer:
+		r.ResumeStage, r.Question = string(from), truncate(arg, 1000)
+		r.PausedDays = max(1, s.calendar.WorkingDaysBetween(now, r.StageDeadline))
+	case ActInfo:
+		to = Stage(r.ResumeStage)
+		r.ResumeStage, r.Question = "", ""
+	case ActDispose:
+		r.AgencyCode = arg
+	case ActNotOurs:
+		r.AgencyCode = ""
+	case ActReject:
+		r.Round++
+	case ActArchive, ActCentral:
+		r.ClosedReason = truncate(arg, 500)
+	case ActAnswer:
+		return from, nil
+	}
+	event := store.Event{ReportID: r.ID, At: now, Kind: string(act), StageFrom: string(from), StageTo: string(to),
+		ActorRole: string(a.role()), ActorID: a.userID, Channel: a.channel, Note: truncate(arg, 2000)}
+	if a.desk != nil {
+		event.Desk = a.desk.Kind
+		if a.desk.AgencyCode != "" {
+			event.Desk += ":" + a.desk.AgencyCode
+		}
+	}
+	if a.officer != nil && a.officer.Name != "" {
+		event.ActorID = a.userID + " " + a.officer.Name
+	}
+	r.Stage, r.UpdatedAt = string(to), now
+	r.ResponsibleUnit = stageUnit(to)
+	r.StageStartedAt = now
+	switch {
+	case act == ActDefer:
+		r.StageDeadline = time.Time{} // the clock is paused
+	case act == ActInfo:
+		r.StageDeadline = s.calendar.Deadline(now, r.PausedDays)
+		r.PausedDays = 0
+	case to.Final():
+		r.StageDeadline = time.Time{}
+	default:
+		r.StageDeadline = s.calendar.Deadline(now, s.stageDays(to))
+	}
+	if err := tx.UpdateReport(ctx, r); err != nil {
+		return from, err
+	}
+	if err := tx.AppendEvent(ctx, event); err != nil {
+		return from, err
+	}
+	return to, nil
+}
+
+// alreadyDone explains to a second presser what happened to the report.
+func alreadyDone(ctx context.Context, tx *store.Tx, r *store.Report, lang Lang) error {
+	e, err := tx.LastEvent(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	who := strings.TrimSpace(e.ActorID)
+	if i := strings.IndexByte(who, ' '); i >= 0 {
+		who = who[i+1:]
+	}
+	if who == "" || e.ActorRole == string(RoleCitizen) {
+		who = roleName(lang, Role(e.ActorRole))
+	}
+	return &refusal{text: T(lang, "wf.already", r.TrackingID, eventName(lang, e.Kind), who,
+		FormatDateTime(lang, e.At.In(calendar.Jakarta)))}
+}
+
+var errStale = errors.New("flows: stale button")
