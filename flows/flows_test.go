@@ -54,8 +54,17 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-// send stores one inbound message from chat and handles everything ready.
+// send stores one inbound message from chat, handles everything ready and
+// returns the replies to chat (the outbox of other chats is drained too).
 func (h *harness) send(chat string, m flows.Inbound) []flows.Outbound {
+	h.t.Helper()
+	h.post(chat, m)
+	return h.replies(chat)
+}
+
+// post stores one inbound message from chat and handles everything ready,
+// leaving the outbox as it is.
+func (h *harness) post(chat string, m flows.Inbound) {
 	h.t.Helper()
 	m.Channel, m.ChatID, m.At = "test", chat, h.now
 	if m.UserID == "" {
@@ -66,10 +75,16 @@ func (h *harness) send(chat string, m flows.Inbound) []flows.Outbound {
 		ChatID: chat, IsGroup: m.IsGroup, Payload: payload, ReceivedAt: h.now}}); err != nil {
 		h.t.Fatal(err)
 	}
-	return h.handle(chat)
+	h.handleReady()
 }
 
 func (h *harness) handle(chat string) []flows.Outbound {
+	h.t.Helper()
+	h.handleReady()
+	return h.replies(chat)
+}
+
+func (h *harness) handleReady() {
 	h.t.Helper()
 	for {
 		err := h.svc.HandleNext(h.ctx, h.fetch)
@@ -81,7 +96,6 @@ func (h *harness) handle(chat string) []flows.Outbound {
 			break
 		}
 	}
-	return h.replies(chat)
 }
 
 // replies drains the outbox of one chat, in order.

@@ -169,13 +169,22 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 		return tx.FinishInbound(ctx, in.ID, "noted: membership", now)
 	}
 	if msg.Kind == KindCommand && isOfficerCommand(msg.Command) {
-		if _, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID); err == nil {
+		_, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID)
+		switch {
+		case err == nil:
 			outcome, err := s.handleOfficerPrivate(ctx, tx, in, msg, now)
 			if err != nil {
 				return err
 			}
 			return tx.FinishInbound(ctx, in.ID, outcome, now)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		case errors.Is(err, store.ErrNotFound):
+			// A citizen trying an officer's command: refused like any
+			// unknown command, and written to the audit log.
+			if err := tx.Audit(ctx, store.AuditEntry{At: now, Channel: in.Channel, ChatID: in.ChatID, UserID: msg.UserID,
+				Action: "/" + msg.Command, Detail: "not an officer"}); err != nil {
+				return err
+			}
+		default:
 			return err
 		}
 	}

@@ -1,0 +1,326 @@
+package flows_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
+)
+
+// People and places of the workflow tests.
+const (
+	uSuper, uRegency, uPupr, uDinkes, uOmbudsman, uStranger = "9001", "9002", "9003", "9004", "9005", "9999"
+	gSuper, gRegency, gPupr, gDinkes, gOmbudsman, gUnknown  = "-1001", "-1002", "-1003", "-1004", "-1005", "-1999"
+	reporterChat                                            = "770077"
+	secretName, secretHandle                                = "Rahasia Sekali", "pelapor_rahasia_xyz"
+)
+
+// chainHarness registers every officer and desk through the service, the
+// way the bot does it.
+func chainHarness(t *testing.T) *harness {
+	h := newHarness(t)
+	if err := h.svc.Seed(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []struct {
+		user   string
+		role   flows.Role
+		agency string
+	}{{uSuper, flows.RoleSuperAdmin, ""}, {uRegency, flows.RoleRegencyAdmin, ""}, {uPupr, flows.RoleLiaison, "pupr"},
+		{uDinkes, flows.RoleLiaison, "dinkes"}, {uOmbudsman, flows.RoleOmbudsman, ""}} {
+		if err := h.svc.AddOfficer(h.ctx, "test", o.user, "Petugas "+o.user, o.role, o.agency, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []struct{ group, kind, agency, user string }{
+		{gSuper, flows.DeskSuperAdmin, "", uSuper}, {gRegency, flows.DeskRegency, "", uRegency},
+		{gPupr, flows.DeskAgency, "pupr", uPupr}, {gDinkes, flows.DeskAgency, "dinkes", uDinkes},
+		{gOmbudsman, flows.DeskOmbudsman, "", uOmbudsman},
+	} {
+		code, err := h.svc.IssueDeskCode(h.ctx, d.kind, d.agency, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		expect(t, h.send(d.group, groupCmd(d.user, "daftar_grup", code)), "terdaftar sebagai meja")
+	}
+	h.drainAll()
+	return h
+}
+
+func groupCmd(user, c, args string) flows.Inbound {
+	return flows.Inbound{Kind: flows.KindCommand, Command: c, Text: args, IsGroup: true, UserID: user, UserName: "Petugas " + user}
+}
+
+// drainAll empties the outbox and returns what each chat was sent.
+func (h *harness) drainAll() map[string][]flows.Outbound {
+	out := map[string][]flows.Outbound{}
+	for {
+		rows, err := h.db.ClaimOutgoing(h.ctx, "test", h.now, 0, 1000)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if len(rows) == 0 {
+			return out
+		}
+		for _, r := range rows {
+			var o flows.Outbound
+			_ = json.Unmarshal(r.Payload, &o)
+			out[r.ChatID] = append(out[r.ChatID], o)
+			if err := h.db.MarkSent(h.ctx, r.ID, h.now); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// seedReport puts a report directly into a stage.
+func (h *harness) seedReport(stage flows.Stage, agency string, anonymous bool) store.Report {
+	h.t.Helper()
+	r := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan",
+		Description: "Jalan rusak parah di depan pasar sejak Oktober, banyak pengendara jatuh.",
+		KecamatanCode: "35.20.06", Anonymous: anonymous, Confidential: true, Channel: "test", ChatID: reporterChat,
+		ReporterUserID: reporterChat, ReporterName: secretName, ReporterUsername: secretHandle, Lang: "id",
+		Stage: string(stage), ResponsibleUnit: "x", StageStartedAt: h.now, StageDeadline: h.now.AddDate(0, 0, 5), SubmittedAt: h.now}
+	err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
+		if err := tx.CreateReport(h.ctx, &r); err != nil {
+			return err
+		}
+		if stage == flows.StageWaitingCitizen {
+			r.ResumeStage, r.PausedDays = string(flows.StageSubmitted), 2
+		}
+		r.AgencyCode = agency
+		return tx.UpdateReport(h.ctx, &r)
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return r
+}
+
+func (h *harness) reportNow(id string) (store.Report, int) {
+	var r store.Report
+	var n int
+	err := h.db.InTx(h.ctx, func(tx *store.Tx) (err error) {
+		if r, err = tx.ReportByTrackingID(h.ctx, id); err != nil {
+			return err
+		}
+		es, err := tx.Events(h.ctx, r.ID)
+		n = len(es)
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return r, n
+}
+
+type cell struct {
+	stage   flows.Stage
+	command string // with %s for the tracking id
+	to      flows.Stage
+	allowed [][2]string // (user, place) pairs that may do it
+}
+
+// The SOP's table as the tests see it, written out independently of the code.
+var matrix = []cell{
+	{flows.StageSubmitted, "verifikasi %s", flows.StageAtRegency, [][2]string{{uSuper, gSuper}}},
+	{flows.StageSubmitted, "tunda %s Nomor rumahnya berapa?", flows.StageWaitingCitizen, [][2]string{{uSuper, gSuper}}},
+	{flows.StageSubmitted, "arsip %s spam", flows.StageArchived, [][2]string{{uSuper, gSuper}}},
+	{flows.StageSubmitted, "pusat %s", flows.StageClosed, [][2]string{{uSuper, gSuper}}},
+	{flows.StageAtRegency, "disposisi %s dinkes", flows.StageAtAgency, [][2]string{{uRegency, gRegency}}},
+	{flows.StageAtRegency, "kembalikan %s bukan kewenangan kabupaten", flows.StageSubmitted, [][2]string{{uRegency, gRegency}}},
+	{flows.StageAtRegency, "tunda %s Kapan tepatnya?", flows.StageWaitingCitizen, [][2]string{{uRegency, gRegency}}},
+	{flows.StageAtRegency, "arsip %s umum", flows.StageArchived, [][2]string{{uRegency, gRegency}}},
+	{flows.StageAtAgency, "bukan_wewenang %s urusan provinsi", flows.StageAtRegency, [][2]string{{uPupr, gPupr}}},
+	{flows.StageAtAgency, "tanggapi %s Sudah diperbaiki.", flows.StageAtAgency, [][2]string{{uPupr, gPupr}}},
+	{flows.StageAnswerReview, "setujui %s", flows.StageAnswered, [][2]string{{uRegency, gRegency}, {uSuper, gSuper}}},
+	{flows.StageAnswerReview, "perbaiki %s lengkapi foto", flows.StageAtAgency, [][2]string{{uRegency, gRegency}, {uSuper, gSuper}}},
+}
+
+func place(user, p string) (chat string, group bool) {
+	if p == "private" {
+		return user, false
+	}
+	return p, true
+}
+
+// Every action × every role × the right desk, a wrong desk, a private chat
+// and an unregistered group × anonymous or not: only the cells the workflow
+// allows succeed; the rest are refused and leave nothing but an audit line.
+func TestAuthorisationMatrix(t *testing.T) {
+	h := chainHarness(t)
+	users := []string{uSuper, uRegency, uPupr, uDinkes, uOmbudsman, uStranger}
+	places := []string{gSuper, gRegency, gPupr, gDinkes, gOmbudsman, "private", gUnknown}
+	checked, allowedCells := 0, 0
+	for _, c := range matrix {
+		for _, user := range users {
+			for _, p := range places {
+				for _, anon := range []bool{false, true} {
+					agency := ""
+					if c.stage == flows.StageAtAgency || c.stage == flows.StageAnswerReview {
+						agency = "pupr"
+					}
+					r := h.seedReport(c.stage, agency, anon)
+					if c.stage == flows.StageAnswerReview {
+						// The answer under review.
+						_ = h.db.InTx(h.ctx, func(tx *store.Tx) error {
+							a, err := tx.AnswerFor(h.ctx, r.ID, 1, "pupr", h.now)
+							if err != nil {
+								return err
+							}
+							a.Body = "Sudah kami perbaiki."
+							return tx.SaveAnswer(h.ctx, a)
+						})
+					}
+					_, eventsBefore := h.reportNow(r.TrackingID)
+					chat, group := place(user, p)
+					verb, args, _ := strings.Cut(fmt.Sprintf(c.command, r.TrackingID), " ")
+					msg := flows.Inbound{Kind: flows.KindCommand, Command: verb, Text: args, IsGroup: group, UserID: user, UserName: "Petugas " + user}
+					h.post(chat, msg)
+					want := slices.Contains(c.allowed, [2]string{user, p})
+					if verb == "tanggapi" && want {
+						h.post(chat, flows.Inbound{Kind: flows.KindCommand, Command: verb, Text: r.TrackingID + " selesai", IsGroup: group, UserID: user})
+					}
+					out := h.drainAll()
+					got, eventsAfter := h.reportNow(r.TrackingID)
+					name := fmt.Sprintf("%s by %s in %s (anonymous %v)", verb, user, p, anon)
+					wantStage := c.to
+					if verb == "tanggapi" {
+						wantStage = flows.StageAnswerReview
+					}
+					switch {
+					case want && flows.Stage(got.Stage) != wantStage:
+						t.Errorf("%s: stage %s, want %s; replies %v", name, got.Stage, wantStage, out[chat])
+					case !want && (got.Stage != string(c.stage) || eventsAfter != eventsBefore):
+						t.Errorf("%s: allowed (stage %s → %s) but must be refused", name, c.stage, got.Stage)
+					case !want:
+						log, err := h.db.AuditLog(h.ctx, 1)
+						if err != nil || len(log) != 1 || log[0].Allowed || log[0].UserID != user {
+							t.Errorf("%s: refusal without an audit line: %+v", name, log)
+						}
+						if p == gUnknown && len(out[chat]) != 0 {
+							t.Errorf("%s: the bot spoke in an unregistered group", name)
+						}
+						if p != gUnknown && len(out[chat]) == 0 {
+							t.Errorf("%s: refused without a word", name)
+						}
+					}
+					if want {
+						allowedCells++
+					}
+					checked++
+				}
+			}
+		}
+	}
+	t.Logf("%d cells checked, %d allowed", checked, allowedCells)
+}
+
+// Random actions by random people in random places never leave a report in
+// an undefined stage, never skip the table, and never put an anonymous
+// reporter's identity into a message for a desk.
+func TestRandomActionsKeepTheInvariants(t *testing.T) {
+	h := chainHarness(t)
+	rng := rand.New(rand.NewPCG(7, 11))
+	reports := []store.Report{h.seedReport(flows.StageSubmitted, "", true), h.seedReport(flows.StageSubmitted, "", false),
+		h.seedReport(flows.StageSubmitted, "", true)}
+	commands := []string{"verifikasi %s", "tunda %s Mohon detail?", "arsip %s spam", "pusat %s", "disposisi %s pupr",
+		"disposisi %s dinkes", "kembalikan %s salah alamat", "bukan_wewenang %s bukan kami", "tanggapi %s Sudah ditangani.",
+		"tanggapi %s selesai", "setujui %s", "perbaiki %s kurang jelas", "identitas %s", "laporan %s"}
+	users := []string{uSuper, uRegency, uPupr, uDinkes, uOmbudsman, uStranger}
+	places := []string{gSuper, gRegency, gPupr, gDinkes, gOmbudsman, "private", gUnknown}
+	valid := map[string]bool{}
+	for _, s := range flows.Stages {
+		valid[string(s)] = true
+	}
+	table := map[[2]string]string{}
+	for _, tr := range flows.Transitions() {
+		table[[2]string{tr[0], tr[1]}] = tr[2]
+	}
+	identity := []string{secretName, secretHandle, reporterChat}
+	active := []int{0, 1, 2}
+	for step := 0; step < 600; step++ {
+		slot := rng.IntN(len(active))
+		r := reports[active[slot]]
+		if cur, _ := h.reportNow(r.TrackingID); flows.Stage(cur.Stage).Final() {
+			// A finished report makes room for a new one.
+			reports = append(reports, h.seedReport(flows.StageSubmitted, "", step%2 == 0))
+			active[slot] = len(reports) - 1
+			r = reports[active[slot]]
+		}
+		switch k := rng.IntN(10); {
+		case k < 7: // an officer or a stranger acts
+			user, p := users[rng.IntN(len(users))], places[rng.IntN(len(places))]
+			if rng.IntN(10) < 6 { // mostly officers at their own desks, so the walk gets somewhere
+				pair := [][2]string{{uSuper, gSuper}, {uRegency, gRegency}, {uPupr, gPupr}, {uDinkes, gDinkes}}[rng.IntN(4)]
+				user, p = pair[0], pair[1]
+			}
+			chat, group := place(user, p)
+			verb, args, _ := strings.Cut(fmt.Sprintf(commands[rng.IntN(len(commands))], r.TrackingID), " ")
+			h.post(chat, flows.Inbound{Kind: flows.KindCommand, Command: verb, Text: args, IsGroup: group, UserID: user})
+		default: // the reporter answers, accepts or rejects
+			cur, _ := h.reportNow(r.TrackingID)
+			switch rng.IntN(3) {
+			case 0:
+				h.post(reporterChat, flows.Inbound{Kind: flows.KindText, Text: "Keterangan tambahan dari saya.", UserID: reporterChat})
+			case 1:
+				h.post(reporterChat, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("c|accept|%s|%d", r.TrackingID, cur.Version), UserID: reporterChat})
+			case 2:
+				h.post(reporterChat, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("c|reject|%s|%d", r.TrackingID, cur.Version), UserID: reporterChat})
+				h.post(reporterChat, flows.Inbound{Kind: flows.KindText, Text: "Belum selesai.", UserID: reporterChat})
+			}
+		}
+		out := h.drainAll()
+		for chat, msgs := range out {
+			if !strings.HasPrefix(chat, "-") {
+				continue // private chats: the reporter's own, or an officer's
+			}
+			for _, m := range msgs {
+				for _, rep := range reports {
+					if !rep.Anonymous || !strings.Contains(m.Text, rep.TrackingID) {
+						continue
+					}
+					for _, secret := range identity {
+						if strings.Contains(m.Text, secret) && !strings.Contains(m.Text, "tercatat di log audit") {
+							t.Fatalf("step %d: identity %q of an anonymous reporter sent to group %s: %q", step, secret, chat, m.Text)
+						}
+					}
+				}
+			}
+		}
+		for _, rep := range reports {
+			cur, _ := h.reportNow(rep.TrackingID)
+			if !valid[cur.Stage] {
+				t.Fatalf("step %d: report in undefined stage %q", step, cur.Stage)
+			}
+		}
+	}
+	stagesSeen := map[string]bool{}
+	for _, rep := range reports {
+		_ = h.db.InTx(h.ctx, func(tx *store.Tx) error {
+			es, err := tx.Events(h.ctx, rep.ID)
+			for _, e := range es {
+				stagesSeen[e.StageTo] = true
+				if e.Kind == "identity_viewed" || e.Kind == "submitted" {
+					continue
+				}
+				to, ok := table[[2]string{e.StageFrom, e.Kind}]
+				if !ok {
+					t.Errorf("event %s from %s is not in the table", e.Kind, e.StageFrom)
+				} else if to != "" && to != e.StageTo {
+					t.Errorf("event %s from %s went to %s, the table says %s", e.Kind, e.StageFrom, e.StageTo, to)
+				}
+			}
+			return err
+		})
+	}
+	if len(stagesSeen) < 5 {
+		t.Errorf("random walk reached only %v: the test explores too little", stagesSeen)
+	}
+	t.Logf("stages reached: %v", stagesSeen)
+}
