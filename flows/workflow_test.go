@@ -82,7 +82,7 @@ func (h *harness) drainAll() map[string][]flows.Outbound {
 func (h *harness) seedReport(stage flows.Stage, agency string, anonymous bool) store.Report {
 	h.t.Helper()
 	r := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan",
-		Description: "Jalan rusak parah di depan pasar sejak Oktober, banyak pengendara jatuh.",
+		Description:   "Jalan rusak parah di depan pasar sejak Oktober, banyak pengendara jatuh.",
 		KecamatanCode: "35.20.06", Anonymous: anonymous, Confidential: true, Channel: "test", ChatID: reporterChat,
 		ReporterUserID: reporterChat, ReporterName: secretName, ReporterUsername: secretHandle, Lang: "id",
 		Stage: string(stage), ResponsibleUnit: "x", StageStartedAt: h.now, StageDeadline: h.now.AddDate(0, 0, 5), SubmittedAt: h.now}
