@@ -15,9 +15,13 @@ import (
 func (t *turn) showStatus(arg string) error {
 	id, ok := ParseTrackingID(arg, t.s.cfg.TrackingPrefix)
 	if !ok {
-		return t.say("status.invalid", truncate(arg, 40))
+		// Perhaps the national LAPOR! number an admin attached.
+		id = strings.TrimSpace(arg)
+		if id == "" || len(id) > 40 || strings.ContainsAny(id, " \n") {
+			return t.say("status.invalid", truncate(arg, 40))
+		}
 	}
-	r, err := t.tx.ReportByTrackingID(t.ctx, id)
+	r, err := t.tx.ReportByAnyID(t.ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return t.say("status.notfound", id)
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lapor-id/lapor/bot/telegram/telegramtest"
 	"github.com/lapor-id/lapor/flows/media"
@@ -337,3 +338,72 @@ var trackingRE = regexp.MustCompile(`MGT-[34679ACDEFHJKMNPRTUVWXY]{6}`)
 
 var _ = io.Discard
 var _ = fmt.Sprint
+
+// The admin tools: queue, search, timeline, identity (audited), national
+// id, officers and agencies, help by role, and the bot noticing it was
+// removed from a desk group.
+func TestAdminTools(t *testing.T) {
+	t.Parallel()
+	c := newChain(t)
+	cz := newCitizen(c.fake, 6007)
+	if _, err := cz.say("/start", "Selamat datang"); err != nil {
+		t.Fatal(err)
+	}
+	id, err := cz.fileReport(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.must(c.super.say("/antrian", id))
+	c.must(c.super.say("/cari saluran", id))
+	c.must(c.super.say("/laporan "+id, "Laporan diterima"))
+	c.must(c.super.say("/lapor_id "+id+" LAPOR-2026-123456", "LAPOR-2026-123456"))
+	c.must(cz.say("/status LAPOR-2026-123456", id))
+	c.must(c.super.say("/identitas "+id, "Citizen 6007"))
+	c.must(c.pupr.say("/identitas "+id, "tidak tersedia untuk peran Anda"))
+	log, err := c.db.AuditLog(context.Background(), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var viewed, refused bool
+	for _, e := range log {
+		viewed = viewed || (e.Action == "identity" && e.Allowed && e.UserID == "9001")
+		refused = refused || (e.Action == "/identitas" && !e.Allowed && e.UserID == "9003")
+	}
+	if !viewed || !refused {
+		t.Fatalf("audit log lacks the identity view (%v) or the refusal (%v)", viewed, refused)
+	}
+	c.must(c.regency.say("/opd ubah pupr Dinas PU dan Tata Ruang", "Dinas PU dan Tata Ruang"))
+	c.must(c.regency.say("/opd", "pupr — Dinas PU dan Tata Ruang"))
+	c.must(c.regency.say("/petugas", "9003"))
+	help := c.must(c.pupr.say("/bantuan", "Pejabat Penghubung"))
+	if strings.Contains(help.Text, "/verifikasi") || !strings.Contains(help.Text, "/tanggapi") {
+		t.Fatalf("liaison help lists the wrong commands: %q", help.Text)
+	}
+	// Removed from the pupr group: the desk is unregistered and the super
+	// admin desk is told.
+	c.fake.AddRawUpdate([]byte(fmt.Sprintf(`{"my_chat_member":{"chat":{"id":%d,"type":"supergroup","title":"OPD PUPR"},
+		"from":{"id":9003,"first_name":"Rina"},"date":1764300000,
+		"old_chat_member":{"user":{"id":123456,"is_bot":true,"first_name":"lapor"},"status":"member"},
+		"new_chat_member":{"user":{"id":123456,"is_bot":true,"first_name":"lapor"},"status":"kicked"}}}`, puprGroup)))
+	c.must(c.super.expect("Bot dikeluarkan dari grup meja Dinas PU dan Tata Ruang"))
+	c.fake.SendText(puprGroup, 9003, "/antrian")
+	if err := waitFor(func() bool { return c.fake.Pending() == 0 }); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	for _, s := range c.fake.Sent(puprGroup) {
+		if strings.Contains(s.Text, "Antrian") || strings.Contains(s.Text, "Tidak ada laporan terbuka") {
+			t.Fatalf("the bot still answers in a group it was removed from: %q", s.Text)
+		}
+	}
+}
+
+func waitFor(cond func() bool) error {
+	for i := 0; i < 500; i++ {
+		if cond() {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("condition not met within 5 s")
+}
