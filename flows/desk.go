@@ -298,7 +298,7 @@ func (o *office) agencyCode(text string) (string, error) {
 func toAgencies(rows []store.Agency) []agency.Agency {
 	out := make([]agency.Agency, len(rows))
 	for i, r := range rows {
-		out[i] = agency.Agency{Code: r.Code, Name: r.Name, Kind: r.Kind, Aliases: r.Aliases, Topics: r.Topics}
+		out[i] = agency.Agency{Code: r.Code, Name: r.Name, Kind: r.Kind, Aliases: r.Aliases, Topics: r.Topics, WilayahCode: r.WilayahCode}
 	}
 	return out
 }

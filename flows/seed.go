@@ -13,7 +13,8 @@ import (
 func (s *Service) Seed(ctx context.Context) error {
 	var rows []store.Agency
 	for _, a := range agency.Default() {
-		rows = append(rows, store.Agency{Code: a.Code, Name: a.Name, Kind: a.Kind, Aliases: a.Aliases, Topics: a.Topics, Active: true})
+		rows = append(rows, store.Agency{Code: a.Code, Name: a.Name, Kind: a.Kind, Aliases: a.Aliases, Topics: a.Topics,
+			WilayahCode: a.WilayahCode, Active: true})
 	}
 	n, err := s.db.SeedAgencies(ctx, rows, s.now())
 	if err != nil {

@@ -324,3 +324,40 @@ func TestRandomActionsKeepTheInvariants(t *testing.T) {
 	}
 	t.Logf("stages reached: %v", stagesSeen)
 }
+
+// A liaison officer replying to a card writes the answer, text and files
+// over several messages; the card's tracking number says which report.
+func TestReplyToCardWritesTheAnswer(t *testing.T) {
+	h := chainHarness(t)
+	r := h.seedReport(flows.StageAtAgency, "pupr", false)
+	card := "📋 " + r.TrackingID + " · Pengaduan\n..."
+	reply := func(m flows.Inbound) []flows.Outbound {
+		m.IsGroup, m.UserID, m.ReplyToText = true, uPupr, card
+		return h.send(gPupr, m)
+	}
+	expect(t, reply(flows.Inbound{Kind: flows.KindText, Text: "Sudah kami tambal kemarin."}), "dicatat (26 karakter, 0 berkas)")
+	h.files["foto-tambal"] = []byte("\xff\xd8\xff\xe0 foto")
+	expect(t, reply(flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "foto-tambal", Name: "tambal.jpg", MIME: "image/jpeg", Size: 10}}),
+		"1 berkas")
+	// Someone else's reply in the same group is not part of it.
+	other := flows.Inbound{Kind: flows.KindText, Text: "ikut komentar", IsGroup: true, UserID: uStranger, ReplyToText: card}
+	if got := h.send(gPupr, other); len(got) != 0 {
+		t.Fatalf("a stranger's reply was taken: %+v", got)
+	}
+	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" selesai")), "✅ "+r.TrackingID)
+	got, _ := h.reportNow(r.TrackingID)
+	if got.Stage != string(flows.StageAnswerReview) {
+		t.Fatalf("stage %s", got.Stage)
+	}
+	_ = h.db.InTx(h.ctx, func(tx *store.Tx) error {
+		a, err := tx.AnswerFor(h.ctx, r.ID, 1, "pupr", h.now)
+		if err != nil {
+			return err
+		}
+		files, err := tx.AnswerAttachments(h.ctx, a.ID)
+		if a.Body != "Sudah kami tambal kemarin." || len(files) != 1 || a.SubmittedAt.IsZero() {
+			t.Errorf("answer %+v with %d files", a, len(files))
+		}
+		return err
+	})
+}

@@ -13,6 +13,8 @@ type Agency struct {
 	Aliases []string
 	Topics  []string
 	Active  bool
+	// WilayahCode is the kecamatan a kecamatan office serves (routing bonus).
+	WilayahCode string
 }
 
 // SeedAgencies inserts the agencies not yet known; existing rows (possibly
@@ -22,9 +24,9 @@ func (db *DB) SeedAgencies(ctx context.Context, agencies []Agency, now time.Time
 	err := db.InTx(ctx, func(tx *Tx) error {
 		for _, a := range agencies {
 			tag, err := tx.tx.Exec(ctx, `
-				INSERT INTO agencies (code, name, kind, aliases, topics, active, updated_at)
-				VALUES ($1, $2, $3, coalesce($4, '{}'::text[]), coalesce($5, '{}'::text[]), true, $6) ON CONFLICT (code) DO NOTHING`,
-				a.Code, a.Name, a.Kind, a.Aliases, a.Topics, now)
+				INSERT INTO agencies (code, name, kind, aliases, topics, wilayah_code, active, updated_at)
+				VALUES ($1, $2, $3, coalesce($4, '{}'::text[]), coalesce($5, '{}'::text[]), $7, true, $6) ON CONFLICT (code) DO NOTHING`,
+				a.Code, a.Name, a.Kind, a.Aliases, a.Topics, now, a.WilayahCode)
 			if err != nil {
 				return mapErr(err)
 			}
@@ -38,7 +40,7 @@ func (db *DB) SeedAgencies(ctx context.Context, agencies []Agency, now time.Time
 // Agencies lists agencies by code; inactive ones too when all is set.
 func (tx *Tx) Agencies(ctx context.Context, all bool) ([]Agency, error) {
 	rows, err := tx.tx.Query(ctx, `
-		SELECT code, name, kind, aliases, topics, active FROM agencies WHERE active OR $1 ORDER BY code`, all)
+		SELECT code, name, kind, aliases, topics, active, wilayah_code FROM agencies WHERE active OR $1 ORDER BY code`, all)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -46,7 +48,7 @@ func (tx *Tx) Agencies(ctx context.Context, all bool) ([]Agency, error) {
 	var out []Agency
 	for rows.Next() {
 		var a Agency
-		if err := rows.Scan(&a.Code, &a.Name, &a.Kind, &a.Aliases, &a.Topics, &a.Active); err != nil {
+		if err := rows.Scan(&a.Code, &a.Name, &a.Kind, &a.Aliases, &a.Topics, &a.Active, &a.WilayahCode); err != nil {
 			return nil, mapErr(err)
 		}
 		out = append(out, a)

@@ -8,6 +8,7 @@ CREATE TABLE agencies (
     kind       text        NOT NULL DEFAULT '',
     aliases    text[]      NOT NULL DEFAULT '{}',
     topics     text[]      NOT NULL DEFAULT '{}',
+    wilayah_code text      NOT NULL DEFAULT '', -- a kecamatan office's own kecamatan
     active     boolean     NOT NULL DEFAULT true,
     updated_at timestamptz NOT NULL
 );
