@@ -60,6 +60,7 @@ var officerCommands = map[string]string{
 	"kode_grup": "/kode_grup <super_admin|regency_admin|ombudsman|agency> [kode OPD]", "daftar_grup": "/daftar_grup <kode>",
 	"catat": "/catat <jenis> | <kecamatan> | <uraian> | <kontak>", "lapor_id": "/lapor_id <ID> <nomor LAPOR! nasional>",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
+	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
 }
 
 // commandRoles says who may use each non-workflow command.
@@ -75,6 +76,7 @@ var commandRoles = map[string][]Role{
 	"arsip": {RoleSuperAdmin, RoleRegencyAdmin}, "disposisi": {RoleRegencyAdmin}, "kembalikan": {RoleRegencyAdmin},
 	"bukan_wewenang": {RoleLiaison}, "setujui": {RoleSuperAdmin, RoleRegencyAdmin}, "perbaiki": {RoleSuperAdmin, RoleRegencyAdmin},
 	"daftar_grup": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 }
 
 // isOfficerCommand reports whether a private-chat command belongs to the

@@ -265,7 +265,7 @@ func TestStatusOfConfidentialOrAnonymousReportIsHiddenFromOtherChats(t *testing.
 	}
 	expect(t, h.send("999", cmd("status", public)), public, "Menunggu verifikasi")
 	expect(t, h.send("999", cmd("status", "MGT-AAAAAA")), "tidak ditemukan")
-	expect(t, h.send("999", cmd("status", "bukan-nomor")), "bukan nomor laporan")
+	expect(t, h.send("999", cmd("status", "bukan nomor")), "bukan nomor laporan")
 	expect(t, h.send("999", cmd("laporan", "")), "belum pernah")
 }
 

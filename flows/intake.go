@@ -841,13 +841,14 @@ func (t *turn) submit() error {
 		t.step = StepType
 		return t.prompt()
 	}
-	deadline := t.s.calendar.Deadline(t.now, t.s.stageDays(StageSubmitted))
+	deadline := t.s.cal().Deadline(t.now, t.s.stageDays(StageSubmitted))
 	r := &store.Report{
 		Type: d.Type, Description: d.descriptionText(), Address: d.Address, KecamatanCode: d.Kecamatan,
 		Anonymous: d.Anonymous != nil && *d.Anonymous, Confidential: d.Confidential == nil || *d.Confidential,
 		Channel: t.in.Channel, ChatID: t.in.ChatID, ReporterUserID: t.msg.UserID,
 		ReporterName: t.msg.UserName, ReporterUsername: t.msg.Username, Lang: string(t.lang),
 		Stage: "submitted", ResponsibleUnit: "super_admin", StageStartedAt: t.now, StageDeadline: deadline,
+		DeadlineBase: t.now, DeadlineDays: t.s.stageDays(StageSubmitted),
 		SubmittedAt: t.now, SourceInboxID: t.in.ID,
 	}
 	if d.WhenUnknown {

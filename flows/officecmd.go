@@ -95,6 +95,10 @@ func (o *office) command() error {
 		return o.record(args)
 	case "lapor_id":
 		return o.laporID(args)
+	case "libur":
+		return o.holidayCommand(args)
+	case "sla":
+		return o.say(o.s.cfg.Policy.Describe(o.lang))
 	}
 	return refuse(o.lang, "wf.usage", usage)
 }
@@ -467,8 +471,9 @@ func (o *office) record(args string) error {
 	r := &store.Report{Type: typ, Description: parts[2], KecamatanCode: k.Code, Confidential: true,
 		Channel: ChannelConventional, ChatID: "", Lang: string(o.lang), Stage: string(StageSubmitted),
 		ResponsibleUnit: DeskSuperAdmin, StageStartedAt: o.now, SubmittedAt: o.now, SourceInboxID: o.in.ID,
-		StageDeadline: o.s.calendar.Deadline(o.now, o.s.stageDays(StageSubmitted)),
-		RecordedBy:    o.msg.UserID + " " + o.a.officer.Name, Contact: contact}
+		StageDeadline: o.s.cal().Deadline(o.now, o.s.stageDays(StageSubmitted)),
+		DeadlineBase:  o.now, DeadlineDays: o.s.stageDays(StageSubmitted),
+		RecordedBy: o.msg.UserID + " " + o.a.officer.Name, Contact: contact}
 	var err error
 	for try := 0; try < 5; try++ {
 		r.TrackingID = NewTrackingID(o.s.cfg.TrackingPrefix)

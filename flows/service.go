@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/lapor-id/lapor/flows/calendar"
@@ -25,7 +26,7 @@ type Config struct {
 	DraftReminderAfter time.Duration // idle time before a draft's single reminder
 	MaxAttempts        int           // tries at handling one inbound message before giving up politely
 	RetryBase          time.Duration // first back-off after a failed try; doubles each time
-	StageDays          map[Stage]int // working days each stage may take (DOMAIN.md)
+	Policy             Policy        // the SOP's time limits (policy.yaml)
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.
@@ -40,8 +41,7 @@ func DefaultConfig() Config {
 		DraftReminderAfter: 24 * time.Hour,
 		MaxAttempts:        5,
 		RetryBase:          time.Second,
-		StageDays: map[Stage]int{StageSubmitted: 3, StageAtRegency: 5, StageAtAgency: 10,
-			StageAnswerReview: 7, StageAnswered: 10},
+		Policy:             DefaultPolicy(),
 	}
 }
 
@@ -52,12 +52,13 @@ type FileFetcher func(ctx context.Context, in Inbound) ([]byte, error)
 // Service runs the conversations. It is safe for concurrent use: each call
 // of HandleNext handles one message in one transaction.
 type Service struct {
-	db       *store.DB
-	cfg      Config
-	calendar *calendar.Calendar
-	regency  *region.Regency
-	now      func() time.Time
-	log      *slog.Logger
+	db      *store.DB
+	cfg     Config
+	base    *calendar.Calendar                // embedded holidays under the policy's rules
+	current atomic.Pointer[calendar.Calendar] // base with the run-time holiday changes
+	regency *region.Regency
+	now     func() time.Time
+	log     *slog.Logger
 }
 
 // New returns a Service. now is the clock every decision uses.
@@ -65,7 +66,38 @@ func New(db *store.DB, cfg Config, cal *calendar.Calendar, regency *region.Regen
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: db, cfg: cfg, calendar: cal, regency: regency, now: now, log: log}
+	if cal == nil {
+		hs, _ := calendar.Embedded()
+		cal = calendar.New(hs, calendar.Rules{CountStartDay: cfg.Policy.Calendar.CountStartDay,
+			CutiBersamaIsHoliday: cfg.Policy.Calendar.CutiBersamaIsHoliday})
+	}
+	s := &Service{db: db, cfg: cfg, base: cal, regency: regency, now: now, log: log}
+	s.current.Store(cal)
+	return s
+}
+
+// cal is the working-day calendar in force.
+func (s *Service) cal() *calendar.Calendar { return s.current.Load() }
+
+// ReloadCalendar applies the run-time holiday changes stored in the
+// database (other replicas' /libur too) to the embedded calendar.
+func (s *Service) ReloadCalendar(ctx context.Context) error {
+	changes, err := s.db.HolidayChanges(ctx)
+	if err != nil {
+		return err
+	}
+	var add []calendar.Holiday
+	var remove []calendar.Date
+	for _, c := range changes {
+		d := calendar.Date{Year: c.Day.Year(), Month: c.Day.Month(), Day: c.Day.Day()}
+		if c.Removed {
+			remove = append(remove, d)
+		} else {
+			add = append(add, calendar.Holiday{Date: d, Name: c.Name, Kind: calendar.KindLocal, Source: "run time: " + c.ChangedBy})
+		}
+	}
+	s.current.Store(s.base.With(add, remove))
+	return nil
 }
 
 // ErrIdle is returned by HandleNext when no message is ready.

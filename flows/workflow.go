@@ -58,20 +58,22 @@ type Action string
 
 // Actions of the SOP (DOMAIN.md), with the words officers know them by.
 const (
-	ActVerify       Action = "verify"   // Verifikasi
-	ActDefer        Action = "tunda"    // Tunda: ask the citizen
-	ActArchive      Action = "archive"  // Arsipkan
-	ActCentral      Action = "central"  // Kewenangan pusat
-	ActDispose      Action = "dispose"  // Disposisi to an agency
-	ActReturn       Action = "return"   // Kembalikan to the super admin
-	ActNotOurs      Action = "not_ours" // Bukan wewenang
-	ActAnswer       Action = "answer"   // Tanggapi: start writing the answer
-	ActSubmitAnswer Action = "submit"   // Kirim tanggapan
-	ActApprove      Action = "approve"  // Setujui & kirim
-	ActRevise       Action = "revise"   // Minta perbaikan
-	ActAccept       Action = "accept"   // Terima (citizen)
-	ActReject       Action = "reject"   // Tolak (citizen)
-	ActInfo         Action = "info"     // the citizen answers a Tunda question
+	ActVerify       Action = "verify"    // Verifikasi
+	ActDefer        Action = "tunda"     // Tunda: ask the citizen
+	ActArchive      Action = "archive"   // Arsipkan
+	ActCentral      Action = "central"   // Kewenangan pusat
+	ActDispose      Action = "dispose"   // Disposisi to an agency
+	ActReturn       Action = "return"    // Kembalikan to the super admin
+	ActNotOurs      Action = "not_ours"  // Bukan wewenang
+	ActAnswer       Action = "answer"    // Tanggapi: start writing the answer
+	ActSubmitAnswer Action = "submit"    // Kirim tanggapan
+	ActApprove      Action = "approve"   // Setujui & kirim
+	ActRevise       Action = "revise"    // Minta perbaikan
+	ActAccept       Action = "accept"    // Terima (citizen)
+	ActReject       Action = "reject"    // Tolak (citizen)
+	ActInfo         Action = "info"      // the citizen answers a Tunda question
+	ActAutoClose    Action = "autoclose" // the citizen stayed silent: closed as accepted
+	ActExpire       Action = "expire"    // a Tunda question was never answered
 )
 
 // rule is one row of the workflow table: in stage from, action act may be
@@ -87,12 +89,16 @@ type rule struct {
 
 // actor is who is acting, and where.
 type actor struct {
+	system                        bool // the deadline sweeps
 	channel, chatID, userID, name string
 	officer                       *store.Officer
 	desk                          *store.Desk
 }
 
 func (a actor) role() Role {
+	if a.system {
+		return RoleSystem
+	}
 	if a.officer != nil {
 		return Role(a.officer.Role)
 	}
@@ -123,6 +129,8 @@ func reporter(a actor, r *store.Report) bool {
 	return a.desk == nil && a.channel == r.Channel && a.chatID == r.ChatID
 }
 
+func bySystem(a actor, _ *store.Report) bool { return a.system }
+
 // workflow is the SOP's table. Nothing else moves a report.
 var workflow = []rule{
 	{StageSubmitted, ActVerify, StageAtRegency, false, superAdminDesk},
@@ -141,6 +149,8 @@ var workflow = []rule{
 	{StageAnswered, ActAccept, StageClosed, false, reporter},
 	{StageAnswered, ActReject, StageAtAgency, true, reporter},
 	{StageWaitingCitizen, ActInfo, "", true, reporter}, // back to the stage that asked
+	{StageAnswered, ActAutoClose, StageClosed, false, bySystem},
+	{StageWaitingCitizen, ActExpire, StageArchived, false, bySystem},
 }
 
 // Transitions returns the table as (from, action, to) triples, for tests and
@@ -200,12 +210,7 @@ func stageUnit(st Stage) string {
 }
 
 // stageDays is the working-day limit of each stage (DOMAIN.md defaults).
-func (s *Service) stageDays(st Stage) int {
-	if d, ok := s.cfg.StageDays[st]; ok {
-		return d
-	}
-	return 0
-}
+func (s *Service) stageDays(st Stage) int { return s.cfg.Policy.Stages[st] }
 
 // transition moves a report along the table and records it. It checks the
 // version the actor saw (0: any), the stage, the actor's right and the
@@ -227,7 +232,7 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	switch act {
 	case ActDefer:
 		r.ResumeStage, r.Question = string(from), truncate(arg, 1000)
-		r.PausedDays = max(1, s.calendar.WorkingDaysBetween(now, r.StageDeadline))
+		r.PausedDays = max(1, s.cal().WorkingDaysBetween(now, r.StageDeadline))
 	case ActInfo:
 		to = Stage(r.ResumeStage)
 		r.ResumeStage, r.Question = "", ""
@@ -237,7 +242,7 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 		r.AgencyCode = ""
 	case ActReject:
 		r.Round++
-	case ActArchive, ActCentral:
+	case ActArchive, ActCentral, ActAutoClose, ActExpire:
 		r.ClosedReason = truncate(arg, 500)
 	case ActAnswer:
 		return from, nil
@@ -257,15 +262,16 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	r.ResponsibleUnit = stageUnit(to)
 	r.StageStartedAt = now
 	switch {
-	case act == ActDefer:
-		r.StageDeadline = time.Time{} // the clock is paused
+	case act == ActDefer || to.Final():
+		r.StageDeadline, r.DeadlineBase, r.DeadlineDays = time.Time{}, time.Time{}, 0 // the clock is paused or stopped
 	case act == ActInfo:
-		r.StageDeadline = s.calendar.Deadline(now, r.PausedDays)
+		r.DeadlineBase, r.DeadlineDays = now, r.PausedDays
 		r.PausedDays = 0
-	case to.Final():
-		r.StageDeadline = time.Time{}
 	default:
-		r.StageDeadline = s.calendar.Deadline(now, s.stageDays(to))
+		r.DeadlineBase, r.DeadlineDays = now, s.stageDays(to)
+	}
+	if !r.DeadlineBase.IsZero() {
+		r.StageDeadline = s.cal().Deadline(r.DeadlineBase, r.DeadlineDays)
 	}
 	if err := tx.UpdateReport(ctx, r); err != nil {
 		return from, err

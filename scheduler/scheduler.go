@@ -22,19 +22,34 @@ type Job struct {
 	Run  func(ctx context.Context) error
 }
 
-// Scheduler runs jobs until its context ends.
-type Scheduler struct {
-	c    *cron.Cron
-	log  *slog.Logger
-	jobs []Job
+// Lock is the leadership of one process among replicas.
+type Lock interface {
+	Held(ctx context.Context) error // nil while the lock is still ours
+	Release()
 }
 
-// New returns a scheduler whose specs are read in loc (Asia/Jakarta).
-func New(loc *time.Location, log *slog.Logger) *Scheduler {
+// Elect tries to become the leader; a nil Lock without error means another
+// process leads.
+type Elect func(ctx context.Context, key string) (Lock, error)
+
+// Scheduler runs jobs until its context ends, on the leader only.
+type Scheduler struct {
+	loc   *time.Location
+	log   *slog.Logger
+	elect Elect
+	jobs  []Job
+	// RetryEvery is how often a follower tries to become the leader, and
+	// how often the leader checks it still is.
+	RetryEvery time.Duration
+}
+
+// New returns a scheduler whose specs are read in loc (Asia/Jakarta). With
+// elect nil every process runs the jobs (they are idempotent anyway).
+func New(loc *time.Location, log *slog.Logger, elect Elect) *Scheduler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Scheduler{c: cron.New(cron.WithLocation(loc)), log: log}
+	return &Scheduler{loc: loc, log: log, elect: elect, RetryEvery: 10 * time.Second}
 }
 
 // Add registers a job; a bad spec is an error at start-up, not at 3 a.m.
@@ -46,13 +61,39 @@ func (s *Scheduler) Add(j Job) error {
 	return nil
 }
 
-// Run starts the jobs and blocks until ctx ends and running jobs finish.
-// A job never overlaps itself; a job that panics is logged and runs again
-// at its next tick.
+// Run blocks until ctx ends: it becomes the leader when it can, runs the
+// jobs while it leads, and steps down if the lock is lost. A job never
+// overlaps itself; a job that panics is logged and runs at its next tick.
 func (s *Scheduler) Run(ctx context.Context) error {
+	for ctx.Err() == nil {
+		var lock Lock
+		if s.elect != nil {
+			var err error
+			lock, err = s.elect(ctx, "lapor-scheduler")
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("scheduler election failed", "err", err)
+			}
+			if lock == nil {
+				if !sleep(ctx, s.RetryEvery) {
+					return nil
+				}
+				continue
+			}
+			s.log.Info("this process leads the scheduler")
+		}
+		if err := s.lead(ctx, lock); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lead runs the cron jobs until ctx ends or the lock is lost.
+func (s *Scheduler) lead(ctx context.Context, lock Lock) error {
+	c := cron.New(cron.WithLocation(s.loc))
 	for _, j := range s.jobs {
 		var running sync.Mutex
-		_, err := s.c.AddFunc(j.Spec, func() {
+		if _, err := c.AddFunc(j.Spec, func() {
 			if !running.TryLock() {
 				return
 			}
@@ -68,13 +109,37 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				return
 			}
 			s.log.Debug("job done", "job", j.Name, "took", time.Since(start))
-		})
-		if err != nil {
+		}); err != nil {
 			return err
 		}
 	}
-	s.c.Start()
-	<-ctx.Done()
-	<-s.c.Stop().Done() // waits for running jobs
-	return nil
+	c.Start()
+	defer func() {
+		<-c.Stop().Done() // waits for running jobs
+		if lock != nil {
+			lock.Release()
+		}
+	}()
+	for {
+		if !sleep(ctx, s.RetryEvery) {
+			return nil
+		}
+		if lock != nil {
+			if err := lock.Held(ctx); err != nil {
+				s.log.Warn("scheduler leadership lost; stepping down", "err", err)
+				return nil
+			}
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

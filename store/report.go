@@ -43,8 +43,11 @@ type Report struct {
 	ClosedReason     string
 	Rating           int
 	RatingComment    string
-	RecordedBy       string // the officer who recorded a walk-in complaint
-	Contact          string // a walk-in citizen's contact, if given
+	RecordedBy       string    // the officer who recorded a walk-in complaint
+	Contact          string    // a walk-in citizen's contact, if given
+	DeadlineBase     time.Time // StageDeadline = Deadline(DeadlineBase, DeadlineDays)
+	DeadlineDays     int
+	OmbudsmanAt      time.Time // when it was forwarded to the Ombudsman
 }
 
 // Event is one entry of a report's append-only history.
@@ -67,23 +70,26 @@ const reportColumns = `id, tracking_id, type, description, occurred_on, occurred
 	reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
 	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0),
 	coalesce(lapor_tracking_id, ''), version, coalesce(agency_code, ''), round, resume_stage, paused_days,
-	question, closed_reason, coalesce(rating, 0), rating_comment, recorded_by, contact`
+	question, closed_reason, coalesce(rating, 0), rating_comment, recorded_by, contact,
+	deadline_base, deadline_days, ombudsman_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanReport(row scanner) (Report, error) {
 	var r Report
-	var occurred, deadline *time.Time
+	var occurred, deadline, base, ombudsman *time.Time
 	err := row.Scan(&r.ID, &r.TrackingID, &r.Type, &r.Description, &occurred, &r.OccurredText, &r.Address,
 		&r.Latitude, &r.Longitude, &r.KecamatanCode, &r.Anonymous, &r.Confidential, &r.Channel, &r.ChatID,
 		&r.ReporterUserID, &r.ReporterName, &r.ReporterUsername, &r.Lang, &r.Stage, &r.ResponsibleUnit,
 		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID,
 		&r.LaporTrackingID, &r.Version, &r.AgencyCode, &r.Round, &r.ResumeStage, &r.PausedDays,
-		&r.Question, &r.ClosedReason, &r.Rating, &r.RatingComment, &r.RecordedBy, &r.Contact)
+		&r.Question, &r.ClosedReason, &r.Rating, &r.RatingComment, &r.RecordedBy, &r.Contact,
+		&base, &r.DeadlineDays, &ombudsman)
 	if err != nil {
 		return r, mapErr(err)
 	}
 	r.OccurredOn, r.StageDeadline = valueTime(occurred), valueTime(deadline)
+	r.DeadlineBase, r.OmbudsmanAt = valueTime(base), valueTime(ombudsman)
 	return r, nil
 }
 
@@ -109,14 +115,16 @@ func (tx *Tx) CreateReport(ctx context.Context, r *Report) error {
 		INSERT INTO reports (tracking_id, type, description, occurred_on, occurred_text, address,
 			latitude, longitude, kecamatan_code, anonymous, confidential, channel, chat_id,
 			reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
-			stage_started_at, stage_deadline, submitted_at, updated_at, source_inbox_id, recorded_by, contact)
+			stage_started_at, stage_deadline, submitted_at, updated_at, source_inbox_id, recorded_by, contact,
+			deadline_base, deadline_days)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, $22, $23, $24, $25)
+			$20, $21, $22, $22, $23, $24, $25, $26, $27)
 		RETURNING id`,
 		r.TrackingID, r.Type, r.Description, occurred, r.OccurredText, r.Address,
 		r.Latitude, r.Longitude, r.KecamatanCode, r.Anonymous, r.Confidential, r.Channel, r.ChatID,
 		r.ReporterUserID, r.ReporterName, r.ReporterUsername, r.Lang, r.Stage, r.ResponsibleUnit,
-		r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, source, r.RecordedBy, r.Contact).Scan(&r.ID)
+		r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, source, r.RecordedBy, r.Contact,
+		nullTime(r.DeadlineBase), r.DeadlineDays).Scan(&r.ID)
 	if err != nil {
 		_ = sp.Rollback(ctx)
 		return fmt.Errorf("store: create report: %w", mapErr(err))

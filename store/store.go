@@ -153,3 +153,41 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
 	_, err := db.pool.Exec(ctx, sql, args...)
 	return mapErr(err)
 }
+
+// Lease is a session advisory lock held on a connection of its own: the
+// holder is the only one of its kind (the scheduler leader) until Release,
+// or until the connection dies, which Held reports.
+type Lease struct {
+	conn *pgxpool.Conn
+	key  string
+}
+
+// TryLeader takes the lock named key if nobody holds it; nil, nil means
+// another process does.
+func (db *DB) TryLeader(ctx context.Context, key string) (*Lease, error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	var got bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtext($1))`, key).Scan(&got); err != nil {
+		conn.Release()
+		return nil, mapErr(err)
+	}
+	if !got {
+		conn.Release()
+		return nil, nil
+	}
+	return &Lease{conn: conn, key: key}, nil
+}
+
+// Held checks that the lease's connection, and so the lock, is alive.
+func (l *Lease) Held(ctx context.Context) error { return l.conn.Ping(ctx) }
+
+// Release gives the lock up.
+func (l *Lease) Release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtext($1))`, l.key)
+	l.conn.Release()
+}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lapor-id/lapor/flows"
 )
 
 // Config is every setting of lapor. Defaults first, then the environment
@@ -35,6 +37,8 @@ type Config struct {
 	OutboxLease          time.Duration
 	LogLevel             string
 	LogFormat            string
+	PolicyFile           string
+	SweepEvery           time.Duration
 }
 
 // setting describes one environment variable.
@@ -146,6 +150,8 @@ func settings() []setting {
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
 		{"LAPOR_WORKERS", false, "chats handled at once", "8", posInt(func(c *Config) *int { return &c.Workers })},
 		{"LAPOR_OUTBOX_LEASE", false, "time a replica owns a message it is sending", "30s", dur(func(c *Config) *time.Duration { return &c.OutboxLease })},
+		{"LAPOR_POLICY_FILE", false, "YAML file with the SOP's time limits; empty uses the embedded policy.yaml", "", str(func(c *Config) *string { return &c.PolicyFile })},
+		{"LAPOR_SWEEP_EVERY", false, "how often the deadline sweep runs", "1m", dur(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"LAPOR_LOG_LEVEL", false, "debug, info, warn or error", "info",
 			func(c *Config, v string) error {
 				switch v {
@@ -231,4 +237,20 @@ func (c Config) Redacted() []any {
 		tg = "on"
 	}
 	return []any{"database", db, "http", c.HTTPAddr, "telegram", tg, "lang", c.Lang}
+}
+
+// loadPolicy reads LAPOR_POLICY_FILE, or returns the embedded policy.
+func loadPolicy(cfg Config) (flows.Policy, error) {
+	if cfg.PolicyFile == "" {
+		return flows.DefaultPolicy(), nil
+	}
+	b, err := os.ReadFile(cfg.PolicyFile)
+	if err != nil {
+		return flows.Policy{}, fmt.Errorf("LAPOR_POLICY_FILE: %w", err)
+	}
+	p, err := flows.ParsePolicy(b)
+	if err != nil {
+		return p, fmt.Errorf("LAPOR_POLICY_FILE %s: %w", cfg.PolicyFile, err)
+	}
+	return p, nil
 }

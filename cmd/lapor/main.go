@@ -29,6 +29,8 @@ Usage:
                    in ./lapor-data and health endpoints on 127.0.0.1:8080)
   lapor migrate    apply database migrations and exit
   lapor admin      add an officer (the first super admin) or issue a desk code
+  lapor workdays   add <date> <n> | between <from> <to>: working-day arithmetic
+  lapor holidays   list | add | remove | undo: run-time holiday changes
   lapor version    print the version
   lapor config     list the configuration variables and their defaults
 
@@ -71,6 +73,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrate(ctx, cfg, log, stdout)
 	case "admin":
 		return admin(ctx, cfg, log, args[1:], stdout, stderr)
+	case "workdays":
+		return workdays(cfg, args[1:], stdout, stderr)
+	case "holidays":
+		return holidays(ctx, cfg, log, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "lapor: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -121,14 +121,22 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer closeDB()
 
+	policy, err := loadPolicy(cfg)
+	if err != nil {
+		return err
+	}
 	fcfg := flows.DefaultConfig()
+	fcfg.Policy = policy
 	fcfg.DefaultLang = flows.Lang(cfg.Lang)
 	fcfg.TrackingPrefix = cfg.TrackingPrefix
 	fcfg.MaxFileBytes = int64(cfg.MaxFileMB) << 20
 	fcfg.MaxAttachments = cfg.MaxAttachments
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
-	svc := flows.New(db, fcfg, calendar.Default(), region.Default(), time.Now, log)
+	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if err := svc.Seed(ctx); err != nil {
+		return err
+	}
+	if err := svc.ReloadCalendar(ctx); err != nil {
 		return err
 	}
 
@@ -161,7 +169,24 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	workers := bot.NewWorkers(svc, channels, cfg.Workers, wakeDispatchers, log)
 	inbox := bot.NewInbox(db, workers.Wake)
 
-	sched := scheduler.New(calendar.Jakarta, log)
+	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
+		lease, err := db.TryLeader(ctx, key)
+		if lease == nil {
+			return nil, err
+		}
+		return lease, nil
+	})
+	every := fmt.Sprintf("@every %s", cfg.SweepEvery)
+	if err := sched.Add(scheduler.Job{Name: "deadline-sweep", Spec: every, Run: func(ctx context.Context) error {
+		res, err := svc.Sweep(ctx)
+		if res != (flows.SweepResult{}) {
+			log.Info("deadline sweep", "result", fmt.Sprintf("%+v", res))
+			wakeDispatchers()
+		}
+		return err
+	}}); err != nil {
+		return err
+	}
 	if err := sched.Add(scheduler.Job{Name: "draft-reminders", Spec: "@every 10m", Run: func(ctx context.Context) error {
 		n, err := svc.RemindIdleDrafts(ctx)
 		if n > 0 {

@@ -1,0 +1,103 @@
+package flows
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed policy.yaml
+var defaultPolicy []byte
+
+// Policy is the SOP's time limits and what the sweeps do about them, read
+// from one YAML file (the embedded policy.yaml, or LAPOR_POLICY_FILE).
+type Policy struct {
+	Stages              map[Stage]int     `yaml:"stages"`
+	RemindBefore        []int             `yaml:"remind_before"`
+	CitizenRemindBefore int               `yaml:"citizen_remind_before"`
+	OmbudsmanAfter      int               `yaml:"ombudsman_after"`
+	TundaRemindAfter    int               `yaml:"tunda_remind_after"`
+	TundaExpireAfter    int               `yaml:"tunda_expire_after"`
+	DraftExpireAfter    int               `yaml:"draft_expire_after"`
+	WorkingHoursFrom    string            `yaml:"working_hours_from"`
+	Supervisor          map[string]string `yaml:"supervisor"`
+	Calendar            struct {
+		CountStartDay        bool `yaml:"count_start_day"`
+		CutiBersamaIsHoliday bool `yaml:"cuti_bersama_is_holiday"`
+	} `yaml:"calendar"`
+	fromMinutes int // WorkingHoursFrom in minutes after midnight
+}
+
+// DefaultPolicy returns the embedded policy.
+func DefaultPolicy() Policy {
+	p, err := ParsePolicy(defaultPolicy)
+	if err != nil {
+		panic("flows: embedded policy.yaml: " + err.Error())
+	}
+	return p
+}
+
+// ParsePolicy reads a policy file strictly and checks it, naming every
+// problem.
+func ParsePolicy(b []byte) (Policy, error) {
+	var p Policy
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return p, fmt.Errorf("policy: %w", err)
+	}
+	var errs []error
+	for _, st := range []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered} {
+		if p.Stages[st] < 1 || p.Stages[st] > 365 {
+			errs = append(errs, fmt.Errorf("stages.%s: must be 1 to 365 working days, got %d", st, p.Stages[st]))
+		}
+	}
+	for st := range p.Stages {
+		if _, ok := map[Stage]bool{StageSubmitted: true, StageAtRegency: true, StageAtAgency: true, StageAnswerReview: true, StageAnswered: true}[st]; !ok {
+			errs = append(errs, fmt.Errorf("stages.%s: no such stage with a deadline", st))
+		}
+	}
+	for _, d := range p.RemindBefore {
+		if d < 0 || d > 30 {
+			errs = append(errs, fmt.Errorf("remind_before: %d is not 0 to 30", d))
+		}
+	}
+	for name, v := range map[string]int{"citizen_remind_before": p.CitizenRemindBefore, "ombudsman_after": p.OmbudsmanAfter,
+		"tunda_remind_after": p.TundaRemindAfter, "tunda_expire_after": p.TundaExpireAfter, "draft_expire_after": p.DraftExpireAfter} {
+		if v < 0 || v > 400 {
+			errs = append(errs, fmt.Errorf("%s: %d is out of range", name, v))
+		}
+	}
+	if p.TundaExpireAfter <= p.TundaRemindAfter {
+		errs = append(errs, errors.New("tunda_expire_after must be later than tunda_remind_after"))
+	}
+	if t, err := time.Parse("15:04", p.WorkingHoursFrom); err != nil {
+		errs = append(errs, fmt.Errorf("working_hours_from: want HH:MM, got %q", p.WorkingHoursFrom))
+	} else {
+		p.fromMinutes = t.Hour()*60 + t.Minute()
+	}
+	for _, desk := range []string{DeskAgency, DeskRegency, DeskSuperAdmin} {
+		sup := p.Supervisor[desk]
+		if sup != DeskRegency && sup != DeskSuperAdmin {
+			errs = append(errs, fmt.Errorf("supervisor.%s: must be regency_admin or super_admin, got %q", desk, sup))
+		}
+	}
+	return p, errors.Join(errs...)
+}
+
+// Describe renders the policy for /sla.
+func (p Policy) Describe(lang Lang) string {
+	var b strings.Builder
+	b.WriteString(T(lang, "sla.head"))
+	for _, st := range []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered} {
+		fmt.Fprintf(&b, "\n• %s: %d %s", stageName(lang, st), p.Stages[st], T(lang, "sla.days"))
+	}
+	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
+		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom)
+	return b.String()
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// HolidayChange is a holiday added (or an embedded one removed) at run time.
+type HolidayChange struct {
+	Day       time.Time // a date; the time of day is ignored
+	Name      string
+	Removed   bool
+	ChangedBy string
+}
+
+// HolidayChanges lists the run-time changes to the holiday list.
+func (db *DB) HolidayChanges(ctx context.Context) ([]HolidayChange, error) {
+	rows, err := db.pool.Query(ctx, `SELECT day, name, removed, changed_by FROM holiday_changes ORDER BY day`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []HolidayChange
+	for rows.Next() {
+		var h HolidayChange
+		if err := rows.Scan(&h.Day, &h.Name, &h.Removed, &h.ChangedBy); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, h)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// PutHolidayChange records a holiday added or removed.
+func (tx *Tx) PutHolidayChange(ctx context.Context, h HolidayChange, now time.Time) error {
+	_, err := tx.tx.Exec(ctx, `
+		INSERT INTO holiday_changes (day, name, removed, changed_by, changed_at) VALUES ($1::date, $2, $3, $4, $5)
+		ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name, removed = EXCLUDED.removed,
+			changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at`,
+		h.Day.Format(time.DateOnly), h.Name, h.Removed, h.ChangedBy, now)
+	return mapErr(err)
+}
+
+// DeleteHolidayChange forgets a run-time change (back to the embedded list).
+func (tx *Tx) DeleteHolidayChange(ctx context.Context, day time.Time) (bool, error) {
+	tag, err := tx.tx.Exec(ctx, `DELETE FROM holiday_changes WHERE day = $1::date`, day.Format(time.DateOnly))
+	return tag.RowsAffected() > 0, mapErr(err)
+}
+
+func (tx *Tx) reports(ctx context.Context, where string, args ...any) ([]Report, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT `+reportColumns+` FROM reports WHERE `+where, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ReportsDueBy lists open reports whose stage deadline falls at or before
+// horizon, oldest deadline first. Its cost follows the number of such
+// reports, not the size of the table (partial index on the deadline).
+func (tx *Tx) ReportsDueBy(ctx context.Context, horizon time.Time, limit int) ([]Report, error) {
+	return tx.reports(ctx, `stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'answered')
+		AND stage_deadline <= $1 ORDER BY stage_deadline, id LIMIT $2`, horizon, limit)
+}
+
+// ReportsOpenSince lists reports not yet answered, closed or forwarded to
+// the Ombudsman that were submitted at or before cutoff.
+func (tx *Tx) ReportsOpenSince(ctx context.Context, cutoff time.Time, limit int) ([]Report, error) {
+	return tx.reports(ctx, `ombudsman_at IS NULL
+		AND stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'waiting_citizen')
+		AND submitted_at <= $1 ORDER BY submitted_at, id LIMIT $2`, cutoff, limit)
+}
+
+// ReportsWaitingSince lists reports waiting for the citizen since before t.
+func (tx *Tx) ReportsWaitingSince(ctx context.Context, t time.Time, limit int) ([]Report, error) {
+	return tx.reports(ctx, `stage = 'waiting_citizen' AND stage_started_at <= $1 ORDER BY stage_started_at, id LIMIT $2`, t, limit)
+}
+
+// ReportsWithDeadline lists every open report whose deadline can be
+// recomputed (for a holiday change).
+func (tx *Tx) ReportsWithDeadline(ctx context.Context) ([]Report, error) {
+	return tx.reports(ctx, `stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'answered')
+		AND deadline_base IS NOT NULL ORDER BY id`)
+}
+
+// SetDeadline changes a report's deadline without bumping its version
+// (buttons already shown stay valid: only the date moved).
+func (tx *Tx) SetDeadline(ctx context.Context, reportID int64, deadline time.Time) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE reports SET stage_deadline = $2 WHERE id = $1`, reportID, nullTime(deadline))
+	return mapErr(err)
+}
+
+// Mark records that a sweep did something (kind) about a report's current
+// stage entry, and reports whether it was new. A rerun finds it marked.
+func (tx *Tx) Mark(ctx context.Context, reportID int64, stageKey time.Time, kind string, at time.Time) (bool, error) {
+	tag, err := tx.tx.Exec(ctx, `
+		INSERT INTO sweep_marks (report_id, stage_key, kind, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, reportID, stageKey, kind, at)
+	return tag.RowsAffected() == 1, mapErr(err)
+}
+
+// Marks counts what the sweeps did, by kind (tests and /sla).
+func (db *DB) Marks(ctx context.Context) (map[string]int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT kind, count(*) FROM sweep_marks GROUP BY kind`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[k] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MarkDigest records a desk's morning digest of one day; false if sent.
+func (tx *Tx) MarkDigest(ctx context.Context, deskID int64, day time.Time, at time.Time) (bool, error) {
+	tag, err := tx.tx.Exec(ctx, `INSERT INTO digests_sent (desk_id, day, at) VALUES ($1, $2::date, $3) ON CONFLICT DO NOTHING`,
+		deskID, day.Format(time.DateOnly), at)
+	return tag.RowsAffected() == 1, mapErr(err)
+}
+
+// AllDesks lists every registered desk.
+func (tx *Tx) AllDesks(ctx context.Context) ([]Desk, error) {
+	rows, err := tx.tx.Query(ctx, `
+		SELECT id, kind, coalesce(agency_code, ''), channel, chat_id, title FROM desks WHERE removed_at IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Desk
+	for rows.Next() {
+		var d Desk
+		if err := rows.Scan(&d.ID, &d.Kind, &d.AgencyCode, &d.Channel, &d.ChatID, &d.Title); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ExpireDraft keeps an abandoned draft in expired_drafts and resets the
+// conversation.
+func (tx *Tx) ExpireDraft(ctx context.Context, c Conversation, at time.Time) error {
+	if _, err := tx.tx.Exec(ctx, `INSERT INTO expired_drafts (channel, chat_id, step, draft, expired_at) VALUES ($1, $2, $3, $4, $5)`,
+		c.Channel, c.ChatID, c.Step, c.Draft, at); err != nil {
+		return mapErr(err)
+	}
+	_, err := tx.tx.Exec(ctx, `UPDATE conversations SET step = 'idle', draft = '{}', updated_at = $3, reminded_at = NULL
+		WHERE channel = $1 AND chat_id = $2`, c.Channel, c.ChatID, at)
+	return mapErr(err)
+}
+
+// RemindedDrafts lists drafts reminded before t and still untouched since.
+func (tx *Tx) RemindedDrafts(ctx context.Context, t time.Time, limit int, notSteps []string) ([]Conversation, error) {
+	rows, err := tx.tx.Query(ctx, `
+		SELECT channel, chat_id, user_id, lang, step, draft, updated_at
+		FROM conversations
+		WHERE step <> 'idle' AND reminded_at IS NOT NULL AND reminded_at <= $1 AND updated_at <= reminded_at
+		  AND NOT step = ANY($3)
+		ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`, t, limit, notSteps)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Conversation
+	for rows.Next() {
+		var c Conversation
+		if err := rows.Scan(&c.Channel, &c.ChatID, &c.UserID, &c.Lang, &c.Step, &c.Draft, &c.UpdatedAt); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
