@@ -187,3 +187,28 @@ func (tx *Tx) RemindedDrafts(ctx context.Context, t time.Time, limit int, notSte
 	}
 	return out, mapErr(rows.Err())
 }
+
+// MarkEntry is one thing a sweep did.
+type MarkEntry struct {
+	ReportID int64
+	Kind     string
+	At       time.Time
+}
+
+// MarkLog lists everything the sweeps did, in order.
+func (db *DB) MarkLog(ctx context.Context) ([]MarkEntry, error) {
+	rows, err := db.pool.Query(ctx, `SELECT report_id, kind, at FROM sweep_marks ORDER BY at, report_id, kind`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []MarkEntry
+	for rows.Next() {
+		var m MarkEntry
+		if err := rows.Scan(&m.ReportID, &m.Kind, &m.At); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
