@@ -14,11 +14,12 @@ import (
 // courier writes messages about reports into the outbox of the handling
 // transaction: cards to desks, news to citizens.
 type courier struct {
-	ctx  context.Context
-	s    *Service
-	tx   *store.Tx
-	now  time.Time
-	lang Lang // desks read the deployment's default language
+	ctx      context.Context
+	s        *Service
+	tx       *store.Tx
+	now      time.Time
+	lang     Lang              // desks read the deployment's default language
+	agencies map[string]string // code -> name, loaded on first use
 }
 
 func (c *courier) send(channel, chat string, o Outbound) error {
@@ -183,13 +184,16 @@ func (c *courier) deadline(r *store.Report) string {
 }
 
 func (c *courier) agencyName(code string) string {
-	agencies, err := c.tx.Agencies(c.ctx, true)
-	if err == nil {
-		for _, a := range agencies {
-			if a.Code == code {
-				return a.Name
+	if c.agencies == nil {
+		c.agencies = map[string]string{}
+		if all, err := c.tx.Agencies(c.ctx, true); err == nil {
+			for _, a := range all {
+				c.agencies[a.Code] = a.Name
 			}
 		}
+	}
+	if name, ok := c.agencies[code]; ok {
+		return name
 	}
 	return code
 }

@@ -97,6 +97,16 @@ func (sw *sweep) deadlines() error {
 		return err
 	}
 	l := sw.lang()
+	today := calendar.DateOf(sw.now).String()
+	// Work out every reminder and escalation due now, mark them all in one
+	// statement, and keep the lines of those not sent before.
+	type pending struct {
+		key      store.MarkKey
+		desk     deskKey
+		line     string
+		escalate bool
+	}
+	var todo []pending
 	for i := range reports {
 		r := &reports[i]
 		deadline := r.StageDeadline
@@ -112,39 +122,42 @@ func (sw *sweep) deadlines() error {
 			if !slices.Contains(p.RemindBefore, left) {
 				continue
 			}
-			if ok, err := sw.mark(r, fmt.Sprintf("due-%d", left)); err != nil || !ok {
-				if err != nil {
-					return err
-				}
-				continue
-			}
 			when := T(l, "due.left", left)
 			if left == 0 {
 				when = T(l, "due.today")
 			}
-			sw.due[holder(r)] = append(sw.due[holder(r)], T(l, "due.line", r.TrackingID, stageName(l, Stage(r.Stage)), d, when))
-			sw.res.Reminders++
+			todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("due-%d", left)},
+				desk: holder(r), line: T(l, "due.line", r.TrackingID, stageName(l, Stage(r.Stage)), d, when)})
 			continue
 		}
 		over := sw.cal.WorkingDaysBetween(deadline, sw.now)
-		today := calendar.DateOf(sw.now).String()
-		if ok, err := sw.mark(r, "overdue:"+today); err != nil {
-			return err
-		} else if ok {
-			sw.due[holder(r)] = append(sw.due[holder(r)], T(l, "due.line", r.TrackingID, stageName(l, Stage(r.Stage)), d, T(l, "due.over", over)))
-			sw.res.Reminders++
+		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "overdue:" + today},
+			desk: holder(r), line: T(l, "due.line", r.TrackingID, stageName(l, Stage(r.Stage)), d, T(l, "due.over", over))})
+		h := holder(r)
+		owner := roleName(l, Role(h.kind))
+		if h.kind == DeskAgency {
+			owner = sw.c.agencyName(h.agency)
 		}
-		if ok, err := sw.mark(r, "escalated"); err != nil {
-			return err
-		} else if ok {
-			h := holder(r)
-			sup := deskKey{p.Supervisor[h.kind], ""}
-			owner := roleName(l, Role(h.kind))
-			if h.kind == DeskAgency {
-				owner = sw.c.agencyName(h.agency)
-			}
-			sw.escalate[sup] = append(sw.escalate[sup], T(l, "esc.line", r.TrackingID, owner, d, over))
+		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "escalated"},
+			desk: deskKey{p.Supervisor[h.kind], ""}, line: T(l, "esc.line", r.TrackingID, owner, d, over), escalate: true})
+	}
+	keys := make([]store.MarkKey, len(todo))
+	for i, t := range todo {
+		keys[i] = t.key
+	}
+	fresh, err := sw.tx.MarkMany(sw.ctx, keys, sw.now)
+	if err != nil {
+		return err
+	}
+	for i, t := range todo {
+		switch {
+		case !fresh[i]:
+		case t.escalate:
+			sw.escalate[t.desk] = append(sw.escalate[t.desk], t.line)
 			sw.res.Escalations++
+		default:
+			sw.due[t.desk] = append(sw.due[t.desk], t.line)
+			sw.res.Reminders++
 		}
 	}
 	return nil

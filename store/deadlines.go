@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -211,4 +212,72 @@ func (db *DB) MarkLog(ctx context.Context) ([]MarkEntry, error) {
 		out = append(out, m)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// ExplainReportsDueBy returns the query plan of the deadline sweep's query
+// with its actual row counts and timings (for docs/BENCHMARKS.md).
+func (db *DB) ExplainReportsDueBy(ctx context.Context, horizon time.Time) (string, error) {
+	rows, err := db.pool.Query(ctx, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT `+reportColumns+` FROM reports
+		WHERE stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'answered')
+		AND stage_deadline <= $1 ORDER BY stage_deadline, id LIMIT 50000`, horizon)
+	if err != nil {
+		return "", mapErr(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", mapErr(err)
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n"), mapErr(rows.Err())
+}
+
+// MarkKey names one thing a sweep may do about a report's stage entry.
+type MarkKey struct {
+	ReportID int64
+	StageKey time.Time
+	Kind     string
+}
+
+// MarkMany records many marks in one statement and returns which were new,
+// in the order given. Its cost is one round trip, whatever the count.
+func (tx *Tx) MarkMany(ctx context.Context, keys []MarkKey, at time.Time) ([]bool, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(keys))
+	stages := make([]time.Time, len(keys))
+	kinds := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i], stages[i], kinds[i] = k.ReportID, k.StageKey, k.Kind
+	}
+	rows, err := tx.tx.Query(ctx, `
+		INSERT INTO sweep_marks (report_id, stage_key, kind, at)
+		SELECT id, stage, kind, $4 FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, stage, kind)
+		ON CONFLICT DO NOTHING
+		RETURNING report_id, kind`, ids, stages, kinds, at)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	inserted := map[[2]any]bool{}
+	for rows.Next() {
+		var id int64
+		var kind string
+		if err := rows.Scan(&id, &kind); err != nil {
+			return nil, mapErr(err)
+		}
+		inserted[[2]any{id, kind}] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]bool, len(keys))
+	for i, k := range keys {
+		out[i] = inserted[[2]any{k.ReportID, k.Kind}]
+	}
+	return out, nil
 }

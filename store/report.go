@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Report is a citizen's complaint, aspiration or information request.
@@ -185,4 +187,27 @@ func (tx *Tx) Events(ctx context.Context, reportID int64) ([]Event, error) {
 		out = append(out, e)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// ImportReports bulk-loads reports (an import from another system, or a
+// load test) with COPY. Tracking IDs must be unique; IDs are assigned.
+func (db *DB) ImportReports(ctx context.Context, reports []Report) (int64, error) {
+	rows := make([][]any, len(reports))
+	for i, r := range reports {
+		var agency *string
+		if r.AgencyCode != "" {
+			agency = &r.AgencyCode
+		}
+		rows[i] = []any{r.TrackingID, r.Type, r.Description, r.Anonymous, r.Confidential, r.Channel, r.ChatID,
+			r.Stage, r.ResponsibleUnit, r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, r.SubmittedAt,
+			nullTime(r.DeadlineBase), r.DeadlineDays, agency, r.KecamatanCode}
+	}
+	n, err := db.pool.CopyFrom(ctx, pgx.Identifier{"reports"}, []string{"tracking_id", "type", "description", "anonymous",
+		"confidential", "channel", "chat_id", "stage", "responsible_unit", "stage_started_at", "stage_deadline",
+		"submitted_at", "updated_at", "deadline_base", "deadline_days", "agency_code", "kecamatan_code"}, pgx.CopyFromRows(rows))
+	if err != nil {
+		return n, mapErr(err)
+	}
+	_, err = db.pool.Exec(ctx, `ANALYZE reports`)
+	return n, mapErr(err)
 }

@@ -88,3 +88,28 @@ func TestVersionAndUsage(t *testing.T) {
 		t.Fatalf("unknown command: %d %q", code, errOut.String())
 	}
 }
+
+func TestWorkdaysCommand(t *testing.T) {
+	run := func(args ...string) (string, int) {
+		var out bytes.Buffer
+		code := Run(context.Background(), append([]string{"workdays"}, args...), func(string) string { return "" }, &out, io.Discard)
+		return strings.TrimSpace(out.String()), code
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"add", "2026-11-30", "3"}, "2026-12-03T23:59:59+07:00"},
+		{[]string{"add", "2026-11-28T10:00:00+07:00", "1"}, "2026-11-30T23:59:59+07:00"}, // a Saturday
+		{[]string{"add", "2026-03-17T09:00:00+07:00", "1"}, "2026-03-25T23:59:59+07:00"}, // over Idulfitri
+		{[]string{"between", "2026-11-30", "2026-12-07"}, "5"},
+	}
+	for _, c := range cases {
+		if got, code := run(c.args...); code != 0 || got != c.want {
+			t.Errorf("workdays %v = %q (exit %d), want %q", c.args, got, code, c.want)
+		}
+	}
+	if _, code := run("add", "kemarin", "3"); code != 2 {
+		t.Errorf("a bad date exits %d, want 2", code)
+	}
+}
