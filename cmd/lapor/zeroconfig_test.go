@@ -113,3 +113,26 @@ func TestWorkdaysCommand(t *testing.T) {
 		t.Errorf("a bad date exits %d, want 2", code)
 	}
 }
+
+func TestHolidaysCommand(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"LAPOR_DATABASE_URL": pg.NewDatabase(t)}
+	run := func(args ...string) (string, int) {
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), append([]string{"holidays"}, args...), func(k string) string { return env[k] }, &out, &errOut)
+		return out.String() + errOut.String(), code
+	}
+	if out, code := run("add", "2026-12-02", "Hari Jadi Kabupaten"); code != 0 || !strings.Contains(out, "recomputed") {
+		t.Fatalf("add: %d %s", code, out)
+	}
+	if out, code := run("remove", "2026-12-25"); code != 0 {
+		t.Fatalf("remove: %d %s", code, out)
+	}
+	out, code := run("list")
+	if code != 0 || !strings.Contains(out, "+ 2026-12-02") || !strings.Contains(out, "Hari Jadi Kabupaten") || !strings.Contains(out, "− 2026-12-25") {
+		t.Fatalf("list: %d %q", code, out)
+	}
+	if out, code := run("add", "2 Desember"); code != 2 {
+		t.Fatalf("a bad date: %d %s", code, out)
+	}
+}
