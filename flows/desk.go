@@ -209,11 +209,16 @@ func (o *office) loadPending() (pending, store.Conversation, error) {
 		return pending{}, conv, err
 	}
 	var p pending
-	if len(conv.Draft) > 0 {
+	// A started action left alone for half an hour is forgotten: a later
+	// chat message must not become a reason or an answer by surprise.
+	if len(conv.Draft) > 0 && o.now.Sub(conv.UpdatedAt) < pendingFor {
 		_ = json.Unmarshal(conv.Draft, &p)
 	}
 	return p, conv, nil
 }
+
+// pendingFor is how long a started action waits for its reason or answer.
+const pendingFor = 30 * time.Minute
 
 func (o *office) savePending(p pending) error {
 	b, _ := json.Marshal(p)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
@@ -360,4 +361,20 @@ func TestReplyToCardWritesTheAnswer(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// A reason asked for and never given is forgotten after half an hour: a
+// later chat message does not archive the report by surprise.
+func TestStartedActionExpires(t *testing.T) {
+	h := chainHarness(t)
+	r := h.seedReport(flows.StageSubmitted, "", false)
+	expect(t, h.send(gSuper, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("p|archive|%s|%d", r.TrackingID, r.Version),
+		IsGroup: true, UserID: uSuper}), "balas dengan alasannya")
+	h.now = h.now.Add(31 * time.Minute)
+	if got := h.send(gSuper, flows.Inbound{Kind: flows.KindText, Text: "selamat pagi semua", IsGroup: true, UserID: uSuper}); len(got) != 0 {
+		t.Fatalf("chatter answered: %+v", got)
+	}
+	if cur, _ := h.reportNow(r.TrackingID); cur.Stage != string(flows.StageSubmitted) {
+		t.Fatalf("stage %s: an old pending action fired", cur.Stage)
+	}
 }
