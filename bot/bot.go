@@ -48,6 +48,10 @@ type File struct {
 
 // Part is one platform message.
 type Part struct {
+	// Key is stable across retries of the same part ("<outbox id>.<part>"):
+	// channels that choose message ids derive them from it, so a retry
+	// reuses the id and the platform can drop the duplicate.
+	Key     string
 	Text    string
 	Caption bool // Text is the caption of File
 	File    *File

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -172,6 +173,9 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		}
 	}
 	parts := d.ch.Split(msg, file)
+	for i := range parts {
+		parts[i].Key = fmt.Sprintf("%d.%d", m.ID, i)
+	}
 	group := d.ch.IsGroup(m.ChatID)
 	leaseEnd := d.o.Now().Add(d.o.Lease)
 	for i := m.PartsSent; i < len(parts); i++ {
