@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -23,11 +22,7 @@ type courier struct {
 }
 
 func (c *courier) send(channel, chat string, o Outbound) error {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return err
-	}
-	return c.tx.Enqueue(c.ctx, channel, chat, b, c.now)
+	return enqueue(c.ctx, c.tx, channel, chat, o, c.now)
 }
 
 // toDesk sends messages to every chat registered as the desk.

@@ -445,3 +445,37 @@ func TestEditFromSummaryReturnsToSummary(t *testing.T) {
 		t.Fatalf("%d reports, want 1", n)
 	}
 }
+
+// On a channel that shows buttons as a numbered list, a bare number
+// answers the last list; a number that is no choice stays text.
+func TestNumberedMenus(t *testing.T) {
+	h := newHarness(t)
+	wa := func(m flows.Inbound) flows.Inbound { m.NumberedMenus = true; return m }
+	expect(t, h.send("wa1", wa(cmd("start", ""))), "Selamat datang")
+	expect(t, h.send("wa1", wa(text("1"))), "Jenis laporan")        // 1 = Buat laporan
+	expect(t, h.send("wa1", wa(text("2"))), "Uraian")               // 2 = Aspirasi
+	expect(t, h.send("wa1", wa(text("7"))), "Dicatat (1 karakter)") // no menu offers 7 items: text
+	expect(t, h.send("wa1", wa(text("Mohon taman kota diberi lampu tambahan agar aman malam hari."))), "Dicatat")
+	expect(t, h.send("wa1", wa(text("1"))), "Kapan kejadiannya") // 1 = Lanjut
+	expect(t, h.send("wa1", wa(text("25/11/2026"))), "Di mana")
+	expect(t, h.send("wa1", wa(text("Alun-alun"))), "kecamatan mana")
+	expect(t, h.send("wa1", wa(text("6"))), "Bukti") // the 6th kecamatan
+	err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
+		c, err := tx.LoadConversation(h.ctx, "test", "wa1")
+		if err != nil {
+			return err
+		}
+		var d struct {
+			Type      string
+			Kecamatan string
+		}
+		_ = json.Unmarshal(c.Draft, &d)
+		if d.Type != "aspirasi" || d.Kecamatan != region.Default().Kecamatan()[5].Code {
+			t.Errorf("draft = %+v", d)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

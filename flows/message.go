@@ -59,9 +59,12 @@ type Inbound struct {
 	What      string    `json:"what,omitempty"` // for unsupported kinds: "sticker", "poll", ...
 	// ReplyToText is the text of the message this one replies to (a card,
 	// a question), which names the report it is about.
-	ReplyToText string    `json:"reply_to_text,omitempty"`
-	ChatTitle   string    `json:"chat_title,omitempty"`
-	At          time.Time `json:"at"`
+	ReplyToText string `json:"reply_to_text,omitempty"`
+	ChatTitle   string `json:"chat_title,omitempty"`
+	// NumberedMenus says the channel shows buttons as a numbered list, so
+	// a bare number answers the last list the chat was offered.
+	NumberedMenus bool      `json:"numbered_menus,omitempty"`
+	At            time.Time `json:"at"`
 }
 
 // FileRef points at a file still on the platform.
@@ -90,6 +93,18 @@ type Outbound struct {
 	// from an image before sending it; an image that cannot be cleaned is
 	// not sent.
 	StripMetadata bool `json:"strip_metadata,omitempty"`
+}
+
+// Choices flattens a message's buttons in display order (row by row, left
+// to right): the order a numbered menu shows them in.
+func (o Outbound) Choices() []string {
+	var out []string
+	for _, row := range o.Buttons {
+		for _, b := range row {
+			out = append(out, b.Data)
+		}
+	}
+	return out
 }
 
 // Button is one choice under a message.

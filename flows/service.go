@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -190,6 +192,9 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 		s.log.Warn("undecodable inbound message refused", "inbox_id", in.ID, "err", err)
 		return tx.FinishInbound(ctx, in.ID, "refused: undecodable", now)
 	}
+	if err := numberedChoice(ctx, tx, in, &msg); err != nil {
+		return err
+	}
 	if in.IsGroup || msg.IsGroup {
 		outcome, err := s.handleGroup(ctx, tx, in, msg, fetch, now)
 		if err != nil {
@@ -255,11 +260,45 @@ type outbox struct {
 }
 
 func (o *outbox) say(text string, rows ...[]Button) error {
-	b, err := json.Marshal(Outbound{Text: text, Buttons: rows})
+	return enqueue(o.ctx, o.tx, o.channel, o.chat, Outbound{Text: text, Buttons: rows}, o.now)
+}
+
+// enqueue writes one outgoing message and remembers the choices it offers
+// (a message without buttons clears them), for channels that number them.
+func enqueue(ctx context.Context, tx *store.Tx, channel, chat string, o Outbound, now time.Time) error {
+	b, err := json.Marshal(o)
 	if err != nil {
 		return err
 	}
-	return o.tx.Enqueue(o.ctx, o.channel, o.chat, b, o.now)
+	if err := tx.Enqueue(ctx, channel, chat, b, now); err != nil {
+		return err
+	}
+	if o.AttachmentID != 0 && len(o.Buttons) == 0 {
+		return nil // an attachment after a card leaves the card's choices in force
+	}
+	return tx.SetMenu(ctx, channel, chat, o.Choices(), now)
+}
+
+// numberedChoice turns a bare number sent on a numbered-menu channel into
+// the press of that button of the last menu.
+func numberedChoice(ctx context.Context, tx *store.Tx, in store.Inbound, msg *Inbound) error {
+	if !msg.NumberedMenus || msg.Kind != KindText {
+		return nil
+	}
+	text := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg.Text), "."))
+	n, err := strconv.Atoi(text)
+	if err != nil || n < 1 || n > 99 {
+		return nil
+	}
+	choices, err := tx.Menu(ctx, in.Channel, in.ChatID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && n > len(choices)) {
+		return nil // a number that is not a choice: plain text (a date, a kecamatan number…)
+	}
+	if err != nil {
+		return err
+	}
+	msg.Kind, msg.Button, msg.Text = KindButton, choices[n-1], ""
+	return nil
 }
 
 func truncate(s string, n int) string {
