@@ -205,6 +205,19 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 	if msg.Kind == KindMembership {
 		return tx.FinishInbound(ctx, in.ID, "noted: membership", now)
 	}
+	if msg.Kind == KindCommand && (msg.Command == "bantuan" || msg.Command == "help") {
+		// An officer's help in a private chat lists their role's commands
+		// before the citizen's.
+		if _, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID); err == nil {
+			o, err := s.newOffice(ctx, tx, in, msg, now)
+			if err != nil {
+				return err
+			}
+			if err := o.help(); err != nil {
+				return err
+			}
+		}
+	}
 	if msg.Kind == KindCommand && isOfficerCommand(msg.Command) {
 		_, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID)
 		switch {

@@ -378,3 +378,12 @@ func TestStartedActionExpires(t *testing.T) {
 		t.Fatalf("stage %s: an old pending action fired", cur.Stage)
 	}
 }
+
+func TestOfficerHelpInPrivateChat(t *testing.T) {
+	h := chainHarness(t)
+	got := h.send(uRegency, flows.Inbound{Kind: flows.KindCommand, Command: "bantuan", UserID: uRegency})
+	expect(t, got, "/disposisi", "/status NOMOR")
+	if strings.Contains(got[0].Text, "/tanggapi") {
+		t.Fatalf("regency admin's help lists the liaison's command: %q", got[0].Text)
+	}
+}
