@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -299,4 +298,3 @@ func alreadyDone(ctx context.Context, tx *store.Tx, r *store.Report, lang Lang) 
 		FormatDateTime(lang, e.At.In(calendar.Jakarta)))}
 }
 
-var errStale = errors.New("flows: stale button")

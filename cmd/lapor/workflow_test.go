@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image/jpeg"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -336,8 +335,6 @@ func TestSameButtonTwiceActsOnce(t *testing.T) {
 
 var trackingRE = regexp.MustCompile(`MGT-[34679ACDEFHJKMNPRTUVWXY]{6}`)
 
-var _ = io.Discard
-var _ = fmt.Sprint
 
 // The admin tools: queue, search, timeline, identity (audited), national
 // id, officers and agencies, help by role, and the bot noticing it was
