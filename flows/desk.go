@@ -89,16 +89,28 @@ func isOfficerCommand(cmd string) bool {
 	return ok
 }
 
+// officerOf finds the officer who sent a message, by their id on the
+// channel or by the alternative id the channel gives (WhatsApp: the
+// phone-number JID next to the LID).
+func officerOf(ctx context.Context, tx *store.Tx, channel string, msg Inbound) (store.Officer, error) {
+	if msg.UserID == "" {
+		return store.Officer{}, store.ErrNotFound
+	}
+	off, err := tx.OfficerByUser(ctx, channel, msg.UserID)
+	if errors.Is(err, store.ErrNotFound) && msg.Username != "" && strings.Contains(msg.Username, "@") {
+		off, err = tx.OfficerByUser(ctx, channel, msg.Username)
+	}
+	return off, err
+}
+
 func (s *Service) newOffice(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, now time.Time) (*office, error) {
 	o := &office{ctx: ctx, s: s, tx: tx, in: in, msg: msg, now: now, lang: s.cfg.DefaultLang}
 	o.a = actor{channel: in.Channel, chatID: in.ChatID, userID: msg.UserID, name: msg.UserName}
-	if msg.UserID != "" {
-		off, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID)
-		if err == nil {
-			o.a.officer = &off
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
+	off, err := officerOf(ctx, tx, in.Channel, msg)
+	if err == nil {
+		o.a.officer = &off
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
 	}
 	if in.IsGroup || msg.IsGroup {
 		d, err := tx.DeskByChat(ctx, in.Channel, in.ChatID)

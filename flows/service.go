@@ -208,7 +208,7 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 	if msg.Kind == KindCommand && (msg.Command == "bantuan" || msg.Command == "help") {
 		// An officer's help in a private chat lists their role's commands
 		// before the citizen's.
-		if _, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID); err == nil {
+		if _, err := officerOf(ctx, tx, in.Channel, msg); err == nil {
 			o, err := s.newOffice(ctx, tx, in, msg, now)
 			if err != nil {
 				return err
@@ -219,7 +219,7 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 		}
 	}
 	if msg.Kind == KindCommand && isOfficerCommand(msg.Command) {
-		_, err := tx.OfficerByUser(ctx, in.Channel, msg.UserID)
+		_, err := officerOf(ctx, tx, in.Channel, msg)
 		switch {
 		case err == nil:
 			outcome, err := s.handleOfficerPrivate(ctx, tx, in, msg, now)

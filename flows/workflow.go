@@ -297,4 +297,3 @@ func alreadyDone(ctx context.Context, tx *store.Tx, r *store.Report, lang Lang) 
 	return &refusal{text: T(lang, "wf.already", r.TrackingID, eventName(lang, e.Kind), who,
 		FormatDateTime(lang, e.At.In(calendar.Jakarta)))}
 }
-
