@@ -42,3 +42,12 @@ func (s *Service) AddOfficer(ctx context.Context, channel, userID, name string, 
 	return s.db.PutOfficer(ctx, store.Officer{Channel: channel, UserID: userID, Name: name, Role: string(role),
 		AgencyCode: agencyCode, Active: true, CreatedBy: by}, s.now())
 }
+
+// AlertDesk sends a desk a message about the service itself (a channel
+// that stopped working), outside any conversation.
+func (s *Service) AlertDesk(ctx context.Context, deskKind, text string) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		c := &courier{ctx: ctx, s: s, tx: tx, now: s.now(), lang: s.cfg.DefaultLang}
+		return c.toDesk(deskKind, "", Outbound{Text: text})
+	})
+}

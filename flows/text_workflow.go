@@ -102,6 +102,9 @@ var workflowTexts = map[string][2]string{
 	"wf.libur.saved":   {"Libur %s disimpan; %d batas waktu laporan terbuka dihitung ulang.", "Holiday %s saved; %d open deadlines recomputed."},
 	"wf.libur.none":    {"Belum ada perubahan hari libur.", "No holiday changes yet."},
 
+	"alert.channel":    {"⚠️ Layanan %s berhenti: %s. Warga tidak dapat dilayani lewat %s sampai admin TI memperbaikinya.", "⚠️ The %s service stopped: %s. Citizens cannot be served over %s until IT fixes it."},
+	"alert.channel.ok": {"✅ Layanan %s berjalan kembali.", "✅ The %s service works again."},
+
 	// Buttons in desks.
 	"b.verify":  {"✅ Verifikasi", "✅ Verify"},
 	"b.tunda":   {"⏸ Tunda", "⏸ Hold"},

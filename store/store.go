@@ -191,3 +191,8 @@ func (l *Lease) Release() {
 	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtext($1))`, l.key)
 	l.conn.Release()
 }
+
+// URL is the connection string of the database (for components that open
+// their own connections, such as the WhatsApp session store). It contains
+// the password: never log it.
+func (db *DB) URL() string { return db.pool.Config().ConnString() }

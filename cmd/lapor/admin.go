@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/lapor-id/lapor/flows"
@@ -14,7 +15,7 @@ import (
 )
 
 const adminUsage = `Usage:
-  lapor admin add --telegram-user <id> --role <super_admin|regency_admin|liaison_officer|ombudsman> [--agency <code>] [--name <name>]
+  lapor admin add (--telegram-user <id> | --whatsapp-user <phone or JID>) --role <super_admin|regency_admin|liaison_officer|ombudsman> [--agency <code>] [--name <name>]
   lapor admin code --desk <super_admin|regency_admin|ombudsman|agency> [--agency <code>]
 `
 
@@ -28,6 +29,7 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	user := fs.String("telegram-user", "", "Telegram user id of the officer")
+	waUser := fs.String("whatsapp-user", "", "WhatsApp number (62812…) or JID of the officer")
 	role := fs.String("role", "", "role")
 	agencyCode := fs.String("agency", "", "agency code for a liaison officer or an agency desk")
 	name := fs.String("name", "", "officer's name")
@@ -48,15 +50,19 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	}
 	switch args[0] {
 	case "add":
-		if *user == "" || *role == "" {
+		channel, id := "telegram", *user
+		if *waUser != "" {
+			channel, id = "whatsapp", whatsappUserID(*waUser)
+		}
+		if (id == "") || *role == "" || (*user != "" && *waUser != "") {
 			fmt.Fprint(stderr, adminUsage)
 			return 2
 		}
-		if err := svc.AddOfficer(ctx, "telegram", *user, *name, flows.Role(*role), *agencyCode, "command line"); err != nil {
+		if err := svc.AddOfficer(ctx, channel, id, *name, flows.Role(*role), *agencyCode, "command line"); err != nil {
 			fmt.Fprintln(stderr, "lapor:", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "officer telegram:%s is now %s\n", *user, *role)
+		fmt.Fprintf(stdout, "officer %s:%s is now %s\n", channel, id, *role)
 		return 0
 	case "code":
 		if *desk == "" {
@@ -73,4 +79,27 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	}
 	fmt.Fprint(stderr, adminUsage)
 	return 2
+}
+
+// whatsappUserID turns what an admin types (0812-3456-789, +62812…, or a
+// JID) into the phone-number JID lapor matches officers by.
+func whatsappUserID(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "@") {
+		return s
+	}
+	var digits strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits.WriteRune(r)
+		}
+	}
+	d := digits.String()
+	if strings.HasPrefix(d, "0") {
+		d = "62" + d[1:]
+	}
+	if d == "" {
+		return ""
+	}
+	return d + "@s.whatsapp.net"
 }

@@ -39,6 +39,9 @@ type Config struct {
 	LogFormat            string
 	PolicyFile           string
 	SweepEvery           time.Duration
+	WhatsApp             bool
+	WhatsAppRatePerChat  float64
+	WhatsAppRateGlobal   float64
 }
 
 // setting describes one environment variable.
@@ -150,6 +153,19 @@ func settings() []setting {
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
 		{"LAPOR_WORKERS", false, "chats handled at once", "8", posInt(func(c *Config) *int { return &c.Workers })},
 		{"LAPOR_OUTBOX_LEASE", false, "time a replica owns a message it is sending", "30s", dur(func(c *Config) *time.Duration { return &c.OutboxLease })},
+		{"LAPOR_WHATSAPP", false, "1 connects the paired WhatsApp session (see lapor whatsapp-login)", "0",
+			func(c *Config, v string) error {
+				switch v {
+				case "1", "true", "yes":
+					c.WhatsApp = true
+				case "0", "false", "no", "":
+				default:
+					return fmt.Errorf("must be 1 or 0, got %q", v)
+				}
+				return nil
+			}},
+		{"LAPOR_WHATSAPP_RATE_PER_CHAT", false, "WhatsApp messages per second to one chat", "1", posFloat(func(c *Config) *float64 { return &c.WhatsAppRatePerChat })},
+		{"LAPOR_WHATSAPP_RATE_GLOBAL", false, "WhatsApp messages per second in all", "10", posFloat(func(c *Config) *float64 { return &c.WhatsAppRateGlobal })},
 		{"LAPOR_POLICY_FILE", false, "YAML file with the SOP's time limits; empty uses the embedded policy.yaml", "", str(func(c *Config) *string { return &c.PolicyFile })},
 		{"LAPOR_SWEEP_EVERY", false, "how often the deadline sweep runs", "1m", dur(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"LAPOR_LOG_LEVEL", false, "debug, info, warn or error", "info",

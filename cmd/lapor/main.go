@@ -29,6 +29,7 @@ Usage:
                    in ./lapor-data and health endpoints on 127.0.0.1:8080)
   lapor migrate    apply database migrations and exit
   lapor admin      add an officer (the first super admin) or issue a desk code
+  lapor whatsapp-login [--phone 62812…]   link a WhatsApp account (QR code or pairing code)
   lapor workdays   add <date> <n> | between <from> <to>: working-day arithmetic
   lapor holidays   list | add | remove | undo: run-time holiday changes
   lapor version    print the version
@@ -73,6 +74,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrate(ctx, cfg, log, stdout)
 	case "admin":
 		return admin(ctx, cfg, log, args[1:], stdout, stderr)
+	case "whatsapp-login":
+		return whatsappLogin(ctx, cfg, log, args[1:], stdout, stderr)
 	case "workdays":
 		return workdays(cfg, args[1:], stdout, stderr)
 	case "holidays":

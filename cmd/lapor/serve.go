@@ -112,8 +112,45 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 	return nil
 }
 
+// source is a channel with its receiving loop.
+type source struct {
+	ch      bot.Channel
+	receive func(ctx context.Context) error // runs until ctx ends
+	health  func() error                    // nil while the channel works; shown on /readyz
+}
+
+// sourceFactory builds a source once the inbox it stores into exists.
+type sourceFactory func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error)
+
 // serve starts every part in order and stops them in reverse when ctx ends.
 func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	var factories []sourceFactory
+	if cfg.TelegramToken != "" {
+		factories = append(factories, telegramSource(cfg, log))
+	} else {
+		log.Info("Telegram is off: set LAPOR_TELEGRAM_TOKEN (or LAPOR_TELEGRAM_TOKEN_FILE) to turn it on")
+	}
+	factories = append(factories, optionalSources(cfg, log)...)
+	return serveWith(ctx, cfg, log, factories)
+}
+
+func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
+	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
+		tg := telegram.New(telegram.Options{
+			Token: cfg.TelegramToken, APIEndpoint: cfg.TelegramAPIEndpoint, FileEndpoint: cfg.TelegramFileEndpoint,
+			PollTimeout: cfg.TelegramPollTimeout, Log: log,
+			Pacing: bot.Pacing{
+				PerChat:           time.Duration(float64(time.Second) / cfg.TelegramPerChat),
+				PerGroupPerMinute: cfg.TelegramPerGroup,
+				Global:            time.Duration(float64(time.Second) / cfg.TelegramGlobal),
+			},
+		})
+		return source{ch: tg, receive: func(ctx context.Context) error { return tg.Poll(ctx, inbox) }}, nil
+	}
+}
+
+// serveWith runs the service with the given channels.
+func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []sourceFactory) error {
 	log.Info("lapor starting", append([]any{"version", version}, cfg.Redacted()...)...)
 	db, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
@@ -140,34 +177,30 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 
-	var channels []bot.Channel
-	var tg *telegram.Channel
-	if cfg.TelegramToken != "" {
-		tg = telegram.New(telegram.Options{
-			Token: cfg.TelegramToken, APIEndpoint: cfg.TelegramAPIEndpoint, FileEndpoint: cfg.TelegramFileEndpoint,
-			PollTimeout: cfg.TelegramPollTimeout, Log: log,
-			Pacing: bot.Pacing{
-				PerChat:           time.Duration(float64(time.Second) / cfg.TelegramPerChat),
-				PerGroupPerMinute: cfg.TelegramPerGroup,
-				Global:            time.Duration(float64(time.Second) / cfg.TelegramGlobal),
-			},
-		})
-		channels = append(channels, tg)
-	} else {
-		log.Info("Telegram is off: set LAPOR_TELEGRAM_TOKEN (or LAPOR_TELEGRAM_TOKEN_FILE) to turn it on")
-	}
-
+	// Workers and dispatchers need the channels, the channels need the
+	// inbox, the inbox wakes the workers: wire them through closures.
+	var workers *bot.Workers
 	var dispatchers []*bot.Dispatcher
-	for _, ch := range channels {
-		dispatchers = append(dispatchers, bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Log: log}))
-	}
 	wakeDispatchers := func() {
 		for _, d := range dispatchers {
 			d.Wake()
 		}
 	}
-	workers := bot.NewWorkers(svc, channels, cfg.Workers, wakeDispatchers, log)
-	inbox := bot.NewInbox(db, workers.Wake)
+	inbox := bot.NewInbox(db, func() { workers.Wake() })
+	var sources []source
+	var channels []bot.Channel
+	for _, f := range factories {
+		src, err := f(ctx, db, svc, inbox)
+		if err != nil {
+			return err
+		}
+		sources = append(sources, src)
+		channels = append(channels, src.ch)
+	}
+	for _, ch := range channels {
+		dispatchers = append(dispatchers, bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Log: log}))
+	}
+	workers = bot.NewWorkers(svc, channels, cfg.Workers, wakeDispatchers, log)
 
 	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
 		lease, err := db.TryLeader(ctx, key)
@@ -201,7 +234,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("LAPOR_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: healthHandler(db), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: healthHandler(db, sources), ReadHeaderTimeout: 5 * time.Second}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -220,8 +253,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	for _, d := range dispatchers {
 		run("dispatcher", d.Run)
 	}
-	if tg != nil {
-		run("telegram", func(ctx context.Context) error { return tg.Poll(ctx, inbox) })
+	for _, src := range sources {
+		run(src.ch.Name(), src.receive)
 	}
 	run("scheduler", sched.Run)
 	run("http", func(ctx context.Context) error {
@@ -245,7 +278,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 // healthHandler serves /healthz (the process is alive) and /readyz (the
 // database answers; with the counts of work waiting).
-func healthHandler(db *store.DB) http.Handler {
+func healthHandler(db *store.DB, sources []source) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -262,6 +295,16 @@ func healthHandler(db *store.DB) http.Handler {
 			inbox, _ := db.PendingInbound(ctx)
 			pending, failed, _ := db.OutboxCounts(ctx)
 			status["inbox_pending"], status["outbox_pending"], status["outbox_failed"] = inbox, pending, failed
+		}
+		for _, src := range sources {
+			if src.health == nil {
+				continue
+			}
+			if err := src.health(); err != nil {
+				status[src.ch.Name()], code = err.Error(), http.StatusServiceUnavailable
+			} else {
+				status[src.ch.Name()] = "ok"
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)

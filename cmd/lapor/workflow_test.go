@@ -335,7 +335,6 @@ func TestSameButtonTwiceActsOnce(t *testing.T) {
 
 var trackingRE = regexp.MustCompile(`MGT-[34679ACDEFHJKMNPRTUVWXY]{6}`)
 
-
 // The admin tools: queue, search, timeline, identity (audited), national
 // id, officers and agencies, help by role, and the bot noticing it was
 // removed from a desk group.

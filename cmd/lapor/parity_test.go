@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lapor-id/lapor/bot/telegram/telegramtest"
+)
+
+// platform is a chat platform as people use it, so that one transcript
+// runs on every channel. People and groups are small numbers; each
+// platform maps them to its own identities.
+type platform interface {
+	name() string
+	// userID is how lapor's officers table knows a person on this platform.
+	userID(person int) string
+	text(chat, person int, s string)
+	// press chooses a button by its label: a tap on Telegram, the number
+	// of the choice on WhatsApp.
+	press(chat, person int, label string) error
+	photo(chat, person int, data []byte, caption string)
+	// expect waits for the bot's next message to chat containing want,
+	// skipping the ones before it, and returns its text.
+	expect(chat int, want string) (string, error)
+}
+
+// Groups are negative numbers, private chats the person's number.
+const (
+	pCitizen = 11
+	pSuper   = 21
+	pRegency = 22
+	pPupr    = 23
+	gpSuper  = -31
+	gpRegcy  = -32
+	gpPupr   = -33
+)
+
+// telegramPlatform drives the fake Bot API.
+type telegramPlatform struct {
+	fake *telegramtest.Server
+	mu   sync.Mutex
+	seen map[int64]int
+}
+
+func (p *telegramPlatform) name() string             { return "telegram" }
+func (p *telegramPlatform) userID(person int) string { return fmt.Sprint(900000 + person) }
+func (p *telegramPlatform) chat(c int) int64 {
+	if c < 0 {
+		return int64(-1000000 + c)
+	}
+	return int64(900000 + c)
+}
+func (p *telegramPlatform) user(person int) int64 { return int64(900000 + person) }
+
+func (p *telegramPlatform) text(chat, person int, s string) {
+	p.fake.SendText(p.chat(chat), p.user(person), s)
+}
+
+func (p *telegramPlatform) photo(chat, person int, data []byte, caption string) {
+	p.fake.SendPhoto(p.chat(chat), p.user(person), data, caption)
+}
+
+func (p *telegramPlatform) press(chat, person int, label string) error {
+	return eventually(func() bool {
+		sent := p.fake.Sent(p.chat(chat))
+		for i := len(sent) - 1; i >= 0; i-- {
+			for _, row := range sent[i].Keyboard {
+				for _, b := range row {
+					if b.Text == label {
+						p.fake.PressButton(p.chat(chat), p.user(person), sent[i].MessageID, b.Data)
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}, fmt.Sprintf("telegram chat %d: no button %q", chat, label))
+}
+
+// eventually retries until ok or 10 s have passed (a card may still be on
+// its way).
+func eventually(ok func() bool, what string) error {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if ok() {
+			return nil
+		}
+	}
+	return errors.New(what)
+}
+
+func (p *telegramPlatform) expect(chat int, want string) (string, error) {
+	id := p.chat(chat)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		p.mu.Lock()
+		seen := p.seen[id]
+		p.mu.Unlock()
+		sent, err := p.fake.WaitSent(ctx, id, seen+1)
+		if err != nil {
+			return "", fmt.Errorf("telegram chat %d: waiting for %q: %w", chat, want, err)
+		}
+		for _, s := range sent[seen:] {
+			p.mu.Lock()
+			p.seen[id]++
+			p.mu.Unlock()
+			if body := s.Text + s.Caption; strings.Contains(body, want) {
+				return body, nil
+			}
+		}
+	}
+}
+
+var anyTrackingID = regexp.MustCompile(`MGT-[34679ACDEFHJKMNPRTUVWXY]{6}`)
+
+// step is one line of a transcript: an action and what the bot must answer.
+type step struct {
+	chat, person int
+	say, press   string
+	photo        []byte
+	want         string
+}
+
+var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
+
+// runTranscript plays steps on p. "{id}" is the first tracking number the
+// bot mentioned, "{code}" the newest desk registration code, "{uN}" the
+// platform's id of person N; seen carries them from one transcript to the
+// next.
+func runTranscript(t *testing.T, p platform, seen map[string]string, steps []step) {
+	t.Helper()
+	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr} {
+		seen[fmt.Sprintf("u%d", person)] = p.userID(person)
+	}
+	for i, s := range steps {
+		expand := func(x string) string {
+			for k, v := range seen {
+				x = strings.ReplaceAll(x, "{"+k+"}", v)
+			}
+			return x
+		}
+		switch {
+		case s.photo != nil:
+			p.photo(s.chat, s.person, s.photo, expand(s.say))
+		case s.press != "":
+			if err := p.press(s.chat, s.person, expand(s.press)); err != nil {
+				t.Fatalf("%s step %d: %v", p.name(), i, err)
+			}
+		case s.say != "":
+			p.text(s.chat, s.person, expand(s.say))
+		}
+		got, err := p.expect(s.chat, expand(s.want))
+		if err != nil {
+			t.Fatalf("%s step %d (%q): %v", p.name(), i, s.say+s.press, err)
+		}
+		if id := anyTrackingID.FindString(got); id != "" && seen["id"] == "" {
+			seen["id"] = id
+		}
+		if m := registrationCode.FindStringSubmatch(got); m != nil {
+			seen["code"] = m[1]
+		}
+	}
+}
+
+// desksTranscript: the first super admin (created from the command line)
+// adds the officers and registers the desks.
+func desksTranscript() []step {
+	s := pSuper
+	return []step{
+		{chat: s, person: s, say: "/petugas tambah {u22} regency_admin Budi", want: "Budi"},
+		{chat: s, person: s, say: "/petugas tambah {u23} liaison_officer pupr Rina", want: "Rina"},
+		{chat: s, person: s, say: "/kode_grup super_admin", want: "Kode pendaftaran"},
+		{chat: gpSuper, person: s, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: s, person: s, say: "/kode_grup regency_admin", want: "Kode pendaftaran"},
+		{chat: gpRegcy, person: pRegency, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: s, person: s, say: "/kode_grup agency pupr", want: "Kode pendaftaran"},
+		{chat: gpPupr, person: pPupr, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+	}
+}
+
+// playAll runs the shared transcripts on a platform whose service is up
+// and whose first super admin is person pSuper.
+func playAll(t *testing.T, p platform) {
+	seen := map[string]string{}
+	runTranscript(t, p, seen, desksTranscript())
+	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
+	runTranscript(t, p, seen, chainTranscript())
+}
+
+func TestSharedTranscriptsOnTelegram(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	p := &telegramPlatform{fake: fake, seen: map[int64]int{}}
+	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	if code := Run(context.Background(), []string{"admin", "add", "--telegram-user", p.userID(pSuper), "--role", "super_admin"},
+		func(k string) string { return env[k] }, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("admin add: %d", code)
+	}
+	startInProcess(t, env)
+	playAll(t, p)
+}
+
+// intakeTranscript: a citizen files a complaint with a photo and checks it.
+func intakeTranscript(photo []byte) []step {
+	c := pCitizen
+	return []step{
+		{chat: c, person: c, say: "/start", want: "Selamat datang"},
+		{chat: c, person: c, press: "📝 Buat laporan", want: "Jenis laporan"},
+		{chat: c, person: c, press: "Pengaduan", want: "Uraian"},
+		{chat: c, person: c, say: "Saluran air di depan SD Negeri 1 tersumbat sejak awal November, jalan tergenang.", want: "Dicatat"},
+		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
+		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
+		{chat: c, person: c, say: "Jl. Raya Plaosan No. 3", want: "paling dekat"},
+		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
+		{chat: c, person: c, photo: photo, say: "foto genangan", want: "Bukti ke-1 diterima"},
+		{chat: c, person: c, press: "Selesai ✅", want: "Sembunyikan identitas"},
+		{chat: c, person: c, press: "Tidak", want: "Rahasiakan"},
+		{chat: c, person: c, press: "Ya", want: "Ringkasan"},
+		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan"},
+		{chat: c, person: c, say: "/status {id}", want: "Menunggu verifikasi"},
+		{chat: c, person: c, say: "/laporan", want: "{id}"},
+	}
+}
+
+// chainTranscript: the report travels the whole chain and is accepted.
+func chainTranscript() []step {
+	c := pCitizen
+	return []step{
+		{chat: gpSuper, person: pSuper, press: "✅ Verifikasi", want: "✅ {id}"},
+		{chat: c, person: c, say: "", want: "sudah diverifikasi"},
+		{chat: gpRegcy, person: pRegency, say: "/disposisi {id} pupr", want: "✅ {id}"},
+		{chat: c, person: c, say: "", want: "sudah diteruskan"},
+		{chat: gpPupr, person: pPupr, press: "✍️ Tanggapi", want: "tulis tanggapan"},
+		{chat: gpPupr, person: pPupr, say: "Saluran sudah dikeruk tim UPT pada 27 November.", want: "dicatat"},
+		{chat: gpPupr, person: pPupr, press: "📨 Kirim tanggapan", want: "✅ {id}"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Setujui & kirim", want: "✅ {id}"},
+		{chat: c, person: c, say: "", want: "sudah dikeruk"},
+		{chat: c, person: c, press: "👍 Terima", want: "Bagaimana penilaian"},
+	}
+}
