@@ -33,6 +33,8 @@ type harness struct {
 	seq   atomic.Int64
 	files map[string][]byte
 	fetch flows.FileFetcher
+	// reporter is who seeded reports come from (workflow tests).
+	reporter identity
 }
 
 // Monday 30 November 2026, 10:00 WIB.

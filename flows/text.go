@@ -212,6 +212,10 @@ var what = map[string][2]string{
 	"game":       {"permainan", "games"},
 	"dice":       {"dadu", "dice"},
 	"venue":      {"tempat", "venues"},
+	"view_once":  {"foto atau video sekali lihat", "view-once photos or videos"},
+	"reaction":   {"reaksi emoji", "emoji reactions"},
+	"call":       {"panggilan telepon atau video", "voice or video calls"},
+	"service":    {"pesan layanan grup", "group service messages"},
 	"empty":      {"pesan kosong", "empty messages"},
 	"other":      {"jenis pesan ini", "this kind of message"},
 }

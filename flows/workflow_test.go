@@ -17,9 +17,16 @@ import (
 const (
 	uSuper, uRegency, uPupr, uDinkes, uOmbudsman, uStranger = "9001", "9002", "9003", "9004", "9005", "9999"
 	gSuper, gRegency, gPupr, gDinkes, gOmbudsman, gUnknown  = "-1001", "-1002", "-1003", "-1004", "-1005", "-1999"
-	reporterChat                                            = "770077"
-	secretName, secretHandle                                = "Rahasia Sekali", "pelapor_rahasia_xyz"
 )
+
+// identity is how a reporter appears on one channel: Telegram gives a
+// numeric chat and a handle, WhatsApp a LID chat and the phone-number JID.
+type identity struct{ chat, name, handle string }
+
+var identities = map[string]identity{
+	"telegram": {"770077", "Rahasia Sekali", "pelapor_rahasia_xyz"},
+	"whatsapp": {"123456789012345@lid", "Siti Rahasia", "6281234567890@s.whatsapp.net"},
+}
 
 // chainHarness registers every officer and desk through the service, the
 // way the bot does it.
@@ -82,10 +89,14 @@ func (h *harness) drainAll() map[string][]flows.Outbound {
 // seedReport puts a report directly into a stage.
 func (h *harness) seedReport(stage flows.Stage, agency string, anonymous bool) store.Report {
 	h.t.Helper()
+	who := h.reporter
+	if who.chat == "" {
+		who = identities["telegram"]
+	}
 	r := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan",
 		Description:   "Jalan rusak parah di depan pasar sejak Oktober, banyak pengendara jatuh.",
-		KecamatanCode: "35.20.06", Anonymous: anonymous, Confidential: true, Channel: "test", ChatID: reporterChat,
-		ReporterUserID: reporterChat, ReporterName: secretName, ReporterUsername: secretHandle, Lang: "id",
+		KecamatanCode: "35.20.06", Anonymous: anonymous, Confidential: true, Channel: "test", ChatID: who.chat,
+		ReporterUserID: who.chat, ReporterName: who.name, ReporterUsername: who.handle, Lang: "id",
 		Stage: string(stage), ResponsibleUnit: "x", StageStartedAt: h.now, StageDeadline: h.now.AddDate(0, 0, 5), SubmittedAt: h.now}
 	err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
 		if err := tx.CreateReport(h.ctx, &r); err != nil {
@@ -224,9 +235,18 @@ func TestAuthorisationMatrix(t *testing.T) {
 
 // Random actions by random people in random places never leave a report in
 // an undefined stage, never skip the table, and never put an anonymous
-// reporter's identity into a message for a desk.
+// reporter's identity into a message for a desk — with the identities of
+// Telegram and of WhatsApp (a LID chat and a phone number).
 func TestRandomActionsKeepTheInvariants(t *testing.T) {
+	for name, who := range identities {
+		t.Run(name, func(t *testing.T) { randomWalk(t, who) })
+	}
+}
+
+func randomWalk(t *testing.T, who identity) {
 	h := chainHarness(t)
+	h.reporter = who
+	reporterChat := who.chat
 	rng := rand.New(rand.NewPCG(7, 11))
 	reports := []store.Report{h.seedReport(flows.StageSubmitted, "", true), h.seedReport(flows.StageSubmitted, "", false),
 		h.seedReport(flows.StageSubmitted, "", true)}
@@ -243,7 +263,7 @@ func TestRandomActionsKeepTheInvariants(t *testing.T) {
 	for _, tr := range flows.Transitions() {
 		table[[2]string{tr[0], tr[1]}] = tr[2]
 	}
-	identity := []string{secretName, secretHandle, reporterChat}
+	secrets := []string{who.name, who.handle, who.chat, strings.Split(who.handle, "@")[0], strings.Split(who.chat, "@")[0]}
 	active := []int{0, 1, 2}
 	for step := 0; step < 600; step++ {
 		slot := rng.IntN(len(active))
@@ -286,7 +306,7 @@ func TestRandomActionsKeepTheInvariants(t *testing.T) {
 					if !rep.Anonymous || !strings.Contains(m.Text, rep.TrackingID) {
 						continue
 					}
-					for _, secret := range identity {
+					for _, secret := range secrets {
 						if strings.Contains(m.Text, secret) && !strings.Contains(m.Text, "tercatat di log audit") {
 							t.Fatalf("step %d: identity %q of an anonymous reporter sent to group %s: %q", step, secret, chat, m.Text)
 						}

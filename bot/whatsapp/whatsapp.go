@@ -122,8 +122,10 @@ func (ch *Channel) Health() error {
 	return nil
 }
 
-// setProblem records the session's state and tells OnProblem about changes.
-func (ch *Channel) setProblem(problem string) {
+// SetProblem records why the session does not work ("" when it does) and
+// tells OnProblem about changes; the channel calls it on WhatsApp's events,
+// the service when no account is linked.
+func (ch *Channel) SetProblem(problem string) {
 	ch.mu.Lock()
 	changed := ch.problem != problem
 	ch.problem = problem

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -145,6 +146,32 @@ func TestWhatsAppUnsupportedThenNormal(t *testing.T) {
 	}
 	p.text(pCitizen, pCitizen, "/start")
 	if _, err := p.expect(pCitizen, "Balas dengan angka"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// LAPOR_WHATSAPP=1 without a linked account: the rest runs, /readyz says
+// what to do.
+func TestWhatsAppOnButNotLinked(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	env["LAPOR_WHATSAPP"] = "1"
+	startInProcess(t, env)
+	c := newCitizen(fake, 5099)
+	if _, err := c.say("/start", "Selamat datang"); err != nil {
+		t.Fatal(err)
+	}
+	err := eventually(func() bool {
+		resp, err := http.Get("http://" + env["LAPOR_HTTP_ADDR"] + "/readyz")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode == 503 && strings.Contains(string(b), "lapor whatsapp-login")
+	}, "/readyz does not report the missing WhatsApp link")
+	if err != nil {
 		t.Fatal(err)
 	}
 }

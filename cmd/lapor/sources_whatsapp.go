@@ -72,6 +72,7 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 				if errors.Is(err, whatsapp.ErrNotLinked) {
 					lease.Release()
 					log.Error("WhatsApp is on (LAPOR_WHATSAPP=1) but no account is linked: run lapor whatsapp-login")
+					ch.SetProblem("no WhatsApp account is linked: run lapor whatsapp-login")
 					return nil // the rest of lapor runs on
 				}
 				if err != nil {
