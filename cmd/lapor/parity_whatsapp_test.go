@@ -175,3 +175,31 @@ func TestWhatsAppOnButNotLinked(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Each kind WhatsApp has and lapor cannot take gets its polite reply, and
+// the channel goes on with the next message.
+func TestWhatsAppEveryUnsupportedKind(t *testing.T) {
+	t.Parallel()
+	p := &whatsappPlatform{t: t, fake: whatsapptest.New(), seen: map[string]int{}}
+	startWhatsApp(t, p, pg.NewDatabase(t))
+	chat, who := p.chat(pCitizen), p.userID(pCitizen)
+	for _, c := range []struct {
+		evt  any
+		want string
+	}{
+		{p.fake.Sticker(chat, who), "stiker"},
+		{p.fake.ViewOnce(chat, who), "sekali lihat"},
+		{p.fake.Poll(chat, who), "polling"},
+		{p.fake.Reaction(chat, who, "3EB0AAAA"), "reaksi emoji"},
+		{p.fake.Contact(chat, who), "kartu kontak"},
+	} {
+		p.deliver(c.evt)
+		if _, err := p.expect(pCitizen, c.want); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.text(pCitizen, pCitizen, "/start")
+	if _, err := p.expect(pCitizen, "Selamat datang"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waCommon"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
@@ -176,4 +177,30 @@ func (f *Fake) Image(chat, sender string, data []byte, caption string) any {
 // Sticker is a sticker from sender in chat.
 func (f *Fake) Sticker(chat, sender string) any {
 	return f.event(chat, sender, &waE2E.Message{StickerMessage: &waE2E.StickerMessage{Mimetype: proto.String("image/webp")}})
+}
+
+// ViewOnce is a view-once photo from sender in chat.
+func (f *Fake) ViewOnce(chat, sender string) any {
+	evt := f.event(chat, sender, &waE2E.Message{ViewOnceMessageV2: &waE2E.FutureProofMessage{Message: &waE2E.Message{
+		ImageMessage: &waE2E.ImageMessage{Mimetype: proto.String("image/jpeg"), ViewOnce: proto.Bool(true)}}}})
+	return evt
+}
+
+// Poll is a poll from sender in chat.
+func (f *Fake) Poll(chat, sender string) any {
+	return f.event(chat, sender, &waE2E.Message{PollCreationMessage: &waE2E.PollCreationMessage{Name: proto.String("Setuju?"),
+		Options: []*waE2E.PollCreationMessage_Option{{OptionName: proto.String("ya")}, {OptionName: proto.String("tidak")}}}})
+}
+
+// Reaction is an emoji reaction from sender to a message in chat.
+func (f *Fake) Reaction(chat, sender, messageID string) any {
+	c, _ := types.ParseJID(chat)
+	return f.event(chat, sender, &waE2E.Message{ReactionMessage: &waE2E.ReactionMessage{Text: proto.String("👍"),
+		Key: &waCommon.MessageKey{RemoteJID: proto.String(c.String()), ID: proto.String(messageID), FromMe: proto.Bool(true)}}})
+}
+
+// Contact is a contact card from sender in chat.
+func (f *Fake) Contact(chat, sender string) any {
+	return f.event(chat, sender, &waE2E.Message{ContactMessage: &waE2E.ContactMessage{DisplayName: proto.String("Pak RT"),
+		Vcard: proto.String("BEGIN:VCARD\nFN:Pak RT\nTEL:+628111\nEND:VCARD")}})
 }
