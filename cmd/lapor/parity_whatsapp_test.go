@@ -101,10 +101,12 @@ func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	started := make(chan *whatsapp.Channel, 1)
 	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		p.ch = whatsapp.New(p.fake, inbox, whatsapp.Options{Secret: "test",
+		ch := whatsapp.New(p.fake, inbox, whatsapp.Options{Secret: "test",
 			Pacing: bot.Pacing{PerChat: 10 * time.Millisecond, Global: time.Millisecond}})
-		return source{ch: p.ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, health: p.ch.Health}, nil
+		started <- ch
+		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, health: ch.Health}, nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -116,8 +118,10 @@ func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 			t.Errorf("lapor: %v\n%s", err, logs)
 		}
 	})
-	if err := eventually(func() bool { return p.ch != nil }, "the WhatsApp channel never started"); err != nil {
-		t.Fatal(err)
+	select {
+	case p.ch = <-started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the WhatsApp channel never started")
 	}
 }
 
