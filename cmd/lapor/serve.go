@@ -18,6 +18,7 @@ import (
 
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/bot/telegram"
+	"github.com/lapor-id/lapor/bot/webchat"
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/region"
@@ -117,6 +118,7 @@ type source struct {
 	ch      bot.Channel
 	receive func(ctx context.Context) error // runs until ctx ends
 	health  func() error                    // nil while the channel works; shown on /readyz
+	web     http.Handler                    // pages and API served at / (the web chat)
 }
 
 // sourceFactory builds a source once the inbox it stores into exists.
@@ -131,7 +133,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("Telegram is off: set LAPOR_TELEGRAM_TOKEN (or LAPOR_TELEGRAM_TOKEN_FILE) to turn it on")
 	}
 	factories = append(factories, optionalSources(cfg, log)...)
+	factories = append(factories, webchatSource(cfg, log))
 	return serveWith(ctx, cfg, log, factories)
+}
+
+// webchatSource is the web chat, always on: the channel a newcomer can try
+// without any account, and the one a regency embeds in its website.
+func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
+	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
+		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, DefaultLang: cfg.Lang, Log: log})
+		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler()}, nil
+	}
 }
 
 func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
@@ -234,7 +246,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	if err != nil {
 		return fmt.Errorf("LAPOR_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: healthHandler(db, sources), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: healthHandler(db, sources), ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -269,7 +281,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		return nil
 	})
-	log.Info("lapor is ready", "health", "http://"+ln.Addr().String()+"/healthz")
+	log.Info("lapor is ready", "web_chat", "http://"+ln.Addr().String()+"/", "health", "http://"+ln.Addr().String()+"/healthz")
 	<-ctx.Done()
 	log.Info("lapor stopping")
 	wg.Wait()
@@ -310,9 +322,10 @@ func healthHandler(db *store.DB, sources []source) http.Handler {
 		w.WriteHeader(code)
 		_ = json.NewEncoder(w).Encode(status)
 	})
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "lapor: LAPOR! SP4N complaints over chat. Health: /healthz, readiness: /readyz.")
-	})
+	for _, src := range sources {
+		if src.web != nil {
+			mux.Handle("/", src.web)
+		}
+	}
 	return mux
 }

@@ -1,0 +1,236 @@
+// Package webchat is lapor's third channel: a chat served by lapor itself,
+// for citizens who use neither Telegram nor WhatsApp and for a regency's
+// own website (one script tag, or an iframe). It stores what citizens send
+// in the inbox like the other channels, keeps each chat's transcript so a
+// reload or a restart shows it whole, streams the bot's messages to the
+// browser with server-sent events, and serves files only to the chat they
+// belong to. It translates; it decides nothing about complaints.
+package webchat
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
+)
+
+// Name is the channel's name in stored rows.
+const Name = "web"
+
+//go:embed static
+var static embed.FS
+
+// Options configures the web chat.
+type Options struct {
+	MaxUpload   int64         // largest file a browser may send (default 20 MiB)
+	PerSession  int           // messages a session may send per minute (default 30)
+	PerAddress  int           // messages one address may send per minute (default 120)
+	KeepAlive   time.Duration // SSE comment interval (default 15 s)
+	Poll        time.Duration // SSE database poll, for messages sent by other replicas (default 2 s)
+	DefaultLang string        // "id" or "en"
+	Now         func() time.Time
+	Log         *slog.Logger
+}
+
+// Channel is the web chat.
+type Channel struct {
+	db    *store.DB
+	inbox *bot.Inbox
+	o     Options
+
+	mu      sync.Mutex
+	waiters map[string][]chan struct{} // chat -> SSE streams to wake
+	limits  *limiter
+}
+
+var _ bot.Channel = (*Channel)(nil)
+
+// New returns the web chat.
+func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
+	if o.MaxUpload == 0 {
+		o.MaxUpload = 20 << 20
+	}
+	if o.PerSession == 0 {
+		o.PerSession = 30
+	}
+	if o.PerAddress == 0 {
+		o.PerAddress = 120
+	}
+	if o.KeepAlive == 0 {
+		o.KeepAlive = 15 * time.Second
+	}
+	if o.Poll == 0 {
+		o.Poll = 2 * time.Second
+	}
+	if o.DefaultLang == "" {
+		o.DefaultLang = "id"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, limits: newLimiter(o.Now)}
+}
+
+// Name implements bot.Channel.
+func (c *Channel) Name() string { return Name }
+
+// Pacing implements bot.Channel: a browser takes what it is given.
+func (c *Channel) Pacing() bot.Pacing { return bot.Pacing{} }
+
+// IsGroup implements bot.Channel: web chats are private.
+func (c *Channel) IsGroup(string) bool { return false }
+
+// Split implements bot.Channel: a browser needs no splitting; a file goes
+// with its caption and the buttons.
+func (c *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
+	return []bot.Part{{Text: msg.Text, Caption: file != nil, File: file, Buttons: msg.Buttons, ReplyTo: msg.ReplyTo}}
+}
+
+// wireMessage is what the browser receives for one message.
+type wireMessage struct {
+	Seq        int64            `json:"seq"`
+	From       string           `json:"from"` // "bot" or "me"
+	Text       string           `json:"text"`
+	Buttons    [][]flows.Button `json:"buttons"`
+	Attachment *wireAttachment  `json:"attachment"`
+	At         time.Time        `json:"at"`
+}
+
+type wireAttachment struct {
+	URL  string `json:"url"`
+	Name string `json:"name"`
+	MIME string `json:"mime"`
+	Kind string `json:"kind"`
+}
+
+// Send implements bot.Channel: the message joins the chat's transcript and
+// every open stream of the chat is woken.
+func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
+	w := wireMessage{From: "bot", Text: p.Text, Buttons: p.Buttons}
+	var fileID int64
+	if p.File != nil {
+		id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: p.File.Name, MIME: p.File.MIME, Data: p.File.Data}, c.o.Now())
+		if err != nil {
+			return err
+		}
+		fileID = id
+		w.Attachment = &wireAttachment{Name: p.File.Name, MIME: p.File.MIME, Kind: p.File.Kind}
+	}
+	return c.record(ctx, chatID, true, w, fileID)
+}
+
+func (c *Channel) record(ctx context.Context, chatID string, fromBot bool, w wireMessage, fileID int64) error {
+	payload, err := json.Marshal(w)
+	if err != nil {
+		return err
+	}
+	if _, err := c.db.AddWebMessage(ctx, store.WebMessage{ChatID: chatID, FromBot: fromBot, Payload: payload,
+		FileID: fileID, At: c.o.Now()}); err != nil {
+		return err
+	}
+	c.wake(chatID)
+	return nil
+}
+
+// Fetch implements bot.Channel: the bytes were uploaded with the message.
+func (c *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
+	if in.File == nil {
+		return nil, errors.New("webchat: message has no file")
+	}
+	var id int64
+	if _, err := fmt.Sscan(in.File.ID, &id); err != nil {
+		return nil, fmt.Errorf("webchat: bad file reference: %w", err)
+	}
+	f, err := c.db.WebFile(ctx, in.ChatID, id)
+	if err != nil {
+		return nil, err
+	}
+	return f.Data, nil
+}
+
+func (c *Channel) subscribe(chat string) chan struct{} {
+	ch := make(chan struct{}, 1)
+	c.mu.Lock()
+	c.waiters[chat] = append(c.waiters[chat], ch)
+	c.mu.Unlock()
+	return ch
+}
+
+func (c *Channel) unsubscribe(chat string, ch chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	list := c.waiters[chat]
+	for i, w := range list {
+		if w == ch {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(c.waiters, chat)
+	} else {
+		c.waiters[chat] = list
+	}
+}
+
+func (c *Channel) wake(chat string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range c.waiters[chat] {
+		select {
+		case w <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// randomToken is 32 random bytes, URL-safe.
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("webchat: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// limiter counts requests per key in the current minute.
+type limiter struct {
+	now    func() time.Time
+	mu     sync.Mutex
+	minute int64
+	counts map[string]int
+}
+
+func newLimiter(now func() time.Time) *limiter { return &limiter{now: now, counts: map[string]int{}} }
+
+// allow counts one request for key and reports whether it is within max
+// per minute.
+func (l *limiter) allow(key string, max int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := l.now().Unix() / 60
+	if m != l.minute {
+		l.minute, l.counts = m, map[string]int{}
+	}
+	l.counts[key]++
+	return l.counts[key] <= max
+}

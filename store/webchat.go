@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// WebSession is one browser's web chat.
+type WebSession struct {
+	ChatID string
+	CSRF   string
+	Lang   string
+}
+
+// CreateWebSession stores a new session under the hash of its cookie token.
+func (db *DB) CreateWebSession(ctx context.Context, tokenHash []byte, s WebSession, now time.Time) error {
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO webchat_sessions (token_hash, chat_id, csrf, lang, created_at, seen_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+		tokenHash, s.ChatID, s.CSRF, s.Lang, now)
+	return mapErr(err)
+}
+
+// WebSessionByToken finds the session of a cookie token's hash.
+func (db *DB) WebSessionByToken(ctx context.Context, tokenHash []byte) (WebSession, error) {
+	var s WebSession
+	err := db.pool.QueryRow(ctx, `SELECT chat_id, csrf, lang FROM webchat_sessions WHERE token_hash = $1`, tokenHash).
+		Scan(&s.ChatID, &s.CSRF, &s.Lang)
+	return s, mapErr(err)
+}
+
+// WebMessage is one line of a web chat.
+type WebMessage struct {
+	Seq     int64
+	ChatID  string
+	FromBot bool
+	Payload []byte // JSON for the browser
+	FileID  int64
+	At      time.Time
+}
+
+// AddWebMessage appends to a web chat and returns its sequence number.
+func (db *DB) AddWebMessage(ctx context.Context, m WebMessage) (int64, error) {
+	var file *int64
+	if m.FileID != 0 {
+		file = &m.FileID
+	}
+	var seq int64
+	err := db.pool.QueryRow(ctx, `
+		INSERT INTO webchat_messages (chat_id, from_bot, payload, file_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING seq`,
+		m.ChatID, m.FromBot, m.Payload, file, m.At).Scan(&seq)
+	return seq, mapErr(err)
+}
+
+// WebMessagesAfter lists a chat's messages after seq, oldest first.
+func (db *DB) WebMessagesAfter(ctx context.Context, chatID string, after int64, limit int) ([]WebMessage, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT seq, chat_id, from_bot, payload, coalesce(file_id, 0), at FROM webchat_messages
+		WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, chatID, after, limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []WebMessage
+	for rows.Next() {
+		var m WebMessage
+		if err := rows.Scan(&m.Seq, &m.ChatID, &m.FromBot, &m.Payload, &m.FileID, &m.At); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// WebFile is a file of a web chat.
+type WebFile struct {
+	ID     int64
+	ChatID string
+	Name   string
+	MIME   string
+	Data   []byte
+}
+
+// AddWebFile stores a file of a web chat.
+func (db *DB) AddWebFile(ctx context.Context, f WebFile, now time.Time) (int64, error) {
+	var id int64
+	err := db.pool.QueryRow(ctx, `
+		INSERT INTO webchat_files (chat_id, name, mime_type, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		f.ChatID, f.Name, f.MIME, f.Data, now).Scan(&id)
+	return id, mapErr(err)
+}
+
+// WebFile returns a file only to the chat it belongs to: another chat's id
+// is ErrNotFound, as is an id that does not exist.
+func (db *DB) WebFile(ctx context.Context, chatID string, id int64) (WebFile, error) {
+	f := WebFile{ID: id, ChatID: chatID}
+	err := db.pool.QueryRow(ctx, `SELECT name, mime_type, data FROM webchat_files WHERE id = $1 AND chat_id = $2`, id, chatID).
+		Scan(&f.Name, &f.MIME, &f.Data)
+	return f, mapErr(err)
+}
