@@ -3,6 +3,7 @@
 
 test:
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	go vet ./...
 	go test -race -count=1 -timeout 30m ./...
 

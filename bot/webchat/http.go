@@ -114,10 +114,9 @@ func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
 	s, err := c.sessionOf(r)
 	if errors.Is(err, store.ErrNotFound) {
 		token := randomToken()
+		// The page speaks the language the conversation starts in (the
+		// deployment's default); /bahasa switches the conversation.
 		lang := c.o.DefaultLang
-		if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
-			lang = "en"
-		}
 		s = store.WebSession{ChatID: "w" + randomToken()[:20], CSRF: randomToken(), Lang: lang}
 		if err := c.db.CreateWebSession(r.Context(), hashToken(token), s, c.o.Now()); err != nil {
 			c.o.Log.Error("web session not stored", "err", err)

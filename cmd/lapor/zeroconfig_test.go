@@ -31,8 +31,17 @@ func TestZeroConfigServeStartsMigratesAndRestarts(t *testing.T) {
 		if status["database"] != "ok" || status["outbox_pending"] == nil {
 			t.Fatalf("round %d: /readyz = %v", round, status)
 		}
-		if !strings.Contains(logs.String(), "private PostgreSQL cluster") {
-			t.Fatalf("round %d: the log does not say where the database is:\n%s", round, logs)
+		if !strings.Contains(logs.String(), "private PostgreSQL cluster") || !strings.Contains(logs.String(), "web_chat=http://") {
+			t.Fatalf("round %d: the log does not say where the database and the chat are:\n%s", round, logs)
+		}
+		resp, err := http.Get("http://" + env["LAPOR_HTTP_ADDR"] + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(page), "LAPOR!") {
+			t.Fatalf("round %d: the printed address does not open the chat: %d", round, resp.StatusCode)
 		}
 		stop()
 	}
