@@ -40,6 +40,10 @@ func NewWorkers(svc *flows.Service, channels []Channel, n int, onHandled func(),
 		wake: make(chan struct{}, 1), onDone: onHandled, log: log}
 }
 
+// AddChannel registers a channel whose files the workers may fetch. Call
+// it before Run.
+func (w *Workers) AddChannel(ch Channel) { w.channels[ch.Name()] = ch }
+
 // Wake tells the workers new messages are stored.
 func (w *Workers) Wake() {
 	select {

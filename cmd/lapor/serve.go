@@ -189,30 +189,27 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		return err
 	}
 
-	// Workers and dispatchers need the channels, the channels need the
-	// inbox, the inbox wakes the workers: wire them through closures.
-	var workers *bot.Workers
+	// The inbox wakes the workers, the channels need the inbox, and the
+	// workers need the channels: create the workers first and give them
+	// the channels before they run.
 	var dispatchers []*bot.Dispatcher
 	wakeDispatchers := func() {
 		for _, d := range dispatchers {
 			d.Wake()
 		}
 	}
-	inbox := bot.NewInbox(db, func() { workers.Wake() })
+	workers := bot.NewWorkers(svc, nil, cfg.Workers, wakeDispatchers, log)
+	inbox := bot.NewInbox(db, workers.Wake)
 	var sources []source
-	var channels []bot.Channel
 	for _, f := range factories {
 		src, err := f(ctx, db, svc, inbox)
 		if err != nil {
 			return err
 		}
 		sources = append(sources, src)
-		channels = append(channels, src.ch)
+		workers.AddChannel(src.ch)
+		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Log: log}))
 	}
-	for _, ch := range channels {
-		dispatchers = append(dispatchers, bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Log: log}))
-	}
-	workers = bot.NewWorkers(svc, channels, cfg.Workers, wakeDispatchers, log)
 
 	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
 		lease, err := db.TryLeader(ctx, key)
