@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/flows"
@@ -21,59 +20,19 @@ func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 	text := msg.Text
 	if file != nil {
 		p := bot.Part{File: file, ReplyTo: msg.ReplyTo}
-		if utf16Len(text) <= maxCaption {
+		if bot.UTF16Len(text) <= maxCaption {
 			p.Text, p.Caption, text = text, true, ""
 		}
 		parts = append(parts, p)
 	}
 	if text != "" || file == nil {
-		for _, chunk := range splitText(text, maxText) {
+		for _, chunk := range bot.SplitText(text, maxText) {
 			parts = append(parts, bot.Part{Text: chunk})
 		}
 	}
 	parts[0].ReplyTo = msg.ReplyTo
 	parts[len(parts)-1].Buttons = msg.Buttons
 	return parts
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// splitText cuts s into chunks of at most limit UTF-16 units, preferring
-// paragraph breaks, then line breaks, then spaces, and never cutting a
-// character in two.
-func splitText(s string, limit int) []string {
-	var out []string
-	for utf16Len(s) > limit {
-		// The longest prefix that fits, in bytes.
-		cut, n := 0, 0
-		for i, r := range s {
-			if n+utf16.RuneLen(r) > limit {
-				break
-			}
-			n += utf16.RuneLen(r)
-			cut = i + len(string(r))
-		}
-		head := s[:cut]
-		best := cut
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > cut/2 {
-				best = i + len(sep)
-				break
-			}
-		}
-		out = append(out, strings.TrimRight(s[:best], " \n"))
-		s = strings.TrimLeft(s[best:], " \n")
-	}
-	if s != "" || len(out) == 0 {
-		out = append(out, s)
-	}
-	return out
 }
 
 // Send implements bot.Channel.

@@ -18,10 +18,10 @@ func TestSplitTextFitsTelegramAndLosesNothing(t *testing.T) {
 		"short":      "halo",
 	}
 	for name, s := range cases {
-		chunks := splitText(s, maxText)
+		chunks := bot.SplitText(s, maxText)
 		joined := ""
 		for _, c := range chunks {
-			if n := utf16Len(c); n > maxText || n == 0 {
+			if n := bot.UTF16Len(c); n > maxText || n == 0 {
 				t.Errorf("%s: chunk of %d UTF-16 units", name, n)
 			}
 			if !utf8.ValidString(c) {
@@ -34,7 +34,7 @@ func TestSplitTextFitsTelegramAndLosesNothing(t *testing.T) {
 			t.Errorf("%s: text changed by splitting", name)
 		}
 	}
-	if got := len(splitText(strings.Repeat("😡", 2049), maxText)); got != 2 {
+	if got := len(bot.SplitText(strings.Repeat("😡", 2049), maxText)); got != 2 {
 		t.Errorf("2049 emoji (4098 units) gave %d chunks, want 2", got)
 	}
 }

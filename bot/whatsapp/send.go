@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -74,19 +73,19 @@ func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 	text, m := msg.Text, menu(msg.Buttons)
 	if file != nil {
 		p := bot.Part{File: file}
-		if c := join(text, m); utf16Len(c) <= maxCaption {
+		if c := join(text, m); bot.UTF16Len(c) <= maxCaption {
 			p.Text, p.Caption, text, m = c, c != "", "", ""
 		}
 		parts = append(parts, p)
 	}
 	if text != "" || m != "" || file == nil {
-		chunks := splitText(text, maxText)
+		chunks := bot.SplitText(text, maxText)
 		if m != "" {
 			last := len(chunks) - 1
-			if j := join(chunks[last], m); utf16Len(j) <= maxText {
+			if j := join(chunks[last], m); bot.UTF16Len(j) <= maxText {
 				chunks[last] = j
 			} else {
-				chunks = append(chunks, splitText(join("", m), maxText)...)
+				chunks = append(chunks, bot.SplitText(join("", m), maxText)...)
 			}
 		}
 		for _, c := range chunks {
@@ -95,46 +94,6 @@ func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 	}
 	parts[0].ReplyTo = msg.ReplyTo
 	return parts
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// splitText cuts s into chunks of at most limit UTF-16 units, preferring
-// paragraph breaks, then line breaks, then spaces, and never cutting a
-// character in two. It is a pure function of s: a resumed delivery cuts
-// the same way.
-func splitText(s string, limit int) []string {
-	var out []string
-	for utf16Len(s) > limit {
-		cut, n := 0, 0
-		for i, r := range s {
-			if n+utf16.RuneLen(r) > limit {
-				break
-			}
-			n += utf16.RuneLen(r)
-			cut = i + len(string(r))
-		}
-		head := s[:cut]
-		best := cut
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > cut/2 {
-				best = i + len(sep)
-				break
-			}
-		}
-		out = append(out, strings.TrimRight(s[:best], " \n"))
-		s = strings.TrimLeft(s[best:], " \n")
-	}
-	if s != "" || len(out) == 0 {
-		out = append(out, s)
-	}
-	return out
 }
 
 // MessageID is the WhatsApp message id of the part with the given key:

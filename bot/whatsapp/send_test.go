@@ -76,8 +76,8 @@ func TestSplitLongTextAndCaptions(t *testing.T) {
 	}
 	var total int
 	for i, p := range parts {
-		if utf16Len(p.Text) > maxText || p.Text == "" {
-			t.Fatalf("part %d: %d units", i, utf16Len(p.Text))
+		if bot.UTF16Len(p.Text) > maxText || p.Text == "" {
+			t.Fatalf("part %d: %d units", i, bot.UTF16Len(p.Text))
 		}
 		if (i == 0) != (p.ReplyTo == "Q") {
 			t.Fatalf("reply on part %d", i)
