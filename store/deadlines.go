@@ -135,25 +135,6 @@ func (tx *Tx) MarkDigest(ctx context.Context, deskID int64, day time.Time, at ti
 	return tag.RowsAffected() == 1, mapErr(err)
 }
 
-// AllDesks lists every registered desk.
-func (tx *Tx) AllDesks(ctx context.Context) ([]Desk, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT id, kind, coalesce(agency_code, ''), channel, chat_id, title FROM desks WHERE removed_at IS NULL ORDER BY id`)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Desk
-	for rows.Next() {
-		var d Desk
-		if err := rows.Scan(&d.ID, &d.Kind, &d.AgencyCode, &d.Channel, &d.ChatID, &d.Title); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, d)
-	}
-	return out, mapErr(rows.Err())
-}
-
 // ExpireDraft keeps an abandoned draft in expired_drafts and resets the
 // conversation.
 func (tx *Tx) ExpireDraft(ctx context.Context, c Conversation, at time.Time) error {

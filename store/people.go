@@ -150,9 +150,16 @@ func (tx *Tx) DeskByChat(ctx context.Context, channel, chatID string) (Desk, err
 // DesksOf lists the registered chats of one desk (an agency may have a
 // Telegram group and a WhatsApp group).
 func (tx *Tx) DesksOf(ctx context.Context, kind, agencyCode string) ([]Desk, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT id, kind, coalesce(agency_code, ''), channel, chat_id, title FROM desks
-		WHERE kind = $1 AND coalesce(agency_code, '') = $2 AND removed_at IS NULL ORDER BY id`, kind, agencyCode)
+	return tx.desks(ctx, `kind = $1 AND coalesce(agency_code, '') = $2 AND removed_at IS NULL ORDER BY id`, kind, agencyCode)
+}
+
+// AllDesks lists every registered desk.
+func (tx *Tx) AllDesks(ctx context.Context) ([]Desk, error) {
+	return tx.desks(ctx, `removed_at IS NULL ORDER BY id`)
+}
+
+func (tx *Tx) desks(ctx context.Context, where string, args ...any) ([]Desk, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT id, kind, coalesce(agency_code, ''), channel, chat_id, title FROM desks WHERE `+where, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}

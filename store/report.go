@@ -142,21 +142,7 @@ func (tx *Tx) ReportByTrackingID(ctx context.Context, trackingID string) (Report
 
 // ReportsByChat lists the reports filed from one chat, newest first.
 func (tx *Tx) ReportsByChat(ctx context.Context, channel, chatID string, limit int) ([]Report, error) {
-	rows, err := tx.tx.Query(ctx, `SELECT `+reportColumns+` FROM reports
-		WHERE channel = $1 AND chat_id = $2 ORDER BY submitted_at DESC, id DESC LIMIT $3`, channel, chatID, limit)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, mapErr(rows.Err())
+	return tx.reports(ctx, `channel = $1 AND chat_id = $2 ORDER BY submitted_at DESC, id DESC LIMIT $3`, channel, chatID, limit)
 }
 
 // AppendEvent adds an entry to a report's history.

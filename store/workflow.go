@@ -76,25 +76,11 @@ func (tx *Tx) FindReports(ctx context.Context, f ReportFilter) ([]Report, error)
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	rows, err := tx.tx.Query(ctx, `SELECT `+reportColumns+` FROM reports
-		WHERE (cardinality($1::text[]) = 0 OR stage = ANY($1))
+	return tx.reports(ctx, `(cardinality($1::text[]) = 0 OR stage = ANY($1))
 		  AND ($2 = '' OR agency_code = $2)
 		  AND ($3 = '' OR tracking_id ILIKE '%' || $3 || '%' OR description ILIKE '%' || $3 || '%')
 		ORDER BY stage_deadline NULLS LAST, id
 		LIMIT $4`, f.Stages, f.AgencyCode, f.Words, f.Limit)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, mapErr(rows.Err())
 }
 
 // StageCount is how many reports stand in one stage, and how many of those
