@@ -51,11 +51,23 @@ func TestBrowserCitizenFilesAComplaint(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Chromium's helper processes may still write to the profile for a
+	// moment after the browser is gone, so the profile is not a t.TempDir
+	// (whose removal would then fail the test); it is removed best-effort.
+	profile, err := os.MkdirTemp("", "lapor-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(420, 860))
+		chromedp.UserDataDir(profile), chromedp.WindowSize(420, 860))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelA()
 	ctx, cancel := chromedp.NewContext(actx)
@@ -92,7 +104,7 @@ func TestBrowserCitizenFilesAComplaint(t *testing.T) {
 		return chromedp.Tasks{chromedp.WaitVisible("#text", chromedp.ByQuery), chromedp.SendKeys("#text", s, chromedp.ByQuery),
 			chromedp.Click("#send", chromedp.ByQuery)}
 	}
-	err := chromedp.Run(ctx,
+	err = chromedp.Run(ctx,
 		chromedp.Navigate("http://"+env["LAPOR_HTTP_ADDR"]+"/"),
 		typeText("/start"), botSays("Selamat datang"), shot("welcome"),
 		choose("📝 Buat laporan"), botSays("Jenis laporan"),
