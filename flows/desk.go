@@ -351,17 +351,28 @@ func (o *office) button() error {
 	return refuse(o.lang, "stale.button")
 }
 
-// askReason checks the action may be taken, then waits for the reason.
-func (o *office) askReason(act Action, id string, version int) error {
+// lockReport locks the report an officer acts on. An unknown id is a
+// refusal; so is a version other than the one the officer saw (0: any),
+// which tells them who acted first.
+func (o *office) lockReport(id string, version int) (store.Report, error) {
 	r, err := o.tx.LockReport(o.ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return refuse(o.lang, "wf.notfound", truncate(id, 40))
+		return r, refuse(o.lang, "wf.notfound", truncate(id, 40))
 	}
 	if err != nil {
-		return err
+		return r, err
 	}
-	if version != r.Version {
-		return alreadyDone(o.ctx, o.tx, &r, o.lang)
+	if version != 0 && version != r.Version {
+		return r, alreadyDone(o.ctx, o.tx, &r, o.lang)
+	}
+	return r, nil
+}
+
+// askReason checks the action may be taken, then waits for the reason.
+func (o *office) askReason(act Action, id string, version int) error {
+	r, err := o.lockReport(id, version)
+	if err != nil {
+		return err
 	}
 	ru, ok := findRule(Stage(r.Stage), act)
 	if !ok {
@@ -391,15 +402,9 @@ func (o *office) askReason(act Action, id string, version int) error {
 
 // offerAgencies suggests agencies for a disposition.
 func (o *office) offerAgencies(id string, version int) error {
-	r, err := o.tx.LockReport(o.ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return refuse(o.lang, "wf.notfound", truncate(id, 40))
-	}
+	r, err := o.lockReport(id, version)
 	if err != nil {
 		return err
-	}
-	if version != r.Version {
-		return alreadyDone(o.ctx, o.tx, &r, o.lang)
 	}
 	if !regencyDesk(o.a, &r) || Stage(r.Stage) != StageAtRegency {
 		if err := o.audit(string(ActDispose), r.ID, false, "not allowed"); err != nil {
@@ -442,10 +447,7 @@ func (o *office) freeMessage() (bool, error) {
 
 // appendAnswer adds a message's text and file to the draft answer.
 func (o *office) appendAnswer(id string) error {
-	r, err := o.tx.LockReport(o.ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return refuse(o.lang, "wf.notfound", truncate(id, 40))
-	}
+	r, err := o.lockReport(id, 0)
 	if err != nil {
 		return err
 	}
@@ -498,15 +500,9 @@ func (o *office) appendAnswer(id string) error {
 
 // submitAnswer sends the draft answer for review.
 func (o *office) submitAnswer(id string, version int) error {
-	r, err := o.tx.LockReport(o.ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return refuse(o.lang, "wf.notfound", truncate(id, 40))
-	}
+	r, err := o.lockReport(id, version)
 	if err != nil {
 		return err
-	}
-	if version != 0 && version != r.Version {
-		return alreadyDone(o.ctx, o.tx, &r, o.lang)
 	}
 	if Stage(r.Stage) == StageAtAgency && agencyDesk(o.a, &r) {
 		ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, r.AgencyCode, o.now)

@@ -58,13 +58,13 @@ func (tx *Tx) SaveConversation(ctx context.Context, c Conversation) error {
 // before idleSince and not yet reminded, locking them for the caller's
 // transaction (other replicas skip them).
 func (tx *Tx) IdleDrafts(ctx context.Context, idleSince time.Time, limit int, notSteps []string) ([]Conversation, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT channel, chat_id, user_id, lang, step, draft, updated_at
-		FROM conversations
-		WHERE step <> 'idle' AND reminded_at IS NULL AND updated_at < $1 AND NOT step = ANY($3)
-		ORDER BY updated_at
-		LIMIT $2
-		FOR UPDATE SKIP LOCKED`, idleSince, limit, notSteps)
+	return tx.conversations(ctx, `step <> 'idle' AND reminded_at IS NULL AND updated_at < $1 AND NOT step = ANY($3)
+		ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`, idleSince, limit, notSteps)
+}
+
+// conversations lists conversations matching where.
+func (tx *Tx) conversations(ctx context.Context, where string, args ...any) ([]Conversation, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT channel, chat_id, user_id, lang, step, draft, updated_at FROM conversations WHERE `+where, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}

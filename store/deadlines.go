@@ -149,25 +149,8 @@ func (tx *Tx) ExpireDraft(ctx context.Context, c Conversation, at time.Time) err
 
 // RemindedDrafts lists drafts reminded before t and still untouched since.
 func (tx *Tx) RemindedDrafts(ctx context.Context, t time.Time, limit int, notSteps []string) ([]Conversation, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT channel, chat_id, user_id, lang, step, draft, updated_at
-		FROM conversations
-		WHERE step <> 'idle' AND reminded_at IS NOT NULL AND reminded_at <= $1 AND updated_at <= reminded_at
-		  AND NOT step = ANY($3)
-		ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`, t, limit, notSteps)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Conversation
-	for rows.Next() {
-		var c Conversation
-		if err := rows.Scan(&c.Channel, &c.ChatID, &c.UserID, &c.Lang, &c.Step, &c.Draft, &c.UpdatedAt); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, c)
-	}
-	return out, mapErr(rows.Err())
+	return tx.conversations(ctx, `step <> 'idle' AND reminded_at IS NOT NULL AND reminded_at <= $1 AND updated_at <= reminded_at
+		AND NOT step = ANY($3) ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`, t, limit, notSteps)
 }
 
 // MarkEntry is one thing a sweep did.

@@ -158,21 +158,7 @@ func (tx *Tx) SaveAnswer(ctx context.Context, a Answer) error {
 
 // AnswerAttachments lists the files of an answer, without their bytes.
 func (tx *Tx) AnswerAttachments(ctx context.Context, answerID int64) ([]Attachment, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT id, kind, original_name, mime_type, size_bytes FROM attachments WHERE answer_id = $1 ORDER BY id`, answerID)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Attachment
-	for rows.Next() {
-		var a Attachment
-		if err := rows.Scan(&a.ID, &a.Kind, &a.OriginalName, &a.MIMEType, &a.Size); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, a)
-	}
-	return out, mapErr(rows.Err())
+	return tx.attachmentList(ctx, `answer_id = $1`, answerID)
 }
 
 // AttachToAnswer binds a stored file to an answer.
@@ -183,9 +169,12 @@ func (tx *Tx) AttachToAnswer(ctx context.Context, attachmentID, answerID int64) 
 
 // ReportAttachments lists a report's evidence without the bytes.
 func (tx *Tx) ReportAttachments(ctx context.Context, reportID int64) ([]Attachment, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT id, kind, original_name, mime_type, size_bytes FROM attachments
-		WHERE report_id = $1 AND answer_id IS NULL ORDER BY id`, reportID)
+	return tx.attachmentList(ctx, `report_id = $1 AND answer_id IS NULL`, reportID)
+}
+
+// attachmentList lists attachments without their bytes, oldest first.
+func (tx *Tx) attachmentList(ctx context.Context, where string, args ...any) ([]Attachment, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT id, kind, original_name, mime_type, size_bytes FROM attachments WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
