@@ -97,22 +97,36 @@ func eventually(ok func() bool, what string) error {
 
 func (p *telegramPlatform) expect(chat int, want string) (string, error) {
 	id := p.chat(chat)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	seen := p.seen[id]
+	body, err := nextContaining(&seen, func(ctx context.Context, n int) ([]string, error) {
+		sent, err := p.fake.WaitSent(ctx, id, n)
+		texts := make([]string, len(sent))
+		for i, s := range sent {
+			texts[i] = s.Text + s.Caption
+		}
+		return texts, err
+	}, fmt.Sprintf("telegram chat %d", chat), want)
+	p.seen[id] = seen
+	return body, err
+}
+
+// nextContaining reads a chat's messages after *seen, through wait (which
+// returns them once there are at least n), until one contains want; *seen
+// moves past every message read.
+func nextContaining(seen *int, wait func(ctx context.Context, n int) ([]string, error), chat, want string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for {
-		p.mu.Lock()
-		seen := p.seen[id]
-		p.mu.Unlock()
-		sent, err := p.fake.WaitSent(ctx, id, seen+1)
+		texts, err := wait(ctx, *seen+1)
 		if err != nil {
-			return "", fmt.Errorf("telegram chat %d: waiting for %q: %w", chat, want, err)
+			return "", fmt.Errorf("%s: waiting for %q: %w", chat, want, err)
 		}
-		for _, s := range sent[seen:] {
-			p.mu.Lock()
-			p.seen[id]++
-			p.mu.Unlock()
-			if body := s.Text + s.Caption; strings.Contains(body, want) {
-				return body, nil
+		for _, t := range texts[*seen:] {
+			*seen++
+			if strings.Contains(t, want) {
+				return t, nil
 			}
 		}
 	}

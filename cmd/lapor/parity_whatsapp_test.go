@@ -72,25 +72,19 @@ func (p *whatsappPlatform) press(chat, person int, label string) error {
 
 func (p *whatsappPlatform) expect(chat int, want string) (string, error) {
 	id := p.chat(chat)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		p.mu.Lock()
-		seen := p.seen[id]
-		p.mu.Unlock()
-		sent, err := p.fake.WaitSent(ctx, id, seen+1)
-		if err != nil {
-			return "", fmt.Errorf("whatsapp chat %d: waiting for %q: %w", chat, want, err)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	seen := p.seen[id]
+	text, err := nextContaining(&seen, func(ctx context.Context, n int) ([]string, error) {
+		sent, err := p.fake.WaitSent(ctx, id, n)
+		texts := make([]string, len(sent))
+		for i, s := range sent {
+			texts[i] = s.Text
 		}
-		for _, s := range sent[seen:] {
-			p.mu.Lock()
-			p.seen[id]++
-			p.mu.Unlock()
-			if strings.Contains(s.Text, want) {
-				return s.Text, nil
-			}
-		}
-	}
+		return texts, err
+	}, fmt.Sprintf("whatsapp chat %d", chat), want)
+	p.seen[id] = seen
+	return text, err
 }
 
 // startWhatsApp runs lapor with a WhatsApp channel on the fake.
