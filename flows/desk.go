@@ -57,7 +57,8 @@ var officerCommands = map[string]string{
 	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan>", "antrian": "/antrian",
 	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id>]",
 	"opd": "/opd [tambah <kode> <nama> | ubah <kode> <nama> | nonaktif <kode>]", "identitas": "/identitas <ID>",
-	"kode_grup": "/kode_grup <super_admin|regency_admin|ombudsman|agency> [kode OPD]", "daftar_grup": "/daftar_grup <kode>",
+	"kode_grup":  "/kode_grup <super_admin|regency_admin|ombudsman|agency> [kode OPD]",
+	"kode_ruang": "/kode_ruang <super_admin|regency_admin|ombudsman|agency> [kode OPD] [nama petugas]", "daftar_grup": "/daftar_grup <kode>",
 	"catat": "/catat <jenis> | <kecamatan> | <uraian> | <kontak>", "lapor_id": "/lapor_id <ID> <nomor LAPOR! nasional>",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
@@ -69,7 +70,8 @@ var commandRoles = map[string][]Role{
 	"cari": {RoleSuperAdmin, RoleRegencyAdmin}, "statistik": {RoleSuperAdmin, RoleRegencyAdmin, RoleOmbudsman},
 	"petugas": {RoleSuperAdmin, RoleRegencyAdmin}, "opd": {RoleSuperAdmin, RoleRegencyAdmin},
 	"identitas": {RoleSuperAdmin, RoleRegencyAdmin}, "kode_grup": {RoleSuperAdmin, RoleRegencyAdmin},
-	"catat": {RoleRegencyAdmin}, "lapor_id": {RoleSuperAdmin, RoleRegencyAdmin},
+	"kode_ruang": {RoleSuperAdmin, RoleRegencyAdmin},
+	"catat":      {RoleRegencyAdmin}, "lapor_id": {RoleSuperAdmin, RoleRegencyAdmin},
 	"tanggapi": {RoleLiaison}, "bantuan": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"batal": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, "status": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"verifikasi": {RoleSuperAdmin}, "pusat": {RoleSuperAdmin}, "tunda": {RoleSuperAdmin, RoleRegencyAdmin},
@@ -603,20 +605,14 @@ func newDeskCode() string {
 // IssueDeskCode issues a one-time code for registering a group as a desk
 // (the command line's `lapor admin code`).
 func (s *Service) IssueDeskCode(ctx context.Context, kind, agencyCode, issuedBy string) (string, error) {
-	switch kind {
-	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
-		agencyCode = ""
-	case DeskAgency:
-		if agencyCode == "" {
-			return "", errors.New("an agency desk needs --agency <code>")
-		}
-	default:
-		return "", fmt.Errorf("unknown desk %q (super_admin, regency_admin, agency, ombudsman)", kind)
-	}
 	code := newDeskCode()
 	now := s.now()
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.IssueDeskCode(ctx, code, kind, agencyCode, issuedBy, now, now.Add(7*24*time.Hour))
+		ac, err := checkDesk(ctx, tx, kind, agencyCode)
+		if err != nil {
+			return err
+		}
+		return tx.IssueDeskCode(ctx, code, kind, ac, issuedBy, now, now.Add(7*24*time.Hour))
 	})
 	return code, err
 }

@@ -88,6 +88,8 @@ func (o *office) command() error {
 		return o.identity(args)
 	case "kode_grup":
 		return o.deskCode(args)
+	case "kode_ruang":
+		return o.roomCode(args)
 	case "daftar_grup":
 		_, err := o.register()
 		return err

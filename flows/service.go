@@ -29,6 +29,7 @@ type Config struct {
 	MaxAttempts        int           // tries at handling one inbound message before giving up politely
 	RetryBase          time.Duration // first back-off after a failed try; doubles each time
 	Policy             Policy        // the SOP's time limits (policy.yaml)
+	WebURL             string        // the web chat's public address, for sign-in links ("" leaves them relative)
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -199,7 +200,7 @@ func (tx *Tx) UseDeskCode(ctx context.Context, code, channel, chatID, title, use
 	var d Desk
 	err := tx.tx.QueryRow(ctx, `
 		UPDATE desk_codes SET used_at = $2, used_by = $3
-		WHERE code = $1 AND used_at IS NULL AND expires_at > $2
+		WHERE code = $1 AND purpose = 'group' AND used_at IS NULL AND expires_at > $2
 		RETURNING kind, coalesce(agency_code, '')`, code, now, channel+":"+chatID).Scan(&d.Kind, &d.AgencyCode)
 	if err != nil {
 		return d, mapErr(err)
@@ -225,4 +226,59 @@ func (tx *Tx) RemoveDesk(ctx context.Context, channel, chatID string, now time.T
 	tag, err := tx.tx.Exec(ctx, `UPDATE desks SET removed_at = $3 WHERE channel = $1 AND chat_id = $2 AND removed_at IS NULL`,
 		channel, chatID, now)
 	return tag.RowsAffected() > 0, mapErr(err)
+}
+
+// RoomCode is what a web room sign-in code grants.
+type RoomCode struct {
+	Kind        string
+	AgencyCode  string
+	OfficerName string
+	IssuedBy    string
+}
+
+// IssueRoomCode stores a one-time code that signs a browser in to a desk's
+// web room as the named officer.
+func (tx *Tx) IssueRoomCode(ctx context.Context, code string, rc RoomCode, now, expires time.Time) error {
+	var agency *string
+	if rc.AgencyCode != "" {
+		agency = &rc.AgencyCode
+	}
+	_, err := tx.tx.Exec(ctx, `
+		INSERT INTO desk_codes (code, kind, agency_code, issued_by, issued_at, expires_at, purpose, officer_name)
+		VALUES ($1, $2, $3, $4, $5, $6, 'room', $7)`,
+		code, rc.Kind, agency, rc.IssuedBy, now, expires, rc.OfficerName)
+	return mapErr(err)
+}
+
+// UseRoomCode consumes a valid room code for usedBy. ErrNotFound means
+// the code is unknown, used, expired or a group code.
+func (tx *Tx) UseRoomCode(ctx context.Context, code, usedBy string, now time.Time) (RoomCode, error) {
+	var rc RoomCode
+	err := tx.tx.QueryRow(ctx, `
+		UPDATE desk_codes SET used_at = $2, used_by = $3
+		WHERE code = $1 AND purpose = 'room' AND used_at IS NULL AND expires_at > $2
+		RETURNING kind, coalesce(agency_code, ''), officer_name, issued_by`, code, now, usedBy).
+		Scan(&rc.Kind, &rc.AgencyCode, &rc.OfficerName, &rc.IssuedBy)
+	return rc, mapErr(err)
+}
+
+// EnsureDesk registers d's chat as its desk unless it already is, and
+// returns the registration.
+func (tx *Tx) EnsureDesk(ctx context.Context, d Desk, by string, now time.Time) (Desk, error) {
+	existing, err := tx.DeskByChat(ctx, d.Channel, d.ChatID)
+	if err == nil {
+		return existing, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return d, err
+	}
+	var agency *string
+	if d.AgencyCode != "" {
+		agency = &d.AgencyCode
+	}
+	err = tx.tx.QueryRow(ctx, `
+		INSERT INTO desks (kind, agency_code, channel, chat_id, title, registered_at, registered_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		d.Kind, agency, d.Channel, d.ChatID, d.Title, now, by).Scan(&d.ID)
+	return d, mapErr(err)
 }

@@ -10,6 +10,7 @@ type WebSession struct {
 	ChatID string
 	CSRF   string
 	Lang   string
+	Room   string // the desk room an officer's browser shows; "" for a citizen
 }
 
 // CreateWebSession stores a new session under the hash of its cookie token.
@@ -23,9 +24,29 @@ func (db *DB) CreateWebSession(ctx context.Context, tokenHash []byte, s WebSessi
 // WebSessionByToken finds the session of a cookie token's hash.
 func (db *DB) WebSessionByToken(ctx context.Context, tokenHash []byte) (WebSession, error) {
 	var s WebSession
-	err := db.pool.QueryRow(ctx, `SELECT chat_id, csrf, lang FROM webchat_sessions WHERE token_hash = $1`, tokenHash).
-		Scan(&s.ChatID, &s.CSRF, &s.Lang)
+	err := db.pool.QueryRow(ctx, `SELECT chat_id, csrf, lang, coalesce(room, '') FROM webchat_sessions WHERE token_hash = $1`, tokenHash).
+		Scan(&s.ChatID, &s.CSRF, &s.Lang, &s.Room)
 	return s, mapErr(err)
+}
+
+// SetWebRoom puts a session in a desk room, or back in its own chat when
+// room is "".
+func (db *DB) SetWebRoom(ctx context.Context, chatID, room string) error {
+	var r *string
+	if room != "" {
+		r = &room
+	}
+	_, err := db.pool.Exec(ctx, `UPDATE webchat_sessions SET room = $2 WHERE chat_id = $1`, chatID, r)
+	return mapErr(err)
+}
+
+// WebMessage returns one message of a chat; another chat's is ErrNotFound.
+func (db *DB) WebMessage(ctx context.Context, chatID string, seq int64) (WebMessage, error) {
+	m := WebMessage{Seq: seq, ChatID: chatID}
+	err := db.pool.QueryRow(ctx, `
+		SELECT from_bot, payload, coalesce(file_id, 0), at FROM webchat_messages WHERE seq = $1 AND chat_id = $2`, seq, chatID).
+		Scan(&m.FromBot, &m.Payload, &m.FileID, &m.At)
+	return m, mapErr(err)
 }
 
 // WebMessage is one line of a web chat.

@@ -35,6 +35,8 @@ var errorTexts = map[string][2]string{ // [id, en]
 	"bad":      {"Permintaan tidak dapat dibaca. Muat ulang halaman lalu coba lagi.", "The request could not be read. Reload the page and try again."},
 	"nofile":   {"Pilih berkas yang akan dikirim.", "Choose a file to send."},
 	"location": {"Titik lokasi tidak sah.", "That location is not valid."},
+	"badcode":  {"Kode masuk tidak berlaku (salah, sudah dipakai, atau kedaluwarsa). Minta kode baru kepada admin LAPOR!.", "The sign-in code is not valid (wrong, used or expired). Ask a LAPOR! admin for a new one."},
+	"norooms":  {"Ruang petugas tidak tersedia di layanan ini.", "Officer rooms are not available on this service."},
 	"busy":     {"Maaf, pesan belum dapat disimpan. Coba kirim lagi sebentar lagi; pesan Anda tidak hilang dari kotak ketik.", "Sorry, the message could not be saved. Try again in a moment; your text is still in the box."},
 }
 
@@ -62,6 +64,8 @@ func (c *Channel) Handler() http.Handler {
 	mux.HandleFunc("POST /api/messages", c.message)
 	mux.HandleFunc("POST /api/upload", c.upload)
 	mux.HandleFunc("POST /api/location", c.location)
+	mux.HandleFunc("POST /api/signin", c.signIn)
+	mux.HandleFunc("POST /api/signout", c.signOut)
 	mux.HandleFunc("GET /api/files/{id}", c.file)
 	return securityHeaders(mux)
 }
@@ -108,6 +112,32 @@ func (c *Channel) sessionOf(r *http.Request) (store.WebSession, error) {
 	return c.db.WebSessionByToken(r.Context(), hashToken(ck.Value))
 }
 
+// view is what a session shows: its own chat, or its desk's room.
+type view struct {
+	s    store.WebSession
+	chat string
+	room *flows.Room
+}
+
+// viewOf resolves a session's room. A session whose user is no longer the
+// room's officer is put back in its own chat.
+func (c *Channel) viewOf(ctx context.Context, s store.WebSession) (view, error) {
+	v := view{s: s, chat: s.ChatID}
+	if s.Room == "" || c.o.Rooms == nil {
+		return v, nil
+	}
+	room, err := c.o.Rooms.RoomOf(ctx, Name, s.ChatID, s.Room)
+	if errors.Is(err, flows.ErrBadRoomCode) {
+		c.o.Log.Info("web session left a room it no longer belongs to", "room", s.Room)
+		return v, c.db.SetWebRoom(ctx, s.ChatID, "")
+	}
+	if err != nil {
+		return v, err
+	}
+	v.chat, v.room = room.ChatID, &room
+	return v, nil
+}
+
 // session returns the browser's session, creating one (and its cookie) if
 // it has none.
 func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
@@ -135,9 +165,18 @@ func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, c.o.DefaultLang, http.StatusServiceUnavailable, "busy")
 		return
 	}
+	v, err := c.viewOf(r.Context(), s)
+	if err != nil {
+		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
+		return
+	}
+	out := map[string]string{"csrf": s.CSRF, "lang": s.Lang}
+	if v.room != nil {
+		out["room"], out["officer"] = v.room.Title, v.room.Officer
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(map[string]string{"csrf": s.CSRF, "lang": s.Lang})
+	_ = json.NewEncoder(w).Encode(out)
 }
 
 func secure(r *http.Request) bool {
@@ -146,25 +185,30 @@ func secure(r *http.Request) bool {
 
 // guard checks a state-changing request: a session, its CSRF token, a
 // same-site origin, and the rate limits. It answers refusals itself.
-func (c *Channel) guard(w http.ResponseWriter, r *http.Request) (store.WebSession, bool) {
+func (c *Channel) guard(w http.ResponseWriter, r *http.Request) (view, bool) {
 	s, err := c.sessionOf(r)
 	if err != nil {
 		c.fail(w, c.o.DefaultLang, http.StatusUnauthorized, "session")
-		return s, false
+		return view{s: s}, false
 	}
 	token := r.Header.Get("X-CSRF-Token")
 	if subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 || r.Header.Get("Sec-Fetch-Site") == "cross-site" ||
 		!sameOrigin(r) {
 		c.o.Log.Warn("web chat request refused: CSRF check failed", "chat", s.ChatID)
 		c.fail(w, s.Lang, http.StatusForbidden, "csrf")
-		return s, false
+		return view{s: s}, false
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	if !c.limits.allow("s:"+s.ChatID, c.o.PerSession) || !c.limits.allow("a:"+host, c.o.PerAddress) {
 		c.fail(w, s.Lang, http.StatusTooManyRequests, "rate")
-		return s, false
+		return view{s: s}, false
 	}
-	return s, true
+	v, err := c.viewOf(r.Context(), s)
+	if err != nil {
+		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
+		return v, false
+	}
+	return v, true
 }
 
 // sameOrigin: when the browser says where the request comes from, it must
@@ -178,26 +222,32 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-// receive stores one citizen message in the inbox and echoes it into the
-// transcript.
-func (c *Channel) receive(ctx context.Context, s store.WebSession, in flows.Inbound, echo wireMessage, fileID int64) error {
-	in.ChatID, in.UserID, in.At = s.ChatID, s.ChatID, c.o.Now()
-	if _, err := c.inbox.Store(ctx, Name, []bot.Received{{ExternalID: s.ChatID + "/" + randomToken()[:16], Message: in}}); err != nil {
+// receive stores one message in the inbox and echoes it into the
+// transcript: a citizen's in their own chat, an officer's in their room.
+func (c *Channel) receive(ctx context.Context, v view, in flows.Inbound, echo wireMessage, fileID int64) error {
+	in.ChatID, in.UserID, in.At = v.chat, v.s.ChatID, c.o.Now()
+	echo.From = "me"
+	if v.room != nil {
+		in.IsGroup, in.UserName, in.ChatTitle = true, v.room.Officer, v.room.Title
+		echo.By, echo.Name = v.s.ChatID, v.room.Officer
+	}
+	if _, err := c.inbox.Store(ctx, Name, []bot.Received{{ExternalID: v.s.ChatID + "/" + randomToken()[:16], Message: in}}); err != nil {
 		return err
 	}
-	echo.From = "me"
-	return c.record(ctx, s.ChatID, false, echo, fileID)
+	return c.record(ctx, v.chat, false, echo, fileID)
 }
 
 func (c *Channel) message(w http.ResponseWriter, r *http.Request) {
-	s, ok := c.guard(w, r)
+	v, ok := c.guard(w, r)
 	if !ok {
 		return
 	}
+	s := v.s
 	var body struct {
-		Text   string `json:"text"`
-		Button string `json:"button"`
-		Label  string `json:"label"`
+		Text    string `json:"text"`
+		Button  string `json:"button"`
+		Label   string `json:"label"`
+		ReplyTo int64  `json:"reply_to"` // the message of the same chat this one answers
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&body); err != nil {
 		c.fail(w, s.Lang, http.StatusBadRequest, "bad")
@@ -230,7 +280,18 @@ func (c *Channel) message(w http.ResponseWriter, r *http.Request) {
 		in = flows.Inbound{Kind: flows.KindText, Text: body.Text}
 		echo.Text = body.Text
 	}
-	if err := c.receive(r.Context(), s, in, echo, 0); err != nil {
+	if body.ReplyTo != 0 {
+		// Replying to a card names its report, as on the other channels.
+		m, err := c.db.WebMessage(r.Context(), v.chat, body.ReplyTo)
+		if err != nil {
+			c.fail(w, s.Lang, http.StatusBadRequest, "bad")
+			return
+		}
+		var wm wireMessage
+		_ = json.Unmarshal(m.Payload, &wm)
+		in.ReplyToText = wm.Text
+	}
+	if err := c.receive(r.Context(), v, in, echo, 0); err != nil {
 		c.o.Log.Error("web chat message not stored", "err", err)
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
@@ -247,10 +308,11 @@ func accepted(w http.ResponseWriter) {
 // upload receives one file. Its size is checked here; its type (a program
 // disguised as a document) by the conversation, like on every channel.
 func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
-	s, ok := c.guard(w, r)
+	v, ok := c.guard(w, r)
 	if !ok {
 		return
 	}
+	s := v.s
 	r.Body = http.MaxBytesReader(w, r.Body, c.o.MaxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooBig *http.MaxBytesError
@@ -293,7 +355,7 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 	if sniffed == "application/octet-stream" && declared != "" {
 		mimeType = declared // the conversation still checks the first bytes
 	}
-	id, err := c.db.AddWebFile(r.Context(), store.WebFile{ChatID: s.ChatID, Name: name, MIME: mimeType, Data: data}, c.o.Now())
+	id, err := c.db.AddWebFile(r.Context(), store.WebFile{ChatID: v.chat, Name: name, MIME: mimeType, Data: data}, c.o.Now())
 	if err != nil {
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
@@ -302,7 +364,7 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 	in := flows.Inbound{Kind: kind, Text: caption,
 		File: &flows.FileRef{ID: strconv.FormatInt(id, 10), Name: name, MIME: mimeType, Size: int64(len(data))}}
 	echo := wireMessage{Text: caption, Attachment: &wireAttachment{Name: name, MIME: mimeType, Kind: string(kind)}}
-	if err := c.receive(r.Context(), s, in, echo, id); err != nil {
+	if err := c.receive(r.Context(), v, in, echo, id); err != nil {
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
@@ -310,10 +372,11 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Channel) location(w http.ResponseWriter, r *http.Request) {
-	s, ok := c.guard(w, r)
+	v, ok := c.guard(w, r)
 	if !ok {
 		return
 	}
+	s := v.s
 	var body struct{ Lat, Lon float64 }
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<10)).Decode(&body); err != nil ||
 		body.Lat < -90 || body.Lat > 90 || body.Lon < -180 || body.Lon > 180 || (body.Lat == 0 && body.Lon == 0) {
@@ -322,8 +385,65 @@ func (c *Channel) location(w http.ResponseWriter, r *http.Request) {
 	}
 	in := flows.Inbound{Kind: flows.KindLocation, Location: &flows.Location{Lat: body.Lat, Lon: body.Lon}}
 	echo := wireMessage{Text: fmt.Sprintf("📍 %.5f, %.5f", body.Lat, body.Lon)}
-	if err := c.receive(r.Context(), s, in, echo, 0); err != nil {
+	if err := c.receive(r.Context(), v, in, echo, 0); err != nil {
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
+		return
+	}
+	accepted(w)
+}
+
+// signIn puts the session in a desk's room with a one-time code. Wrong
+// codes are counted per address so codes cannot be guessed.
+func (c *Channel) signIn(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.guard(w, r)
+	if !ok {
+		return
+	}
+	s := v.s
+	if c.o.Rooms == nil {
+		c.fail(w, s.Lang, http.StatusNotFound, "norooms")
+		return
+	}
+	var body struct {
+		Code string `json:"code"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<10)).Decode(&body); err != nil {
+		c.fail(w, s.Lang, http.StatusBadRequest, "bad")
+		return
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if c.codeFailures.count("a:"+host) >= maxCodeFailures {
+		c.fail(w, s.Lang, http.StatusTooManyRequests, "rate")
+		return
+	}
+	room, err := c.o.Rooms.EnterRoom(r.Context(), Name, s.ChatID, body.Code)
+	if errors.Is(err, flows.ErrBadRoomCode) {
+		c.codeFailures.allow("a:"+host, maxCodeFailures)
+		c.fail(w, s.Lang, http.StatusForbidden, "badcode")
+		return
+	}
+	if err == nil {
+		err = c.db.SetWebRoom(r.Context(), s.ChatID, room.ChatID)
+	}
+	if err != nil {
+		c.o.Log.Error("web room sign-in failed", "err", err)
+		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
+		return
+	}
+	c.o.Log.Info("officer signed in to a web room", "room", room.ChatID)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{"room": room.Title, "officer": room.Officer})
+}
+
+// signOut takes the session back to its own chat. The officer stays an
+// officer: a new code is needed to enter again only if an admin removes them.
+func (c *Channel) signOut(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.guard(w, r)
+	if !ok {
+		return
+	}
+	if err := c.db.SetWebRoom(r.Context(), v.s.ChatID, ""); err != nil {
+		c.fail(w, v.s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
 	accepted(w)
@@ -341,7 +461,12 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
-	f, err := c.db.WebFile(r.Context(), s.ChatID, id)
+	v, err := c.viewOf(r.Context(), s)
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	f, err := c.db.WebFile(r.Context(), v.chat, id)
 	if err != nil {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
@@ -364,6 +489,11 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, c.o.DefaultLang, http.StatusUnauthorized, "session")
 		return
 	}
+	v, err := c.viewOf(r.Context(), s)
+	if err != nil {
+		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
+		return
+	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
@@ -378,15 +508,15 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
-	wake := c.subscribe(s.ChatID)
-	defer c.unsubscribe(s.ChatID, wake)
+	wake := c.subscribe(v.chat)
+	defer c.unsubscribe(v.chat, wake)
 	keepAlive := time.NewTicker(c.o.KeepAlive)
 	defer keepAlive.Stop()
 	poll := time.NewTicker(c.o.Poll)
 	defer poll.Stop()
 	ctx := r.Context()
 	for {
-		msgs, err := c.db.WebMessagesAfter(ctx, s.ChatID, after, 200)
+		msgs, err := c.db.WebMessagesAfter(ctx, v.chat, after, 200)
 		if err != nil {
 			return
 		}
@@ -396,6 +526,10 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			wm.Seq, wm.At = m.Seq, m.At
+			if wm.By != "" && wm.By != s.ChatID {
+				wm.From = "other" // another officer of the room
+			}
+			wm.By = ""
 			if wm.Attachment != nil && m.FileID != 0 {
 				wm.Attachment.URL = fmt.Sprintf("/api/files/%d", m.FileID)
 			}

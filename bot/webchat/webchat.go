@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,8 +40,17 @@ type Options struct {
 	KeepAlive   time.Duration // SSE comment interval (default 15 s)
 	Poll        time.Duration // SSE database poll, for messages sent by other replicas (default 2 s)
 	DefaultLang string        // "id" or "en"
+	Rooms       Rooms         // officers' desk rooms; nil turns sign-in off
 	Now         func() time.Time
 	Log         *slog.Logger
+}
+
+// Rooms are the desks' rooms: a browser signs in with a one-time code and
+// from then on shows its desk's room instead of its own chat, for as long
+// as its user stays that desk's officer. flows.Service implements it.
+type Rooms interface {
+	EnterRoom(ctx context.Context, channel, userID, code string) (flows.Room, error)
+	RoomOf(ctx context.Context, channel, userID, chatID string) (flows.Room, error)
 }
 
 // Channel is the web chat.
@@ -52,7 +62,13 @@ type Channel struct {
 	mu      sync.Mutex
 	waiters map[string][]chan struct{} // chat -> SSE streams to wake
 	limits  *limiter
+
+	codeFailures *limiter // wrong sign-in codes per address and minute
 }
+
+// maxCodeFailures is how many wrong sign-in codes one address may try per
+// minute.
+const maxCodeFailures = 5
 
 var _ bot.Channel = (*Channel)(nil)
 
@@ -82,7 +98,8 @@ func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, limits: newLimiter(o.Now)}
+	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, limits: newLimiter(o.Now),
+		codeFailures: newLimiter(o.Now)}
 }
 
 // Name implements bot.Channel.
@@ -91,8 +108,9 @@ func (c *Channel) Name() string { return Name }
 // Pacing implements bot.Channel: a browser takes what it is given.
 func (c *Channel) Pacing() bot.Pacing { return bot.Pacing{} }
 
-// IsGroup implements bot.Channel: web chats are private.
-func (c *Channel) IsGroup(string) bool { return false }
+// IsGroup implements bot.Channel: desk rooms are the web chat's groups;
+// every other web chat is one browser's.
+func (c *Channel) IsGroup(chatID string) bool { return strings.HasPrefix(chatID, flows.RoomPrefix) }
 
 // Split implements bot.Channel: a browser needs no splitting; a file goes
 // with its caption and the buttons.
@@ -103,7 +121,9 @@ func (c *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 // wireMessage is what the browser receives for one message.
 type wireMessage struct {
 	Seq        int64            `json:"seq"`
-	From       string           `json:"from"` // "bot" or "me"
+	From       string           `json:"from"`           // "bot", "me", or in a room "other"
+	Name       string           `json:"name,omitempty"` // in a room: who wrote it
+	By         string           `json:"by,omitempty"`   // in a room: the writer's chat id (stored, never sent)
 	Text       string           `json:"text"`
 	Buttons    [][]flows.Button `json:"buttons"`
 	Attachment *wireAttachment  `json:"attachment"`
@@ -210,6 +230,16 @@ func randomToken() string {
 func hashToken(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
+}
+
+// count says how many requests key made in the current minute.
+func (l *limiter) count(key string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.now().Unix()/60 != l.minute {
+		return 0
+	}
+	return l.counts[key]
 }
 
 // limiter counts requests per key in the current minute.

@@ -17,6 +17,8 @@ import (
 const adminUsage = `Usage:
   lapor admin add (--telegram-user <id> | --whatsapp-user <phone or JID>) --role <super_admin|regency_admin|liaison_officer|ombudsman> [--agency <code>] [--name <name>]
   lapor admin code --desk <super_admin|regency_admin|ombudsman|agency> [--agency <code>]
+  lapor admin code --web --desk <…> [--agency <code>] [--name <officer's name>]
+      --web: a sign-in link for the desk's room in the web chat instead of a group code
 `
 
 // admin runs the administration subcommands against the configured
@@ -34,6 +36,7 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	agencyCode := fs.String("agency", "", "agency code for a liaison officer or an agency desk")
 	name := fs.String("name", "", "officer's name")
 	desk := fs.String("desk", "", "desk kind")
+	web := fs.Bool("web", false, "issue a sign-in code for the desk's web room")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -68,6 +71,16 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 		if *desk == "" {
 			fmt.Fprint(stderr, adminUsage)
 			return 2
+		}
+		if *web {
+			code, err := svc.IssueRoomCode(ctx, *desk, *agencyCode, *name, "command line")
+			if err != nil {
+				fmt.Fprintln(stderr, "lapor:", err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "%s\n(one use, valid 7 days; whoever opens it becomes this desk's officer: give it only to them)\n",
+				flows.SignInLink(cfg.WebURL(), code))
+			return 0
 		}
 		code, err := svc.IssueDeskCode(ctx, *desk, *agencyCode, "command line")
 		if err != nil {

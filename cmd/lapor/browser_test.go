@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -39,18 +43,11 @@ func artifactDir(t *testing.T, name string) string {
 	return dir
 }
 
-// A citizen files a complaint with a photo in a real browser, by keyboard
-// and clicks, and sees the tracking number.
-func TestBrowserCitizenFilesAComplaint(t *testing.T) {
+// headless starts one headless Chromium for a test and returns its
+// allocator context; each person of the test opens a page in their own
+// browser context (cookies are not shared).
+func headless(t *testing.T, timeout time.Duration) context.Context {
 	bin := chromium(t)
-	env := webEnv(t, pg.NewDatabase(t))
-	startInProcess(t, env)
-	shots := artifactDir(t, "webchat-citizen")
-	photo := filepath.Join(t.TempDir(), "jalan.jpg")
-	if err := os.WriteFile(photo, jpegWithGPS(t), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
 	// Chromium's helper processes may still write to the profile for a
 	// moment after the browser is gone, so the profile is not a t.TempDir
 	// (whose removal would then fail the test); it is removed best-effort.
@@ -58,86 +55,209 @@ func TestBrowserCitizenFilesAComplaint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-		}
-	}()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(profile), chromedp.WindowSize(420, 860))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelT()
+	ctx, cancelT := context.WithTimeout(actx, timeout)
+	// The browser itself starts with the first context.
+	bctx, cancelB := chromedp.NewContext(ctx)
+	if err := chromedp.Run(bctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancelB()
+		cancelT()
+		cancelA()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return bctx
+}
 
-	step := 0
-	shot := func(name string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			step++
-			var png []byte
-			if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, strings.ReplaceAll(
-				time.Now().Format("150405")+"-"+itoa2(step)+"-"+name+".png", " ", "-")), png, 0o644)
-		})
+// page is one person's browser window in a browser test.
+type page struct {
+	t     *testing.T
+	ctx   context.Context
+	who   string
+	shots string
+	step  *int // shared by the test's pages, so screenshots sort in order
+}
+
+func newPage(t *testing.T, browser context.Context, who, shots string, step *int) *page {
+	// chromedp's WithNewBrowserContext opens its tab without a window,
+	// which headless Chromium 156 refuses ("no browser is open"); the
+	// context and a windowed target are therefore made here.
+	exec := cdp.WithExecutor(browser, chromedp.FromContext(browser).Browser)
+	bc, err := target.CreateBrowserContext().Do(exec)
+	if err != nil {
+		t.Fatalf("%s: browser context: %v", who, err)
 	}
-	botSays := func(want string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			return chromedp.Poll(`[...document.querySelectorAll('.msg.bot')].some(m => m.textContent.includes(`+jsString(want)+`))`, nil,
-				chromedp.WithPollingTimeout(20*time.Second)).Do(ctx)
-		})
+	tid, err := target.CreateTarget("about:blank").WithBrowserContextID(bc).WithNewWindow(true).Do(exec)
+	if err != nil {
+		t.Fatalf("%s: window: %v", who, err)
 	}
-	choose := func(label string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			js := `(() => { const b = [...document.querySelectorAll('button.choice')].filter(b => !b.disabled && b.textContent.trim() === ` +
-				jsString(label) + `).pop(); if (!b) return false; b.click(); return true; })()`
-			return chromedp.Poll(js, nil, chromedp.WithPollingTimeout(20*time.Second)).Do(ctx)
-		})
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithTargetID(tid))
+	t.Cleanup(func() {
+		cancel()
+		_ = target.DisposeBrowserContext(bc).Do(exec)
+	})
+	return &page{t: t, ctx: ctx, who: who, shots: shots, step: step}
+}
+
+// do runs actions, failing the test with the page's text when one fails.
+func (p *page) do(actions ...chromedp.Action) {
+	p.t.Helper()
+	if err := chromedp.Run(p.ctx, actions...); err != nil {
+		var text string
+		dctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		_ = chromedp.Run(dctx, chromedp.Evaluate(`document.body ? document.body.innerText : "(no body)"`, &text))
+		cancel()
+		p.t.Fatalf("%s: %v (screenshots in %s)\npage:\n%s", p.who, err, p.shots, text)
 	}
-	typeText := func(s string) chromedp.Action {
-		return chromedp.Tasks{chromedp.WaitVisible("#text", chromedp.ByQuery), chromedp.SendKeys("#text", s, chromedp.ByQuery),
-			chromedp.Click("#send", chromedp.ByQuery)}
-	}
-	err = chromedp.Run(ctx,
-		chromedp.Navigate("http://"+env["LAPOR_HTTP_ADDR"]+"/"),
-		typeText("/start"), botSays("Selamat datang"), shot("welcome"),
+}
+
+// shot saves a screenshot named after the step.
+func (p *page) shot(name string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		*p.step++
+		var png []byte
+		if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
+			return err
+		}
+		file := fmt.Sprintf("%02d-%s-%s.png", *p.step, p.who, strings.ReplaceAll(name, " ", "-"))
+		return os.WriteFile(filepath.Join(p.shots, file), png, 0o644)
+	})
+}
+
+// botSays waits for a bot message containing want.
+func botSays(want string) chromedp.Action {
+	return chromedp.Poll(`[...document.querySelectorAll('.msg.bot')].some(m => m.textContent.includes(`+jsString(want)+`))`, nil,
+		chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// choose clicks the newest enabled button whose label starts with label.
+func choose(label string) chromedp.Action {
+	js := `(() => { const b = [...document.querySelectorAll('button.choice')].filter(b => !b.disabled && b.textContent.trim().startsWith(` +
+		jsString(label) + `)).pop(); if (!b) return false; b.click(); return true; })()`
+	return chromedp.Poll(js, nil, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// typeText types into the composer and sends.
+func typeText(s string) chromedp.Action {
+	return chromedp.Tasks{chromedp.WaitVisible("#text", chromedp.ByQuery), chromedp.SendKeys("#text", s, chromedp.ByQuery),
+		chromedp.Click("#send", chromedp.ByQuery)}
+}
+
+// fileComplaint is the citizen's whole intake, by keyboard and clicks.
+func (p *page) fileComplaint(url, photo string) string {
+	p.do(
+		chromedp.Navigate(url),
+		typeText("/start"), botSays("Selamat datang"), p.shot("welcome"),
 		choose("📝 Buat laporan"), botSays("Jenis laporan"),
 		choose("Pengaduan"), botSays("Uraian"),
-		typeText("Lampu jalan di depan Puskesmas Plaosan mati sejak dua minggu, jalan gelap sekali."), botSays("Dicatat"),
-		choose("Lanjut ➡️"), botSays("Kapan"), shot("when"),
+		typeText("Saluran tersumbat sampah di Jl. Raya Plaosan dekat pasar, air meluap ke jalan setiap hujan."), botSays("Dicatat"),
+		choose("Lanjut ➡️"), botSays("Kapan"), p.shot("when"),
 		choose("Kemarin"), botSays("Di mana"),
 		typeText("Jl. Raya Plaosan"), botSays("paling dekat"),
 		choose("✅ Plaosan"), botSays("Bukti"),
-		chromedp.SetUploadFiles("#file", []string{photo}, chromedp.ByQuery), botSays("Bukti ke-1 diterima"), shot("evidence"),
+		chromedp.SetUploadFiles("#file", []string{photo}, chromedp.ByQuery), botSays("Bukti ke-1 diterima"), p.shot("evidence"),
 		choose("Selesai ✅"), botSays("Sembunyikan"),
 		choose("Tidak"), botSays("Rahasiakan"),
-		choose("Ya"), botSays("Ringkasan"), shot("summary"),
-		choose("📨 Kirim"), botSays("Nomor laporan"), shot("submitted"),
-		chromedp.Reload(), botSays("Nomor laporan"), shot("after-reload"),
+		choose("Ya"), botSays("Ringkasan"), p.shot("summary"),
+		choose("📨 Kirim"), botSays("Nomor laporan"), p.shot("submitted"),
 	)
-	if err != nil {
-		var page string
-		dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
-		_ = chromedp.Run(dctx, chromedp.Evaluate(`document.body ? document.body.innerText : "(no body)"`, &page))
-		dcancel()
-		t.Fatalf("browser transcript: %v (screenshots in %s)\npage:\n%s", err, shots, page)
+	var text string
+	p.do(chromedp.Evaluate(`[...document.querySelectorAll('.msg.bot')].map(m => m.textContent).join('\n')`, &text))
+	id := anyTrackingID.FindString(text[strings.LastIndex(text, "Nomor laporan"):])
+	if id == "" {
+		p.t.Fatalf("no tracking number on the page:\n%s", text)
 	}
+	return id
+}
+
+// startForBrowser starts lapor and waits until it serves the chat page.
+func startForBrowser(t *testing.T) map[string]string {
+	env := webEnv(t, pg.NewDatabase(t))
+	startInProcess(t, env)
+	if err := eventually(func() bool {
+		resp, err := http.Get("http://" + env["LAPOR_HTTP_ADDR"] + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}, "lapor is not ready"); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+func photoFile(t *testing.T) string {
+	photo := filepath.Join(t.TempDir(), "saluran.jpg")
+	if err := os.WriteFile(photo, jpegWithGPS(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return photo
+}
+
+// A citizen files a complaint with a photo in a real browser, by keyboard
+// and clicks, sees the tracking number, and still sees it after a reload.
+func TestBrowserCitizenFilesAComplaint(t *testing.T) {
+	browser := headless(t, 2*time.Minute)
+	env := startForBrowser(t)
+	step := 0
+	cz := newPage(t, browser, "citizen", artifactDir(t, "webchat-citizen"), &step)
+	id := cz.fileComplaint("http://"+env["LAPOR_HTTP_ADDR"]+"/", photoFile(t))
+	cz.do(chromedp.Reload(), botSays(id), cz.shot("after reload"))
+}
+
+// The whole SOP in one browser: the citizen files a complaint with a
+// photo; the super admin verifies it in their room, the regency admin
+// forwards it to the agency, the agency's officer answers, the regency
+// admin approves the answer; the citizen sees it and accepts it. Each step
+// leaves a screenshot in artifacts/webchat-sop.
+func TestBrowserWholeSOP(t *testing.T) {
+	browser := headless(t, 4*time.Minute)
+	env := startForBrowser(t)
+	base := "http://" + env["LAPOR_HTTP_ADDR"]
+	shots := artifactDir(t, "webchat-sop")
+	step := 0
+	open := func(who string, args ...string) *page {
+		p := newPage(t, browser, who, shots, &step)
+		p.do(chromedp.Navigate(base+"/?masuk="+roomCode(t, env, args...)),
+			chromedp.WaitVisible("#room", chromedp.ByQuery),
+			chromedp.Poll(`location.search === ""`, nil, chromedp.WithPollingTimeout(5*time.Second)),
+			p.shot("room"))
+		return p
+	}
+	super := open("super-admin", "--desk", "super_admin", "--name", "Sari")
+	regency := open("regency-admin", "--desk", "regency_admin", "--name", "Budi")
+	pupr := open("dpupr", "--desk", "agency", "--agency", "pupr", "--name", "Rina")
+
+	citizen := newPage(t, browser, "citizen", shots, &step)
+	id := citizen.fileComplaint(base+"/", photoFile(t))
+
+	super.do(botSays(id), super.shot("card"), choose("✅ Verifikasi"), botSays("✅ "+id), super.shot("verified"))
+	citizen.do(botSays("sudah diverifikasi"), citizen.shot("verified"))
+	regency.do(botSays(id), choose("📤 Disposisi"), botSays("ke OPD mana"), regency.shot("choose agency"),
+		choose("Dinas Pekerjaan Umum"), botSays("✅ "+id), regency.shot("forwarded"))
+	citizen.do(botSays("sudah diteruskan ke"))
+	pupr.do(botSays("Balas kartu ini"),
+		chromedp.WaitVisible(`.msg.bot img`, chromedp.ByQuery), pupr.shot("card with photo"),
+		choose("✍️ Tanggapi"), botSays("tulis tanggapan"),
+		typeText("Saluran sudah dibersihkan tim UPT pada 27 November; kami pantau saat hujan berikutnya."), botSays("dicatat"),
+		pupr.shot("answer written"), choose("📨 Kirim tanggapan"), botSays("✅ "+id), pupr.shot("answer sent"))
+	regency.do(botSays("sudah dibersihkan"), regency.shot("answer to review"), choose("✅ Setujui"), botSays("✅ "+id),
+		regency.shot("approved"))
+	citizen.do(botSays("sudah dibersihkan"), citizen.shot("answer"), choose("👍 Terima"), botSays("Bagaimana penilaian"),
+		citizen.shot("accepted"))
 }
 
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "$", `\$`)
 	return "`" + r.Replace(s) + "`"
-}
-
-func itoa2(n int) string {
-	if n < 10 {
-		return "0" + string(rune('0'+n))
-	}
-	return string(rune('0'+n/10)) + string(rune('0'+n%10))
 }

@@ -21,6 +21,7 @@ type Config struct {
 	DataDir              string
 	PGBin                string
 	HTTPAddr             string
+	PublicURL            string // where people reach the web chat; "" is http://HTTPAddr
 	TelegramToken        string // secret
 	TelegramAPIEndpoint  string
 	TelegramFileEndpoint string
@@ -42,6 +43,14 @@ type Config struct {
 	WhatsApp             bool
 	WhatsAppRatePerChat  float64
 	WhatsAppRateGlobal   float64
+}
+
+// WebURL is the address people open the web chat at.
+func (c Config) WebURL() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return "http://" + c.HTTPAddr
 }
 
 // setting describes one environment variable.
@@ -102,12 +111,24 @@ func settings() []setting {
 			}},
 		{"LAPOR_DATA_DIR", false, "folder of the private database cluster", "./lapor-data", str(func(c *Config) *string { return &c.DataDir })},
 		{"LAPOR_PG_BIN", false, "folder with initdb and postgres for the private cluster; empty looks them up", "", str(func(c *Config) *string { return &c.PGBin })},
-		{"LAPOR_HTTP_ADDR", false, "address of the health endpoints", "127.0.0.1:8080",
+		{"LAPOR_HTTP_ADDR", false, "address of the web chat and the health endpoints", "127.0.0.1:8080",
 			func(c *Config, v string) error {
 				if _, _, err := net.SplitHostPort(v); err != nil {
 					return fmt.Errorf("must be host:port, got %q", v)
 				}
 				c.HTTPAddr = v
+				return nil
+			}},
+		{"LAPOR_PUBLIC_URL", false, "address people open the web chat at (for sign-in links); empty is http://LAPOR_HTTP_ADDR", "",
+			func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				u, err := url.Parse(v)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return fmt.Errorf("must be an http:// or https:// address, got %q", v)
+				}
+				c.PublicURL = strings.TrimRight(v, "/")
 				return nil
 			}},
 		{"LAPOR_TELEGRAM_TOKEN", true, "Telegram bot token from @BotFather; empty turns Telegram off", "",

@@ -85,10 +85,15 @@ func (s *syncBuffer) String() string {
 // startInProcess runs lapor serve in this process until the test ends or
 // stop is called.
 func startInProcess(t *testing.T, env map[string]string) (logs *syncBuffer, stop func()) {
+	return startWith(t, env, []string{"serve"}, io.Discard)
+}
+
+// startWith runs lapor with args (a serve command) in this process.
+func startWith(t *testing.T, env map[string]string, args []string, stdout io.Writer) (logs *syncBuffer, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, logs) }()
+	go func() { done <- Run(ctx, args, func(k string) string { return env[k] }, stdout, logs) }()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {

@@ -25,10 +25,12 @@ func main() {
 const usage = `lapor — LAPOR! SP4N complaints over chat
 
 Usage:
-  lapor serve      run the service (with no configuration: a private database
-                   in ./lapor-data and health endpoints on 127.0.0.1:8080)
+  lapor serve [--demo]
+                   run the service (with no configuration: a private database
+                   in ./lapor-data and the web chat on http://127.0.0.1:8080);
+                   --demo prints a sign-in link for every desk's web room
   lapor migrate    apply database migrations and exit
-  lapor admin      add an officer (the first super admin) or issue a desk code
+  lapor admin      add an officer (the first super admin), or issue a desk or web room code
   lapor whatsapp-login [--phone 62812…]   link a WhatsApp account (QR code or pairing code)
   lapor workdays   add <date> <n> | between <from> <to>: working-day arithmetic
   lapor holidays   list | add | remove | undo: run-time holiday changes
@@ -69,7 +71,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := newLogger(cfg, stderr)
 	switch args[0] {
 	case "serve":
-		err = serve(ctx, cfg, log)
+		err = serve(ctx, cfg, log, args[1:], stdout)
 	case "migrate":
 		err = migrate(ctx, cfg, log, stdout)
 	case "admin":

@@ -105,7 +105,7 @@ func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	logs := &syncBuffer{}
-	go func() { done <- serveWith(ctx, cfg, newLogger(cfg, logs), []sourceFactory{factory}) }()
+	go func() { done <- serveWith(ctx, cfg, newLogger(cfg, logs), []sourceFactory{factory}, nil) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -125,7 +126,18 @@ type source struct {
 type sourceFactory func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error)
 
 // serve starts every part in order and stops them in reverse when ctx ends.
-func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+// With --demo it also prints a sign-in link for every desk's web room.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	demo := fs.Bool("demo", false, "print a web room sign-in link for every desk, to try the whole SOP on one machine")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var demoOut io.Writer
+	if *demo {
+		demoOut = stdout
+	}
 	var factories []sourceFactory
 	if cfg.TelegramToken != "" {
 		factories = append(factories, telegramSource(cfg, log))
@@ -134,14 +146,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	factories = append(factories, optionalSources(cfg, log)...)
 	factories = append(factories, webchatSource(cfg, log))
-	return serveWith(ctx, cfg, log, factories)
+	return serveWith(ctx, cfg, log, factories, demoOut)
 }
 
 // webchatSource is the web chat, always on: the channel a newcomer can try
 // without any account, and the one a regency embeds in its website.
 func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
 	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, DefaultLang: cfg.Lang, Log: log})
+		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, DefaultLang: cfg.Lang, Rooms: svc, Log: log})
 		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler()}, nil
 	}
 }
@@ -161,8 +173,9 @@ func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
 	}
 }
 
-// serveWith runs the service with the given channels.
-func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []sourceFactory) error {
+// serveWith runs the service with the given channels. When demo is not
+// nil, the demo's sign-in links are printed to it once the service listens.
+func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []sourceFactory, demo io.Writer) error {
 	log.Info("lapor starting", append([]any{"version", version}, cfg.Redacted()...)...)
 	db, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
@@ -181,6 +194,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	fcfg.MaxFileBytes = int64(cfg.MaxFileMB) << 20
 	fcfg.MaxAttachments = cfg.MaxAttachments
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
+	fcfg.WebURL = cfg.WebURL()
 	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if err := svc.Seed(ctx); err != nil {
 		return err
@@ -278,7 +292,15 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		return nil
 	})
-	log.Info("lapor is ready", "web_chat", "http://"+ln.Addr().String()+"/", "health", "http://"+ln.Addr().String()+"/healthz")
+	log.Info("lapor is ready", "web_chat", cfg.WebURL()+"/", "health", "http://"+ln.Addr().String()+"/healthz")
+	if demo != nil {
+		log.Warn("demo mode: sign-in links for every desk are printed; do not use demo mode with real complaints")
+		if err := printDemo(ctx, db, svc, cfg.WebURL(), demo); err != nil {
+			cancel()
+			wg.Wait()
+			return err
+		}
+	}
 	<-ctx.Done()
 	log.Info("lapor stopping")
 	wg.Wait()

@@ -10,6 +10,13 @@
  *   POST /api/messages           {text} | {button, label}
  *   POST /api/upload             multipart: file, caption
  *   POST /api/location           {lat, lon}
+ *   POST /api/signin             {code} -> {room, officer}  (an officer's desk room)
+ *   POST /api/signout
+ *
+ * An officer's browser signs in with /?masuk=<code> (or by typing
+ * "/masuk <code>") and then shows the desk's room: every card keeps its
+ * buttons, other officers' messages carry their names, and a bot message
+ * can be replied to (which names its report, as a reply does on Telegram).
  *
  * Message text is plain text and is only ever set with textContent.
  */
@@ -61,6 +68,16 @@
       openImage: 'Buka gambar di tab baru',
       download: 'Unduh berkas',
       file: 'Berkas',
+      roomIs: 'Ruang petugas: {room}',
+      officerIs: 'Masuk sebagai {name}',
+      signOut: 'Keluar dari ruang',
+      roomEmpty: 'Kartu laporan untuk meja ini akan muncul di sini. Tekan tombol pada kartu, atau ketik /bantuan untuk daftar perintah.',
+      signingIn: 'Memeriksa kode masuk…',
+      reply: 'Balas',
+      replyHint: 'Balas pesan ini',
+      replyingTo: 'Membalas: {text}',
+      cancelReply: 'Batal membalas',
+      otherSaid: '{name}:',
     },
     en: {
       title: 'LAPOR! SP4N Public Service Complaints, Magetan Regency',
@@ -104,6 +121,16 @@
       openImage: 'Open the image in a new tab',
       download: 'Download the file',
       file: 'File',
+      roomIs: 'Officer room: {room}',
+      officerIs: 'Signed in as {name}',
+      signOut: 'Leave the room',
+      roomEmpty: 'Report cards for this desk appear here. Press the buttons on a card, or type /bantuan for the list of commands.',
+      signingIn: 'Checking the sign-in code…',
+      reply: 'Reply',
+      replyHint: 'Reply to this message',
+      replyingTo: 'Replying to: {text}',
+      cancelReply: 'Cancel the reply',
+      otherSaid: '{name}:',
     },
   };
 
@@ -140,7 +167,18 @@
     uploadProgress: $('upload-progress'),
     uploadText: $('upload-text'),
     uploadCancel: $('upload-cancel'),
+    room: $('room'),
+    roomTitle: $('room-title'),
+    roomOfficer: $('room-officer'),
+    signOut: $('signout'),
+    replying: $('replying'),
+    replyingText: $('replying-text'),
+    replyCancel: $('reply-cancel'),
   };
+
+  // In a desk room (an officer's browser) rather than the citizen's chat.
+  let room = null; // {title, officer}
+  let replyTo = null; // {seq, text}: the message the next text answers
 
   let embedded = false;
   try { embedded = window.self !== window.top; } catch (_) { embedded = true; }
@@ -306,6 +344,7 @@
         if (r.ok && r.data && typeof r.data.csrf === 'string' && r.data.csrf) {
           csrf = r.data.csrf;
           setLang(r.data.lang === 'en' ? 'en' : 'id');
+          setRoom(typeof r.data.room === 'string' && r.data.room ? { title: r.data.room, officer: r.data.officer || '' } : null);
           if (statusKey === 'sessionRetry') setStatus(source ? '' : 'connecting');
           return;
         }
@@ -314,6 +353,55 @@
       }
     } finally {
       sessionBusy = false;
+    }
+  }
+
+  function setRoom(next) {
+    room = next;
+    document.documentElement.classList.toggle('in-room', Boolean(room));
+    if (!el.room) return;
+    el.room.hidden = !room;
+    if (room) {
+      el.roomTitle.textContent = t('roomIs', { room: room.title });
+      el.roomOfficer.textContent = room.officer ? t('officerIs', { name: room.officer }) : '';
+      if (el.empty) {
+        el.empty.dataset.i18n = 'roomEmpty';
+        el.empty.textContent = t('roomEmpty');
+      }
+    }
+  }
+
+  /** Signs this browser in to a desk room with a one-time code, then shows the room. */
+  async function signIn(code) {
+    await session();
+    setStatus('signingIn');
+    const r = await withRetry(() => request('/api/signin', { code }), {
+      onRetry: (res) => showAlert(res.error || t('retrying')),
+    });
+    setStatus('');
+    if (!r.ok) {
+      showFailure(r, 'netFailed');
+      return false;
+    }
+    window.location.replace(window.location.pathname);
+    return true;
+  }
+
+  async function signOut() {
+    const r = await withRetry(() => request('/api/signout', {}), {
+      onRetry: (res) => showAlert(res.error || t('retrying')),
+    });
+    if (r.ok) window.location.reload();
+    else showFailure(r, 'netFailed');
+  }
+
+  function setReply(target) {
+    replyTo = target;
+    el.replying.hidden = !target;
+    if (target) {
+      const short = target.text.length > 80 ? `${target.text.slice(0, 80)}…` : target.text;
+      el.replyingText.textContent = t('replyingTo', { text: short });
+      focusText();
     }
   }
 
@@ -492,8 +580,13 @@
 
     const who = document.createElement('span');
     who.className = 'visually-hidden sender';
-    who.dataset.i18n = from === 'me' ? 'youSaid' : 'botSaid';
-    who.textContent = `${t(who.dataset.i18n)} `;
+    if (from === 'other') {
+      who.className = 'sender-name';
+      who.textContent = t('otherSaid', { name: typeof m.name === 'string' && m.name ? m.name : '?' });
+    } else {
+      who.dataset.i18n = from === 'me' ? 'youSaid' : 'botSaid';
+      who.textContent = `${t(who.dataset.i18n)} `;
+    }
     node.append(who);
 
     const bubble = document.createElement('div');
@@ -513,6 +606,16 @@
         node.append(choices);
         node.classList.add('has-choices');
       }
+    }
+
+    if (room && from === 'bot' && seq !== null && typeof m.text === 'string' && m.text) {
+      const reply = document.createElement('button');
+      reply.type = 'button';
+      reply.className = 'reply';
+      reply.textContent = t('reply');
+      reply.title = t('replyHint');
+      reply.addEventListener('click', () => setReply({ seq, text: m.text }));
+      node.append(reply);
     }
 
     if (typeof m.at === 'string' && m.at) {
@@ -553,7 +656,7 @@
       seen.add(seq);
       if (seq > lastSeq) lastSeq = seq;
     }
-    const from = m.from === 'me' ? 'me' : 'bot';
+    const from = m.from === 'me' || m.from === 'other' ? m.from : 'bot';
     const node = buildMessage(m, from, seq);
     insertMessage(node, seq);
     if (el.empty) {
@@ -583,7 +686,9 @@
     const newest = newestChoices();
     let lostFocus = false;
     for (const msg of el.log.querySelectorAll('.msg.bot.has-choices')) {
-      const on = msg === newest && !msg.dataset.answered;
+      // In a desk room every card keeps its buttons, as in a group chat;
+      // the service refuses a button whose moment has passed.
+      const on = room ? msg.dataset.answered !== 'pending' : msg === newest && !msg.dataset.answered;
       for (const b of msg.querySelectorAll('button.choice')) {
         if (b.disabled === !on) continue;
         if (!on && b === document.activeElement) lostFocus = true;
@@ -595,6 +700,7 @@
 
   /** A "me" echo after buttons that repeats one of their labels answers them (so a reload shows them used). */
   function noteAnswer(meNode, text) {
+    if (room) return;
     const newest = newestChoices();
     if (!newest || newest.dataset.answered || !text) return;
     if (!(newest.compareDocumentPosition(meNode) & Node.DOCUMENT_POSITION_FOLLOWING)) return;
@@ -620,7 +726,13 @@
     });
     if (r.ok) {
       clearAlert();
-      if (msg.dataset.answered === 'pending') msg.dataset.answered = '1';
+      if (room) {
+        // A card in a room stays usable, as in a group chat.
+        delete msg.dataset.answered;
+        refreshChoices();
+      } else if (msg.dataset.answered === 'pending') {
+        msg.dataset.answered = '1';
+      }
       return;
     }
     delete msg.dataset.answered;
@@ -736,11 +848,19 @@
       return;
     }
     if (sendingText) return;
+    const signInCode = /^\/masuk\s+(\S+)\s*$/i.exec(text);
+    if (signInCode) {
+      consumeText(raw);
+      await signIn(signInCode[1]);
+      return;
+    }
     sendingText = true;
     const job = { raw, text, consumed: false };
     pending = job;
     setBusy(el.send, el.sendLabel, 'send', 'sending', true);
-    const r = await withRetry(() => request('/api/messages', { text }), {
+    const body = { text };
+    if (replyTo) body.reply_to = replyTo.seq;
+    const r = await withRetry(() => request('/api/messages', body), {
       onRetry: (res) => showAlert(res.error || t('retrying')),
     });
     sendingText = false;
@@ -749,6 +869,7 @@
     if (r.ok) {
       clearAlert();
       if (!job.consumed) consumeText(raw);
+      if (replyTo) setReply(null);
       stick = true;
     } else {
       showFailure(r, 'netFailed');
@@ -963,6 +1084,8 @@
       if (f) startUpload(f);
     });
     el.uploadCancel.addEventListener('click', cancelUpload);
+    if (el.signOut) el.signOut.addEventListener('click', signOut);
+    if (el.replyCancel) el.replyCancel.addEventListener('click', () => { setReply(null); focusText(); });
 
     if (geoAvailable()) el.location.addEventListener('click', sendLocation);
     else el.location.hidden = true;
@@ -1028,6 +1151,14 @@
     wire();
     setStatus('connecting');
     if (!embedded && !isTouch()) focusText();
+    const params = new URLSearchParams(window.location.search);
+    const code = params.get('masuk');
+    if (code) {
+      // The code must not stay in the address bar or the history.
+      window.history.replaceState(null, '', window.location.pathname);
+      signIn(code).then((ok) => { if (!ok) session().then(connect); });
+      return;
+    }
     session().then(connect);
   }
 
