@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
