@@ -172,6 +172,14 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 			}
 		}
 	}
+	if msg.DocumentID != 0 {
+		doc, err := d.db.DocumentData(ctx, msg.DocumentID)
+		if err != nil {
+			d.retry(ctx, m, err, log)
+			return
+		}
+		file = &File{Kind: doc.Kind, Name: doc.Name, MIME: doc.MIME, Data: doc.Data}
+	}
 	parts := d.ch.Split(msg, file)
 	for i := range parts {
 		parts[i].Key = fmt.Sprintf("%d.%d", m.ID, i)

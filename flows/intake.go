@@ -877,7 +877,7 @@ func (t *turn) submit() error {
 		return err
 	}
 	if err := t.tx.AppendEvent(t.ctx, store.Event{ReportID: r.ID, At: t.now, Kind: "submitted",
-		StageTo: "submitted", ActorRole: "citizen", Channel: t.in.Channel}); err != nil {
+		StageTo: "submitted", ActorRole: "citizen", Channel: t.in.Channel, Deadline: r.StageDeadline}); err != nil {
 		return err
 	}
 	if err := t.courier().cardTo(r, DeskSuperAdmin, ""); err != nil {

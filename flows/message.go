@@ -89,6 +89,9 @@ type Outbound struct {
 	ReplyTo string     `json:"reply_to,omitempty"`
 	// AttachmentID names a stored attachment to send, with Text as caption.
 	AttachmentID int64 `json:"attachment_id,omitempty"`
+	// DocumentID names a file lapor made (an export, a printout, a chart)
+	// to send, with Text as caption.
+	DocumentID int64 `json:"document_id,omitempty"`
 	// StripMetadata asks the channel to remove EXIF/GPS and other metadata
 	// from an image before sending it; an image that cannot be cleaned is
 	// not sent.

@@ -487,7 +487,7 @@ func (o *office) record(args string) error {
 		return err
 	}
 	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: "recorded", StageTo: r.Stage,
-		ActorRole: o.a.officer.Role, ActorID: r.RecordedBy, Desk: DeskRegency, Channel: o.in.Channel}); err != nil {
+		ActorRole: o.a.officer.Role, ActorID: r.RecordedBy, Desk: DeskRegency, Channel: o.in.Channel, Deadline: r.StageDeadline}); err != nil {
 		return err
 	}
 	if err := o.audit("/catat", r.ID, true, ""); err != nil {

@@ -287,8 +287,8 @@ func enqueue(ctx context.Context, tx *store.Tx, channel, chat string, o Outbound
 	if err := tx.Enqueue(ctx, channel, chat, b, now); err != nil {
 		return err
 	}
-	if o.AttachmentID != 0 && len(o.Buttons) == 0 {
-		return nil // an attachment after a card leaves the card's choices in force
+	if (o.AttachmentID != 0 || o.DocumentID != 0) && len(o.Buttons) == 0 {
+		return nil // a file after a card leaves the card's choices in force
 	}
 	return tx.SetMenu(ctx, channel, chat, o.Choices(), now)
 }

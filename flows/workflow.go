@@ -272,6 +272,7 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	if !r.DeadlineBase.IsZero() {
 		r.StageDeadline = s.cal().Deadline(r.DeadlineBase, r.DeadlineDays)
 	}
+	event.Deadline = r.StageDeadline
 	if err := tx.UpdateReport(ctx, r); err != nil {
 		return from, err
 	}

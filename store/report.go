@@ -65,6 +65,7 @@ type Event struct {
 	Desk      string
 	Channel   string
 	Note      string
+	Deadline  time.Time // the deadline of the stage the event began; zero when none
 }
 
 const reportColumns = `id, tracking_id, type, description, occurred_on, occurred_text, address,
@@ -148,16 +149,16 @@ func (tx *Tx) ReportsByChat(ctx context.Context, channel, chatID string, limit i
 // AppendEvent adds an entry to a report's history.
 func (tx *Tx) AppendEvent(ctx context.Context, e Event) error {
 	_, err := tx.tx.Exec(ctx, `
-		INSERT INTO report_events (report_id, at, kind, stage_from, stage_to, actor_role, actor_id, desk, channel, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.ReportID, e.At, e.Kind, e.StageFrom, e.StageTo, e.ActorRole, e.ActorID, e.Desk, e.Channel, e.Note)
+		INSERT INTO report_events (report_id, at, kind, stage_from, stage_to, actor_role, actor_id, desk, channel, note, deadline)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.ReportID, e.At, e.Kind, e.StageFrom, e.StageTo, e.ActorRole, e.ActorID, e.Desk, e.Channel, e.Note, nullTime(e.Deadline))
 	return mapErr(err)
 }
 
 // Events returns a report's history, oldest first.
 func (tx *Tx) Events(ctx context.Context, reportID int64) ([]Event, error) {
 	rows, err := tx.tx.Query(ctx, `
-		SELECT id, report_id, at, kind, stage_from, stage_to, actor_role, actor_id, desk, channel, note
+		SELECT id, report_id, at, kind, stage_from, stage_to, actor_role, actor_id, desk, channel, note, deadline
 		FROM report_events WHERE report_id = $1 ORDER BY id`, reportID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -166,10 +167,12 @@ func (tx *Tx) Events(ctx context.Context, reportID int64) ([]Event, error) {
 	var out []Event
 	for rows.Next() {
 		var e Event
+		var deadline *time.Time
 		if err := rows.Scan(&e.ID, &e.ReportID, &e.At, &e.Kind, &e.StageFrom, &e.StageTo,
-			&e.ActorRole, &e.ActorID, &e.Desk, &e.Channel, &e.Note); err != nil {
+			&e.ActorRole, &e.ActorID, &e.Desk, &e.Channel, &e.Note, &deadline); err != nil {
 			return nil, mapErr(err)
 		}
+		e.Deadline = valueTime(deadline)
 		out = append(out, e)
 	}
 	return out, mapErr(rows.Err())

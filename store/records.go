@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// HistoryFilter selects reports for exports, printouts, recaps and open
+// data. Zero fields select everything.
+type HistoryFilter struct {
+	From, To       time.Time // submitted in [From, To)
+	AgencyCode     string    // disposed to this agency
+	TrackingIDs    []string
+	Types          []string
+	Stages         []string
+	NoConfidential bool // leave confidential reports out entirely
+	NewestFirst    bool
+	Limit          int
+}
+
+// History is a report with its events, its answers and its files (without
+// their bytes).
+type History struct {
+	Report  Report
+	Events  []Event
+	Answers []Answer
+	Files   []Attachment // Data is nil
+}
+
+// EachHistory streams the reports of f with their history to fn, one at a
+// time, from one consistent snapshot (the transaction's). Memory stays flat
+// whatever the number of reports.
+func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History) error) error {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + itoa(len(args))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "r.submitted_at >= "+arg(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "r.submitted_at < "+arg(f.To))
+	}
+	if f.AgencyCode != "" {
+		where = append(where, "r.agency_code = "+arg(f.AgencyCode))
+	}
+	if len(f.TrackingIDs) > 0 {
+		where = append(where, "r.tracking_id = ANY("+arg(f.TrackingIDs)+")")
+	}
+	if len(f.Types) > 0 {
+		where = append(where, "r.type = ANY("+arg(f.Types)+")")
+	}
+	if len(f.Stages) > 0 {
+		where = append(where, "r.stage = ANY("+arg(f.Stages)+")")
+	}
+	if f.NoConfidential {
+		where = append(where, "NOT r.confidential")
+	}
+	q := `SELECT ` + prefixed("r.", reportColumns) + `,
+		(SELECT coalesce(json_agg(json_build_object('id', e.id, 'at', e.at, 'kind', e.kind, 'from', e.stage_from,
+			'to', e.stage_to, 'role', e.actor_role, 'actor', e.actor_id, 'desk', e.desk, 'channel', e.channel,
+			'note', e.note, 'deadline', e.deadline) ORDER BY e.id), '[]')
+		 FROM report_events e WHERE e.report_id = r.id),
+		(SELECT coalesce(json_agg(json_build_object('round', a.round, 'body', a.body, 'author', a.author_name,
+			'agency', a.agency_code, 'submitted', a.submitted_at) ORDER BY a.round), '[]')
+		 FROM answers a WHERE a.report_id = r.id AND a.submitted_at IS NOT NULL),
+		(SELECT coalesce(json_agg(json_build_object('id', f.id, 'kind', f.kind, 'name', f.original_name,
+			'mime', f.mime_type, 'size', f.size_bytes) ORDER BY f.id), '[]')
+		 FROM attachments f WHERE f.report_id = r.id)
+		FROM reports r`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	if f.NewestFirst {
+		q += " ORDER BY r.submitted_at DESC, r.id DESC"
+	} else {
+		q += " ORDER BY r.submitted_at, r.id"
+	}
+	if f.Limit > 0 {
+		q += " LIMIT " + arg(f.Limit)
+	}
+	rows, err := tx.tx.Query(ctx, q, args...)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h History
+		var events, answers, files []byte
+		r, err := scanReport(rowWith{rows, []any{&events, &answers, &files}})
+		if err != nil {
+			return err
+		}
+		h.Report = r
+		if h.Events, err = decodeEvents(r.ID, events); err != nil {
+			return err
+		}
+		if h.Answers, err = decodeAnswers(r.ID, answers); err != nil {
+			return err
+		}
+		if h.Files, err = decodeFiles(r.ID, files); err != nil {
+			return err
+		}
+		if err := fn(h); err != nil {
+			return err
+		}
+	}
+	return mapErr(rows.Err())
+}
+
+// rowWith scans a report followed by extra columns.
+type rowWith struct {
+	row   scanner
+	extra []any
+}
+
+func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra...)...) }
+
+func prefixed(p, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		c = strings.TrimSpace(c)
+		if strings.HasPrefix(c, "coalesce(") {
+			parts[i] = "coalesce(" + p + strings.TrimPrefix(c, "coalesce(")
+		} else {
+			parts[i] = p + c
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// jsonTime reads the timestamps json_build_object writes.
+type jsonTime struct{ time.Time }
+
+func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999Z07:00", "2006-01-02T15:04:05.999999Z07", time.RFC3339Nano} {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v
+			return nil
+		}
+	}
+	v, err := time.Parse(time.RFC3339Nano, s)
+	t.Time = v
+	return err
+}
+
+func decodeEvents(reportID int64, b []byte) ([]Event, error) {
+	var raw []struct {
+		ID                                               int64
+		At                                               jsonTime
+		Kind, From, To, Role, Actor, Desk, Channel, Note string
+		Deadline                                         jsonTime
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	out := make([]Event, len(raw))
+	for i, e := range raw {
+		out[i] = Event{ID: e.ID, ReportID: reportID, At: e.At.Time, Kind: e.Kind, StageFrom: e.From, StageTo: e.To,
+			ActorRole: e.Role, ActorID: e.Actor, Desk: e.Desk, Channel: e.Channel, Note: e.Note, Deadline: e.Deadline.Time}
+	}
+	return out, nil
+}
+
+func decodeAnswers(reportID int64, b []byte) ([]Answer, error) {
+	var raw []struct {
+		Round                int
+		Body, Author, Agency string
+		Submitted            jsonTime
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	out := make([]Answer, len(raw))
+	for i, a := range raw {
+		out[i] = Answer{ReportID: reportID, Round: a.Round, Body: a.Body, AuthorName: a.Author, AgencyCode: a.Agency,
+			SubmittedAt: a.Submitted.Time}
+	}
+	return out, nil
+}
+
+func decodeFiles(reportID int64, b []byte) ([]Attachment, error) {
+	var raw []struct {
+		ID               int64
+		Kind, Name, MIME string
+		Size             int64
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	out := make([]Attachment, len(raw))
+	for i, f := range raw {
+		out[i] = Attachment{ID: f.ID, ReportID: reportID, Kind: f.Kind, OriginalName: f.Name, MIMEType: f.MIME, Size: f.Size}
+	}
+	return out, nil
+}
+
+// OldestOpen lists the reports still open, oldest submission first.
+func (tx *Tx) OldestOpen(ctx context.Context, limit int) ([]Report, error) {
+	return tx.reports(ctx, `stage NOT IN ('closed', 'archived') ORDER BY submitted_at, id LIMIT $1`, limit)
+}
+
+// Document is a file lapor made to send to a chat.
+type Document struct {
+	ID      int64
+	Channel string
+	ChatID  string
+	Kind    string // photo or document
+	Name    string
+	MIME    string
+	Data    []byte
+	MadeBy  string
+}
+
+// AddDocument stores a made file and returns its id.
+func (tx *Tx) AddDocument(ctx context.Context, d Document, now time.Time) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRow(ctx, `
+		INSERT INTO documents (channel, chat_id, kind, name, mime_type, data, made_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		d.Channel, d.ChatID, d.Kind, d.Name, d.MIME, d.Data, d.MadeBy, now).Scan(&id)
+	return id, mapErr(err)
+}
+
+// DocumentData returns a made file with its bytes.
+func (db *DB) DocumentData(ctx context.Context, id int64) (Document, error) {
+	d := Document{ID: id}
+	err := db.pool.QueryRow(ctx, `SELECT channel, chat_id, kind, name, mime_type, data, made_by FROM documents WHERE id = $1`, id).
+		Scan(&d.Channel, &d.ChatID, &d.Kind, &d.Name, &d.MIME, &d.Data, &d.MadeBy)
+	return d, mapErr(err)
+}
