@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // HistoryFilter selects reports for exports, printouts, recaps and open
@@ -60,7 +62,7 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 	if f.NoConfidential {
 		where = append(where, "NOT r.confidential")
 	}
-	q := `SELECT ` + prefixed("r.", reportColumns) + `,
+	q := `SELECT ` + reportColumns + `,
 		(SELECT coalesce(json_agg(json_build_object('id', e.id, 'at', e.at, 'kind', e.kind, 'from', e.stage_from,
 			'to', e.stage_to, 'role', e.actor_role, 'actor', e.actor_id, 'desk', e.desk, 'channel', e.channel,
 			'note', e.note, 'deadline', e.deadline) ORDER BY e.id), '[]')
@@ -119,19 +121,6 @@ type rowWith struct {
 }
 
 func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra...)...) }
-
-func prefixed(p, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, c := range parts {
-		c = strings.TrimSpace(c)
-		if strings.HasPrefix(c, "coalesce(") {
-			parts[i] = "coalesce(" + p + strings.TrimPrefix(c, "coalesce(")
-		} else {
-			parts[i] = p + c
-		}
-	}
-	return strings.Join(parts, ", ")
-}
 
 func itoa(n int) string {
 	if n < 10 {
@@ -246,4 +235,40 @@ func (db *DB) DocumentData(ctx context.Context, id int64) (Document, error) {
 	err := db.pool.QueryRow(ctx, `SELECT channel, chat_id, kind, name, mime_type, data, made_by FROM documents WHERE id = $1`, id).
 		Scan(&d.Channel, &d.ChatID, &d.Kind, &d.Name, &d.MIME, &d.Data, &d.MadeBy)
 	return d, mapErr(err)
+}
+
+// ReportIDs maps tracking ids to report ids (for bulk imports).
+func (db *DB) ReportIDs(ctx context.Context) (map[string]int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT tracking_id, id FROM reports`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var t string
+		var id int64
+		if err := rows.Scan(&t, &id); err != nil {
+			return nil, mapErr(err)
+		}
+		out[t] = id
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ImportEvents bulk-loads history (benchmarks and migrations from another
+// system); events go in as given, in one COPY.
+func (db *DB) ImportEvents(ctx context.Context, events []Event) (int64, error) {
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		rows[i] = []any{e.ReportID, e.At, e.Kind, e.StageFrom, e.StageTo, e.ActorRole, e.ActorID, e.Desk, e.Channel,
+			e.Note, nullTime(e.Deadline)}
+	}
+	n, err := db.pool.CopyFrom(ctx, pgx.Identifier{"report_events"}, []string{"report_id", "at", "kind", "stage_from",
+		"stage_to", "actor_role", "actor_id", "desk", "channel", "note", "deadline"}, pgx.CopyFromRows(rows))
+	if err != nil {
+		return n, mapErr(err)
+	}
+	_, err = db.pool.Exec(ctx, `ANALYZE report_events`)
+	return n, mapErr(err)
 }
