@@ -80,6 +80,12 @@ func (o *office) command() error {
 		return o.search(args)
 	case "statistik":
 		return o.stats()
+	case "ekspor":
+		return o.export(args)
+	case "cetak":
+		return o.printReport(args)
+	case "rekap":
+		return o.recapCmd(args)
 	case "petugas":
 		return o.officers(args)
 	case "opd":
@@ -214,47 +220,6 @@ func (o *office) search(words string) error {
 }
 
 // stats counts reports per stage, the overdue ones, and ratings per agency.
-func (o *office) stats() error {
-	counts, err := o.tx.CountByStage(o.ctx, o.now)
-	if err != nil {
-		return err
-	}
-	perStage := map[string][2]int{}
-	type rating struct {
-		sum float64
-		n   int
-	}
-	perAgency := map[string]rating{}
-	for _, c := range counts {
-		v := perStage[c.Stage]
-		perStage[c.Stage] = [2]int{v[0] + c.Count, v[1] + c.Overdue}
-		if c.Rated > 0 && c.Agency != "" {
-			r := perAgency[c.Agency]
-			perAgency[c.Agency] = rating{r.sum + c.Rating*float64(c.Rated), r.n + c.Rated}
-		}
-	}
-	lines := []string{"Statistik laporan:"}
-	for _, st := range Stages {
-		if v, ok := perStage[string(st)]; ok {
-			line := fmt.Sprintf("• %s: %d", stageName(o.lang, st), v[0])
-			if v[1] > 0 {
-				line += fmt.Sprintf(" (%d lewat batas waktu)", v[1])
-			}
-			lines = append(lines, line)
-		}
-	}
-	var agencies []string
-	for a := range perAgency {
-		agencies = append(agencies, a)
-	}
-	sort.Strings(agencies)
-	for _, a := range agencies {
-		r := perAgency[a]
-		lines = append(lines, fmt.Sprintf("• Penilaian %s: %.1f dari 5 (%d penilaian)", o.c.agencyName(a), r.sum/float64(r.n), r.n))
-	}
-	return o.say(strings.Join(lines, "\n"))
-}
-
 // officers lists, adds or removes officers.
 func (o *office) officers(args string) error {
 	verb, rest := splitFirst(args)

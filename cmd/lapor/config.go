@@ -22,6 +22,7 @@ type Config struct {
 	PGBin                string
 	HTTPAddr             string
 	PublicURL            string // where people reach the web chat; "" is http://HTTPAddr
+	Open311Jurisdiction  string
 	TelegramToken        string // secret
 	TelegramAPIEndpoint  string
 	TelegramFileEndpoint string
@@ -131,6 +132,8 @@ func settings() []setting {
 				c.PublicURL = strings.TrimRight(v, "/")
 				return nil
 			}},
+		{"LAPOR_OPEN311_JURISDICTION", false, "jurisdiction_id of the Open311 open data endpoints", "magetankab.go.id",
+			str(func(c *Config) *string { return &c.Open311Jurisdiction })},
 		{"LAPOR_TELEGRAM_TOKEN", true, "Telegram bot token from @BotFather; empty turns Telegram off", "",
 			func(c *Config, v string) error {
 				if v != "" && (!strings.Contains(v, ":") || strings.ContainsAny(v, " /\n")) {

@@ -211,8 +211,19 @@ func (c *citizen) pressMatching(match func(string) bool, what, want string) (tel
 }
 
 // fileReport runs the whole intake, with a photo when photo is not nil, and
-// returns the tracking number.
-func (c *citizen) fileReport(photo []byte) (string, error) {
+// returns the tracking number; the reporter is named and the report
+// confidential.
+func (c *citizen) fileReport(photo []byte) (string, error) { return c.fileReportAs(photo, false, true) }
+
+// fileReportAs is fileReport with the reporter's choices of anonymity and
+// confidentiality.
+func (c *citizen) fileReportAs(photo []byte, anonymous, confidential bool) (string, error) {
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
 	steps := []func() (telegramtest.Sent, error){
 		func() (telegramtest.Sent, error) { return c.say("/start", "Selamat datang") },
 		func() (telegramtest.Sent, error) { return c.press("menu:new", "Jenis laporan") },
@@ -236,8 +247,8 @@ func (c *citizen) fileReport(photo []byte) (string, error) {
 	}
 	steps = append(steps,
 		func() (telegramtest.Sent, error) { return c.press("ev:done", "Sembunyikan identitas") },
-		func() (telegramtest.Sent, error) { return c.press("anon:no", "Rahasiakan") },
-		func() (telegramtest.Sent, error) { return c.press("conf:yes", "Ringkasan") },
+		func() (telegramtest.Sent, error) { return c.press("anon:"+yesNo(anonymous), "Rahasiakan") },
+		func() (telegramtest.Sent, error) { return c.press("conf:"+yesNo(confidential), "Ringkasan") },
 		func() (telegramtest.Sent, error) { return c.press("sum:send", "Nomor laporan: ") },
 	)
 	var last telegramtest.Sent

@@ -34,6 +34,9 @@ Usage:
   lapor whatsapp-login [--phone 62812…]   link a WhatsApp account (QR code or pairing code)
   lapor workdays   add <date> <n> | between <from> <to>: working-day arithmetic
   lapor holidays   list | add | remove | undo: run-time holiday changes
+  lapor export     --format csv|xlsx [--period …] [--desk …] [--public]: reports as a spreadsheet
+  lapor print      <tracking id>: one report as an A4 PDF
+  lapor recap      [--month YYYY-MM]: the monthly recap PDF with charts
   lapor version    print the version
   lapor config     list the configuration variables and their defaults
 
@@ -82,6 +85,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return workdays(cfg, args[1:], stdout, stderr)
 	case "holidays":
 		return holidays(ctx, cfg, log, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, cfg, log, args[1:], stdout, stderr)
+	case "print":
+		return printCmd(ctx, cfg, log, args[1:], stdout, stderr)
+	case "recap":
+		return recapCmd(ctx, cfg, log, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "lapor: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -22,6 +22,7 @@ import (
 	"github.com/lapor-id/lapor/bot/webchat"
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/open311"
 	"github.com/lapor-id/lapor/flows/region"
 	"github.com/lapor-id/lapor/scheduler"
 	"github.com/lapor-id/lapor/store"
@@ -257,7 +258,9 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	if err != nil {
 		return fmt.Errorf("LAPOR_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: healthHandler(db, sources), ReadHeaderTimeout: 10 * time.Second}
+	openData := open311.Handler(svc.OpenData(flows.Lang(cfg.Lang)), open311.Options{Jurisdiction: cfg.Open311Jurisdiction,
+		BaseURL: cfg.WebURL(), Contact: "LAPOR! SP4N " + region.Default().Name(), Log: log})
+	srv := &http.Server{Handler: healthHandler(db, sources, openData), ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -308,9 +311,11 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 }
 
 // healthHandler serves /healthz (the process is alive) and /readyz (the
-// database answers; with the counts of work waiting).
-func healthHandler(db *store.DB, sources []source) http.Handler {
+// database answers; with the counts of work waiting), the open data under
+// /open311/, and the web chat at /.
+func healthHandler(db *store.DB, sources []source, openData http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("/open311/", openData)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

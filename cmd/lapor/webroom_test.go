@@ -136,10 +136,11 @@ func TestWebRoomsRunTheChain(t *testing.T) {
 	// The agency's card: the photo comes without its GPS tag and is
 	// served to the room's officers only; the reporter stays anonymous.
 	card := pupr.expect("Balas kartu ini")
-	citizenChat := regexp.MustCompile(`\bw[A-Za-z0-9_-]{20}\b`).FindString(super.say("/identitas "+id, id).Text)
-	if citizenChat == "" {
+	ident := regexp.MustCompile(`chat (w[A-Za-z0-9_-]{20})`).FindStringSubmatch(super.say("/identitas "+id, id).Text)
+	if ident == nil {
 		t.Fatal("/identitas shows no web chat")
 	}
+	citizenChat := ident[1]
 	var photoURL string
 	anonymous := false
 	pupr.mu.Lock()

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/hardcopy"
+	"github.com/lapor-id/lapor/flows/records"
+	"github.com/lapor-id/lapor/flows/region"
+	"github.com/lapor-id/lapor/flows/softcopy"
+	"github.com/lapor-id/lapor/store"
+)
+
+const exportUsage = `Usage:
+  lapor export --format csv|xlsx [--period YYYY-MM | YYYY | --from YYYY-MM-DD --to YYYY-MM-DD]
+               [--desk <agency code>] [--public] [--lang id|en] [--out FILE]
+      the reports submitted in the period (default: this month), with their timelines.
+      Without --public the file is an admin export: it names reporters who are not
+      anonymous (and the export is written to the audit log). --public leaves out
+      confidential reports, identities, notes and evidence.
+  lapor print <tracking id> [--agency | --public] [--lang id|en] [--out FILE]
+      an A4 PDF of one report with its timeline, deadlines and images
+  lapor recap [--month YYYY-MM] [--lang id|en] [--out FILE]
+      the monthly recap PDF with counts, deadline compliance and charts
+`
+
+// openService opens the database and the service for a one-shot command.
+func openService(ctx context.Context, cfg Config, log *slog.Logger) (*flows.Service, *store.DB, func(), error) {
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	policy, err := loadPolicy(cfg)
+	if err != nil {
+		closeDB()
+		return nil, nil, nil, err
+	}
+	fcfg := flows.DefaultConfig()
+	fcfg.Policy = policy
+	fcfg.DefaultLang = flows.Lang(cfg.Lang)
+	fcfg.TrackingPrefix = cfg.TrackingPrefix
+	fcfg.WebURL = cfg.WebURL()
+	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
+	if err := svc.Seed(ctx); err != nil {
+		closeDB()
+		return nil, nil, nil, err
+	}
+	if err := svc.ReloadCalendar(ctx); err != nil {
+		closeDB()
+		return nil, nil, nil, err
+	}
+	return svc, db, closeDB, nil
+}
+
+// output opens the file a command writes (stdout for "-").
+func output(path string, stdout io.Writer) (io.Writer, func() error, error) {
+	if path == "-" {
+		return stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	return bw, func() error {
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}, nil
+}
+
+func exportCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "xlsx", "csv or xlsx")
+	period := fs.String("period", "", "YYYY-MM or YYYY (default: this month)")
+	from := fs.String("from", "", "first day, YYYY-MM-DD")
+	to := fs.String("to", "", "last day, YYYY-MM-DD")
+	desk := fs.String("desk", "", "only the reports disposed to this agency")
+	public := fs.Bool("public", false, "a public export: no confidential reports, no identities")
+	lang := fs.String("lang", cfg.Lang, "id or en")
+	out := fs.String("out", "", "file to write (default: a name from the period; - for stdout)")
+	if err := fs.Parse(args); err != nil || (*format != "csv" && *format != "xlsx") || fs.NArg() != 0 {
+		fmt.Fprint(stderr, exportUsage)
+		return 2
+	}
+	spec := *period
+	if *from != "" || *to != "" {
+		if *from == "" || *to == "" || spec != "" {
+			fmt.Fprintln(stderr, "lapor: give --from and --to together, or --period")
+			return 2
+		}
+		spec = *from + ".." + *to
+	}
+	p, err := flows.ParsePeriod(spec, time.Now(), flows.Lang(*lang))
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 2
+	}
+	svc, _, closeDB, err := openService(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	defer closeDB()
+	aud := records.Admin
+	if *public {
+		aud = records.Public
+	}
+	f := store.HistoryFilter{From: p.From, To: p.To}
+	if *desk != "" {
+		code, err := svc.AgencyCode(ctx, *desk)
+		if err != nil {
+			fmt.Fprintln(stderr, "lapor:", err)
+			return 2
+		}
+		f.AgencyCode = code
+	}
+	if *out == "" {
+		*out = fmt.Sprintf("lapor-%s-%s-%s.%s", p.From.Format("20060102"), p.To.AddDate(0, 0, -1).Format("20060102"), aud, *format)
+	}
+	w, closeOut, err := output(*out, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	start := time.Now()
+	opts := softcopy.Options{Lang: *lang, Audience: aud, Now: time.Now(), Progress: func(n int) {
+		fmt.Fprintf(stderr, "\r%d reports exported (%s)", n, time.Since(start).Round(100*time.Millisecond))
+	}}
+	seq := svc.Records(ctx, f, aud, flows.Lang(*lang))
+	var n int
+	if *format == "csv" {
+		n, err = softcopy.CSV(w, seq, opts)
+	} else {
+		n, err = softcopy.XLSX(w, seq, opts)
+	}
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	fmt.Fprintln(stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor: export failed:", err)
+		if *out != "-" {
+			_ = os.Remove(*out)
+		}
+		return 1
+	}
+	if err := svc.AuditOutput(ctx, "command line", "export", fmt.Sprintf("%s %s %s..%s desk=%s reports=%d", *format, aud,
+		p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), f.AgencyCode, n)); err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "%d reports of %s written to %s in %s\n", n, p.Label, *out, time.Since(start).Round(time.Millisecond))
+	return 0
+}
+
+func printCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("print", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	agency := fs.Bool("agency", false, "as an agency sees it: no identity")
+	public := fs.Bool("public", false, "as the public sees it")
+	lang := fs.String("lang", cfg.Lang, "id or en")
+	out := fs.String("out", "", "file to write (default: <tracking id>.pdf; - for stdout)")
+	// The tracking id may come before or after the flags.
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprint(stderr, exportUsage)
+		return 2
+	}
+	if id == "" && fs.NArg() == 1 {
+		id = fs.Arg(0)
+	}
+	if id == "" {
+		fmt.Fprint(stderr, exportUsage)
+		return 2
+	}
+	aud := records.Admin
+	switch {
+	case *public:
+		aud = records.Public
+	case *agency:
+		aud = records.Agency
+	}
+	svc, _, closeDB, err := openService(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	defer closeDB()
+	rec, err := svc.Record(ctx, id, aud, flows.Lang(*lang))
+	if errors.Is(err, flows.ErrNoReport) {
+		fmt.Fprintf(stderr, "lapor: no report %s\n", strings.ToUpper(id))
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	if *out == "" {
+		*out = rec.TrackingID + ".pdf"
+	}
+	w, closeOut, err := output(*out, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	err = hardcopy.Report(w, rec, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = svc.AuditOutput(ctx, "command line", "print", rec.TrackingID+" "+aud.String())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "%s written to %s\n", rec.TrackingID, *out)
+	return 0
+}
+
+func recapCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("recap", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	month := fs.String("month", "", "YYYY-MM (default: this month)")
+	lang := fs.String("lang", cfg.Lang, "id or en")
+	out := fs.String("out", "", "file to write (default: lapor-rekap-YYYY-MM.pdf; - for stdout)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		fmt.Fprint(stderr, exportUsage)
+		return 2
+	}
+	m := time.Now()
+	if *month != "" {
+		t, err := time.Parse("2006-01", *month)
+		if err != nil {
+			fmt.Fprintln(stderr, "lapor: --month must be YYYY-MM")
+			return 2
+		}
+		m = time.Date(t.Year(), t.Month(), 15, 12, 0, 0, 0, time.UTC)
+	}
+	svc, _, closeDB, err := openService(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	defer closeDB()
+	rc, err := svc.Recap(ctx, m, flows.Lang(*lang))
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	if *out == "" {
+		*out = "lapor-rekap-" + rc.From.Format("2006-01") + ".pdf"
+	}
+	w, closeOut, err := output(*out, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	err = hardcopy.Recap(w, rc, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "recap of %s (%d reports) written to %s\n", rc.Period, rc.Total, *out)
+	return 0
+}

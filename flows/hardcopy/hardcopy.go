@@ -1,0 +1,524 @@
+// Package hardcopy prints records as A4 PDFs: one report with its
+// timeline, deadlines and attachment thumbnails (Report), and the monthly
+// recap with its tables and charts (Recap). Every page carries the
+// regency's header and a footer saying when, by whom, and which page of
+// how many.
+//
+// It owns the printed layout only. What a record holds for its audience
+// is decided when the record is made (records), the pictures are drawn by
+// package charts. Text is set in the PDF core font Helvetica in the
+// Windows-1252 code page, so the documents need no embedded fonts:
+// Indonesian text and marks like — · “ ” é print as they are, and a
+// character the code page lacks (an emoji, CJK) prints as "?".
+package hardcopy
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/go-pdf/fpdf"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Header is what every page of a printout says about where it is from.
+type Header struct {
+	Regency   string // "Pemerintah Kabupaten Magetan"
+	Unit      string // "Pengelola LAPOR! SP4N"
+	Title     string // the document's title; a default when empty
+	PrintedAt time.Time
+	PrintedBy string // who printed it: an officer's name, or empty
+}
+
+// wib is Western Indonesia Time. Indonesia keeps no daylight saving, so a
+// fixed zone is exact and needs no tzdata.
+var wib = time.FixedZone("WIB", 7*3600)
+
+// Page geometry in millimetres (A4 portrait).
+const (
+	pageW    = 210.0
+	pageH    = 297.0
+	marginX  = 15.0
+	contentW = pageW - 2*marginX
+	headTop  = 10.0 // the header block's first line
+	bodyTop  = 28.0 // where a page's content starts, below the header
+	bottom   = 18.0 // room kept for the footer
+	limitY   = pageH - bottom
+	font     = "Helvetica"
+	bodySize = 9.5
+	lineH    = 4.6 // a line of body text
+	cellPad  = 1.0 // above and below the lines of a table cell
+	sectionH = 8.0 // a section's heading and the space under it
+)
+
+// pagesAlias stands for the page count until the document is closed. It
+// is made of control characters, which clean removes from every text, so
+// no text can contain it by chance.
+const pagesAlias = "\x01nb\x01"
+
+// doc is one PDF being written.
+type doc struct {
+	pdf  *fpdf.Fpdf
+	en   bool
+	tr   func(string) string // UTF-8 to Windows-1252, from fpdf
+	maps map[rune]bool       // which runes tr maps, as they are met
+	h    Header
+	ref  string // what the document is about, repeated in every header
+	head func() // redraws a table's header row after a page break
+}
+
+// newDoc starts a document about ref (a tracking id, a period), titled
+// h.Title or else the text of titleKey.
+func newDoc(h Header, lang, ref, titleKey string) *doc {
+	d := &doc{en: english(lang), h: h, ref: ref, maps: map[rune]bool{}}
+	if strings.TrimSpace(d.h.Title) == "" {
+		d.h.Title = d.t(titleKey)
+	}
+	p := fpdf.New("P", "mm", "A4", "")
+	d.pdf = p
+	d.tr = p.UnicodeTranslatorFromDescriptor("") // cp1252
+	p.SetMargins(marginX, bodyTop, marginX)
+	p.SetAutoPageBreak(true, bottom)
+	p.AliasNbPages(pagesAlias)
+	p.SetCatalogSort(true) // the same input gives the same bytes
+	if !h.PrintedAt.IsZero() {
+		p.SetCreationDate(h.PrintedAt)
+		p.SetModificationDate(h.PrintedAt)
+	}
+	p.SetTitle(strings.TrimSpace(d.h.Title+" "+ref), true)
+	p.SetAuthor(h.Regency, true)
+	p.SetCreator("lapor", false)
+	if d.en {
+		p.SetLang("en")
+	} else {
+		p.SetLang("id")
+	}
+	p.SetHeaderFuncMode(d.header, false)
+	p.SetFooterFunc(d.footer)
+	return d
+}
+
+// header draws the regency, the unit, the title and the reference at the
+// top of every page.
+func (d *doc) header() {
+	p := d.pdf
+	p.SetTextColor(0, 0, 0)
+	p.SetXY(marginX, headTop)
+	p.SetFont(font, "B", 11)
+	p.CellFormat(contentW*0.6, 5, d.fit(d.h.Regency, contentW*0.6), "", 0, "L", false, 0, "")
+	p.SetFont(font, "", 8.5)
+	p.SetTextColor(90, 90, 90)
+	p.CellFormat(contentW*0.4, 5, d.fit(d.h.Title, contentW*0.4), "", 1, "R", false, 0, "")
+	p.SetX(marginX)
+	p.SetFont(font, "", 9.5)
+	p.SetTextColor(0, 0, 0)
+	p.CellFormat(contentW*0.6, 5, d.fit(d.h.Unit, contentW*0.6), "", 0, "L", false, 0, "")
+	p.SetFont(font, "", 8.5)
+	p.SetTextColor(90, 90, 90)
+	p.CellFormat(contentW*0.4, 5, d.fit(d.ref, contentW*0.4), "", 1, "R", false, 0, "")
+	p.SetDrawColor(0, 0, 0)
+	p.SetLineWidth(0.5)
+	p.Line(marginX, headTop+12, pageW-marginX, headTop+12)
+	p.SetLineWidth(0.2)
+	p.SetTextColor(0, 0, 0)
+	p.SetXY(marginX, bodyTop)
+}
+
+// footer says when and by whom the document was printed, and the page.
+func (d *doc) footer() {
+	p := d.pdf
+	p.SetDrawColor(160, 160, 160)
+	p.SetLineWidth(0.2)
+	p.Line(marginX, pageH-bottom+4, pageW-marginX, pageH-bottom+4)
+	p.SetXY(marginX, pageH-bottom+5.5)
+	p.SetFont(font, "", 7.5)
+	p.SetTextColor(90, 90, 90)
+	printed := fmt.Sprintf(d.t("printed"), d.when(d.h.PrintedAt))
+	if by := strings.TrimSpace(d.h.PrintedBy); by != "" {
+		printed = fmt.Sprintf(d.t("printedBy"), d.when(d.h.PrintedAt), by)
+	}
+	text := d.enc(oneLine(printed)+" · "+fmt.Sprintf(d.t("page"), p.PageNo())) + pagesAlias
+	p.CellFormat(contentW, 4, text, "", 0, "C", false, 0, "")
+	p.SetTextColor(0, 0, 0)
+}
+
+// finish writes the document out, or the first error met while making it.
+func (d *doc) finish(w io.Writer) error {
+	if err := d.pdf.Error(); err != nil {
+		return fmt.Errorf("error making PDF: %w", err)
+	}
+	if err := d.pdf.Output(w); err != nil {
+		return fmt.Errorf("error writing PDF: %w", err)
+	}
+	return nil
+}
+
+// clean makes text printable in Windows-1252: composed (NFC), without
+// control and format characters (zero-width joiners, variation
+// selectors) or marks left uncomposed, and with each run of characters the
+// code page lacks (an emoji with its modifiers, a CJK word) as one "?".
+// Line breaks are kept.
+func (d *doc) clean(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	missing := false
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\u2028' || r == '\u2029':
+			r = '\n'
+		case r == '\t':
+			r = ' '
+		case r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.In(r, unicode.Mn, unicode.Cf):
+			continue
+		case r >= 0x80 && !d.mapped(r):
+			if !missing {
+				b.WriteByte('?')
+			}
+			missing = true
+			continue
+		}
+		missing = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mapped reports whether the code page has r (fpdf's translator turns
+// what it lacks into ".").
+func (d *doc) mapped(r rune) bool {
+	ok, seen := d.maps[r]
+	if !seen {
+		ok = d.tr(string(r)) != "."
+		d.maps[r] = ok
+	}
+	return ok
+}
+
+// enc turns UTF-8 text into the bytes the core font prints.
+func (d *doc) enc(s string) string { return d.tr(d.clean(s)) }
+
+// fit encodes s on one line, cut with an ellipsis to w millimetres in the
+// current font.
+func (d *doc) fit(s string, w float64) string { return d.cut(d.enc(oneLine(s)), w) }
+
+// cut shortens encoded text with an ellipsis to w millimetres in the
+// current font.
+func (d *doc) cut(e string, w float64) string {
+	w -= 2 * d.pdf.GetCellMargin()
+	if d.pdf.GetStringWidth(e) <= w {
+		return e
+	}
+	ell := d.tr("…")
+	for len(e) > 0 && d.pdf.GetStringWidth(e+ell) > w {
+		e = e[:len(e)-1] // one byte is one character in the code page
+	}
+	return strings.TrimRight(e, " ") + ell
+}
+
+// lines wraps encoded text to w millimetres in the current font; an empty
+// text is one empty line.
+func (d *doc) lines(e string, w float64) []string {
+	raw := d.pdf.SplitLines([]byte(e), w)
+	if len(raw) == 0 {
+		return []string{""}
+	}
+	out := make([]string, len(raw))
+	for i, l := range raw {
+		out[i] = string(l)
+	}
+	return out
+}
+
+// room breaks the page unless h millimetres fit below the current line.
+func (d *doc) room(h float64) {
+	if d.pdf.GetY()+h > limitY {
+		d.newPage()
+	}
+}
+
+func (d *doc) newPage() {
+	d.pdf.AddPage()
+	if d.head != nil {
+		d.head()
+	}
+}
+
+// title is the document's heading on its first page.
+func (d *doc) title(main, sub string) {
+	p := d.pdf
+	p.SetFont(font, "B", 15)
+	for _, l := range d.lines(d.enc(oneLine(main)), contentW) {
+		p.CellFormat(contentW, 7, l, "", 1, "L", false, 0, "")
+	}
+	if sub != "" {
+		p.SetFont(font, "B", 11.5)
+		p.SetTextColor(60, 60, 60)
+		for _, l := range d.lines(d.enc(oneLine(sub)), contentW) {
+			p.CellFormat(contentW, 6, l, "", 1, "L", false, 0, "")
+		}
+		p.SetTextColor(0, 0, 0)
+	}
+	p.Ln(2)
+}
+
+// section starts a part of the document, on a new page when the heading
+// and the first lines after it would not fit.
+func (d *doc) section(name string) { d.sectionKeep(name, 4*lineH) }
+
+// sectionKeep starts a part of the document that keeps the next keep
+// millimetres (a chart) on the heading's page.
+func (d *doc) sectionKeep(name string, keep float64) {
+	p := d.pdf
+	p.Ln(3)
+	d.room(sectionH + keep)
+	p.SetFont(font, "B", 11.5)
+	p.SetTextColor(20, 60, 120)
+	p.CellFormat(contentW, sectionH-1.5, d.fit(name, contentW), "B", 1, "L", false, 0, "")
+	p.SetTextColor(0, 0, 0)
+	p.Ln(1.5)
+	p.SetFont(font, "", bodySize)
+}
+
+// para prints text wrapped across as many lines and pages as it needs.
+func (d *doc) para(text string) {
+	p := d.pdf
+	p.SetFont(font, "", bodySize)
+	p.SetX(marginX)
+	p.MultiCell(contentW, lineH, d.enc(strings.TrimRight(text, "\n")), "", "L", false)
+}
+
+// note prints a line in grey (an empty table, a remark).
+func (d *doc) note(text string) {
+	p := d.pdf
+	p.SetFont(font, "I", bodySize)
+	p.SetTextColor(90, 90, 90)
+	p.MultiCell(contentW, lineH, d.enc(text), "", "L", false)
+	p.SetTextColor(0, 0, 0)
+	p.SetFont(font, "", bodySize)
+}
+
+// col is a table column: its heading, width in millimetres (0 shares
+// what the others leave) and alignment ("L", "C", "R").
+type col struct {
+	title string
+	w     float64
+	align string
+	label bool // a form's label: shaded, in grey
+}
+
+// table prints rows under a heading row repeated on every page. A row
+// taller than the space left moves to the next page whole when it fits
+// there, and is split across pages otherwise (a long note). Cells wrap;
+// a cell may hold several lines of its own.
+func (d *doc) table(cols []col, rows [][]string) {
+	p := d.pdf
+	cols = widths(cols)
+	titled := false
+	for _, c := range cols {
+		titled = titled || c.title != ""
+	}
+	headH := 0.0
+	if titled {
+		headH = d.headHeight(cols)
+		d.room(headH + lineH + 2*cellPad)
+		d.tableHead(cols, headH)
+		d.head = func() { d.tableHead(cols, headH) }
+		defer func() { d.head = nil }()
+	}
+	fresh := int((limitY - bodyTop - headH - 2*cellPad) / lineH) // lines a row may have on a page of its own
+	p.SetFont(font, "", bodySize)
+	for i, row := range rows {
+		cells := make([][]string, len(cols))
+		n := 1
+		for c := range cols {
+			text := ""
+			if c < len(row) {
+				text = row[c]
+			}
+			cells[c] = d.lines(d.enc(text), cols[c].w)
+			n = max(n, len(cells[c]))
+		}
+		fill := i%2 == 1 && titled // zebra rows in tables, not in forms
+		for start := 0; start < n; {
+			free := int((limitY - p.GetY() - 2*cellPad) / lineH)
+			switch {
+			case n-start <= free:
+				d.rowPart(cols, cells, start, n, fill)
+				start = n
+			case (start == 0 && n <= fresh) || free < 2:
+				d.newPage()
+			default:
+				d.rowPart(cols, cells, start, start+free, fill)
+				start += free
+				d.newPage()
+			}
+		}
+	}
+	p.SetX(marginX)
+}
+
+// rowPart prints lines [from, to) of every cell of a row.
+func (d *doc) rowPart(cols []col, cells [][]string, from, to int, fill bool) {
+	p := d.pdf
+	y := p.GetY()
+	h := float64(to-from)*lineH + 2*cellPad
+	x := marginX
+	p.SetDrawColor(200, 200, 200)
+	p.SetFillColor(245, 245, 245)
+	for c, column := range cols {
+		style := "D"
+		if fill || column.label {
+			style = "FD"
+		}
+		p.Rect(x, y, column.w, h, style)
+		if column.label {
+			p.SetTextColor(70, 70, 70)
+		}
+		for i := from; i < to && i < len(cells[c]); i++ {
+			p.SetXY(x, y+cellPad+float64(i-from)*lineH)
+			p.CellFormat(column.w, lineH, cells[c][i], "", 0, column.align, false, 0, "")
+		}
+		p.SetTextColor(0, 0, 0)
+		x += column.w
+	}
+	p.SetXY(marginX, y+h)
+}
+
+func (d *doc) headHeight(cols []col) float64 {
+	d.pdf.SetFont(font, "B", bodySize-1)
+	n := 1
+	for _, c := range cols {
+		n = max(n, len(d.lines(d.enc(c.title), c.w)))
+	}
+	d.pdf.SetFont(font, "", bodySize)
+	return float64(n)*lineH + 2*cellPad
+}
+
+func (d *doc) tableHead(cols []col, h float64) {
+	p := d.pdf
+	p.SetFont(font, "B", bodySize-1)
+	p.SetDrawColor(200, 200, 200)
+	p.SetFillColor(225, 232, 242)
+	x, y := marginX, p.GetY()
+	for _, c := range cols {
+		p.Rect(x, y, c.w, h, "FD")
+		for i, l := range d.lines(d.enc(c.title), c.w) {
+			p.SetXY(x, y+cellPad+float64(i)*lineH)
+			p.CellFormat(c.w, lineH, l, "", 0, c.align, false, 0, "")
+		}
+		x += c.w
+	}
+	p.SetXY(marginX, y+h)
+	p.SetFont(font, "", bodySize)
+}
+
+// widths gives the columns without a width what the others leave.
+func widths(cols []col) []col {
+	out := make([]col, len(cols))
+	copy(out, cols)
+	used, open := 0.0, 0
+	for _, c := range out {
+		if c.w > 0 {
+			used += c.w
+		} else {
+			open++
+		}
+	}
+	for i := range out {
+		if out[i].w <= 0 {
+			out[i].w = max(10, (contentW-used)/float64(max(open, 1)))
+		}
+		if out[i].align == "" {
+			out[i].align = "L"
+		}
+	}
+	return out
+}
+
+// fields prints label–value pairs as a form, two pairs to a row, without
+// a heading.
+func (d *doc) fields(pairs [][2]string) {
+	rows := make([][]string, 0, (len(pairs)+1)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		row := []string{pairs[i][0], pairs[i][1]}
+		if i+1 < len(pairs) {
+			row = append(row, pairs[i+1][0], pairs[i+1][1])
+		}
+		rows = append(rows, row)
+	}
+	const label = 31.0
+	d.table([]col{{w: label, label: true}, {w: contentW/2 - label}, {w: label, label: true}, {w: contentW/2 - label}}, rows)
+}
+
+// image places a registered picture at most w×h millimetres, keeping its
+// shape, centred in that box at (x, y).
+func (d *doc) image(name string, info *fpdf.ImageInfoType, x, y, w, h float64) {
+	iw, ih := info.Width(), info.Height()
+	if iw <= 0 || ih <= 0 {
+		return
+	}
+	scale := math.Min(w/iw, h/ih)
+	dw, dh := iw*scale, ih*scale
+	d.pdf.ImageOptions(name, x+(w-dw)/2, y+(h-dh)/2, dw, dh, false, fpdf.ImageOptions{ReadDpi: false}, 0, "")
+}
+
+// Formatting.
+
+func (d *doc) when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(wib).Format("02-01-2006 15:04") + " WIB"
+}
+
+// stamp is when on two lines, date over time, for a narrow column.
+func (d *doc) stamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(wib).Format("02-01-2006\n15:04") + " WIB"
+}
+
+func (d *doc) date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(wib).Format("02-01-2006")
+}
+
+// number prints a count of days: whole numbers plainly, others with one
+// decimal, with a decimal comma in Indonesian.
+func (d *doc) number(v float64) string {
+	r := math.Round(v*10) / 10
+	s := strconv.FormatFloat(r, 'f', 1, 64)
+	if r == math.Trunc(r) {
+		s = strconv.FormatFloat(r, 'f', 0, 64)
+	}
+	if !d.en {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// percent prints a share 0..1 as "76,9%"; "—" when negative (nothing to
+// divide).
+func (d *doc) percent(share float64) string {
+	if share < 0 || math.IsNaN(share) {
+		return "—"
+	}
+	return d.number(share*100) + "%"
+}
+
+func (d *doc) or(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
