@@ -1,5 +1,5 @@
 # The whole test suite, on a fresh machine: make test
-.PHONY: test serve build vet bench
+.PHONY: test serve build vet bench bench-export
 
 test:
 	scripts/ensure-postgres
@@ -17,3 +17,8 @@ build:
 bench:
 	scripts/ensure-postgres
 	go test -run '^$$' -bench . -benchmem ./...
+
+# The 100,000-report XLSX export in its own process: time and peak RSS.
+bench-export:
+	scripts/ensure-postgres
+	go test -run '^$$' -bench Export100k -benchtime 1x -timeout 20m ./cmd/lapor
