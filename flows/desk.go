@@ -609,6 +609,16 @@ func newDeskCode() string {
 // IssueDeskCode issues a one-time code for registering a group as a desk
 // (the command line's `lapor admin code`).
 func (s *Service) IssueDeskCode(ctx context.Context, kind, agencyCode, issuedBy string) (string, error) {
+	return s.issueCode(ctx, kind, agencyCode, func(tx *store.Tx, code, ac string, now time.Time) error {
+		return tx.IssueDeskCode(ctx, code, kind, ac, issuedBy, now, now.Add(codeValid))
+	})
+}
+
+// codeValid is how long a desk or room code may wait to be used.
+const codeValid = 7 * 24 * time.Hour
+
+// issueCode draws a code for a desk that exists and stores it with save.
+func (s *Service) issueCode(ctx context.Context, kind, agencyCode string, save func(tx *store.Tx, code, agencyCode string, now time.Time) error) (string, error) {
 	code := newDeskCode()
 	now := s.now()
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -616,7 +626,7 @@ func (s *Service) IssueDeskCode(ctx context.Context, kind, agencyCode, issuedBy 
 		if err != nil {
 			return err
 		}
-		return tx.IssueDeskCode(ctx, code, kind, ac, issuedBy, now, now.Add(7*24*time.Hour))
+		return save(tx, code, ac, now)
 	})
 	return code, err
 }

@@ -385,30 +385,44 @@ func (o *office) identity(arg string) error {
 
 // deskCode issues a one-time code to register a group as a desk.
 func (o *office) deskCode(args string) error {
-	kind, rest := splitFirst(args)
-	agencyCode := ""
-	switch kind {
-	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
-		if kind == DeskSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
-			return refuse(o.lang, "wf.cmd.notallowed", "kode_grup super_admin")
-		}
-	case DeskAgency:
-		c, err := o.agencyCode(rest)
-		if err != nil {
-			return err
-		}
-		agencyCode = c
-	default:
-		return refuse(o.lang, "wf.usage", officerCommands["kode_grup"])
+	kind, agencyCode, _, err := o.codeDesk(args, "kode_grup", true)
+	if err != nil {
+		return err
 	}
 	code := newDeskCode()
-	if err := o.tx.IssueDeskCode(o.ctx, code, kind, agencyCode, o.msg.UserID, o.now, o.now.AddDate(0, 0, 7)); err != nil {
+	if err := o.tx.IssueDeskCode(o.ctx, code, kind, agencyCode, o.msg.UserID, o.now, o.now.Add(codeValid)); err != nil {
 		return err
 	}
 	if err := o.audit("desk_code", 0, true, kind+" "+agencyCode); err != nil {
 		return err
 	}
 	return o.say(T(o.lang, "wf.code", o.deskName(kind, agencyCode), code, code))
+}
+
+// codeDesk reads the desk a code is for: its kind and, for an agency desk,
+// the agency (the rest of the line when whole, else one word). It returns
+// what follows, and refuses a super admin desk to anyone but a super admin.
+func (o *office) codeDesk(args, cmd string, whole bool) (kind, agencyCode, rest string, err error) {
+	kind, rest = splitFirst(args)
+	switch kind {
+	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
+		if kind == DeskSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
+			return "", "", "", refuse(o.lang, "wf.cmd.notallowed", cmd+" super_admin")
+		}
+	case DeskAgency:
+		token := rest
+		if !whole {
+			token, rest = splitFirst(rest)
+		} else {
+			rest = ""
+		}
+		if agencyCode, err = o.agencyCode(token); err != nil {
+			return "", "", "", err
+		}
+	default:
+		return "", "", "", refuse(o.lang, "wf.usage", officerCommands[cmd])
+	}
+	return kind, agencyCode, rest, nil
 }
 
 // record files a complaint received at the counter, by phone or SMS 1708.

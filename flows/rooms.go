@@ -26,9 +26,6 @@ type Room struct {
 // RoomPrefix starts every room's chat id; other web chats are private.
 const RoomPrefix = "room-"
 
-// roomCodeValid is how long a room code may wait to be used.
-const roomCodeValid = 7 * 24 * time.Hour
-
 // ErrBadRoomCode is a room code that is unknown, used or expired.
 var ErrBadRoomCode = errors.New("flows: the sign-in code is not valid")
 
@@ -78,17 +75,10 @@ func checkDesk(ctx context.Context, tx *store.Tx, kind, agencyCode string) (stri
 // web room as its officer named name (the command line's `lapor admin code
 // --web`, and `lapor serve --demo`).
 func (s *Service) IssueRoomCode(ctx context.Context, kind, agencyCode, name, issuedBy string) (string, error) {
-	code := newDeskCode()
-	now := s.now()
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		ac, err := checkDesk(ctx, tx, kind, agencyCode)
-		if err != nil {
-			return err
-		}
+	return s.issueCode(ctx, kind, agencyCode, func(tx *store.Tx, code, ac string, now time.Time) error {
 		return tx.IssueRoomCode(ctx, code, store.RoomCode{Kind: kind, AgencyCode: ac, OfficerName: name, IssuedBy: issuedBy},
-			now, now.Add(roomCodeValid))
+			now, now.Add(codeValid))
 	})
-	return code, err
 }
 
 // EnterRoom signs userID of a channel in with a room code: the user
@@ -178,28 +168,14 @@ func (s *Service) deskTitle(ctx context.Context, tx *store.Tx, kind, agencyCode 
 // roomCode is /kode_ruang: an admin issues a sign-in code for a desk's web
 // room, for an officer who works in the browser.
 func (o *office) roomCode(args string) error {
-	kind, rest := splitFirst(args)
-	agencyCode := ""
-	switch kind {
-	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
-		if kind == DeskSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
-			return refuse(o.lang, "wf.cmd.notallowed", "kode_ruang super_admin")
-		}
-	case DeskAgency:
-		var token string
-		token, rest = splitFirst(rest)
-		c, err := o.agencyCode(token)
-		if err != nil {
-			return err
-		}
-		agencyCode = c
-	default:
-		return refuse(o.lang, "wf.usage", officerCommands["kode_ruang"])
+	kind, agencyCode, rest, err := o.codeDesk(args, "kode_ruang", false)
+	if err != nil {
+		return err
 	}
 	name := truncate(strings.TrimSpace(rest), 80)
 	code := newDeskCode()
 	if err := o.tx.IssueRoomCode(o.ctx, code, store.RoomCode{Kind: kind, AgencyCode: agencyCode, OfficerName: name,
-		IssuedBy: o.in.Channel + ":" + o.msg.UserID}, o.now, o.now.Add(roomCodeValid)); err != nil {
+		IssuedBy: o.in.Channel + ":" + o.msg.UserID}, o.now, o.now.Add(codeValid)); err != nil {
 		return err
 	}
 	if err := o.audit("room_code", 0, true, kind+" "+agencyCode+" "+name); err != nil {

@@ -178,13 +178,19 @@ func (tx *Tx) desks(ctx context.Context, where string, args ...any) ([]Desk, err
 
 // IssueDeskCode stores a one-time code for registering a group as a desk.
 func (tx *Tx) IssueDeskCode(ctx context.Context, code, kind, agencyCode, issuedBy string, now, expires time.Time) error {
+	return tx.issueCode(ctx, code, "group", RoomCode{Kind: kind, AgencyCode: agencyCode, IssuedBy: issuedBy}, now, expires)
+}
+
+// issueCode stores a one-time code of a purpose: "group" or "room".
+func (tx *Tx) issueCode(ctx context.Context, code, purpose string, rc RoomCode, now, expires time.Time) error {
 	var agency *string
-	if agencyCode != "" {
-		agency = &agencyCode
+	if rc.AgencyCode != "" {
+		agency = &rc.AgencyCode
 	}
 	_, err := tx.tx.Exec(ctx, `
-		INSERT INTO desk_codes (code, kind, agency_code, issued_by, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		code, kind, agency, issuedBy, now, expires)
+		INSERT INTO desk_codes (code, kind, agency_code, issued_by, issued_at, expires_at, purpose, officer_name)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		code, rc.Kind, agency, rc.IssuedBy, now, expires, purpose, rc.OfficerName)
 	return mapErr(err)
 }
 
@@ -209,15 +215,20 @@ func (tx *Tx) UseDeskCode(ctx context.Context, code, channel, chatID, title, use
 		channel, chatID, now); err != nil {
 		return d, mapErr(err)
 	}
+	d.Channel, d.ChatID, d.Title = channel, chatID, title
+	return tx.insertDesk(ctx, d, userID, now)
+}
+
+// insertDesk registers d's chat as its desk.
+func (tx *Tx) insertDesk(ctx context.Context, d Desk, by string, now time.Time) (Desk, error) {
 	var agency *string
 	if d.AgencyCode != "" {
 		agency = &d.AgencyCode
 	}
-	err = tx.tx.QueryRow(ctx, `
+	err := tx.tx.QueryRow(ctx, `
 		INSERT INTO desks (kind, agency_code, channel, chat_id, title, registered_at, registered_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		d.Kind, agency, channel, chatID, title, now, userID).Scan(&d.ID)
-	d.Channel, d.ChatID, d.Title = channel, chatID, title
+		d.Kind, agency, d.Channel, d.ChatID, d.Title, now, by).Scan(&d.ID)
 	return d, mapErr(err)
 }
 
@@ -239,15 +250,7 @@ type RoomCode struct {
 // IssueRoomCode stores a one-time code that signs a browser in to a desk's
 // web room as the named officer.
 func (tx *Tx) IssueRoomCode(ctx context.Context, code string, rc RoomCode, now, expires time.Time) error {
-	var agency *string
-	if rc.AgencyCode != "" {
-		agency = &rc.AgencyCode
-	}
-	_, err := tx.tx.Exec(ctx, `
-		INSERT INTO desk_codes (code, kind, agency_code, issued_by, issued_at, expires_at, purpose, officer_name)
-		VALUES ($1, $2, $3, $4, $5, $6, 'room', $7)`,
-		code, rc.Kind, agency, rc.IssuedBy, now, expires, rc.OfficerName)
-	return mapErr(err)
+	return tx.issueCode(ctx, code, "room", rc, now, expires)
 }
 
 // UseRoomCode consumes a valid room code for usedBy. ErrNotFound means
@@ -272,13 +275,5 @@ func (tx *Tx) EnsureDesk(ctx context.Context, d Desk, by string, now time.Time) 
 	if !errors.Is(err, ErrNotFound) {
 		return d, err
 	}
-	var agency *string
-	if d.AgencyCode != "" {
-		agency = &d.AgencyCode
-	}
-	err = tx.tx.QueryRow(ctx, `
-		INSERT INTO desks (kind, agency_code, channel, chat_id, title, registered_at, registered_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		d.Kind, agency, d.Channel, d.ChatID, d.Title, now, by).Scan(&d.ID)
-	return d, mapErr(err)
+	return tx.insertDesk(ctx, d, by, now)
 }

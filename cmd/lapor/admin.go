@@ -7,11 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/lapor-id/lapor/flows"
-	"github.com/lapor-id/lapor/flows/calendar"
-	"github.com/lapor-id/lapor/flows/region"
 )
 
 const adminUsage = `Usage:
@@ -40,17 +37,12 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	svc, _, closeDB, err := openService(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1
 	}
 	defer closeDB()
-	svc := flows.New(db, flows.DefaultConfig(), calendar.Default(), region.Default(), time.Now, log)
-	if err := svc.Seed(ctx); err != nil {
-		fmt.Fprintln(stderr, "lapor:", err)
-		return 1
-	}
 	switch args[0] {
 	case "add":
 		channel, id := "telegram", *user

@@ -39,16 +39,11 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (*flows.Serv
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	policy, err := loadPolicy(cfg)
+	fcfg, err := serviceConfig(cfg)
 	if err != nil {
 		closeDB()
 		return nil, nil, nil, err
 	}
-	fcfg := flows.DefaultConfig()
-	fcfg.Policy = policy
-	fcfg.DefaultLang = flows.Lang(cfg.Lang)
-	fcfg.TrackingPrefix = cfg.TrackingPrefix
-	fcfg.WebURL = cfg.WebURL()
 	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if err := svc.Seed(ctx); err != nil {
 		closeDB()
@@ -61,23 +56,28 @@ func openService(ctx context.Context, cfg Config, log *slog.Logger) (*flows.Serv
 	return svc, db, closeDB, nil
 }
 
-// output opens the file a command writes (stdout for "-").
-func output(path string, stdout io.Writer) (io.Writer, func() error, error) {
+// writeOutput writes a command's file (stdout for "-") with write; a file
+// that could not be written whole is removed.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
 	if path == "-" {
-		return stdout, func() error { return nil }, nil
+		return write(stdout)
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	return bw, func() error {
-		if err := bw.Flush(); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}, nil
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+	}
+	return err
 }
 
 func exportCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
@@ -130,31 +130,23 @@ func exportCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	if *out == "" {
 		*out = fmt.Sprintf("lapor-%s-%s-%s.%s", p.From.Format("20060102"), p.To.AddDate(0, 0, -1).Format("20060102"), aud, *format)
 	}
-	w, closeOut, err := output(*out, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "lapor:", err)
-		return 1
-	}
 	start := time.Now()
 	opts := softcopy.Options{Lang: *lang, Audience: aud, Now: time.Now(), Progress: func(n int) {
 		fmt.Fprintf(stderr, "\r%d reports exported (%s)", n, time.Since(start).Round(100*time.Millisecond))
 	}}
 	seq := svc.Records(ctx, f, aud, flows.Lang(*lang))
 	var n int
-	if *format == "csv" {
-		n, err = softcopy.CSV(w, seq, opts)
-	} else {
-		n, err = softcopy.XLSX(w, seq, opts)
-	}
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
+	err = writeOutput(*out, stdout, func(w io.Writer) (err error) {
+		if *format == "csv" {
+			n, err = softcopy.CSV(w, seq, opts)
+		} else {
+			n, err = softcopy.XLSX(w, seq, opts)
+		}
+		return err
+	})
 	fmt.Fprintln(stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lapor: export failed:", err)
-		if *out != "-" {
-			_ = os.Remove(*out)
-		}
 		return 1
 	}
 	if err := svc.AuditOutput(ctx, "command line", "export", fmt.Sprintf("%s %s %s..%s desk=%s reports=%d", *format, aud,
@@ -214,15 +206,9 @@ func printCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	if *out == "" {
 		*out = rec.TrackingID + ".pdf"
 	}
-	w, closeOut, err := output(*out, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "lapor:", err)
-		return 1
-	}
-	err = hardcopy.Report(w, rec, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
+	err = writeOutput(*out, stdout, func(w io.Writer) error {
+		return hardcopy.Report(w, rec, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
+	})
 	if err == nil {
 		err = svc.AuditOutput(ctx, "command line", "print", rec.TrackingID+" "+aud.String())
 	}
@@ -267,15 +253,9 @@ func recapCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	if *out == "" {
 		*out = "lapor-rekap-" + rc.From.Format("2006-01") + ".pdf"
 	}
-	w, closeOut, err := output(*out, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "lapor:", err)
-		return 1
-	}
-	err = hardcopy.Recap(w, rc, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
+	err = writeOutput(*out, stdout, func(w io.Writer) error {
+		return hardcopy.Recap(w, rc, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1

@@ -115,6 +115,23 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 	return nil
 }
 
+// serviceConfig is the flows configuration of cfg, with its policy file.
+func serviceConfig(cfg Config) (flows.Config, error) {
+	policy, err := loadPolicy(cfg)
+	if err != nil {
+		return flows.Config{}, err
+	}
+	fcfg := flows.DefaultConfig()
+	fcfg.Policy = policy
+	fcfg.DefaultLang = flows.Lang(cfg.Lang)
+	fcfg.TrackingPrefix = cfg.TrackingPrefix
+	fcfg.MaxFileBytes = int64(cfg.MaxFileMB) << 20
+	fcfg.MaxAttachments = cfg.MaxAttachments
+	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
+	fcfg.WebURL = cfg.WebURL()
+	return fcfg, nil
+}
+
 // source is a channel with its receiving loop.
 type source struct {
 	ch      bot.Channel
@@ -184,18 +201,10 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	}
 	defer closeDB()
 
-	policy, err := loadPolicy(cfg)
+	fcfg, err := serviceConfig(cfg)
 	if err != nil {
 		return err
 	}
-	fcfg := flows.DefaultConfig()
-	fcfg.Policy = policy
-	fcfg.DefaultLang = flows.Lang(cfg.Lang)
-	fcfg.TrackingPrefix = cfg.TrackingPrefix
-	fcfg.MaxFileBytes = int64(cfg.MaxFileMB) << 20
-	fcfg.MaxAttachments = cfg.MaxAttachments
-	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
-	fcfg.WebURL = cfg.WebURL()
 	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if err := svc.Seed(ctx); err != nil {
 		return err

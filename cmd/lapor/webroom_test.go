@@ -178,6 +178,18 @@ func TestWebRoomsRunTheChain(t *testing.T) {
 	cz.expect("sudah dibersihkan")
 	cz.pressLabel("👍 Terima", "Bagaimana penilaian")
 
+	// An admin issues a room code in the chat; it opens the agency's room.
+	issued := super.say("/kode_ruang agency dinkes Dewi", "Kode masuk ruang web")
+	m2 := signInLink.FindStringSubmatch(issued.Text)
+	if m2 == nil || !strings.Contains(issued.Text, "http://"+env["LAPOR_HTTP_ADDR"]+"/?masuk=") {
+		t.Fatalf("/kode_ruang: %q", issued.Text)
+	}
+	dewi := newBrowser(t, env["LAPOR_HTTP_ADDR"], nil)
+	if status, body := dewi.signIn(m2[1]); status != 200 || !strings.Contains(body, "Dinas Kesehatan") || !strings.Contains(body, "Dewi") {
+		t.Fatalf("the chat-issued code: %d %s", status, body)
+	}
+	regency.say("/kode_ruang super_admin", "tidak tersedia untuk peran Anda")
+
 	// A removed officer loses the room at their next request.
 	list := super.say("/petugas", "Rina")
 	m := regexp.MustCompile(`web (\S+) — [^\n]*\(Rina\)`).FindStringSubmatch(list.Text)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/calendar"
-	"github.com/lapor-id/lapor/flows/region"
 )
 
 const workdaysUsage = `Usage:
@@ -90,20 +89,12 @@ func holidays(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 		fmt.Fprint(stderr, holidaysUsage)
 		return 2
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	svc, _, closeDB, err := openService(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1
 	}
 	defer closeDB()
-	policy, err := loadPolicy(cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "lapor:", err)
-		return 2
-	}
-	fcfg := flows.DefaultConfig()
-	fcfg.Policy = policy
-	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if args[0] == "list" {
 		lines, err := svc.Holidays(ctx, flows.Lang(cfg.Lang))
 		if err != nil {
