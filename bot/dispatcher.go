@@ -21,8 +21,13 @@ type DispatcherOptions struct {
 	Poll        time.Duration // how often to look for due messages without a wake-up
 	MaxInFlight int           // chats delivered to at once
 	MaxBackoff  time.Duration // cap of the back-off after transient errors
-	Now         func() time.Time
-	Log         *slog.Logger
+	// Active says whether this process may send on the channel now; nil
+	// means always. A channel one replica at a time speaks on (Telegram's
+	// poller, a WhatsApp number) is delivered by that replica only, so its
+	// pacing holds for the whole service.
+	Active func() bool
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 func (o *DispatcherOptions) defaults() {
@@ -88,7 +93,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	for {
 		free := cap(d.slots) - len(d.slots)
 		var claimed []store.Outgoing
-		if free > 0 {
+		if free > 0 && (d.o.Active == nil || d.o.Active()) {
 			var err error
 			claimed, err = d.db.ClaimOutgoing(ctx, d.ch.Name(), d.o.Now(), d.o.Lease, free)
 			if err != nil && ctx.Err() == nil {

@@ -166,6 +166,10 @@ func New(client Client, inbox *bot.Inbox, o Options) *Channel {
 
 type clientRef struct{ Client }
 
+// Active reports whether this process has a connected client, so its
+// dispatcher may send.
+func (ch *Channel) Active() bool { return ch.c.Load() != nil }
+
 // SetClient gives the channel its client. The channel's HandleEvent must
 // be registered before the client connects, so the usual order is New
 // with a nil client, Connect with ch.HandleEvent, then SetClient; until

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lapor-id/lapor/bot"
@@ -137,6 +138,7 @@ type source struct {
 	ch      bot.Channel
 	receive func(ctx context.Context) error // runs until ctx ends
 	health  func() error                    // nil while the channel works; shown on /readyz
+	active  func() bool                     // nil: this process may always send on the channel
 	web     http.Handler                    // pages and API served at / (the web chat)
 }
 
@@ -187,8 +189,64 @@ func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
 				Global:            time.Duration(float64(time.Second) / cfg.TelegramGlobal),
 			},
 		})
-		return source{ch: tg, receive: func(ctx context.Context) error { return tg.Poll(ctx, inbox) }}, nil
+		// Telegram allows one getUpdates at a time per bot, and its limits
+		// are per bot: one replica polls and sends, the others stand by.
+		var active atomic.Bool
+		receive := func(ctx context.Context) error {
+			return exclusively(ctx, db, "lapor-telegram", log, &active, func(ctx context.Context) error { return tg.Poll(ctx, inbox) })
+		}
+		return source{ch: tg, receive: receive, active: active.Load}, nil
 	}
+}
+
+// exclusively runs run while this process holds the lock key, and stands
+// by while another one does. active is true while run runs. Losing the
+// lock (its connection died) stops run and tries again.
+func exclusively(ctx context.Context, db *store.DB, key string, log *slog.Logger, active *atomic.Bool, run func(context.Context) error) error {
+	standingBy := false
+	for ctx.Err() == nil {
+		lease, err := db.TryLeader(ctx, key)
+		if err != nil || lease == nil {
+			if err != nil && ctx.Err() == nil {
+				log.Warn("lock not taken", "lock", key, "err", err)
+			} else if err == nil && !standingBy {
+				log.Info("another replica holds the lock; standing by", "lock", key)
+				standingBy = true
+			}
+			if !sleepCtx(ctx, 5*time.Second) {
+				return nil
+			}
+			continue
+		}
+		standingBy = false
+		log.Info("lock taken", "lock", key)
+		rctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- run(rctx) }()
+		active.Store(true)
+		var runErr error
+	watch:
+		for {
+			select {
+			case runErr = <-done:
+				break watch
+			case <-time.After(5 * time.Second):
+				if err := lease.Held(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("lock lost; stopping until it is taken again", "lock", key, "err", err)
+					cancel()
+					<-done // stopped because the lock was lost: not an error
+					break watch
+				}
+			}
+		}
+		active.Store(false)
+		cancel()
+		lease.Release()
+		if runErr != nil && ctx.Err() == nil {
+			return runErr
+		}
+	}
+	return nil
 }
 
 // serveWith runs the service with the given channels. When demo is not
@@ -232,7 +290,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		sources = append(sources, src)
 		workers.AddChannel(src.ch)
-		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Log: log}))
+		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Active: src.active, Log: log}))
 	}
 
 	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {

@@ -90,12 +90,13 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 						break
 					}
 				}
+				ch.SetClient(nil)
 				cli.Disconnect()
 				lease.Release()
 			}
 			return nil
 		}
-		return source{ch: ch, receive: receive, health: ch.Health}, nil
+		return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active}, nil
 	}
 }
 
