@@ -45,6 +45,7 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, ctx: context.Background(), db: pg.NewDB(t), now: monday, files: map[string][]byte{}}
 	cfg := flows.DefaultConfig()
 	cfg.RetryBase = time.Second
+	cfg.FloodPerMinute = 0 // the harness's clock stands still; TestFloodLimit turns it on
 	h.svc = flows.New(h.db, cfg, calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
 	h.fetch = func(ctx context.Context, in flows.Inbound) ([]byte, error) {
 		b, ok := h.files[in.File.ID]
@@ -480,4 +481,30 @@ func TestNumberedMenus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A chat that sends more than FloodPerMinute messages in a minute gets one
+// notice; the rest of that minute's messages are refused and recorded, and
+// other chats are served as usual. A minute later the chat is served again.
+func TestFloodLimit(t *testing.T) {
+	h := newHarness(t)
+	cfg := flows.DefaultConfig()
+	cfg.FloodPerMinute = 5
+	h.svc = flows.New(h.db, cfg, calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
+	var notices, answers int
+	for i := 0; i < 12; i++ {
+		for _, o := range h.send("5550", flows.Inbound{Kind: flows.KindCommand, Command: "start"}) {
+			if strings.Contains(o.Text, "terlalu banyak pesan") {
+				notices++
+			} else {
+				answers++
+			}
+		}
+	}
+	if notices != 1 || answers != 5 {
+		t.Fatalf("12 messages at once: %d notices, %d answers; want 1 and 5", notices, answers)
+	}
+	expect(t, h.send("5551", flows.Inbound{Kind: flows.KindCommand, Command: "start"}), "Selamat datang")
+	h.now = h.now.Add(61 * time.Second)
+	expect(t, h.send("5550", flows.Inbound{Kind: flows.KindCommand, Command: "start"}), "Selamat datang")
 }

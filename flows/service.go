@@ -30,6 +30,7 @@ type Config struct {
 	RetryBase          time.Duration // first back-off after a failed try; doubles each time
 	Policy             Policy        // the SOP's time limits (policy.yaml)
 	WebURL             string        // the web chat's public address, for sign-in links ("" leaves them relative)
+	FloodPerMinute     int           // messages one private chat may send per minute; beyond, refused (0: no limit)
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.
@@ -45,6 +46,7 @@ func DefaultConfig() Config {
 		MaxAttempts:        5,
 		RetryBase:          time.Second,
 		Policy:             DefaultPolicy(),
+		FloodPerMinute:     30,
 	}
 }
 
@@ -149,6 +151,35 @@ func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
 	return s.giveUpOrRetry(ctx, claimed)
 }
 
+// flood refuses a private chat's message beyond FloodPerMinute in the
+// minute before it, so one chat cannot take the service from everyone
+// else. The first refused message of a burst gets one notice that says
+// what to do; the rest are recorded as refused.
+func (s *Service) flood(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, now time.Time) (bool, error) {
+	if s.cfg.FloodPerMinute <= 0 || in.IsGroup || msg.IsGroup || msg.Kind == KindMembership {
+		return false, nil
+	}
+	n, err := tx.RecentInbound(ctx, in, in.ReceivedAt.Add(-time.Minute))
+	if err != nil || n <= s.cfg.FloodPerMinute {
+		return false, err
+	}
+	if n == s.cfg.FloodPerMinute+1 {
+		conv, err := tx.LoadConversation(ctx, in.Channel, in.ChatID)
+		if err != nil {
+			return false, err
+		}
+		o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now}
+		if o.lang == "" {
+			o.lang = s.cfg.DefaultLang
+		}
+		if err := o.say(T(o.lang, "flood", s.cfg.FloodPerMinute)); err != nil {
+			return false, err
+		}
+		s.log.Warn("a chat is flooding; its messages are refused for a minute", "channel", in.Channel, "chat", in.ChatID)
+	}
+	return true, tx.FinishInbound(ctx, in.ID, "refused: flood", now)
+}
+
 // giveUpOrRetry schedules another try, or closes the message with an
 // apology once it has failed MaxAttempts times.
 func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable) error {
@@ -192,6 +223,9 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 	if err := json.Unmarshal(in.Payload, &msg); err != nil {
 		s.log.Warn("undecodable inbound message refused", "inbox_id", in.ID, "err", err)
 		return tx.FinishInbound(ctx, in.ID, "refused: undecodable", now)
+	}
+	if refused, err := s.flood(ctx, tx, in, msg, now); err != nil || refused {
+		return err
 	}
 	if err := numberedChoice(ctx, tx, in, &msg); err != nil {
 		return err

@@ -43,6 +43,8 @@ var texts = map[string][2]string{ // [id, en]
 		"How to use this service:\n• /start — main menu\n• /status NUMBER — check a report, e.g. /status MGT-7K3QFA\n• /laporan — your reports\n• /batal — discard a draft report\n• /bahasa — change language (Indonesia/English)\n\nEvery report is verified by the LAPOR! admin and then forwarded to the responsible agency. This service is free of charge."},
 	"lang.choose": {"Pilih bahasa:", "Choose a language:"},
 	"lang.set":    {"Baik, kita lanjutkan dalam Bahasa Indonesia.", "All right, we will continue in English."},
+	"flood": {"Anda mengirim terlalu banyak pesan dalam satu menit (lebih dari %d). Pesan berikutnya dalam menit ini tidak kami proses. Tunggu sebentar, lalu kirim lagi pesan yang belum terjawab.",
+		"You sent too many messages in one minute (more than %d). Further messages this minute are not processed. Wait a moment, then send again what was not answered."},
 	"type.ask": {
 		"Langkah 1 dari 6 — Jenis laporan.\nPilih salah satu:\n• Pengaduan: keluhan atas pelayanan publik\n• Aspirasi: usul atau saran\n• Permintaan informasi: menanyakan informasi publik",
 		"Step 1 of 6 — Type of report.\nChoose one:\n• Complaint: a problem with a public service\n• Aspiration: a proposal or suggestion\n• Information request: asking for public information"},

@@ -144,3 +144,14 @@ func (tx *Tx) LockInbound(ctx context.Context, id int64) (Inbound, error) {
 	}
 	return in, nil
 }
+
+// RecentInbound counts the messages of a chat received in (since, in.ReceivedAt]
+// up to and including in itself, in the order they were stored.
+func (tx *Tx) RecentInbound(ctx context.Context, in Inbound, since time.Time) (int, error) {
+	var n int
+	err := tx.tx.QueryRow(ctx, `
+		SELECT count(*) FROM inbox
+		WHERE channel = $1 AND chat_id = $2 AND received_at > $3 AND received_at <= $4 AND id <= $5`,
+		in.Channel, in.ChatID, since, in.ReceivedAt, in.ID).Scan(&n)
+	return n, mapErr(err)
+}

@@ -130,6 +130,7 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.MaxAttachments = cfg.MaxAttachments
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
 	fcfg.WebURL = cfg.WebURL()
+	fcfg.FloodPerMinute = cfg.FloodPerMinute
 	return fcfg, nil
 }
 
