@@ -236,8 +236,13 @@ func Suggest(agencies []Agency, text, kecamatanCode string, n int) []Agency {
 				continue
 			}
 			seen[key] = true
-			if phrase := strings.Fields(key); containsPhrase(words, phrase) {
+			switch phrase := strings.Fields(key); {
+			case containsPhrase(words, phrase):
 				score += topicWordScore * len(phrase)
+			case len(phrase) > 1 && nearPhrase(words, phrase, phraseSlack):
+				// "saluran air di depan pasar tersumbat" is still about
+				// "saluran tersumbat", a little less surely.
+				score += topicWordScore*len(phrase) - 1
 			}
 		}
 		if kecamatanCode != "" && a.WilayahCode == kecamatanCode {
@@ -340,6 +345,32 @@ func matchKey(s string) string {
 }
 
 // containsPhrase reports whether phrase occurs as consecutive words of words.
+// phraseSlack is how many other words may stand between the words of a
+// topic phrase that still counts (with a lower score).
+const phraseSlack = 5
+
+// nearPhrase reports whether phrase's words occur in order in words with at
+// most slack other words between them in all.
+func nearPhrase(words, phrase []string, slack int) bool {
+	for start, w := range words {
+		if w != phrase[0] {
+			continue
+		}
+		k, gaps := 1, 0
+		for i := start + 1; i < len(words) && k < len(phrase) && gaps <= slack; i++ {
+			if words[i] == phrase[k] {
+				k++
+			} else {
+				gaps++
+			}
+		}
+		if k == len(phrase) && gaps <= slack {
+			return true
+		}
+	}
+	return false
+}
+
 func containsPhrase(words, phrase []string) bool {
 	if len(phrase) == 0 {
 		return false

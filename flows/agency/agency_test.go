@@ -166,6 +166,9 @@ func TestSuggest(t *testing.T) {
 		{"", "", ""},
 		{"sekolah", "", ""}, // only the whole phrase "sekolah sd" counts
 		{"pupr", "", publicWorks},
+		// A topic's words apart still count, above a single word elsewhere.
+		{"Saluran air di depan Puskesmas Plaosan tersumbat sampah", "", publicWorks},
+		{"saluran di desa kami yang dekat sawah dan sekolah sudah lama tersumbat", "", ""}, // too far apart
 	}
 	for _, tt := range tests {
 		got := Suggest(as, tt.text, tt.kec, 3)
