@@ -122,7 +122,7 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 		if e.Kind == "identity_viewed" && m.aud != records.Admin {
 			continue // an admin's audit trail, not the report's story
 		}
-		step := records.Step{At: e.At, Kind: e.Kind, What: eventName(l, e.Kind), Actor: m.actor(e), Desk: e.Desk, Note: e.Note}
+		step := records.Step{At: e.At, Kind: e.Kind, What: eventName(l, e.Kind), Actor: m.actor(e), Desk: m.deskName(e.Desk), Note: e.Note}
 		if e.StageFrom != e.StageTo {
 			if e.StageFrom != "" {
 				step.From = stageName(l, Stage(e.StageFrom))
@@ -161,6 +161,15 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 		cur.Days = float64(max(0, cal.WorkingDaysBetween(cur.Entered, m.now)))
 	}
 	return steps, stints
+}
+
+// deskName names the agency an event happened at ("agency:pupr" is the
+// agency's name); the other desks are already named by the actor's role.
+func (m *recordMaker) deskName(desk string) string {
+	if code, ok := strings.CutPrefix(desk, DeskAgency+":"); ok {
+		return m.agencyName(code)
+	}
+	return ""
 }
 
 // actor names who did a step: a role and an officer's name; never the

@@ -47,10 +47,10 @@ func (o *office) sendFile(name, mime, kind string, data []byte, caption string) 
 	return o.c.send(o.in.Channel, o.in.ChatID, Outbound{Text: caption, DocumentID: id, ReplyTo: o.msg.MessageID})
 }
 
-// PrintHeader is the header of printed pages.
+// PrintHeader is the header of printed pages; each document has its own
+// title.
 func (s *Service) PrintHeader(lang Lang, by string) hardcopy.Header {
-	return hardcopy.Header{Regency: "Pemerintah " + s.regency.Name(), Unit: T(lang, "print.unit"),
-		Title: T(lang, "print.title"), PrintedAt: s.now(), PrintedBy: by}
+	return hardcopy.Header{Regency: "Pemerintah " + s.regency.Name(), Unit: T(lang, "print.unit"), PrintedAt: s.now(), PrintedBy: by}
 }
 
 var periodToken = regexp.MustCompile(`^\d{4}(-\d{2})?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$`)

@@ -55,7 +55,6 @@ var workflowTexts = map[string][2]string{
 	"wf.answer.start":                       {"%s — tulis tanggapan OPD: balas kartu laporan atau kirim pesan di sini (teks dan berkas, boleh beberapa pesan). Tekan Kirim tanggapan bila selesai.", "%s — write the agency's answer: reply to the card or send messages here (text and files, several messages allowed). Press Send answer when finished."},
 	"wf.answer.noted":                       {"Tanggapan %s dicatat (%d karakter, %d berkas). Tambahkan lagi, atau tekan Kirim tanggapan.", "Answer to %s noted (%d characters, %d files). Add more, or press Send answer."},
 	"wf.answer.empty":                       {"Tanggapan %s masih kosong. Tulis tanggapannya dulu.", "The answer to %s is still empty. Write it first."},
-	"print.title":                           {"Lembar Laporan Pengaduan", "Complaint record"},
 	"out.toobig":                            {"Berkasnya terlalu besar untuk dikirim lewat chat (%s). Persempit periodenya, atau buat di server dengan: lapor export", "The file is too big to send by chat (%s). Choose a shorter period, or make it on the server with: lapor export"},
 	"out.export":                            {"Ekspor %d laporan, %s.", "Export of %d reports, %s."},
 	"out.identities":                        {"Berkas ini memuat identitas pelapor yang tidak anonim: simpan dengan aman dan jangan diteruskan. Ekspor ini tercatat di log audit.", "This file names reporters who are not anonymous: keep it safe and do not forward it. The export is in the audit log."},
