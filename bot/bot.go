@@ -97,6 +97,7 @@ func (i *Inbox) Store(ctx context.Context, channel string, batch []Received) (in
 	rows := make([]store.Inbound, 0, len(batch))
 	for _, r := range batch {
 		r.Message.Channel = channel
+		r.Message.Clean()
 		payload, err := json.Marshal(r.Message)
 		if err != nil {
 			return 0, fmt.Errorf("bot: encode inbound: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -164,7 +165,10 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 			return
 		}
 		file = &File{Kind: a.Kind, Name: a.OriginalName, MIME: a.MIMEType, Data: a.Data}
-		if msg.StripMetadata && a.Kind == string(flows.KindPhoto) || msg.StripMetadata && strings.HasPrefix(a.MIMEType, "image/") {
+		// What the bytes are counts, not what the sender called them: a
+		// photo sent as "surat.pdf" still carries its GPS tag.
+		if msg.StripMetadata && (a.Kind == string(flows.KindPhoto) || strings.HasPrefix(a.MIMEType, "image/") ||
+			strings.HasPrefix(http.DetectContentType(a.Data), "image/")) {
 			clean, mime, err := media.Strip(a.MIMEType, a.Data)
 			if err != nil {
 				// An image that cannot be cleaned is not shown: it may carry

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -128,6 +129,57 @@ var dangerousMIME = map[string]bool{
 
 // dangerousFile reports whether a file looks like a program, by its name,
 // its declared type, or its first bytes (a name can lie).
+// claimedKinds are the kinds of content a file name's extension promises.
+var claimedKinds = map[string]string{
+	"jpg": "image", "jpeg": "image", "png": "image", "gif": "image", "webp": "image", "bmp": "image",
+	"pdf": "pdf", "mp4": "video", "mov": "video", "webm": "video", "3gp": "video",
+	"mp3": "audio", "ogg": "audio", "oga": "audio", "opus": "audio", "wav": "audio", "m4a": "audio",
+	"doc": "office", "docx": "office", "xls": "office", "xlsx": "office", "ppt": "office", "pptx": "office",
+	"txt": "text", "csv": "text",
+}
+
+// fileTypeLie reports a file whose bytes are recognisably something other
+// than its name says (a ZIP or a web page named photo.jpg): such files are
+// refused, because desks open them by their name. Bytes that are not
+// recognised (HEIC photos, many office files) are not a lie.
+func fileTypeLie(name string, data []byte) (claimed, actual string, lie bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return "", "", false
+	}
+	ext := strings.ToLower(name[i+1:])
+	want, ok := claimedKinds[ext]
+	if !ok {
+		return "", "", false
+	}
+	sniffed := http.DetectContentType(data)
+	var got string
+	switch {
+	case strings.HasPrefix(sniffed, "image/"):
+		got = "image"
+	case sniffed == "application/pdf":
+		got = "pdf"
+	case strings.HasPrefix(sniffed, "video/"):
+		got = "video"
+	case strings.HasPrefix(sniffed, "audio/") || sniffed == "application/ogg":
+		got = "audio"
+	case sniffed == "application/zip" || sniffed == "application/x-rar-compressed" || sniffed == "application/x-gzip":
+		got = "archive"
+	case strings.HasPrefix(sniffed, "text/html") || strings.HasPrefix(sniffed, "text/xml"):
+		got = "web page"
+	default:
+		return "", "", false // not recognised: no claim to contradict
+	}
+	switch {
+	case got == want,
+		want == "office" && (got == "archive" || got == "web page"),          // docx/xlsx are ZIPs; old Office HTML exports
+		want == "video" && got == "audio", want == "audio" && got == "video", // one container, two uses
+		want == "text" && got == "web page":
+		return "", "", false
+	}
+	return "." + ext, got, true
+}
+
 func dangerousFile(name, mime string, head []byte) (bool, string) {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		if ext := strings.ToLower(name[i+1:]); dangerousExtensions[ext] {

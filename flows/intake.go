@@ -85,9 +85,9 @@ type turn struct {
 	now  time.Time
 	out  outbox
 
-	file        []byte // the fetched file of a file message, if it was wanted
-	fileProblem string // why a file message's file was not taken
-	fileDetail  string
+	file        []byte   // the fetched file of a file message, if it was wanted
+	fileProblem string   // why a file message's file was not taken
+	fileRefused evidence // the whole refusal, for its explanation
 }
 
 func newTurn(ctx context.Context, s *Service, tx *store.Tx, in store.Inbound, msg Inbound, conv store.Conversation, now time.Time) (*turn, error) {
@@ -145,15 +145,16 @@ func (t *turn) fetchFile(fetch FileFetcher) error {
 	if err != nil {
 		return err
 	}
-	t.file, t.fileProblem, t.fileDetail = f.data, f.problem, f.detail
+	t.file, t.fileProblem, t.fileRefused = f.data, f.problem, f
 	return nil
 }
 
 // evidence is a fetched file, or why it was not taken.
 type evidence struct {
 	data    []byte
-	problem string // "toobig", "badtype", "failed"
+	problem string // "toobig", "badtype", "mismatch", "failed"
 	detail  string
+	actual  string // for "mismatch": what the bytes are
 }
 
 // fetchEvidence downloads a message's file within the limits: not too big,
@@ -195,6 +196,9 @@ func (s *Service) fetchEvidence(ctx context.Context, in store.Inbound, msg Inbou
 	if bad, why := dangerousFile(f.Name, f.MIME, head); bad {
 		return evidence{problem: "badtype", detail: why}, nil
 	}
+	if claimed, actual, lie := fileTypeLie(f.Name, data); lie {
+		return evidence{problem: "mismatch", detail: claimed, actual: actual}, nil
+	}
 	return evidence{data: data}, nil
 }
 
@@ -206,6 +210,8 @@ func (e evidence) explain(s *Service, msg Inbound, lang Lang) string {
 		return T(lang, "evidence.toobig", name, e.detail, FormatSize(lang, s.cfg.MaxFileBytes))
 	case "badtype":
 		return T(lang, "evidence.badtype", name, e.detail)
+	case "mismatch":
+		return T(lang, "evidence.mismatch", name, e.detail, T(lang, "content."+e.actual))
 	}
 	return T(lang, "evidence.failed", name)
 }
@@ -662,7 +668,7 @@ func (t *turn) takeFile() error {
 	case "limit":
 		return t.say("evidence.limit", t.s.cfg.MaxAttachments)
 	default:
-		return t.out.say(evidence{problem: t.fileProblem, detail: t.fileDetail}.explain(t.s, t.msg, t.lang))
+		return t.out.say(t.fileRefused.explain(t.s, t.msg, t.lang))
 	}
 	if t.file == nil || f == nil {
 		return t.say("evidence.failed", name)
@@ -680,6 +686,12 @@ func (t *turn) takeFile() error {
 	// A caption on evidence is part of the story.
 	if c := cleanText(t.msg.Text); c != "" && t.d.descriptionLen()+utf8.RuneCountInString(c) <= t.s.cfg.MaxDescription {
 		t.d.Description = append(t.d.Description, c)
+	}
+	if t.step == StepWhat {
+		// Still telling what happened: the file is kept, and the next
+		// button is this step's own.
+		return t.sayButtons(T(t.lang, "evidence.early", len(t.d.Attachments), name, FormatSize(t.lang, a.Size)),
+			[]Button{t.btn("btn.next", "what:next")})
 	}
 	return t.sayButtons(T(t.lang, "evidence.got", len(t.d.Attachments), name, FormatSize(t.lang, a.Size)),
 		[]Button{t.btn("btn.done", "ev:done")})

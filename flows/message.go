@@ -9,6 +9,7 @@ package flows
 
 import (
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -65,6 +66,25 @@ type Inbound struct {
 	// a bare number answers the last list the chat was offered.
 	NumberedMenus bool      `json:"numbered_menus,omitempty"`
 	At            time.Time `json:"at"`
+}
+
+// Clean makes a message safe to store and to show: no NUL characters
+// anywhere (PostgreSQL's JSON refuses them, which would stop a channel),
+// no invalid UTF-8, and names without control or direction-override
+// characters (U+202E would turn around the text officers read after a
+// name). The text keeps its line breaks; the conversation cleans it
+// further where it reads it.
+func (m *Inbound) Clean() {
+	noNUL := func(s string) string { return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "") }
+	m.ChatID, m.MessageID, m.UserID = noNUL(m.ChatID), noNUL(m.MessageID), noNUL(m.UserID)
+	m.Text, m.Command, m.Button, m.What = noNUL(m.Text), noNUL(m.Command), noNUL(m.Button), noNUL(m.What)
+	m.ReplyToText = noNUL(m.ReplyToText)
+	m.UserName, m.Username, m.ChatTitle = cleanText(m.UserName), cleanText(m.Username), cleanText(m.ChatTitle)
+	if m.File != nil {
+		f := *m.File
+		f.ID, f.Name, f.MIME = noNUL(f.ID), cleanText(f.Name), noNUL(f.MIME)
+		m.File = &f
+	}
 }
 
 // FileRef points at a file still on the platform.

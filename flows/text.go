@@ -99,6 +99,9 @@ var texts = map[string][2]string{ // [id, en]
 		"Step 5 of 6 — Evidence (optional).\nSend photos, documents, videos or voice notes as evidence, up to %d files of at most %s each. Press Done when finished, or Skip."},
 	"btn.done": {"Selesai ✅", "Done ✅"},
 	"btn.skip": {"Lewati", "Skip"},
+	"evidence.early": {
+		"Bukti ke-%d diterima: %s (%s). Lanjutkan cerita Anda, atau tekan Lanjut bila sudah selesai.",
+		"Evidence %d received: %s (%s). Go on with your story, or press Next when you are done."},
 	"evidence.got": {
 		"Bukti ke-%d diterima: %s (%s). Kirim lagi, atau tekan Selesai.",
 		"Evidence %d received: %s (%s). Send more, or press Done."},
@@ -108,6 +111,15 @@ var texts = map[string][2]string{ // [id, en]
 	"evidence.badtype": {
 		"Berkas \"%s\" tidak dapat kami terima karena jenisnya (%s) bisa membahayakan. Kirim foto, video, pesan suara, PDF, atau dokumen kantor (Word, Excel).",
 		"We cannot accept \"%s\" because its type (%s) can be harmful. Send photos, videos, voice notes, PDFs or office documents (Word, Excel)."},
+	"evidence.mismatch": {
+		"Berkas \"%s\" tidak dapat kami terima: namanya berakhiran %s, tetapi isinya %s. Kirim berkas aslinya (foto, video, PDF, atau dokumen), jangan diganti namanya.",
+		"We did not accept \"%s\": its name ends in %s but it contains %s. Send the original file (a photo, video, PDF or document) without renaming it."},
+	"content.image":    {"gambar", "an image"},
+	"content.pdf":      {"dokumen PDF", "a PDF document"},
+	"content.video":    {"video", "a video"},
+	"content.audio":    {"rekaman suara", "a sound recording"},
+	"content.archive":  {"arsip terkompresi (ZIP/RAR)", "a compressed archive (ZIP/RAR)"},
+	"content.web page": {"halaman web (HTML)", "a web page (HTML)"},
 	"evidence.limit": {
 		"Sudah ada %d berkas, batas maksimalnya. Berkas ini tidak ditambahkan. Tekan Selesai untuk melanjutkan.",
 		"You already sent %d files, the maximum. This file was not added. Press Done to continue."},

@@ -167,11 +167,80 @@ func (ch *Channel) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Updat
 	if err != nil {
 		return nil, err
 	}
-	var updates []tgbotapi.Update
-	if err := json.Unmarshal(raw, &updates); err != nil {
+	// Each update is decoded on its own: one that does not fit tgbotapi's
+	// types must not stop the updates after it (the offset would never
+	// move). It becomes an "unsupported" message to its chat, so the
+	// sender is told; without a chat it is logged and passed over.
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, fmt.Errorf("telegram: decode updates: %w", err)
 	}
+	updates := make([]tgbotapi.Update, 0, len(items))
+	for _, item := range items {
+		var u tgbotapi.Update
+		if err := json.Unmarshal(item, &u); err == nil {
+			updates = append(updates, u)
+			continue
+		}
+		var shape struct {
+			UpdateID int `json:"update_id"`
+		}
+		if err := json.Unmarshal(item, &shape); err != nil || shape.UpdateID == 0 {
+			ch.log.Warn("telegram: an update without an update_id was passed over")
+			continue
+		}
+		ch.log.Warn("telegram: an update could not be decoded; its sender is told", "update_id", shape.UpdateID)
+		updates = append(updates, undecodable(shape.UpdateID, item))
+	}
 	return updates, nil
+}
+
+// lenientChat and lenientMessage read just where an update comes from.
+type lenientChat struct {
+	ID   int64  `json:"id"`
+	Type string `json:"type"`
+}
+
+type lenientMessage struct {
+	Chat *lenientChat `json:"chat"`
+	From *struct {
+		ID int64 `json:"id"`
+	} `json:"from"`
+	Message *struct { // a callback query's message
+		Chat *lenientChat `json:"chat"`
+	} `json:"message"`
+}
+
+// undecodable stands for an update tgbotapi cannot decode: a message with
+// only its chat and sender, read leniently, and no content (translate makes
+// it an unsupported message; without a chat it is skipped).
+func undecodable(id int, item json.RawMessage) tgbotapi.Update {
+	var lenient struct {
+		Message       *lenientMessage `json:"message"`
+		EditedMessage *lenientMessage `json:"edited_message"`
+		CallbackQuery *lenientMessage `json:"callback_query"`
+	}
+	_ = json.Unmarshal(item, &lenient)
+	u := tgbotapi.Update{UpdateID: id}
+	for _, m := range []*lenientMessage{lenient.Message, lenient.EditedMessage, lenient.CallbackQuery} {
+		if m == nil {
+			continue
+		}
+		chat := m.Chat
+		if chat == nil && m.Message != nil {
+			chat = m.Message.Chat
+		}
+		if chat == nil || chat.ID == 0 {
+			continue
+		}
+		msg := &tgbotapi.Message{Chat: &tgbotapi.Chat{ID: chat.ID, Type: chat.Type}, Date: int(time.Now().Unix())}
+		if m.From != nil {
+			msg.From = &tgbotapi.User{ID: m.From.ID}
+		}
+		u.Message = msg
+		break
+	}
+	return u
 }
 
 func (ch *Channel) storeBatch(ctx context.Context, inbox *bot.Inbox, updates []tgbotapi.Update) (int, error) {

@@ -339,7 +339,7 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, s.Lang, http.StatusRequestEntityTooLarge, "toobig", c.o.MaxUpload>>20)
 		return
 	}
-	name := path.Base(strings.ReplaceAll(hdr.Filename, "\\", "/"))
+	name := storable(path.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")))
 	declared := hdr.Header.Get("Content-Type")
 	sniffed := http.DetectContentType(data)
 	kind := flows.KindDocument
@@ -360,7 +360,7 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
-	caption := r.FormValue("caption")
+	caption := storable(r.FormValue("caption"))
 	in := flows.Inbound{Kind: kind, Text: caption,
 		File: &flows.FileRef{ID: strconv.FormatInt(id, 10), Name: name, MIME: mimeType, Size: int64(len(data))}}
 	echo := wireMessage{Text: caption, Attachment: &wireAttachment{Name: name, MIME: mimeType, Kind: string(kind)}}

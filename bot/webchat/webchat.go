@@ -154,6 +154,13 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 }
 
 func (c *Channel) record(ctx context.Context, chatID string, fromBot bool, w wireMessage, fileID int64) error {
+	// The transcript is JSON in PostgreSQL, which refuses NUL characters.
+	w.Text, w.Name = storable(w.Text), storable(w.Name)
+	if w.Attachment != nil {
+		a := *w.Attachment
+		a.Name = storable(a.Name)
+		w.Attachment = &a
+	}
 	payload, err := json.Marshal(w)
 	if err != nil {
 		return err
@@ -216,6 +223,12 @@ func (c *Channel) wake(chat string) {
 		default:
 		}
 	}
+}
+
+// storable drops what PostgreSQL's JSON cannot hold: NUL characters and
+// invalid UTF-8.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // randomToken is 32 random bytes, URL-safe.

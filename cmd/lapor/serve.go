@@ -421,3 +421,15 @@ func healthHandler(db *store.DB, sources []source, openData http.Handler) http.H
 	}
 	return mux
 }
+
+// sleepCtx waits d, or less when ctx ends; it reports whether ctx is still alive.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -100,17 +100,6 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 	}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
 // whatsappDatabaseURL is the database the session lives in: the configured
 // one, or the private cluster's.
 func whatsappDatabaseURL(ctx context.Context, cfg Config, db *store.DB) (string, error) {
