@@ -1,5 +1,5 @@
 # The whole test suite, on a fresh machine: make test
-.PHONY: test serve build vet bench bench-export
+.PHONY: test serve build vet bench bench-export fuzz
 
 test:
 	scripts/ensure-postgres
@@ -23,3 +23,8 @@ bench:
 bench-export:
 	scripts/ensure-postgres
 	go test -run '^$$' -bench Export100k -benchtime 1x -timeout 20m ./cmd/lapor
+
+# Every fuzz target in scripts/fuzz-targets.txt, FUZZTIME each (default 5m).
+fuzz:
+	scripts/ensure-postgres
+	scripts/fuzz

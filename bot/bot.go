@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lapor-id/lapor/flows"
@@ -98,6 +99,7 @@ func (i *Inbox) Store(ctx context.Context, channel string, batch []Received) (in
 	for _, r := range batch {
 		r.Message.Channel = channel
 		r.Message.Clean()
+		r.ExternalID = strings.ReplaceAll(strings.ToValidUTF8(r.ExternalID, "?"), "\x00", "?")
 		payload, err := json.Marshal(r.Message)
 		if err != nil {
 			return 0, fmt.Errorf("bot: encode inbound: %w", err)

@@ -9,6 +9,7 @@ package flows
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"time"
 )
@@ -80,6 +81,11 @@ func (m *Inbound) Clean() {
 	m.Text, m.Command, m.Button, m.What = noNUL(m.Text), noNUL(m.Command), noNUL(m.Button), noNUL(m.What)
 	m.ReplyToText = noNUL(m.ReplyToText)
 	m.UserName, m.Username, m.ChatTitle = cleanText(m.UserName), cleanText(m.Username), cleanText(m.ChatTitle)
+	if l := m.Location; l != nil && (math.IsNaN(l.Lat) || math.IsNaN(l.Lon) || math.IsInf(l.Lat, 0) || math.IsInf(l.Lon, 0) ||
+		l.Lat < -90 || l.Lat > 90 || l.Lon < -180 || l.Lon > 180) {
+		// No place on Earth (and not storable as JSON): refused as such.
+		m.Location, m.Kind, m.What = nil, KindUnsupported, "location"
+	}
 	if m.File != nil {
 		f := *m.File
 		f.ID, f.Name, f.MIME = noNUL(f.ID), cleanText(f.Name), noNUL(f.MIME)

@@ -14,8 +14,24 @@ import (
 // translate turns one update into a neutral message. ok is false for
 // updates that concern no chat (inline queries, payments, poll results),
 // which are acknowledged and recorded nowhere.
-func translate(u tgbotapi.Update) (bot.Received, bool) {
-	r := bot.Received{ExternalID: strconv.Itoa(u.UpdateID)}
+func translate(u tgbotapi.Update) (r bot.Received, ok bool) {
+	// An update that breaks what the Bot API promises (a message without a
+	// chat, entities past the text's end) must not take the process down:
+	// it is passed over like an update about no chat.
+	defer func() {
+		if recover() != nil {
+			r, ok = bot.Received{}, false
+		}
+	}()
+	for _, m := range []*tgbotapi.Message{u.Message, u.EditedMessage} {
+		if m != nil && m.Chat == nil {
+			return bot.Received{}, false
+		}
+	}
+	if u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat == nil {
+		return bot.Received{}, false
+	}
+	r = bot.Received{ExternalID: strconv.Itoa(u.UpdateID)}
 	switch {
 	case u.Message != nil:
 		r.Message = fromMessage(u.Message)

@@ -91,8 +91,8 @@ func settings() []setting {
 	posFloat := func(f func(*Config) *float64) func(*Config, string) error {
 		return func(c *Config, v string) error {
 			n, err := strconv.ParseFloat(v, 64)
-			if err != nil || n <= 0 {
-				return fmt.Errorf("must be a positive number, got %q", v)
+			if err != nil || !(n >= 0.001 && n <= 1e6) { // also refuses NaN and Inf
+				return fmt.Errorf("must be a number from 0.001 to 1000000, got %q", v)
 			}
 			*f(c) = n
 			return nil
@@ -271,7 +271,7 @@ func (c Config) Redacted() []any {
 	db := "private cluster in " + c.DataDir
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err == nil {
-			u.User = nil
+			u.User, u.RawQuery = nil, "" // the query may hold user= and password=
 			db = u.Redacted()
 		}
 	}
