@@ -1,5 +1,5 @@
 # The whole test suite, on a fresh machine: make test
-.PHONY: test serve build vet bench bench-export fuzz
+.PHONY: test serve build vet bench bench-go bench-export faults replicas fuzz
 
 test:
 	scripts/ensure-postgres
@@ -15,9 +15,23 @@ serve:
 build:
 	CGO_ENABLED=0 go build -trimpath -o lapor ./cmd/lapor
 
+# The load tool's standard scenarios against a built lapor (docs/LOAD.md);
+# reports in artifacts/bench/.
 bench:
+	scripts/bench
+
+# The Go micro-benchmarks.
+bench-go:
 	scripts/ensure-postgres
 	go test -run '^$$' -bench . -benchmem ./...
+
+# Fault and replica runs; each asserts zero loss from the database and the
+# fake Bot API's record and exits 1 when a check fails.
+faults:
+	scripts/bench faults
+
+replicas:
+	scripts/bench replicas
 
 # The 100,000-report XLSX export in its own process: time and peak RSS.
 bench-export:

@@ -1,0 +1,73 @@
+-- One pgbench transaction script = {{.Batch}} inbound messages, with the writes lapor makes for
+-- each (store/inbox.go, flows/service.go HandleNext, store/conversation.go, store/menus.go,
+-- store/outbox.go), in lapor's transactions and with lapor's SQL:
+--   1. the poller stores a getUpdates batch in one transaction (inbox + chats per update);
+--   2. a worker, per message, in one transaction: claim the oldest ready message of any chat
+--      (FOR UPDATE SKIP LOCKED), count the chat's messages of the last minute (the flood limit),
+--      clear a block mark, lock the conversation, write the reply to the outbox, remember its
+--      buttons, save the conversation, finish the inbox row;
+--   3. the dispatcher claims the undelivered replies under a lease in one statement and marks
+--      each one sent in its own statement.
+-- Payload sizes are those of a description step of the intake (inbox ~240 B, outbox ~350 B,
+-- draft ~230 B). Report creation (1 message in 13) and evidence storage are not included.
+{{range .Msgs}}\set c{{.}} random(1, :chats)
+{{end}}
+BEGIN;
+{{range .Msgs}}INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
+VALUES ('telegram', gen_random_uuid()::text, :c{{.}}::text, ('{"at": "2026-11-28T05:04:48Z", "kind": "text", "text": "Warga ' || :c{{.}} || ', laporan 0: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan.", "channel": "telegram", "chat_id": "' || :c{{.}} || '", "user_id": "' || :c{{.}} || '", "username": "citizen' || :c{{.}} || '", "user_name": "Citizen", "message_id": "5"}')::jsonb, now(), now())
+ON CONFLICT (channel, external_id) DO NOTHING;
+INSERT INTO chats (channel, chat_id, is_group, first_seen_at) VALUES ('telegram', :c{{.}}::text, false, now())
+ON CONFLICT (channel, chat_id) DO NOTHING;
+{{end}}COMMIT;
+{{range .Msgs}}
+BEGIN;
+SELECT coalesce(max(id), 0) AS claimed, coalesce(max(chat_id::bigint), 0) AS cchat FROM (
+    SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
+    FROM inbox i
+    JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
+    WHERE i.processed_at IS NULL
+      AND i.next_attempt_at <= now()
+      AND NOT EXISTS (
+          SELECT 1 FROM inbox e
+          WHERE e.channel = i.channel AND e.chat_id = i.chat_id
+            AND e.processed_at IS NULL AND e.id < i.id)
+    ORDER BY i.id
+    LIMIT 1
+    FOR UPDATE OF i SKIP LOCKED) claim \gset
+\if :claimed > 0
+SELECT count(*) FROM inbox
+WHERE channel = 'telegram' AND chat_id = :cchat::text AND received_at > now() - interval '1 minute' AND received_at <= now() AND id <= :claimed;
+UPDATE chats SET blocked_at = NULL, blocked_reason = NULL
+WHERE channel = 'telegram' AND chat_id = :cchat::text AND blocked_at IS NOT NULL;
+SELECT user_id, lang, step, draft, updated_at, reminded_at
+FROM conversations WHERE channel = 'telegram' AND chat_id = :cchat::text FOR UPDATE;
+INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
+VALUES ('telegram', :cchat::text, '{"text": "Dicatat. Tambahkan keterangan lain bila perlu (boleh beberapa pesan, foto juga boleh), atau tekan Lanjut. Uraian sekarang 98 huruf; paling sedikit 20, paling banyak 4000.", "buttons": [[{"data": "what:next", "label": "Lanjut ➡️"}, {"data": "draft:cancel", "label": "Batal"}]]}', now(), now());
+INSERT INTO menus (channel, chat_id, choices, updated_at) VALUES ('telegram', :cchat::text, '{what:next,draft:cancel}', now())
+ON CONFLICT (channel, chat_id) DO UPDATE SET choices = EXCLUDED.choices, updated_at = EXCLUDED.updated_at;
+INSERT INTO conversations (channel, chat_id, user_id, lang, step, draft, updated_at, reminded_at)
+VALUES ('telegram', :cchat::text, :cchat::text, 'id', 'what', ('{"type": "pengaduan", "description": ["Warga ' || :cchat || ', laporan 1: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan."], "when_set": false}')::jsonb, now(), NULL)
+ON CONFLICT (channel, chat_id) DO UPDATE SET
+    user_id = EXCLUDED.user_id, lang = EXCLUDED.lang, step = EXCLUDED.step,
+    draft = EXCLUDED.draft, updated_at = EXCLUDED.updated_at, reminded_at = EXCLUDED.reminded_at;
+UPDATE inbox SET processed_at = now(), outcome = 'handled' WHERE id = :claimed;
+\endif
+COMMIT;
+{{end}}
+WITH claimed AS (
+    UPDATE outbox SET lease_until = now() + interval '30 seconds', attempts = attempts + 1
+    WHERE id IN (
+        SELECT o.id FROM outbox o
+        WHERE o.channel = 'telegram' AND o.sent_at IS NULL AND o.failed_at IS NULL
+          AND o.not_before <= now() AND (o.lease_until IS NULL OR o.lease_until < now())
+          AND NOT EXISTS (
+              SELECT 1 FROM outbox e
+              WHERE e.channel = o.channel AND e.chat_id = o.chat_id
+                AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.id < o.id)
+        ORDER BY o.id
+        LIMIT {{.Batch}}
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at)
+SELECT {{range .Msgs}}coalesce((array_agg(id ORDER BY id))[{{.}}], 0) AS o{{.}}, {{end}}count(*) AS claimed_n FROM claimed \gset
+{{range .Msgs}}UPDATE outbox SET sent_at = now(), lease_until = NULL WHERE id = :o{{.}};
+{{end}}
