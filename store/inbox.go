@@ -58,24 +58,45 @@ func (db *DB) StoreInbound(ctx context.Context, batch []Inbound) (int, error) {
 // ErrNotFound when nothing is ready.
 func (tx *Tx) ClaimInbound(ctx context.Context, now time.Time) (Inbound, error) {
 	var in Inbound
+	err := eachReadyHead(ctx, tx.tx,
+		`SELECT id, chat, next_attempt_at <= $3 FROM inbox_window($1, $2)`, []any{now},
+		func(heads []int64) (bool, error) {
+			// A few heads at a time: given hundreds, PostgreSQL may fetch
+			// and sort them all (a bitmap scan) to lock the first free one.
+			for len(heads) > 0 {
+				n := min(len(heads), 8)
+				if ok, err := tx.lockInbound(ctx, heads[:n], now, &in); ok || err != nil {
+					return ok, err
+				}
+				heads = heads[n:]
+			}
+			return false, nil
+		})
+	if err != nil {
+		return Inbound{}, err
+	}
+	if in.ID == 0 {
+		return Inbound{}, ErrNotFound
+	}
+	return in, nil
+}
+
+// lockInbound locks the first of heads still pending and ready that no
+// other transaction holds, into in.
+func (tx *Tx) lockInbound(ctx context.Context, heads []int64, now time.Time, in *Inbound) (bool, error) {
 	err := tx.tx.QueryRow(ctx, `
 		SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
 		FROM inbox i
 		JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
-		WHERE i.processed_at IS NULL
-		  AND i.next_attempt_at <= $1
-		  AND NOT EXISTS (
-		      SELECT 1 FROM inbox e
-		      WHERE e.channel = i.channel AND e.chat_id = i.chat_id
-		        AND e.processed_at IS NULL AND e.id < i.id)
+		WHERE i.id = ANY($1) AND i.processed_at IS NULL AND i.next_attempt_at <= $2
 		ORDER BY i.id
 		LIMIT 1
-		FOR UPDATE OF i SKIP LOCKED`, now).Scan(
+		FOR UPDATE OF i SKIP LOCKED`, planned, heads, now).Scan(
 		&in.ID, &in.Channel, &in.ExternalID, &in.ChatID, &in.IsGroup, &in.Payload, &in.ReceivedAt, &in.Attempts)
-	if err != nil {
-		return Inbound{}, mapErr(err)
+	if err == pgx.ErrNoRows {
+		return false, nil
 	}
-	return in, nil
+	return err == nil, mapErr(err)
 }
 
 // FinishInbound marks a claimed update handled, with a short outcome for the

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -31,34 +33,36 @@ func (tx *Tx) Enqueue(ctx context.Context, channel, chatID string, payload []byt
 // (the sender crashed) makes the message claimable again: delivery is
 // at-least-once.
 func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
-	rows, err := db.pool.Query(ctx, `
-		UPDATE outbox SET lease_until = $2::timestamptz + $3::interval, attempts = attempts + 1
-		WHERE id IN (
-			SELECT o.id FROM outbox o
-			WHERE o.channel = $1 AND o.sent_at IS NULL AND o.failed_at IS NULL
-			  AND o.not_before <= $2 AND (o.lease_until IS NULL OR o.lease_until < $2)
-			  AND NOT EXISTS (
-			      SELECT 1 FROM outbox e
-			      WHERE e.channel = o.channel AND e.chat_id = o.chat_id
-			        AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.id < o.id)
-			ORDER BY o.id
-			LIMIT $4
-			FOR UPDATE SKIP LOCKED)
-		RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at`,
-		channel, now, lease, limit)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
 	var out []Outgoing
-	for rows.Next() {
-		var o Outgoing
-		if err := rows.Scan(&o.ID, &o.Channel, &o.ChatID, &o.Payload, &o.Attempts, &o.PartsSent, &o.CreatedAt); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, o)
-	}
-	return out, mapErr(rows.Err())
+	err := eachReadyHead(ctx, db.pool, `
+		SELECT id, chat, not_before <= $3 AND (lease_until IS NULL OR lease_until < $3)
+		FROM outbox_window($4, $1, $2)`, []any{now, channel},
+		func(heads []int64) (bool, error) {
+			heads = heads[:min(len(heads), limit-len(out))]
+			rows, err := db.pool.Query(ctx, `
+				UPDATE outbox SET lease_until = $2::timestamptz + $3::interval, attempts = attempts + 1
+				WHERE id IN (
+					SELECT id FROM outbox
+					WHERE id = ANY($1) AND sent_at IS NULL AND failed_at IS NULL
+					  AND not_before <= $2 AND (lease_until IS NULL OR lease_until < $2)
+					FOR UPDATE SKIP LOCKED)
+				RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at`,
+				planned, heads, now, lease)
+			if err != nil {
+				return false, mapErr(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var o Outgoing
+				if err := rows.Scan(&o.ID, &o.Channel, &o.ChatID, &o.Payload, &o.Attempts, &o.PartsSent, &o.CreatedAt); err != nil {
+					return false, mapErr(err)
+				}
+				out = append(out, o)
+			}
+			return len(out) >= limit, mapErr(rows.Err())
+		})
+	slices.SortFunc(out, func(a, b Outgoing) int { return cmp.Compare(a.ID, b.ID) })
+	return out, err
 }
 
 // MarkPartSent records that the first n parts of a split message went out.

@@ -204,3 +204,76 @@ func TestOutboxOneInFlightPerChatAndLeaseExpiry(t *testing.T) {
 		t.Fatalf("after block: pending=%d failed=%d, want 2 and 3", pending, failed)
 	}
 }
+
+// A long queue in one chat (a flood) whose head is being handled does not
+// hide the other chats from the claims, though their messages come after
+// the whole flood: the claims read past it.
+func TestClaimsReadPastOneChatsFlood(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	var batch []store.Inbound
+	for i := 0; i < 3000; i++ {
+		batch = append(batch, inbound("flood", i))
+	}
+	batch = append(batch, inbound("quiet", 3000))
+	if _, err := db.StoreInbound(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	holding := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.InTx(ctx, func(tx *store.Tx) error {
+			in, err := tx.ClaimInbound(ctx, t0)
+			if err == nil && in.ChatID != "flood" {
+				t.Errorf("first claim: chat %s, want the flood's head", in.ChatID)
+			}
+			close(holding)
+			<-release
+			return err
+		})
+	}()
+	<-holding
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		in, err := tx.ClaimInbound(ctx, t0)
+		if err == nil && in.ChatID != "quiet" {
+			t.Errorf("second claim: chat %s message %s, want the quiet chat", in.ChatID, in.ExternalID)
+		}
+		return err
+	})
+	close(release)
+	if err != nil {
+		t.Fatalf("second claim while the flood's head is held: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	// The same for the outbox: the flood's head in flight, the quiet chat's
+	// message behind 3,000 others is claimed, and the limit holds.
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		for i := 0; i < 3000; i++ {
+			if err := tx.Enqueue(ctx, "telegram", "flood", []byte(`{"text":"x"}`), t0); err != nil {
+				return err
+			}
+		}
+		for _, chat := range []string{"quiet1", "quiet2", "quiet3"} {
+			if err := tx.Enqueue(ctx, "telegram", chat, []byte(`{"text":"y"}`), t0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 1)
+	if err != nil || len(first) != 1 || first[0].ChatID != "flood" {
+		t.Fatalf("first outbox claim: %+v, %v; want the flood's head alone", first, err)
+	}
+	next, err := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 2)
+	if err != nil || len(next) != 2 || next[0].ChatID != "quiet1" || next[1].ChatID != "quiet2" {
+		t.Fatalf("second outbox claim: %+v, %v; want quiet1 and quiet2 in order", next, err)
+	}
+}

@@ -113,33 +113,25 @@ type claimQuery struct {
 	args  string // for EXECUTE
 }
 
-// claimQueries are the claims of store/inbox.go and store/outbox.go (of
-// the outbox claim its SELECT: the UPDATE around it takes the rows it
-// returns).
+// claimQueries are the windows lapor's claims read (store/queue.go): the
+// queries inside inbox_window and outbox_window (migration 00009), with the
+// settings those functions run with. The ids a claim then locks it finds by
+// primary key.
 var claimQueries = []claimQuery{
-	{"inbox claim (store.ClaimInbound)", `SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
+	{"inbox claim window (store.ClaimInbound: inbox_window)", `SELECT i.id, i.channel || ' ' || i.chat_id, i.next_attempt_at
 		FROM inbox i
-		JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
-		WHERE i.processed_at IS NULL
-		  AND i.next_attempt_at <= $1
-		  AND NOT EXISTS (
-		      SELECT 1 FROM inbox e
-		      WHERE e.channel = i.channel AND e.chat_id = i.chat_id
-		        AND e.processed_at IS NULL AND e.id < i.id)
+		WHERE i.processed_at IS NULL AND i.id > $1
 		ORDER BY i.id
-		LIMIT 1
-		FOR UPDATE OF i SKIP LOCKED`, "timestamptz", "now()"},
-	{"outbox claim (store.ClaimOutgoing)", `SELECT o.id FROM outbox o
-			WHERE o.channel = $1 AND o.sent_at IS NULL AND o.failed_at IS NULL
-			  AND o.not_before <= $2 AND (o.lease_until IS NULL OR o.lease_until < $2)
-			  AND NOT EXISTS (
-			      SELECT 1 FROM outbox e
-			      WHERE e.channel = o.channel AND e.chat_id = o.chat_id
-			        AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.id < o.id)
-			ORDER BY o.id
-			LIMIT $3
-			FOR UPDATE SKIP LOCKED`, "text, timestamptz, integer", "'telegram', now(), 64"},
+		LIMIT $2`, "bigint, integer", "0, 64"},
+	{"outbox claim window (store.ClaimOutgoing: outbox_window)", `SELECT o.id, o.chat_id, o.not_before, o.lease_until
+		FROM outbox o
+		WHERE o.channel = $1 AND o.sent_at IS NULL AND o.failed_at IS NULL AND o.id > $2
+		ORDER BY o.id
+		LIMIT $3`, "text, bigint, integer", "'telegram', 0, 64"},
 }
+
+// windowSettings are the settings inbox_window and outbox_window run with.
+var windowSettings = []string{"enable_seqscan = off", "enable_bitmapscan = off", "enable_sort = off"}
 
 // preparedSeq numbers the statements explain prepares.
 var preparedSeq atomic.Int64
@@ -163,8 +155,10 @@ func (r *Rig) explain(ctx context.Context, q claimQuery) (string, error) {
 				return nil, err
 			}
 			defer tx.Rollback(ctx) //nolint:errcheck // nothing to keep
-			if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = "+mode); err != nil {
-				return nil, err
+			for _, set := range append([]string{"plan_cache_mode = " + mode}, windowSettings...) {
+				if _, err := tx.Exec(ctx, "SET LOCAL "+set); err != nil {
+					return nil, err
+				}
 			}
 			// PREPARE outlives the transaction; the name is never reused.
 			if _, err := tx.Exec(ctx, "PREPARE "+name+"("+q.types+") AS "+q.sql); err != nil {

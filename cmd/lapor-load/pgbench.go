@@ -79,9 +79,11 @@ func statementCosts(out []byte, batch int) []StatementCost {
 // statementKind names a statement of the script by its first words.
 func statementKind(stmt string) string {
 	switch {
-	case strings.HasPrefix(stmt, "SELECT coalesce(max(id), 0) AS claimed"):
+	case strings.HasPrefix(stmt, "SELECT coalesce(max(id), 0) AS claimed"),
+		strings.HasPrefix(stmt, "SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS heads"):
 		return "claim inbound (store.ClaimInbound)"
-	case strings.HasPrefix(stmt, "WITH claimed AS"):
+	case strings.HasPrefix(stmt, "WITH claimed AS"),
+		strings.HasPrefix(stmt, "SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS oheads"):
 		return "claim outbound (store.ClaimOutgoing)"
 	case strings.HasPrefix(stmt, "UPDATE outbox SET sent_at"):
 		return "mark sent (store.MarkSent)"

@@ -1,12 +1,14 @@
 -- One pgbench transaction script = {{.Batch}} inbound messages, with the writes lapor makes for
--- each (store/inbox.go, flows/service.go HandleNext, store/conversation.go, store/menus.go,
+-- each (store/queue.go, store/inbox.go, flows/service.go HandleNext, store/conversation.go, store/menus.go,
 -- store/outbox.go), in lapor's transactions and with lapor's SQL:
 --   1. the poller stores a getUpdates batch in one transaction (inbox + chats per update);
 --   2. a worker, per message, in one transaction: claim the oldest ready message of any chat
---      (FOR UPDATE SKIP LOCKED), count the chat's messages of the last minute (the flood limit),
+--      (read the first window of pending rows, lock the first free head with FOR UPDATE SKIP
+--      LOCKED; store/queue.go), count the chat's messages of the last minute (the flood limit),
 --      clear a block mark, lock the conversation, write the reply to the outbox, remember its
 --      buttons, save the conversation, finish the inbox row;
---   3. the dispatcher claims the undelivered replies under a lease in one statement and marks
+--   3. the dispatcher reads the first window of undelivered replies, leases the heads of their
+--      chats in one statement, and marks
 --      each one sent in its own statement.
 -- Payload sizes are those of a description step of the intake (inbox ~240 B, outbox ~350 B,
 -- draft ~230 B). Report creation (1 message in 13) and evidence storage are not included.
@@ -21,16 +23,14 @@ ON CONFLICT (channel, chat_id) DO NOTHING;
 {{end}}COMMIT;
 {{range .Msgs}}
 BEGIN;
+SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS heads FROM (
+    SELECT id, ready, row_number() OVER (PARTITION BY chat ORDER BY id) = 1 AS head
+    FROM (SELECT id, chat, next_attempt_at <= now() AS ready FROM inbox_window(0, 64)) w) h \gset
 SELECT coalesce(max(id), 0) AS claimed, coalesce(max(chat_id::bigint), 0) AS cchat FROM (
     SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
     FROM inbox i
     JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
-    WHERE i.processed_at IS NULL
-      AND i.next_attempt_at <= now()
-      AND NOT EXISTS (
-          SELECT 1 FROM inbox e
-          WHERE e.channel = i.channel AND e.chat_id = i.chat_id
-            AND e.processed_at IS NULL AND e.id < i.id)
+    WHERE i.id = ANY((ARRAY[:heads]::bigint[])[2:9]) AND i.processed_at IS NULL AND i.next_attempt_at <= now()
     ORDER BY i.id
     LIMIT 1
     FOR UPDATE OF i SKIP LOCKED) claim \gset
@@ -54,18 +54,16 @@ UPDATE inbox SET processed_at = now(), outcome = 'handled' WHERE id = :claimed;
 \endif
 COMMIT;
 {{end}}
+SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS oheads FROM (
+    SELECT id, ready, row_number() OVER (PARTITION BY chat ORDER BY id) = 1 AS head
+    FROM (SELECT id, chat, not_before <= now() AND (lease_until IS NULL OR lease_until < now()) AS ready
+          FROM outbox_window('telegram', 0, 64)) w) h \gset
 WITH claimed AS (
     UPDATE outbox SET lease_until = now() + interval '30 seconds', attempts = attempts + 1
     WHERE id IN (
-        SELECT o.id FROM outbox o
-        WHERE o.channel = 'telegram' AND o.sent_at IS NULL AND o.failed_at IS NULL
-          AND o.not_before <= now() AND (o.lease_until IS NULL OR o.lease_until < now())
-          AND NOT EXISTS (
-              SELECT 1 FROM outbox e
-              WHERE e.channel = o.channel AND e.chat_id = o.chat_id
-                AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.id < o.id)
-        ORDER BY o.id
-        LIMIT {{.Batch}}
+        SELECT id FROM outbox
+        WHERE id = ANY((ARRAY[:oheads]::bigint[])[2:{{.Batch}}+1]) AND sent_at IS NULL AND failed_at IS NULL
+          AND not_before <= now() AND (lease_until IS NULL OR lease_until < now())
         FOR UPDATE SKIP LOCKED)
     RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at)
 SELECT {{range .Msgs}}coalesce((array_agg(id ORDER BY id))[{{.}}], 0) AS o{{.}}, {{end}}count(*) AS claimed_n FROM claimed \gset
