@@ -495,10 +495,15 @@ func (o *office) laporID(args string) error {
 	if err != nil {
 		return err
 	}
-	r.LaporTrackingID, r.UpdatedAt = national, o.now
-	if err := o.tx.UpdateReport(o.ctx, &r); errors.Is(err, store.ErrConflict) {
+	// Checked before writing: a unique-index violation would abort the
+	// whole transaction, and the officer would get an internal error.
+	if other, err := o.tx.ReportByAnyID(o.ctx, national); err == nil && other.ID != r.ID {
 		return refuse(o.lang, "wf.laporid.taken", national)
-	} else if err != nil {
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	r.LaporTrackingID, r.UpdatedAt = national, o.now
+	if err := o.tx.UpdateReport(o.ctx, &r); err != nil {
 		return err
 	}
 	if err := o.audit("lapor_id", r.ID, true, national); err != nil {

@@ -3,8 +3,12 @@ package store
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Outgoing is one message the bot decided to send, as kept in the outbox.
@@ -19,12 +23,58 @@ type Outgoing struct {
 }
 
 // Enqueue adds a message to the outbox. It runs inside the transaction that
-// decided to say it.
+// decided to say it; the row is written when that transaction commits.
 func (tx *Tx) Enqueue(ctx context.Context, channel, chatID string, payload []byte, now time.Time) error {
-	_, err := tx.tx.Exec(ctx, `
-		INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
-		VALUES ($1, $2, $3, $4, $4)`, channel, chatID, payload, now)
-	return mapErr(err)
+	tx.outbox = append(tx.outbox, queued{channel, chatID, payload, now})
+	return nil
+}
+
+// queued is a message waiting for its transaction's commit.
+type queued struct {
+	channel, chatID string
+	payload         []byte
+	at              time.Time
+}
+
+// outboxLockClass is the first key of the transaction advisory locks that
+// order each chat's outbox rows (the two-key space, apart from the one-key
+// locks of Lease and the migrations).
+const outboxLockClass = 0x6c6f // "lo"
+
+// flushOutbox writes the queued messages just before commit. The dispatcher
+// sends each chat's messages in id order, and ids are taken at insert, not
+// at commit: when two transactions write to one chat (a desk group gets a
+// card from one officer's action while its own officer's command is
+// handled), the later id could commit first and its message go out first.
+// So a transaction first takes a lock per chat it writes to, held until it
+// commits, then takes its ids: one chat's ids are in commit order. The locks
+// are taken in one order (by key) by every transaction, so two never wait
+// for each other in a circle, and only from here to the commit.
+func (tx *Tx) flushOutbox(ctx context.Context) error {
+	if len(tx.outbox) == 0 {
+		return nil
+	}
+	var keys []int32
+	for _, q := range tx.outbox {
+		h := fnv.New32a()
+		h.Write([]byte(q.channel + "\x00" + q.chatID))
+		keys = append(keys, int32(h.Sum32()))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	// One round trip: the locks, then the rows in the order they were said.
+	b := &pgx.Batch{}
+	b.Queue(`SELECT count(pg_advisory_xact_lock($1, k))
+		FROM (SELECT k FROM unnest($2::int4[]) WITH ORDINALITY u(k, n) ORDER BY n) l`, outboxLockClass, keys)
+	for _, q := range tx.outbox {
+		b.Queue(`INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
+			VALUES ($1, $2, $3, $4, $4)`, q.channel, q.chatID, q.payload, q.at)
+	}
+	if err := tx.tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("store: write the outbox: %w", mapErr(err))
+	}
+	tx.outbox = nil
+	return nil
 }
 
 // ClaimOutgoing leases up to limit messages of one channel, each the oldest

@@ -101,7 +101,8 @@ func MigrateURL(ctx context.Context, url string) (int64, error) {
 // Tx is one database transaction. Everything the handling of one inbound
 // message changes goes through a single Tx.
 type Tx struct {
-	tx pgx.Tx
+	tx     pgx.Tx
+	outbox []queued // written at commit (Tx.flushOutbox)
 }
 
 // InTx runs fn in a transaction, committing when fn returns nil.
@@ -111,7 +112,11 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return mapErr(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after commit
-	if err := fn(&Tx{tx: tx}); err != nil {
+	t := &Tx{tx: tx}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.flushOutbox(ctx); err != nil {
 		return err
 	}
 	return mapErr(tx.Commit(ctx))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -275,5 +276,51 @@ func TestClaimsReadPastOneChatsFlood(t *testing.T) {
 	next, err := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 2)
 	if err != nil || len(next) != 2 || next[0].ChatID != "quiet1" || next[1].ChatID != "quiet2" {
 		t.Fatalf("second outbox claim: %+v, %v; want quiet1 and quiet2 in order", next, err)
+	}
+}
+
+// Two transactions writing to one chat: the one that commits first is
+// delivered first, whichever said its message first (the outbox takes its
+// ids at commit).
+func TestOutboxFollowsCommitOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	said, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.Enqueue(ctx, "telegram", "-100", []byte(`{"text":"said first, committed second"}`), t0); err != nil {
+				return err
+			}
+			close(said)
+			<-release
+			return nil
+		})
+	}()
+	<-said
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.Enqueue(ctx, "telegram", "-100", []byte(`{"text":"said second, committed first"}`), t0)
+	})
+	close(release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := 0; i < 2; i++ {
+		m, err := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 1)
+		if err != nil || len(m) != 1 {
+			t.Fatalf("claim %d: %v, %v", i, m, err)
+		}
+		got = append(got, string(m[0].Payload))
+		if err := db.MarkSent(ctx, m[0].ID, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(got[0], "committed first") {
+		t.Fatalf("delivery order %q: the message committed first must go first", got)
 	}
 }

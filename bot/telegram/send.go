@@ -37,7 +37,11 @@ func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 
 // Send implements bot.Channel.
 func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
-	ctx, cancel := context.WithTimeout(ctx, ch.o.SendTimeout)
+	timeout := ch.o.CallTimeout
+	if p.File != nil {
+		timeout = ch.o.SendTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	params := url.Values{}
 	params.Set("chat_id", chatID)

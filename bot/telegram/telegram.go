@@ -39,9 +39,10 @@ type Options struct {
 	Token        string
 	APIEndpoint  string        // default tgbotapi.APIEndpoint
 	FileEndpoint string        // default tgbotapi.FileEndpoint
-	PollTimeout  time.Duration // long-poll wait; default 25 s
+	PollTimeout  time.Duration // long-poll wait; default 5 s (see pollGrace)
 	Pacing       bot.Pacing    // default: 1 msg/s per chat, 20/min per group, 30/s overall
-	SendTimeout  time.Duration // one send or file download; default 60 s
+	CallTimeout  time.Duration // one call without a file (sendMessage, answerCallbackQuery, ...); default 8 s
+	SendTimeout  time.Duration // one send with a file, or one file download; default 60 s
 	Log          *slog.Logger
 }
 
@@ -63,10 +64,13 @@ func New(o Options) *Channel {
 		o.FileEndpoint = tgbotapi.FileEndpoint
 	}
 	if o.PollTimeout == 0 {
-		o.PollTimeout = 25 * time.Second
+		o.PollTimeout = 5 * time.Second
 	}
 	if o.Pacing == (bot.Pacing{}) {
 		o.Pacing = bot.Pacing{PerChat: time.Second, PerGroupPerMinute: 20, Global: time.Second / 30}
+	}
+	if o.CallTimeout == 0 {
+		o.CallTimeout = 8 * time.Second
 	}
 	if o.SendTimeout == 0 {
 		o.SendTimeout = 60 * time.Second
@@ -76,9 +80,9 @@ func New(o Options) *Channel {
 	}
 	return &Channel{
 		c: client{token: o.Token, apiEndpoint: o.APIEndpoint, fileEndpoint: o.FileEndpoint,
-			// Every request carries a context; the client timeout is the
-			// backstop against a half-open connection.
-			http: &http.Client{Timeout: o.PollTimeout + 15*time.Second}},
+			// Every request carries a context with a deadline; the client
+			// timeout is the backstop against a half-open connection.
+			http: &http.Client{Timeout: max(o.SendTimeout, o.CallTimeout, o.PollTimeout+pollGrace)}},
 		o:   o,
 		log: o.Log.With("channel", Name),
 	}
@@ -153,11 +157,22 @@ func pollBackoff(err error, failures int) time.Duration {
 			return 5 * time.Second // another poller or a webhook: do not hammer
 		}
 	}
+	// Short: the platform being back must be noticed within seconds.
 	d := 500 * time.Millisecond << min(failures-1, 6)
-	return min(d, 30*time.Second)
+	return min(d, 4*time.Second)
 }
 
+// pollGrace is how long past its long-poll wait a getUpdates may take
+// before it is given up. A request the network or the platform holds is
+// indistinguishable from a long poll until then, so the wait and this grace
+// bound how long after an outage ends the bot hears its chats again: 5 s +
+// 2 s, within the 10 s the fault runs require (docs/RELIABILITY.md). An idle
+// bot so makes one request every 5 s, far below any limit.
+const pollGrace = 2 * time.Second
+
 func (ch *Channel) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
+	ctx, cancel := context.WithTimeout(ctx, ch.o.PollTimeout+pollGrace)
+	defer cancel()
 	p := url.Values{}
 	p.Set("offset", strconv.Itoa(offset))
 	p.Set("limit", "100")

@@ -229,3 +229,15 @@ func FuzzCanonicalID(f *testing.F) {
 		}
 	})
 }
+
+// A command starts with a letter, read as a character, not as a byte: the
+// first byte of a no-break space (0xC2) is "Â" when taken alone.
+func TestCommandStartsWithALetter(t *testing.T) {
+	for text, want := range map[string]string{"/\u00a00": "", "/ x": "", "/1": "", "/é x": "é", "/Status MGT": "status"} {
+		in := flows.Inbound{Kind: flows.KindText, Text: text}
+		command(&in)
+		if in.Command != want {
+			t.Errorf("%q: command %q, want %q", text, in.Command, want)
+		}
+	}
+}

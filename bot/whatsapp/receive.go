@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
@@ -310,8 +311,11 @@ func content(evt *events.Message, in *flows.Inbound) bool {
 // command turns "/perintah argumen" into a command, as on Telegram.
 func command(in *flows.Inbound) {
 	t := strings.TrimSpace(in.Text)
-	if len(t) < 2 || t[0] != '/' || !unicode.IsLetter(rune(t[1])) {
+	if len(t) < 2 || t[0] != '/' {
 		return
+	}
+	if first, _ := utf8.DecodeRuneInString(t[1:]); !unicode.IsLetter(first) {
+		return // "/ x", "/1", "/" followed by a no-break space: text, not a command
 	}
 	word, rest := t[1:], ""
 	if i := strings.IndexFunc(word, unicode.IsSpace); i >= 0 {

@@ -106,7 +106,7 @@ var scenarios = map[string]func(ctx context.Context, o Options, rep *Report, log
 // defaults are a scenario's flag defaults.
 func defaults(scenario string) Options {
 	o := Options{Scenario: scenario, Workers: 8, Rate: 1000, Duration: 60 * time.Second, Citizens: 2000, Officers: 3,
-		OfficerRate: 2, Wait: 30 * time.Second, PollTimeout: 25 * time.Second, OutboxLease: 30 * time.Second,
+		OfficerRate: 2, Wait: 30 * time.Second, PollTimeout: 5 * time.Second, OutboxLease: 30 * time.Second,
 		Drain: 2 * time.Minute, Limits: ScaledLimits, Steps: 3, Batch: 10, FaultShare: 0.1, FaultFor: 20 * time.Second,
 		Replicas: 3, SweepEvery: 2 * time.Second, Overdue: 300, KillActive: true, Ceilings: true, EchoRate: 3000, SlowPlans: time.Second, Flood: 1000}
 	switch scenario {

@@ -145,7 +145,7 @@ func settings() []setting {
 			}},
 		{"LAPOR_TELEGRAM_API_ENDPOINT", false, "Bot API URL format with two %s (token, method)", "https://api.telegram.org/bot%s/%s", endpoint(func(c *Config) *string { return &c.TelegramAPIEndpoint })},
 		{"LAPOR_TELEGRAM_FILE_ENDPOINT", false, "file URL format with two %s (token, path)", "https://api.telegram.org/file/bot%s/%s", endpoint(func(c *Config) *string { return &c.TelegramFileEndpoint })},
-		{"LAPOR_TELEGRAM_POLL_TIMEOUT", false, "long-poll wait of getUpdates", "25s", dur(func(c *Config) *time.Duration { return &c.TelegramPollTimeout })},
+		{"LAPOR_TELEGRAM_POLL_TIMEOUT", false, "long-poll wait of getUpdates (with 2 s grace it bounds how soon the bot hears chats again after an outage)", "5s", dur(func(c *Config) *time.Duration { return &c.TelegramPollTimeout })},
 		{"LAPOR_TELEGRAM_RATE_PER_CHAT", false, "messages per second to one chat", "1", posFloat(func(c *Config) *float64 { return &c.TelegramPerChat })},
 		{"LAPOR_TELEGRAM_GROUP_PER_MINUTE", false, "messages per minute to one group", "20", posInt(func(c *Config) *int { return &c.TelegramPerGroup })},
 		{"LAPOR_TELEGRAM_RATE_GLOBAL", false, "messages per second in all", "30", posFloat(func(c *Config) *float64 { return &c.TelegramGlobal })},

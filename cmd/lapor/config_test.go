@@ -17,7 +17,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.DataDir != "./lapor-data" || c.HTTPAddr != "127.0.0.1:8080" || c.Lang != "id" || c.DatabaseURL != "" ||
-		c.TelegramToken != "" || c.TelegramPollTimeout != 25*time.Second || c.TrackingPrefix != "MGT" ||
+		c.TelegramToken != "" || c.TelegramPollTimeout != 5*time.Second || c.TrackingPrefix != "MGT" ||
 		c.TelegramAPIEndpoint != "https://api.telegram.org/bot%s/%s" {
 		t.Fatalf("defaults = %+v", c)
 	}

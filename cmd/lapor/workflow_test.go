@@ -354,6 +354,14 @@ func TestAdminTools(t *testing.T) {
 	c.must(c.super.say("/laporan "+id, "Laporan diterima"))
 	c.must(c.super.say("/lapor_id "+id+" LAPOR-2026-123456", "LAPOR-2026-123456"))
 	c.must(cz.say("/status LAPOR-2026-123456", id))
+	// The same national number for a second report is refused politely, and
+	// the command after it still works (the transaction was not aborted).
+	id2, err := cz.fileReport(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.must(c.super.say("/lapor_id "+id2+" LAPOR-2026-123456", "sudah dipakai laporan lain"))
+	c.must(c.super.say("/lapor_id "+id2+" LAPOR-2026-654321", "LAPOR-2026-654321"))
 	c.must(c.super.say("/identitas "+id, "Citizen 6007"))
 	c.must(c.pupr.say("/identitas "+id, "tidak tersedia untuk peran Anda"))
 	log, err := c.db.AuditLog(context.Background(), 50)
