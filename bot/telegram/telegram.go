@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -117,11 +118,13 @@ func (ch *Channel) Me(ctx context.Context) (string, error) {
 func (ch *Channel) Poll(ctx context.Context, inbox *bot.Inbox) error {
 	offset := 0
 	failures := 0
+	spinners := newSpinners(ch)
+	defer spinners.wait()
 	for ctx.Err() == nil {
 		updates, err := ch.getUpdates(ctx, offset)
 		if err == nil {
 			var stored int
-			stored, err = ch.storeBatch(ctx, inbox, updates)
+			stored, err = ch.storeBatch(ctx, inbox, updates, spinners)
 			if err == nil {
 				if n := len(updates); n > 0 {
 					offset = updates[n-1].UpdateID + 1
@@ -258,7 +261,7 @@ func undecodable(id int, item json.RawMessage) tgbotapi.Update {
 	return u
 }
 
-func (ch *Channel) storeBatch(ctx context.Context, inbox *bot.Inbox, updates []tgbotapi.Update) (int, error) {
+func (ch *Channel) storeBatch(ctx context.Context, inbox *bot.Inbox, updates []tgbotapi.Update, spinners *spinners) (int, error) {
 	batch := make([]bot.Received, 0, len(updates))
 	var callbacks []string
 	for _, u := range updates {
@@ -278,17 +281,48 @@ func (ch *Channel) storeBatch(ctx context.Context, inbox *bot.Inbox, updates []t
 	if err != nil {
 		return 0, err
 	}
-	// Stop the button's spinner. Best effort: the press itself is stored,
-	// and an old query id only earns a harmless 400.
 	for _, id := range callbacks {
-		p := url.Values{}
-		p.Set("callback_query_id", id)
-		if _, err := ch.c.call(ctx, "answerCallbackQuery", p); err != nil {
-			ch.log.Debug("answerCallbackQuery failed", "err", err)
-		}
+		spinners.stop(ctx, id)
 	}
 	return n, nil
 }
+
+// spinners stops the spinners of pressed buttons (answerCallbackQuery), a
+// few at a time, beside the polling: one call the network holds, or a
+// batch of a hundred presses, must not keep the bot from its next updates.
+// Best effort: the press itself is stored, and an old query id only earns
+// a harmless 400.
+type spinners struct {
+	ch    *Channel
+	slots chan struct{}
+	wg    sync.WaitGroup
+}
+
+func newSpinners(ch *Channel) *spinners {
+	return &spinners{ch: ch, slots: make(chan struct{}, 8)}
+}
+
+// stop answers one callback query; it waits only while 8 are under way.
+func (s *spinners) stop(ctx context.Context, id string) {
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	s.wg.Go(func() {
+		defer func() { <-s.slots }()
+		ctx, cancel := context.WithTimeout(ctx, s.ch.o.CallTimeout)
+		defer cancel()
+		p := url.Values{}
+		p.Set("callback_query_id", id)
+		if _, err := s.ch.c.call(ctx, "answerCallbackQuery", p); err != nil {
+			s.ch.log.Debug("answerCallbackQuery failed", "err", err)
+		}
+	})
+}
+
+// wait returns when every answer under way has ended.
+func (s *spinners) wait() { s.wg.Wait() }
 
 // Fetch implements bot.Channel: getFile, then a download through the file
 // endpoint (tgbotapi's file links ignore a custom endpoint).
