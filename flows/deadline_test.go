@@ -11,6 +11,7 @@ import (
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/region"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -233,12 +234,12 @@ func TestNinetyDaysOfSweeps(t *testing.T) {
 func TestConcurrentSweepsAndCatchUp(t *testing.T) {
 	h := chainHarness(t)
 	pop := h.population()
-	other := flows.New(h.db, flows.DefaultConfig(), calendar.Default(), nil, func() time.Time { return h.now }, nil)
-	_ = other
+	// A second process on the same database, as a second replica would be.
+	other := flows.New(h.db, flows.DefaultConfig(), calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
 	// Down from Tuesday to Friday: the first sweep is the next Monday.
 	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Jakarta)
 	var wg sync.WaitGroup
-	for _, svc := range []*flows.Service{h.svc, h.svc} {
+	for _, svc := range []*flows.Service{h.svc, other} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
