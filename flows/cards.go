@@ -22,7 +22,7 @@ type courier struct {
 }
 
 func (c *courier) send(channel, chat string, o Outbound) error {
-	return enqueue(c.ctx, c.tx, channel, chat, o, c.now)
+	return enqueue(c.ctx, c.tx, channel, chat, o, c.now, c.s.remembersMenus(channel))
 }
 
 // toDesk sends messages to every chat registered as the desk.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -31,6 +32,12 @@ type Config struct {
 	Policy             Policy        // the SOP's time limits (policy.yaml)
 	WebURL             string        // the web chat's public address, for sign-in links ("" leaves them relative)
 	FloodPerMinute     int           // messages one private chat may send per minute; beyond, refused (0: no limit)
+	// ButtonDataChannels show buttons that carry their own data (Telegram,
+	// the web chat): no menu is remembered for their chats. On the others
+	// (WhatsApp) a bare number picks from the last menu, so every message
+	// with buttons rewrites its chat's menu row; a desk group that gets many
+	// cards at once would make every handling transaction wait on that row.
+	ButtonDataChannels []string
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.
@@ -47,7 +54,14 @@ func DefaultConfig() Config {
 		RetryBase:          time.Second,
 		Policy:             DefaultPolicy(),
 		FloodPerMinute:     30,
+		ButtonDataChannels: []string{"telegram", "web"},
 	}
+}
+
+// remembersMenus says whether the choices offered in a chat of channel are
+// kept for numbered replies.
+func (s *Service) remembersMenus(channel string) bool {
+	return !slices.Contains(s.cfg.ButtonDataChannels, channel)
 }
 
 // FileFetcher downloads the file an inbound message points at from its
@@ -168,7 +182,7 @@ func (s *Service) flood(ctx context.Context, tx *store.Tx, in store.Inbound, msg
 		if err != nil {
 			return false, err
 		}
-		o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now}
+		o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now, menus: s.remembersMenus(in.Channel)}
 		if o.lang == "" {
 			o.lang = s.cfg.DefaultLang
 		}
@@ -207,7 +221,7 @@ func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable) error {
 			return err
 		}
 		if !in.IsGroup {
-			o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now}
+			o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now, menus: s.remembersMenus(in.Channel)}
 			if err := o.say(T(o.lang, "internal.error")); err != nil {
 				return err
 			}
@@ -305,21 +319,26 @@ type outbox struct {
 	chat    string
 	lang    Lang
 	now     time.Time
+	menus   bool // remember the choices offered (Service.remembersMenus)
 }
 
 func (o *outbox) say(text string, rows ...[]Button) error {
-	return enqueue(o.ctx, o.tx, o.channel, o.chat, Outbound{Text: text, Buttons: rows}, o.now)
+	return enqueue(o.ctx, o.tx, o.channel, o.chat, Outbound{Text: text, Buttons: rows}, o.now, o.menus)
 }
 
-// enqueue writes one outgoing message and remembers the choices it offers
-// (a message without buttons clears them), for channels that number them.
-func enqueue(ctx context.Context, tx *store.Tx, channel, chat string, o Outbound, now time.Time) error {
+// enqueue writes one outgoing message and, with menus, remembers the
+// choices it offers (a message without buttons clears them), for channels
+// that number them.
+func enqueue(ctx context.Context, tx *store.Tx, channel, chat string, o Outbound, now time.Time, menus bool) error {
 	b, err := json.Marshal(o)
 	if err != nil {
 		return err
 	}
 	if err := tx.Enqueue(ctx, channel, chat, b, now); err != nil {
 		return err
+	}
+	if !menus {
+		return nil
 	}
 	if (o.AttachmentID != 0 || o.DocumentID != 0) && len(o.Buttons) == 0 {
 		return nil // a file after a card leaves the card's choices in force

@@ -99,8 +99,8 @@ func statementKind(stmt string) string {
 		return "load conversation (store.LoadConversation)"
 	case strings.HasPrefix(stmt, "INSERT INTO outbox"):
 		return "enqueue reply (store.Enqueue)"
-	case strings.HasPrefix(stmt, "INSERT INTO menus"):
-		return "remember buttons (store.SetMenu)"
+	case strings.HasPrefix(stmt, "SELECT count(pg_advisory_xact_lock"):
+		return "lock the chat's outbox (store.flushOutbox)"
 	case strings.HasPrefix(stmt, "INSERT INTO conversations"):
 		return "save conversation (store.SaveConversation)"
 	case strings.HasPrefix(stmt, "UPDATE inbox"):

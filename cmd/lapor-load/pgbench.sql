@@ -1,12 +1,12 @@
 -- One pgbench transaction script = {{.Batch}} inbound messages, with the writes lapor makes for
--- each (store/queue.go, store/inbox.go, flows/service.go HandleNext, store/conversation.go, store/menus.go,
+-- each (store/queue.go, store/inbox.go, flows/service.go HandleNext, store/conversation.go,
 -- store/outbox.go), in lapor's transactions and with lapor's SQL:
 --   1. the poller stores a getUpdates batch in one transaction (inbox + chats per update);
 --   2. a worker, per message, in one transaction: claim the oldest ready message of any chat
 --      (read the first window of pending rows, lock the first free head with FOR UPDATE SKIP
 --      LOCKED; store/queue.go), count the chat's messages of the last minute (the flood limit),
---      clear a block mark, lock the conversation, write the reply to the outbox, remember its
---      buttons, save the conversation, finish the inbox row;
+--      clear a block mark, lock the conversation, write the reply to the outbox (at commit, under
+--      the chat's lock), save the conversation, finish the inbox row (Telegram keeps no menu rows);
 --   3. the dispatcher reads the first window of undelivered replies, leases the heads of their
 --      chats in one statement, and marks
 --      each one sent in its own statement.
@@ -41,10 +41,9 @@ UPDATE chats SET blocked_at = NULL, blocked_reason = NULL
 WHERE channel = 'telegram' AND chat_id = :cchat::text AND blocked_at IS NOT NULL;
 SELECT user_id, lang, step, draft, updated_at, reminded_at
 FROM conversations WHERE channel = 'telegram' AND chat_id = :cchat::text FOR UPDATE;
+SELECT count(pg_advisory_xact_lock(27759, hashtext('telegram' || :cchat::text)));
 INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
 VALUES ('telegram', :cchat::text, '{"text": "Dicatat. Tambahkan keterangan lain bila perlu (boleh beberapa pesan, foto juga boleh), atau tekan Lanjut. Uraian sekarang 98 huruf; paling sedikit 20, paling banyak 4000.", "buttons": [[{"data": "what:next", "label": "Lanjut ➡️"}, {"data": "draft:cancel", "label": "Batal"}]]}', now(), now());
-INSERT INTO menus (channel, chat_id, choices, updated_at) VALUES ('telegram', :cchat::text, '{what:next,draft:cancel}', now())
-ON CONFLICT (channel, chat_id) DO UPDATE SET choices = EXCLUDED.choices, updated_at = EXCLUDED.updated_at;
 INSERT INTO conversations (channel, chat_id, user_id, lang, step, draft, updated_at, reminded_at)
 VALUES ('telegram', :cchat::text, :cchat::text, 'id', 'what', ('{"type": "pengaduan", "description": ["Warga ' || :cchat || ', laporan 1: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan."], "when_set": false}')::jsonb, now(), NULL)
 ON CONFLICT (channel, chat_id) DO UPDATE SET
