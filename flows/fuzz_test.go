@@ -310,7 +310,15 @@ func (s *fuzzService) report(t testing.TB, st flows.Stage, chat string, who iden
 		ReporterUserID: chat, ReporterName: who.name, ReporterUsername: who.handle, Lang: "id",
 		Stage: string(st), ResponsibleUnit: "x", StageStartedAt: monday, StageDeadline: monday.AddDate(0, 0, 5), SubmittedAt: monday}
 	if err := s.db.InTx(s.ctx, func(tx *store.Tx) error {
-		if err := tx.CreateReport(s.ctx, &r); err != nil {
+		// Tens of thousands of runs make tens of thousands of reports in
+		// one database: a random tracking number is then taken now and
+		// then, and drawn again, as the service does.
+		err := tx.CreateReport(s.ctx, &r)
+		for try := 0; errors.Is(err, store.ErrConflict) && try < 5; try++ {
+			r.TrackingID = flows.NewTrackingID("MGT")
+			err = tx.CreateReport(s.ctx, &r)
+		}
+		if err != nil {
 			return err
 		}
 		if err := tx.AppendEvent(s.ctx, store.Event{ReportID: r.ID, At: monday, Kind: "submitted", StageTo: "submitted",

@@ -84,12 +84,12 @@ func (tx *Tx) flushOutbox(ctx context.Context) error {
 // at-least-once.
 func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
 	var out []Outgoing
-	err := eachReadyHead(ctx, db.pool, `
+	err := eachReadyHead(ctx, db.marks, `
 		SELECT id, chat, not_before <= $3 AND (lease_until IS NULL OR lease_until < $3)
 		FROM outbox_window($4, $1, $2)`, []any{now, channel},
 		func(heads []int64) (bool, error) {
 			heads = heads[:min(len(heads), limit-len(out))]
-			rows, err := db.pool.Query(ctx, `
+			rows, err := db.marks.Query(ctx, `
 				UPDATE outbox SET lease_until = $2::timestamptz + $3::interval, attempts = attempts + 1
 				WHERE id IN (
 					SELECT id FROM outbox
@@ -117,19 +117,19 @@ func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, 
 
 // MarkPartSent records that the first n parts of a split message went out.
 func (db *DB) MarkPartSent(ctx context.Context, id int64, n int) error {
-	_, err := db.pool.Exec(ctx, `UPDATE outbox SET parts_sent = $2 WHERE id = $1`, id, n)
+	_, err := db.marks.Exec(ctx, `UPDATE outbox SET parts_sent = $2 WHERE id = $1`, id, n)
 	return mapErr(err)
 }
 
 // MarkSent records a delivered message.
 func (db *DB) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := db.pool.Exec(ctx, `UPDATE outbox SET sent_at = $2, lease_until = NULL WHERE id = $1`, id, at)
+	_, err := db.marks.Exec(ctx, `UPDATE outbox SET sent_at = $2, lease_until = NULL WHERE id = $1`, id, at)
 	return mapErr(err)
 }
 
 // RetryOutgoing releases a message to be tried again from notBefore.
 func (db *DB) RetryOutgoing(ctx context.Context, id int64, notBefore time.Time, cause string) error {
-	_, err := db.pool.Exec(ctx, `
+	_, err := db.marks.Exec(ctx, `
 		UPDATE outbox SET not_before = $2, lease_until = NULL, last_error = $3 WHERE id = $1`, id, notBefore, cause)
 	return mapErr(err)
 }

@@ -31,7 +31,15 @@ var (
 // DB is the connection pool to lapor's database.
 type DB struct {
 	pool *pgxpool.Pool
-	log  *slog.Logger
+	// marks is a small pool whose commits do not wait for the disk
+	// (synchronous_commit off), for the dispatcher's bookkeeping: leases,
+	// "sent", "retry at". Losing the last fraction of a second of those to
+	// a database crash only means a message is sent again, which
+	// at-least-once delivery allows; waiting for a WAL flush after every
+	// delivered message would halve the commits the disk can give to
+	// handling citizens' messages.
+	marks *pgxpool.Pool
+	log   *slog.Logger
 }
 
 // Open connects to the database at url. It does not migrate.
@@ -44,18 +52,29 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	if cfg.MaxConns < 16 {
 		cfg.MaxConns = 16
 	}
+	mcfg := cfg.Copy()
+	mcfg.MaxConns = 8
+	mcfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	marks, err := pgxpool.NewWithConfig(ctx, mcfg)
+	if err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &DB{pool: pool, log: log}, nil
+	return &DB{pool: pool, marks: marks, log: log}, nil
 }
 
 // Close closes every connection.
-func (db *DB) Close() { db.pool.Close() }
+func (db *DB) Close() {
+	db.marks.Close()
+	db.pool.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
