@@ -15,7 +15,7 @@ const trackingAlphabet = "34679ACDEFHJKMNPRTUVWXY"
 // still short enough to read over the phone.
 const trackingLength = 6
 
-// NewTrackingID draws a random tracking number such as "MGT-7K3QFA".
+// NewTrackingID draws a random tracking number such as "MGT-7K3XFA".
 func NewTrackingID(prefix string) string {
 	var b strings.Builder
 	b.WriteString(prefix)
@@ -42,7 +42,11 @@ func ParseTrackingID(s, prefix string) (string, bool) {
 		}
 	}
 	code := b.String()
-	code = strings.TrimPrefix(code, strings.ToUpper(prefix))
+	// The prefix is taken off only when it is there in full: its letters
+	// may also be tracking letters ("MAD" and a bare "MAD4CE").
+	if p := strings.ToUpper(prefix); len(code) == len(p)+trackingLength && strings.HasPrefix(code, p) {
+		code = code[len(p):]
+	}
 	if len(code) != trackingLength {
 		return "", false
 	}
