@@ -400,7 +400,13 @@ func (ch *Channel) CanonicalID(ctx context.Context, jid string) (string, error) 
 		return "", fmt.Errorf("whatsapp: %w", err)
 	}
 	if !isUser(j) {
-		return j.ToNonAD().String(), nil
+		// Whatever is returned must read back as itself (":.0@0" would
+		// come out as ":@0", which is no JID at all).
+		out := j.ToNonAD().String()
+		if back, err := types.ParseJID(out); err != nil || back.String() != out {
+			return "", fmt.Errorf("whatsapp: %q is not a WhatsApp id", jid)
+		}
+		return out, nil
 	}
 	id, _, err := ch.identity(ctx, j)
 	if err != nil {
