@@ -142,10 +142,24 @@ func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...
 		return err
 	}
 	for i, a := range atts {
+		if r.Anonymous && deskKind != DeskSuperAdmin && deskKind != DeskRegency && !isImage(a) {
+			// Only images lose their metadata on the way (EXIF, GPS); a
+			// document or a video may carry the reporter's name or place,
+			// so outside the regency's own desks it is only mentioned.
+			msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, len(atts))})
+			continue
+		}
 		msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, len(atts)),
 			AttachmentID: a.ID, StripMetadata: true})
 	}
 	return c.toDesk(deskKind, agencyCode, msgs...)
+}
+
+// isImage says whether an attachment is sent as an image, whose metadata
+// the dispatcher removes (it also checks the bytes, and withholds an image
+// it cannot clean).
+func isImage(a store.Attachment) bool {
+	return a.Kind == string(KindPhoto) || strings.HasPrefix(a.MIMEType, "image/")
 }
 
 // tellCitizen sends news to the reporter's own chat, in their language. A

@@ -151,6 +151,8 @@ var workflowTexts = map[string][2]string{
 	"card.reply":      {"Balas kartu ini untuk menulis tanggapan.", "Reply to this card to write the answer."},
 	"card.relay":      {"Untuk disampaikan kepada pelapor %s (kontak: %s):\n\n%s", "To pass on to the reporter of %s (contact: %s):\n\n%s"},
 	"card.attachment": {"Lampiran %s (%d/%d)", "Attachment of %s (%d/%d)"},
+	"card.attachment.withheld": {"Lampiran %s (%d/%d) tidak diteruskan: laporan ini anonim, dan berkas selain foto dapat memuat data pelapor. Admin kabupaten dapat melihatnya.",
+		"Attachment of %s (%d/%d) is not passed on: the report is anonymous, and files other than photos may carry the reporter's details. The regency admins can see it."},
 
 	// What the citizen is told at each step.
 	"n.verify":   {"Laporan %s sudah diverifikasi dan diteruskan ke Admin Kabupaten. Selanjutnya admin meneruskannya ke perangkat daerah yang berwenang, paling lambat %s.", "Report %s was verified and forwarded to the regency admin, who will pass it to the responsible agency by %s."},

@@ -407,3 +407,55 @@ func TestOfficerHelpInPrivateChat(t *testing.T) {
 		t.Fatalf("regency admin's help lists the liaison's command: %q", got[0].Text)
 	}
 }
+
+// An anonymous report's documents stay with the regency's own desks: only
+// images, whose metadata is removed on the way, reach the agency. A
+// document may carry the reporter's name (a PDF's author, a scanned ID).
+func TestAnonymousDocumentsStayWithTheRegency(t *testing.T) {
+	h := chainHarness(t)
+	chat := "300"
+	expect(t, h.send(chat, cmd("start", "")), "Selamat datang")
+	expect(t, h.send(chat, press("menu:new")), "Jenis laporan")
+	expect(t, h.send(chat, press("type:pengaduan")), "Uraian")
+	expect(t, h.send(chat, text("Jalan desa di depan balai desa Sidomukti berlubang besar sejak Oktober, sudah dua motor jatuh.")), "Dicatat")
+	expect(t, h.send(chat, press("what:next")), "Kapan kejadiannya")
+	expect(t, h.send(chat, text("kemarin")), "Di mana")
+	expect(t, h.send(chat, text("Jl. Raya Sidomukti No. 5, Plaosan")), "Plaosan")
+	expect(t, h.send(chat, text("Plaosan")), "Bukti")
+	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the hole")
+	h.files["doc-1"] = []byte("%PDF-1.4 /Author (Siti Aminah) surat keterangan")
+	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1")
+	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindDocument, File: &flows.FileRef{ID: "doc-1", Name: "surat.pdf", MIME: "application/pdf", Size: 46}}), "Bukti ke-2")
+	expect(t, h.send(chat, press("ev:done")), "Sembunyikan identitas")
+	expect(t, h.send(chat, press("anon:yes")), "Rahasiakan")
+	expect(t, h.send(chat, press("conf:no")), "Ringkasan")
+	h.post(chat, press("sum:send"))
+	first := h.drainAll()
+	last := expect(t, first[chat], "Nomor laporan: MGT-")
+	id := last.Text[strings.Index(last.Text, "MGT-"):][:10]
+
+	files := func(msgs []flows.Outbound) (sent, withheld int) {
+		for _, m := range msgs {
+			if m.AttachmentID != 0 {
+				sent++
+			}
+			if strings.Contains(m.Text, "tidak diteruskan") {
+				withheld++
+			}
+		}
+		return sent, withheld
+	}
+	if sent, withheld := files(first[gSuper]); sent != 2 || withheld != 0 {
+		t.Fatalf("super admin desk: %d files sent, %d withheld; want both files", sent, withheld)
+	}
+	h.post(gSuper, groupCmd(uSuper, "verifikasi", id))
+	out := h.drainAll()
+	if sent, withheld := files(out[gRegency]); sent != 2 || withheld != 0 {
+		t.Fatalf("regency desk: %d files sent, %d withheld; want both files", sent, withheld)
+	}
+	h.post(gRegency, groupCmd(uRegency, "disposisi", id+" pupr"))
+	out = h.drainAll()
+	if sent, withheld := files(out[gPupr]); sent != 1 || withheld != 1 {
+		t.Fatalf("agency desk: %d files sent, %d withheld; want the photo sent and the document withheld: %+v", sent, withheld, out[gPupr])
+	}
+}
