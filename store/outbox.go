@@ -115,6 +115,20 @@ func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, 
 	return out, err
 }
 
+// ReleaseLeases makes every leased, undelivered message of a channel
+// claimable at once and returns how many there were. The process that
+// takes over a channel's sending (cmd/lapor's single Telegram sender)
+// calls it: the leases are its predecessor's, which was killed or cut off,
+// and waiting for them to run out would delay those chats for the length
+// of a lease. Delivery is at-least-once: a message the predecessor did
+// send just before it died goes out again.
+func (db *DB) ReleaseLeases(ctx context.Context, channel string, now time.Time) (int, error) {
+	tag, err := db.marks.Exec(ctx, `
+		UPDATE outbox SET lease_until = NULL
+		WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL AND lease_until > $2`, channel, now)
+	return int(tag.RowsAffected()), mapErr(err)
+}
+
 // MarkPartSent records that the first n parts of a split message went out.
 func (db *DB) MarkPartSent(ctx context.Context, id int64, n int) error {
 	_, err := db.marks.Exec(ctx, `UPDATE outbox SET parts_sent = $2 WHERE id = $1`, id, n)

@@ -324,3 +324,41 @@ func TestOutboxFollowsCommitOrder(t *testing.T) {
 		t.Fatalf("delivery order %q: the message committed first must go first", got)
 	}
 }
+
+// A new sender releases its predecessor's leases of one channel; delivered
+// messages and other channels are untouched.
+func TestReleaseLeases(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		for _, c := range []struct{ ch, chat string }{{"telegram", "a"}, {"telegram", "b"}, {"web", "c"}} {
+			if err := tx.Enqueue(ctx, c.ch, c.chat, []byte(`{"text":"x"}`), t0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, _ := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 10)
+	web, _ := db.ClaimOutgoing(ctx, "web", t0, time.Minute, 10)
+	if len(tg) != 2 || len(web) != 1 {
+		t.Fatalf("claimed %d telegram, %d web", len(tg), len(web))
+	}
+	if err := db.MarkSent(ctx, tg[0].ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.ReleaseLeases(ctx, "telegram", t0.Add(time.Second))
+	if err != nil || n != 1 {
+		t.Fatalf("released %d, %v; want the one undelivered telegram message", n, err)
+	}
+	again, _ := db.ClaimOutgoing(ctx, "telegram", t0.Add(time.Second), time.Minute, 10)
+	if len(again) != 1 || again[0].ID != tg[1].ID {
+		t.Fatalf("after release: %+v", again)
+	}
+	if w, _ := db.ClaimOutgoing(ctx, "web", t0.Add(time.Second), time.Minute, 10); len(w) != 0 {
+		t.Fatal("the web chat's lease was released too")
+	}
+}

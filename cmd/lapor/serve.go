@@ -194,7 +194,16 @@ func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
 		// are per bot: one replica polls and sends, the others stand by.
 		var active atomic.Bool
 		receive := func(ctx context.Context) error {
-			return exclusively(ctx, db, "lapor-telegram", log, &active, func(ctx context.Context) error { return tg.Poll(ctx, inbox) })
+			return exclusively(ctx, db, "lapor-telegram", log, &active, func(ctx context.Context) error {
+				// What the lock's previous holder claimed and did not send
+				// goes out now, not when its leases run out.
+				if n, err := db.ReleaseLeases(ctx, telegram.Name, time.Now()); err != nil {
+					log.Warn("the previous sender's leases were not released; they run out by themselves", "err", err)
+				} else if n > 0 {
+					log.Info("released the previous sender's leases", "messages", n)
+				}
+				return tg.Poll(ctx, inbox)
+			})
 		}
 		return source{ch: tg, receive: receive, active: active.Load}, nil
 	}
