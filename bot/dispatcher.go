@@ -18,8 +18,11 @@ import (
 
 // DispatcherOptions tunes the outbox dispatcher.
 type DispatcherOptions struct {
-	Lease       time.Duration // how long a claimed message is ours before another replica may retry it
-	Poll        time.Duration // how often to look for due messages without a wake-up
+	Lease time.Duration // how long a claimed message is ours before another replica may retry it
+	// Poll is how often to look for due messages without a wake-up: what
+	// other replicas write, retries coming due. 100 ms adds at most that to
+	// a reply another replica wrote; a look costs a few index pages.
+	Poll        time.Duration
 	MaxInFlight int           // chats delivered to at once
 	MaxBackoff  time.Duration // cap of the back-off after transient errors
 	// Active says whether this process may send on the channel now; nil
@@ -36,7 +39,7 @@ func (o *DispatcherOptions) defaults() {
 		o.Lease = 30 * time.Second
 	}
 	if o.Poll == 0 {
-		o.Poll = 250 * time.Millisecond
+		o.Poll = 100 * time.Millisecond
 	}
 	if o.MaxInFlight == 0 {
 		o.MaxInFlight = 64
