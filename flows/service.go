@@ -173,9 +173,9 @@ func (s *Service) flood(ctx context.Context, tx *store.Tx, in store.Inbound, msg
 	if s.cfg.FloodPerMinute <= 0 || in.IsGroup || msg.IsGroup || msg.Kind == KindMembership {
 		return false, nil
 	}
-	n, err := tx.RecentInbound(ctx, in, in.ReceivedAt.Add(-time.Minute))
-	if err != nil || n <= s.cfg.FloodPerMinute {
-		return false, err
+	n := in.Recent
+	if n <= s.cfg.FloodPerMinute {
+		return false, nil
 	}
 	if n == s.cfg.FloodPerMinute+1 {
 		conv, err := tx.LoadConversation(ctx, in.Channel, in.ChatID)
@@ -287,8 +287,10 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 			return err
 		}
 	}
-	if err := tx.UnblockChat(ctx, in.Channel, in.ChatID); err != nil {
-		return err
+	if in.ChatBlocked { // they are back: the chat may be written to again
+		if err := tx.UnblockChat(ctx, in.Channel, in.ChatID); err != nil {
+			return err
+		}
 	}
 	conv, err := tx.LoadConversation(ctx, in.Channel, in.ChatID)
 	if err != nil {

@@ -4,16 +4,17 @@
 --   1. the poller stores a getUpdates batch in one transaction (inbox + chats per update);
 --   2. a worker, per message, in one transaction: claim the oldest ready message of any chat
 --      (read the first window of pending rows, lock the first free head with FOR UPDATE SKIP
---      LOCKED; store/queue.go), count the chat's messages of the last minute (the flood limit),
---      clear a block mark, lock the conversation, write the reply to the outbox (at commit, under
+--      LOCKED, with the chat's count of the last minute for the flood limit; store/queue.go),
+--      lock the conversation, write the reply to the outbox (at commit, under
 --      the chat's lock), save the conversation, finish the inbox row (Telegram keeps no menu rows);
 --   3. the dispatcher reads the first window of undelivered replies, leases the heads of their
---      chats in one statement, and marks
---      each one sent in its own statement.
+--      chats in one statement, and marks each one sent in its own statement, all with
+--      synchronous_commit off as lapor does.
 -- Payload sizes are those of a description step of the intake (inbox ~240 B, outbox ~350 B,
 -- draft ~230 B). Report creation (1 message in 13) and evidence storage are not included.
 {{range .Msgs}}\set c{{.}} random(1, :chats)
-{{end}}
+{{end}}SET synchronous_commit = on;
+
 BEGIN;
 {{range .Msgs}}INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
 VALUES ('telegram', gen_random_uuid()::text, :c{{.}}::text, ('{"at": "2026-11-28T05:04:48Z", "kind": "text", "text": "Warga ' || :c{{.}} || ', laporan 0: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan.", "channel": "telegram", "chat_id": "' || :c{{.}} || '", "user_id": "' || :c{{.}} || '", "username": "citizen' || :c{{.}} || '", "user_name": "Citizen", "message_id": "5"}')::jsonb, now(), now())
@@ -27,7 +28,12 @@ SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHER
     SELECT id, ready, row_number() OVER (PARTITION BY chat ORDER BY id) = 1 AS head
     FROM (SELECT id, chat, next_attempt_at <= now() AS ready FROM inbox_window(0, 64)) w) h \gset
 SELECT coalesce(max(id), 0) AS claimed, coalesce(max(chat_id::bigint), 0) AS cchat FROM (
-    SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts
+    SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts,
+        c.blocked_at IS NOT NULL,
+        (SELECT count(*) FROM inbox r
+         WHERE r.channel = i.channel AND r.chat_id = i.chat_id
+           AND r.received_at > i.received_at - interval '1 minute' AND r.received_at <= i.received_at
+           AND r.id <= i.id)
     FROM inbox i
     JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
     WHERE i.id = ANY((ARRAY[:heads]::bigint[])[2:9]) AND i.processed_at IS NULL AND i.next_attempt_at <= now()
@@ -35,10 +41,6 @@ SELECT coalesce(max(id), 0) AS claimed, coalesce(max(chat_id::bigint), 0) AS cch
     LIMIT 1
     FOR UPDATE OF i SKIP LOCKED) claim \gset
 \if :claimed > 0
-SELECT count(*) FROM inbox
-WHERE channel = 'telegram' AND chat_id = :cchat::text AND received_at > now() - interval '1 minute' AND received_at <= now() AND id <= :claimed;
-UPDATE chats SET blocked_at = NULL, blocked_reason = NULL
-WHERE channel = 'telegram' AND chat_id = :cchat::text AND blocked_at IS NOT NULL;
 SELECT user_id, lang, step, draft, updated_at, reminded_at
 FROM conversations WHERE channel = 'telegram' AND chat_id = :cchat::text FOR UPDATE;
 SELECT count(pg_advisory_xact_lock(27759, hashtext('telegram' || :cchat::text)));
@@ -53,6 +55,8 @@ UPDATE inbox SET processed_at = now(), outcome = 'handled' WHERE id = :claimed;
 \endif
 COMMIT;
 {{end}}
+-- The dispatcher's bookkeeping commits without waiting for the disk (store.DB's marks pool).
+SET synchronous_commit = off;
 SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS oheads FROM (
     SELECT id, ready, row_number() OVER (PARTITION BY chat ORDER BY id) = 1 AS head
     FROM (SELECT id, chat, not_before <= now() AND (lease_until IS NULL OR lease_until < now()) AS ready
