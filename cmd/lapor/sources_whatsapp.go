@@ -83,6 +83,13 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 					}
 					continue
 				}
+				// As for Telegram: what the previous holder claimed and
+				// did not send goes out now, not when its leases run out.
+				if n, err := db.ReleaseLeases(ctx, whatsapp.Name, time.Now()); err != nil {
+					log.Warn("whatsapp: the previous sender's leases were not released; they run out by themselves", "err", err)
+				} else if n > 0 {
+					log.Info("whatsapp: released the previous sender's leases", "messages", n)
+				}
 				ch.SetClient(whatsapp.NewClient(cli))
 				for sleepCtx(ctx, 10*time.Second) {
 					if err := lease.Held(ctx); err != nil {
