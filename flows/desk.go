@@ -593,6 +593,17 @@ func (o *office) membership() (string, error) {
 	return "noted: desk removed", nil
 }
 
+// withNewCode draws one-time codes until save takes one: a code already in
+// the table (used, expired or not) is drawn again.
+func withNewCode(save func(code string) error) (string, error) {
+	for try := 0; ; try++ {
+		code := newDeskCode()
+		if err := save(code); !errors.Is(err, store.ErrConflict) || try == 4 {
+			return code, err
+		}
+	}
+}
+
 // newDeskCode draws a one-time registration code.
 func newDeskCode() string {
 	b := make([]byte, 8)
@@ -619,14 +630,15 @@ const codeValid = 7 * 24 * time.Hour
 
 // issueCode draws a code for a desk that exists and stores it with save.
 func (s *Service) issueCode(ctx context.Context, kind, agencyCode string, save func(tx *store.Tx, code, agencyCode string, now time.Time) error) (string, error) {
-	code := newDeskCode()
 	now := s.now()
+	var code string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		ac, err := checkDesk(ctx, tx, kind, agencyCode)
 		if err != nil {
 			return err
 		}
-		return save(tx, code, ac, now)
+		code, err = withNewCode(func(c string) error { return save(tx, c, ac, now) })
+		return err
 	})
 	return code, err
 }

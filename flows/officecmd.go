@@ -389,8 +389,10 @@ func (o *office) deskCode(args string) error {
 	if err != nil {
 		return err
 	}
-	code := newDeskCode()
-	if err := o.tx.IssueDeskCode(o.ctx, code, kind, agencyCode, o.msg.UserID, o.now, o.now.Add(codeValid)); err != nil {
+	code, err := withNewCode(func(c string) error {
+		return o.tx.IssueDeskCode(o.ctx, c, kind, agencyCode, o.msg.UserID, o.now, o.now.Add(codeValid))
+	})
+	if err != nil {
 		return err
 	}
 	if err := o.audit("desk_code", 0, true, kind+" "+agencyCode); err != nil {

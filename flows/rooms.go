@@ -173,9 +173,11 @@ func (o *office) roomCode(args string) error {
 		return err
 	}
 	name := truncate(strings.TrimSpace(rest), 80)
-	code := newDeskCode()
-	if err := o.tx.IssueRoomCode(o.ctx, code, store.RoomCode{Kind: kind, AgencyCode: agencyCode, OfficerName: name,
-		IssuedBy: o.in.Channel + ":" + o.msg.UserID}, o.now, o.now.Add(codeValid)); err != nil {
+	code, err := withNewCode(func(c string) error {
+		return o.tx.IssueRoomCode(o.ctx, c, store.RoomCode{Kind: kind, AgencyCode: agencyCode, OfficerName: name,
+			IssuedBy: o.in.Channel + ":" + o.msg.UserID}, o.now, o.now.Add(codeValid))
+	})
+	if err != nil {
 		return err
 	}
 	if err := o.audit("room_code", 0, true, kind+" "+agencyCode+" "+name); err != nil {

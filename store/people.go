@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"time"
 )
@@ -187,10 +188,16 @@ func (tx *Tx) issueCode(ctx context.Context, code, purpose string, rc RoomCode, 
 	if rc.AgencyCode != "" {
 		agency = &rc.AgencyCode
 	}
-	_, err := tx.tx.Exec(ctx, `
+	// A code drawn twice is an ErrConflict that leaves the transaction
+	// usable, so the caller can draw another.
+	tag, err := tx.tx.Exec(ctx, `
 		INSERT INTO desk_codes (code, kind, agency_code, issued_by, issued_at, expires_at, purpose, officer_name)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (code) DO NOTHING`,
 		code, rc.Kind, agency, rc.IssuedBy, now, expires, purpose, rc.OfficerName)
+	if err == nil && tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: desk code %s is taken", ErrConflict, code)
+	}
 	return mapErr(err)
 }
 

@@ -362,3 +362,23 @@ func TestReleaseLeases(t *testing.T) {
 		t.Fatal("the web chat's lease was released too")
 	}
 }
+
+// A desk code drawn twice is refused as a conflict without spoiling the
+// transaction, so another can be drawn in it.
+func TestDeskCodeDrawnTwice(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.IssueDeskCode(ctx, "AAAA3333", "super_admin", "", "test", t0, t0.Add(time.Hour)); err != nil {
+			return err
+		}
+		if err := tx.IssueRoomCode(ctx, "AAAA3333", store.RoomCode{Kind: "super_admin"}, t0, t0.Add(time.Hour)); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("the same code again: %v, want ErrConflict", err)
+		}
+		return tx.IssueRoomCode(ctx, "AAAA4444", store.RoomCode{Kind: "super_admin"}, t0, t0.Add(time.Hour))
+	})
+	if err != nil {
+		t.Fatalf("the transaction after a taken code: %v", err)
+	}
+}
