@@ -399,11 +399,15 @@ func (ch *Channel) CanonicalID(ctx context.Context, jid string) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("whatsapp: %w", err)
 	}
+	if j.User == "" || strings.ContainsAny(j.User, ":@") {
+		// "@s.whatsapp.net", ":10.0@0": no account or group is named.
+		return "", fmt.Errorf("whatsapp: %q names no account or group", jid)
+	}
 	if !isUser(j) {
 		// Whatever is returned must read back as itself (":.0@0" would
 		// come out as ":@0", which is no JID at all).
 		out := j.ToNonAD().String()
-		if back, err := types.ParseJID(out); err != nil || back.String() != out {
+		if back, err := types.ParseJID(out); err != nil || back.String() != out || back.User != j.User {
 			return "", fmt.Errorf("whatsapp: %q is not a WhatsApp id", jid)
 		}
 		return out, nil
