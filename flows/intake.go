@@ -104,7 +104,7 @@ func newTurn(ctx context.Context, s *Service, tx *store.Tx, in store.Inbound, ms
 	if t.step == "" {
 		t.step = StepIdle
 	}
-	t.out = outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: t.lang, now: now, menus: s.remembersMenus(in.Channel)}
+	t.out = s.outboxTo(ctx, tx, in.Channel, in.ChatID, t.lang, now)
 	return t, nil
 }
 

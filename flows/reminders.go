@@ -21,7 +21,7 @@ func (s *Service) RemindIdleDrafts(ctx context.Context) (int, error) {
 		}
 		for _, c := range convs {
 			lang := Lang(c.Lang)
-			o := outbox{ctx: ctx, tx: tx, channel: c.Channel, chat: c.ChatID, lang: lang, now: now, menus: s.remembersMenus(c.Channel)}
+			o := s.outboxTo(ctx, tx, c.Channel, c.ChatID, lang, now)
 			if err := o.say(T(lang, "draft.reminder"), []Button{
 				{Label: T(lang, "btn.resume"), Data: "draft:resume"},
 				{Label: T(lang, "btn.canceldraft"), Data: "draft:cancel"},

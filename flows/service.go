@@ -58,6 +58,11 @@ func DefaultConfig() Config {
 	}
 }
 
+// outboxTo writes replies to one chat in tx's transaction.
+func (s *Service) outboxTo(ctx context.Context, tx *store.Tx, channel, chat string, lang Lang, now time.Time) outbox {
+	return outbox{ctx: ctx, tx: tx, channel: channel, chat: chat, lang: lang, now: now, menus: s.remembersMenus(channel)}
+}
+
 // remembersMenus says whether the choices offered in a chat of channel are
 // kept for numbered replies.
 func (s *Service) remembersMenus(channel string) bool {
@@ -182,7 +187,7 @@ func (s *Service) flood(ctx context.Context, tx *store.Tx, in store.Inbound, msg
 		if err != nil {
 			return false, err
 		}
-		o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now, menus: s.remembersMenus(in.Channel)}
+		o := s.outboxTo(ctx, tx, in.Channel, in.ChatID, Lang(conv.Lang), now)
 		if o.lang == "" {
 			o.lang = s.cfg.DefaultLang
 		}
@@ -221,7 +226,7 @@ func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable) error {
 			return err
 		}
 		if !in.IsGroup {
-			o := outbox{ctx: ctx, tx: tx, channel: in.Channel, chat: in.ChatID, lang: Lang(conv.Lang), now: now, menus: s.remembersMenus(in.Channel)}
+			o := s.outboxTo(ctx, tx, in.Channel, in.ChatID, Lang(conv.Lang), now)
 			if err := o.say(T(o.lang, "internal.error")); err != nil {
 				return err
 			}
