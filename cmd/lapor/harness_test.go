@@ -196,18 +196,25 @@ func (c *citizen) pressPrefix(prefix, suffix, want string) (telegramtest.Sent, e
 }
 
 func (c *citizen) pressMatching(match func(string) bool, what, want string) (telegramtest.Sent, error) {
-	sent := c.fake.Sent(c.chat)
-	for i := len(sent) - 1; i >= 0; i-- {
-		for _, row := range sent[i].Keyboard {
-			for _, b := range row {
-				if match(b.Data) {
-					c.fake.PressButton(c.chat, c.user, sent[i].MessageID, b.Data)
-					return c.expect(want)
+	// The message carrying the button may still be on its way (a review
+	// card follows the agency's submit asynchronously): wait for it as an
+	// officer would, up to the citizen's patience.
+	for deadline := time.Now().Add(c.wait); ; time.Sleep(20 * time.Millisecond) {
+		sent := c.fake.Sent(c.chat)
+		for i := len(sent) - 1; i >= 0; i-- {
+			for _, row := range sent[i].Keyboard {
+				for _, b := range row {
+					if match(b.Data) {
+						c.fake.PressButton(c.chat, c.user, sent[i].MessageID, b.Data)
+						return c.expect(want)
+					}
 				}
 			}
 		}
+		if time.Now().After(deadline) {
+			return telegramtest.Sent{}, fmt.Errorf("chat %d: no button %q within %s; last messages %q", c.chat, what, c.wait, c.tail())
+		}
 	}
-	return telegramtest.Sent{}, fmt.Errorf("chat %d: no button %q; last messages %q", c.chat, what, c.tail())
 }
 
 // fileReport runs the whole intake, with a photo when photo is not nil, and
