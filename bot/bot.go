@@ -95,6 +95,12 @@ func NewInbox(db *store.DB, wake func()) *Inbox {
 // them to its platform only after Store returns nil. Updates stored before
 // are skipped. It returns how many were new.
 func (i *Inbox) Store(ctx context.Context, channel string, batch []Received) (int, error) {
+	return i.StoreWith(ctx, channel, batch, nil)
+}
+
+// StoreWith is Store that also runs also in the same transaction (see
+// store.DB.StoreInboundWith).
+func (i *Inbox) StoreWith(ctx context.Context, channel string, batch []Received, also func(*store.Tx) error) (int, error) {
 	rows := make([]store.Inbound, 0, len(batch))
 	for _, r := range batch {
 		r.Message.Channel = channel
@@ -107,7 +113,7 @@ func (i *Inbox) Store(ctx context.Context, channel string, batch []Received) (in
 		rows = append(rows, store.Inbound{Channel: channel, ExternalID: r.ExternalID, ChatID: r.Message.ChatID,
 			IsGroup: r.Message.IsGroup, Payload: payload, ReceivedAt: r.Message.At})
 	}
-	n, err := i.db.StoreInbound(ctx, rows)
+	n, err := i.db.StoreInboundWith(ctx, rows, also)
 	if err != nil {
 		return 0, err
 	}

@@ -29,8 +29,20 @@ type Inbound struct {
 // platform's redelivery is a no-op. Only after this returns nil may the
 // channel acknowledge the batch to the platform.
 func (db *DB) StoreInbound(ctx context.Context, batch []Inbound) (int, error) {
+	return db.StoreInboundWith(ctx, batch, nil)
+}
+
+// StoreInboundWith is StoreInbound that also runs also, when not nil, in the
+// same transaction: what a channel keeps beside the update (the web chat's
+// transcript line) becomes visible with it or not at all.
+func (db *DB) StoreInboundWith(ctx context.Context, batch []Inbound, also func(*Tx) error) (int, error) {
 	inserted := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
 		for _, in := range batch {
 			tag, err := tx.tx.Exec(ctx, `
 				INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)

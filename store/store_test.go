@@ -382,3 +382,53 @@ func TestDeskCodeDrawnTwice(t *testing.T) {
 		t.Fatalf("the transaction after a taken code: %v", err)
 	}
 }
+
+// A web chat's stream shows "what is after the last seq it showed", so a
+// chat's seqs must become visible in order: a second writer waits for the
+// first to commit before it draws its seq.
+func TestWebTranscriptSeqsCommitInOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	line := func(text string) store.WebMessage {
+		return store.WebMessage{ChatID: "wchat", Payload: []byte(`{"text":"` + text + `"}`), At: t0}
+	}
+	drawn, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.AddWebMessage(ctx, line("first")); err != nil {
+				return err
+			}
+			close(drawn)
+			<-release
+			return nil
+		})
+	}()
+	<-drawn
+	second := make(chan error, 1)
+	go func() {
+		_, err := db.AddWebMessage(ctx, line("second"))
+		second <- err
+	}()
+	select {
+	case err := <-second:
+		close(release)
+		t.Fatalf("a second line committed (%v) while the first held an earlier seq uncommitted", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if shown, err := db.WebMessagesAfter(ctx, "wchat", 0, 10); err != nil || len(shown) != 0 {
+		t.Fatalf("before the first commit the stream shows %d lines (%v)", len(shown), err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	shown, err := db.WebMessagesAfter(ctx, "wchat", 0, 10)
+	if err != nil || len(shown) != 2 || !strings.Contains(string(shown[0].Payload), "first") || shown[0].Seq >= shown[1].Seq {
+		t.Fatalf("transcript %+v, %v", shown, err)
+	}
+}

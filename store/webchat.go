@@ -59,14 +59,36 @@ type WebMessage struct {
 	At      time.Time
 }
 
+// webchatLockClass is the first key of the transaction advisory locks that
+// keep each web chat's transcript in commit order (see flushOutbox).
+const webchatLockClass = 0x7763 // "wc"
+
 // AddWebMessage appends to a web chat and returns its sequence number.
 func (db *DB) AddWebMessage(ctx context.Context, m WebMessage) (int64, error) {
+	var seq int64
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		seq, err = tx.AddWebMessage(ctx, m)
+		return err
+	})
+	return seq, err
+}
+
+// AddWebMessage appends to a web chat within the transaction. A chat's
+// stream reads its transcript "after the last seq it showed", so seqs must
+// become visible in order: two writers to one chat (the bot's reply and an
+// officer's own line in a room) could otherwise commit seq 11 before seq
+// 10, and a stream that showed 11 would never show 10. So the transaction
+// takes the chat's lock, held until it commits, before it draws its seq.
+func (tx *Tx) AddWebMessage(ctx context.Context, m WebMessage) (int64, error) {
 	var file *int64
 	if m.FileID != 0 {
 		file = &m.FileID
 	}
+	if _, err := tx.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, webchatLockClass, m.ChatID); err != nil {
+		return 0, mapErr(err)
+	}
 	var seq int64
-	err := db.pool.QueryRow(ctx, `
+	err := tx.tx.QueryRow(ctx, `
 		INSERT INTO webchat_messages (chat_id, from_bot, payload, file_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING seq`,
 		m.ChatID, m.FromBot, m.Payload, file, m.At).Scan(&seq)
 	return seq, mapErr(err)

@@ -231,10 +231,22 @@ func (c *Channel) receive(ctx context.Context, v view, in flows.Inbound, echo wi
 		in.IsGroup, in.UserName, in.ChatTitle = true, v.room.Officer, v.room.Title
 		echo.By, echo.Name = v.s.ChatID, v.room.Officer
 	}
-	if _, err := c.inbox.Store(ctx, Name, []bot.Received{{ExternalID: v.s.ChatID + "/" + randomToken()[:16], Message: in}}); err != nil {
+	line, err := c.transcriptLine(v.chat, false, echo, fileID)
+	if err != nil {
 		return err
 	}
-	return c.record(ctx, v.chat, false, echo, fileID)
+	// The sender's own line and the update commit together: the reply,
+	// which needs the update, can only come after the line, and a line is
+	// never shown for a message that was not taken.
+	if _, err := c.inbox.StoreWith(ctx, Name, []bot.Received{{ExternalID: v.s.ChatID + "/" + randomToken()[:16], Message: in}},
+		func(tx *store.Tx) error {
+			_, err := tx.AddWebMessage(ctx, line)
+			return err
+		}); err != nil {
+		return err
+	}
+	c.wake(v.chat)
+	return nil
 }
 
 func (c *Channel) message(w http.ResponseWriter, r *http.Request) {

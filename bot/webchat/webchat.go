@@ -154,6 +154,19 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 }
 
 func (c *Channel) record(ctx context.Context, chatID string, fromBot bool, w wireMessage, fileID int64) error {
+	m, err := c.transcriptLine(chatID, fromBot, w, fileID)
+	if err != nil {
+		return err
+	}
+	if _, err := c.db.AddWebMessage(ctx, m); err != nil {
+		return err
+	}
+	c.wake(chatID)
+	return nil
+}
+
+// transcriptLine is the stored form of a message of the chat.
+func (c *Channel) transcriptLine(chatID string, fromBot bool, w wireMessage, fileID int64) (store.WebMessage, error) {
 	// The transcript is JSON in PostgreSQL, which refuses NUL characters.
 	w.Text, w.Name = storable(w.Text), storable(w.Name)
 	if w.Attachment != nil {
@@ -163,14 +176,9 @@ func (c *Channel) record(ctx context.Context, chatID string, fromBot bool, w wir
 	}
 	payload, err := json.Marshal(w)
 	if err != nil {
-		return err
+		return store.WebMessage{}, err
 	}
-	if _, err := c.db.AddWebMessage(ctx, store.WebMessage{ChatID: chatID, FromBot: fromBot, Payload: payload,
-		FileID: fileID, At: c.o.Now()}); err != nil {
-		return err
-	}
-	c.wake(chatID)
-	return nil
+	return store.WebMessage{ChatID: chatID, FromBot: fromBot, Payload: payload, FileID: fileID, At: c.o.Now()}, nil
 }
 
 // Fetch implements bot.Channel: the bytes were uploaded with the message.

@@ -143,6 +143,19 @@ func TestWebRoomsRunTheChain(t *testing.T) {
 	citizenChat := ident[1]
 	var photoURL string
 	anonymous := false
+	// The photo follows the card.
+	if err := eventually(func() bool {
+		pupr.mu.Lock()
+		defer pupr.mu.Unlock()
+		for _, m := range pupr.got {
+			if m.Attachment != nil && m.Attachment.URL != "" {
+				return true
+			}
+		}
+		return false
+	}, "the agency room got no photo"); err != nil {
+		t.Fatal(err)
+	}
 	pupr.mu.Lock()
 	for _, m := range pupr.got {
 		if m.Attachment != nil && m.Attachment.URL != "" {
