@@ -169,6 +169,30 @@ func hasButton(o flows.Outbound, data string) bool {
 func (h *harness) fileReport(chat string, anonymous, confidential string) string {
 	t := h.t
 	t.Helper()
+	h.intakeToEvidence(chat)
+	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the hole")
+	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, Text: "lubangnya",
+		File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1 diterima")
+	expect(t, h.send(chat, press("ev:done")), "Sembunyikan identitas")
+	expect(t, h.send(chat, press(anonymous)), "Rahasiakan")
+	last := expect(t, h.send(chat, press(confidential)), "Ringkasan", "Pengaduan", "Plaosan", "1 berkas")
+	if !hasButton(last, "sum:send") {
+		t.Fatalf("summary without Kirim: %+v", last)
+	}
+	last = expect(t, h.send(chat, press("sum:send")), "Nomor laporan: MGT-", "3 hari kerja", "Kamis, 3 Desember 2026")
+	id := last.Text[strings.Index(last.Text, "MGT-"):][:10]
+	if _, ok := flows.ParseTrackingID(id, "MGT"); !ok {
+		t.Fatalf("tracking id %q does not parse", id)
+	}
+	return id
+}
+
+// intakeToEvidence takes a new complaint in chat through the intake, with
+// its refusals of a short description and an impossible date, up to the
+// evidence step.
+func (h *harness) intakeToEvidence(chat string) {
+	t := h.t
+	t.Helper()
 	last := expect(t, h.send(chat, cmd("start", "")), "Selamat datang", "Kabupaten Magetan")
 	if !hasButton(last, "menu:new") {
 		t.Fatalf("menu without Buat laporan: %+v", last)
@@ -183,21 +207,6 @@ func (h *harness) fileReport(chat string, anonymous, confidential string) string
 	expect(t, h.send(chat, text("kemarin")), "Di mana")
 	expect(t, h.send(chat, text("Jl. Raya Sidomukti No. 5, Plaosan")), "Plaosan")
 	expect(t, h.send(chat, text("Plaosan")), "Bukti")
-	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the hole")
-	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, Text: "lubangnya",
-		File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1 diterima")
-	expect(t, h.send(chat, press("ev:done")), "Sembunyikan identitas")
-	expect(t, h.send(chat, press(anonymous)), "Rahasiakan")
-	last = expect(t, h.send(chat, press(confidential)), "Ringkasan", "Pengaduan", "Plaosan", "1 berkas")
-	if !hasButton(last, "sum:send") {
-		t.Fatalf("summary without Kirim: %+v", last)
-	}
-	last = expect(t, h.send(chat, press("sum:send")), "Nomor laporan: MGT-", "3 hari kerja", "Kamis, 3 Desember 2026")
-	id := last.Text[strings.Index(last.Text, "MGT-"):][:10]
-	if _, ok := flows.ParseTrackingID(id, "MGT"); !ok {
-		t.Fatalf("tracking id %q does not parse", id)
-	}
-	return id
 }
 
 func TestIntakeTranscriptStoresEveryField(t *testing.T) {

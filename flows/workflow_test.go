@@ -414,14 +414,7 @@ func TestOfficerHelpInPrivateChat(t *testing.T) {
 func TestAnonymousDocumentsStayWithTheRegency(t *testing.T) {
 	h := chainHarness(t)
 	chat := "300"
-	expect(t, h.send(chat, cmd("start", "")), "Selamat datang")
-	expect(t, h.send(chat, press("menu:new")), "Jenis laporan")
-	expect(t, h.send(chat, press("type:pengaduan")), "Uraian")
-	expect(t, h.send(chat, text("Jalan desa di depan balai desa Sidomukti berlubang besar sejak Oktober, sudah dua motor jatuh.")), "Dicatat")
-	expect(t, h.send(chat, press("what:next")), "Kapan kejadiannya")
-	expect(t, h.send(chat, text("kemarin")), "Di mana")
-	expect(t, h.send(chat, text("Jl. Raya Sidomukti No. 5, Plaosan")), "Plaosan")
-	expect(t, h.send(chat, text("Plaosan")), "Bukti")
+	h.intakeToEvidence(chat)
 	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the hole")
 	h.files["doc-1"] = []byte("%PDF-1.4 /Author (Siti Aminah) surat keterangan")
 	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1")
