@@ -36,6 +36,22 @@ func (db *DB) StoreInbound(ctx context.Context, batch []Inbound) (int, error) {
 // same transaction: what a channel keeps beside the update (the web chat's
 // transcript line) becomes visible with it or not at all.
 func (db *DB) StoreInboundWith(ctx context.Context, batch []Inbound, also func(*Tx) error) (int, error) {
+	if len(batch) == 0 && also == nil {
+		return 0, nil
+	}
+	// The batch goes in as arrays: two statements however many updates a
+	// getUpdates answer carried. Ids are drawn in the batch's order (the
+	// per-chat order of handling), and chats are upserted in key order, so
+	// two batches never wait for each other in a circle.
+	var (
+		channels, externals, chats, payloads = make([]string, len(batch)), make([]string, len(batch)), make([]string, len(batch)), make([]string, len(batch))
+		groups                               = make([]bool, len(batch))
+		received                             = make([]time.Time, len(batch))
+	)
+	for i, in := range batch {
+		channels[i], externals[i], chats[i], payloads[i] = in.Channel, in.ExternalID, in.ChatID, string(in.Payload)
+		groups[i], received[i] = in.IsGroup, in.ReceivedAt
+	}
 	inserted := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
 		if also != nil {
@@ -43,23 +59,28 @@ func (db *DB) StoreInboundWith(ctx context.Context, batch []Inbound, also func(*
 				return err
 			}
 		}
-		for _, in := range batch {
-			tag, err := tx.tx.Exec(ctx, `
-				INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
-				VALUES ($1, $2, $3, $4, $5, $5)
-				ON CONFLICT (channel, external_id) DO NOTHING`,
-				in.Channel, in.ExternalID, in.ChatID, in.Payload, in.ReceivedAt)
-			if err != nil {
-				return fmt.Errorf("store: insert inbound: %w", mapErr(err))
-			}
-			inserted += int(tag.RowsAffected())
-			if _, err := tx.tx.Exec(ctx, `
-				INSERT INTO chats (channel, chat_id, is_group, first_seen_at)
-				VALUES ($1, $2, $3, $4)
-				ON CONFLICT (channel, chat_id) DO NOTHING`,
-				in.Channel, in.ChatID, in.IsGroup, in.ReceivedAt); err != nil {
-				return fmt.Errorf("store: insert chat: %w", mapErr(err))
-			}
+		if len(batch) == 0 {
+			return nil
+		}
+		tag, err := tx.tx.Exec(ctx, `
+			INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
+			SELECT c, e, ch, p::jsonb, r, r
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS u(c, e, ch, p, r, n)
+			ORDER BY n
+			ON CONFLICT (channel, external_id) DO NOTHING`,
+			channels, externals, chats, payloads, received)
+		if err != nil {
+			return fmt.Errorf("store: insert inbound: %w", mapErr(err))
+		}
+		inserted = int(tag.RowsAffected())
+		if _, err := tx.tx.Exec(ctx, `
+			INSERT INTO chats (channel, chat_id, is_group, first_seen_at)
+			SELECT DISTINCT ON (c, ch) c, ch, g, r
+			FROM unnest($1::text[], $2::text[], $3::bool[], $4::timestamptz[]) WITH ORDINALITY AS u(c, ch, g, r, n)
+			ORDER BY c, ch, n
+			ON CONFLICT (channel, chat_id) DO NOTHING`,
+			channels, chats, groups, received); err != nil {
+			return fmt.Errorf("store: insert chat: %w", mapErr(err))
 		}
 		return nil
 	})

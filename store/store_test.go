@@ -36,8 +36,43 @@ func TestInboxDeduplicatesRedelivery(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("redelivery: n=%d err=%v, want 1 new", n, err)
 	}
-	if p, _ := db.PendingInbound(ctx); p != 3 {
-		t.Fatalf("pending = %d, want 3", p)
+	// The same update twice in one batch (and again): kept once.
+	n, err = db.StoreInbound(ctx, []store.Inbound{inbound("2", 4), inbound("2", 4), inbound("1", 3)})
+	if err != nil || n != 1 {
+		t.Fatalf("a batch repeating an update: n=%d err=%v, want 1 new", n, err)
+	}
+	if p, _ := db.PendingInbound(ctx); p != 4 {
+		t.Fatalf("pending = %d, want 4", p)
+	}
+	// Ids follow the batch's order, which is each chat's order of handling.
+	if _, err := db.StoreInbound(ctx, []store.Inbound{inbound("3", 9), inbound("3", 7), inbound("3", 8)}); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for {
+		var got string
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			in, err := tx.ClaimInbound(ctx, t0)
+			if err != nil {
+				return err
+			}
+			if in.ChatID == "3" {
+				got = in.ExternalID
+			}
+			return tx.FinishInbound(ctx, in.ID, "handled", t0)
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != "" {
+			order = append(order, got)
+		}
+	}
+	if strings.Join(order, ",") != "9,7,8" {
+		t.Fatalf("chat 3 handled in the order %v, want the batch's 9,7,8", order)
 	}
 }
 

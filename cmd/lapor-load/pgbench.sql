@@ -1,7 +1,7 @@
 -- One pgbench transaction script = {{.Batch}} inbound messages, with the writes lapor makes for
 -- each (store/queue.go, store/inbox.go, flows/service.go HandleNext, store/conversation.go,
 -- store/outbox.go), in lapor's transactions and with lapor's SQL:
---   1. the poller stores a getUpdates batch in one transaction (inbox + chats per update);
+--   1. the poller stores a getUpdates batch in one transaction (one inbox and one chats statement);
 --   2. a worker, per message, in one transaction: claim the oldest ready message of any chat
 --      (read the first window of pending rows, lock the first free head with FOR UPDATE SKIP
 --      LOCKED, with the chat's count of the last minute for the flood limit; store/queue.go),
@@ -16,12 +16,18 @@
 {{end}}SET synchronous_commit = on;
 
 BEGIN;
-{{range .Msgs}}INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
-VALUES ('telegram', gen_random_uuid()::text, :c{{.}}::text, ('{"at": "2026-11-28T05:04:48Z", "kind": "text", "text": "Warga ' || :c{{.}} || ', laporan 0: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan.", "channel": "telegram", "chat_id": "' || :c{{.}} || '", "user_id": "' || :c{{.}} || '", "username": "citizen' || :c{{.}} || '", "user_name": "Citizen", "message_id": "5"}')::jsonb, now(), now())
+INSERT INTO inbox (channel, external_id, chat_id, payload, received_at, next_attempt_at)
+SELECT c, e, ch, p::jsonb, r, r FROM (VALUES {{range $i, $m := .Msgs}}{{if $i}},
+    {{end}}({{$i}}, 'telegram', gen_random_uuid()::text, :c{{$m}}::text, '{"at": "2026-11-28T05:04:48Z", "kind": "text", "text": "Warga ' || :c{{$m}} || ', laporan 0: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan.", "channel": "telegram", "chat_id": "' || :c{{$m}} || '", "user_id": "' || :c{{$m}} || '", "username": "citizen' || :c{{$m}} || '", "user_name": "Citizen", "message_id": "5"}', now()){{end}}
+) AS u(n, c, e, ch, p, r)
+ORDER BY n
 ON CONFLICT (channel, external_id) DO NOTHING;
-INSERT INTO chats (channel, chat_id, is_group, first_seen_at) VALUES ('telegram', :c{{.}}::text, false, now())
+INSERT INTO chats (channel, chat_id, is_group, first_seen_at)
+SELECT DISTINCT ON (c, ch) c, ch, g, r FROM (VALUES {{range $i, $m := .Msgs}}{{if $i}}, {{end}}({{$i}}, 'telegram', :c{{$m}}::text, false, now()){{end}}
+) AS u(n, c, ch, g, r)
+ORDER BY c, ch, n
 ON CONFLICT (channel, chat_id) DO NOTHING;
-{{end}}COMMIT;
+COMMIT;
 {{range .Msgs}}
 BEGIN;
 SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS heads FROM (

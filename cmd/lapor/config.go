@@ -217,8 +217,12 @@ func settings() []setting {
 
 func endpoint(f func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error {
-		if strings.Count(v, "%s") != 2 || !(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")) {
-			return fmt.Errorf("must be an http(s) URL format with two %%s, got %q", v)
+		// Exactly two verbs, both %s (a literal percent is written %%):
+		// any other verb would put "%!d(MISSING)" into every request URL.
+		verbs := strings.ReplaceAll(v, "%%", "")
+		if strings.Count(verbs, "%") != 2 || strings.Count(verbs, "%s") != 2 ||
+			!(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")) {
+			return fmt.Errorf("must be an http(s) URL format with two %%s and no other %% verb, got %q", v)
 		}
 		*f(c) = v
 		return nil

@@ -51,6 +51,25 @@ func TestConfigErrorsNameTheVariableAndHideSecrets(t *testing.T) {
 	}
 }
 
+// An endpoint format takes the token and the method (or file path) as
+// exactly two %s; another verb would break every call.
+func TestConfigEndpointFormats(t *testing.T) {
+	for v, ok := range map[string]bool{
+		"https://api.telegram.org/bot%s/%s":      true,
+		"http://127.0.0.1:8081/bot%s/%s?x=100%%": true,
+		"http://127.0.0.1/bot/%s":                false,
+		"http://127.0.0.1/bot%s/%s/%d":           false,
+		"http://127.0.0.1/bot%s/%v%s":            false,
+		"http://127.0.0.1/bot%%s/%s":             false,
+		"ftp://127.0.0.1/bot%s/%s":               false,
+	} {
+		_, err := LoadConfig(env(map[string]string{"LAPOR_TELEGRAM_API_ENDPOINT": v}))
+		if (err == nil) != ok {
+			t.Errorf("%q: accepted %v, want %v (%v)", v, err == nil, ok, err)
+		}
+	}
+}
+
 func TestConfigSecretsFromFiles(t *testing.T) {
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "token")
