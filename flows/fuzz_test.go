@@ -569,29 +569,12 @@ func FuzzDeskInput(f *testing.F) {
 		f.Add(sd.who, sd.stage, sd.kind, true, sd.cmd, sd.text)
 	}
 	s := newFuzzService(f)
-	if err := s.svc.Seed(s.ctx); err != nil {
+	joins, err := chainOfficers(s.ctx, s.svc)
+	if err != nil {
 		f.Fatal(err)
 	}
-	for _, o := range []struct {
-		user   string
-		role   flows.Role
-		agency string
-	}{{uSuper, flows.RoleSuperAdmin, ""}, {uRegency, flows.RoleRegencyAdmin, ""}, {uPupr, flows.RoleLiaison, "pupr"},
-		{uDinkes, flows.RoleLiaison, "dinkes"}, {uOmbudsman, flows.RoleOmbudsman, ""}} {
-		if err := s.svc.AddOfficer(s.ctx, "test", o.user, "Petugas "+o.user, o.role, o.agency, "test"); err != nil {
-			f.Fatal(err)
-		}
-	}
-	for _, d := range []struct{ group, kind, agency, user string }{
-		{gSuper, flows.DeskSuperAdmin, "", uSuper}, {gRegency, flows.DeskRegency, "", uRegency},
-		{gPupr, flows.DeskAgency, "pupr", uPupr}, {gDinkes, flows.DeskAgency, "dinkes", uDinkes},
-		{gOmbudsman, flows.DeskOmbudsman, "", uOmbudsman},
-	} {
-		code, err := s.svc.IssueDeskCode(s.ctx, d.kind, d.agency, "test")
-		if err != nil {
-			f.Fatal(err)
-		}
-		s.post(f, d.group, groupCmd(d.user, "daftar_grup", code))
+	for _, j := range joins {
+		s.post(f, j.group, j.in)
 	}
 	s.drain(f)
 

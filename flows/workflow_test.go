@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -32,8 +33,29 @@ var identities = map[string]identity{
 // way the bot does it.
 func chainHarness(t *testing.T) *harness {
 	h := newHarness(t)
-	if err := h.svc.Seed(h.ctx); err != nil {
+	joins, err := chainOfficers(h.ctx, h.svc)
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, j := range joins {
+		expect(t, h.send(j.group, j.in), "terdaftar sebagai meja")
+	}
+	h.drainAll()
+	return h
+}
+
+// deskJoin is an officer's /daftar_grup in their desk's group.
+type deskJoin struct {
+	group string
+	in    flows.Inbound
+}
+
+// chainOfficers seeds the service, adds one officer per role of the chain
+// and issues each desk a code; it returns the messages that register the
+// desks' groups, for the caller to send.
+func chainOfficers(ctx context.Context, svc *flows.Service) ([]deskJoin, error) {
+	if err := svc.Seed(ctx); err != nil {
+		return nil, err
 	}
 	for _, o := range []struct {
 		user   string
@@ -41,23 +63,23 @@ func chainHarness(t *testing.T) *harness {
 		agency string
 	}{{uSuper, flows.RoleSuperAdmin, ""}, {uRegency, flows.RoleRegencyAdmin, ""}, {uPupr, flows.RoleLiaison, "pupr"},
 		{uDinkes, flows.RoleLiaison, "dinkes"}, {uOmbudsman, flows.RoleOmbudsman, ""}} {
-		if err := h.svc.AddOfficer(h.ctx, "test", o.user, "Petugas "+o.user, o.role, o.agency, "test"); err != nil {
-			t.Fatal(err)
+		if err := svc.AddOfficer(ctx, "test", o.user, "Petugas "+o.user, o.role, o.agency, "test"); err != nil {
+			return nil, err
 		}
 	}
+	var joins []deskJoin
 	for _, d := range []struct{ group, kind, agency, user string }{
 		{gSuper, flows.DeskSuperAdmin, "", uSuper}, {gRegency, flows.DeskRegency, "", uRegency},
 		{gPupr, flows.DeskAgency, "pupr", uPupr}, {gDinkes, flows.DeskAgency, "dinkes", uDinkes},
 		{gOmbudsman, flows.DeskOmbudsman, "", uOmbudsman},
 	} {
-		code, err := h.svc.IssueDeskCode(h.ctx, d.kind, d.agency, "test")
+		code, err := svc.IssueDeskCode(ctx, d.kind, d.agency, "test")
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
-		expect(t, h.send(d.group, groupCmd(d.user, "daftar_grup", code)), "terdaftar sebagai meja")
+		joins = append(joins, deskJoin{d.group, groupCmd(d.user, "daftar_grup", code)})
 	}
-	h.drainAll()
-	return h
+	return joins, nil
 }
 
 func groupCmd(user, c, args string) flows.Inbound {
