@@ -10,6 +10,10 @@ import (
 	"github.com/lapor-id/lapor/flows"
 )
 
+// downloadSlotWait is how long a worker waits for a free download before
+// it puts the message back (flows.ErrFetchBusy).
+const downloadSlotWait = 100 * time.Millisecond
+
 // Workers hand stored inbound messages to flows: N goroutines, each taking
 // the next message whose chat is free, so chats run in parallel and each
 // chat's messages strictly in order.
@@ -17,10 +21,15 @@ type Workers struct {
 	svc      *flows.Service
 	channels map[string]Channel
 	n        int
-	poll     time.Duration
-	wake     chan struct{}
-	onDone   func()
-	log      *slog.Logger
+	// downloads holds a slot per file download under way. Downloads may
+	// take long (a slow network; a WhatsApp file asked again from the
+	// sender's phone waits up to 30 s), so two workers are always left
+	// for messages without one.
+	downloads chan struct{}
+	poll      time.Duration
+	wake      chan struct{}
+	onDone    func()
+	log       *slog.Logger
 }
 
 // NewWorkers returns n workers. onHandled runs after each handled message
@@ -36,7 +45,7 @@ func NewWorkers(svc *flows.Service, channels []Channel, n int, onHandled func(),
 	if onHandled == nil {
 		onHandled = func() {}
 	}
-	return &Workers{svc: svc, channels: m, n: n, poll: 250 * time.Millisecond,
+	return &Workers{svc: svc, channels: m, n: n, downloads: make(chan struct{}, max(1, n-2)), poll: 250 * time.Millisecond,
 		wake: make(chan struct{}, 1), onDone: onHandled, log: log}
 }
 
@@ -56,6 +65,18 @@ func (w *Workers) fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
 	ch, ok := w.channels[in.Channel]
 	if !ok {
 		return nil, errors.New("bot: no channel " + in.Channel + " to fetch a file from")
+	}
+	// In a burst a slot frees within milliseconds: wait a little for one
+	// before putting the message back, which costs a transaction.
+	wait := time.NewTimer(downloadSlotWait)
+	defer wait.Stop()
+	select {
+	case w.downloads <- struct{}{}:
+		defer func() { <-w.downloads }()
+	case <-wait.C:
+		return nil, flows.ErrFetchBusy
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	return ch.Fetch(ctx, in)
 }
@@ -84,6 +105,8 @@ func (w *Workers) loop(ctx context.Context) {
 			w.onDone()
 			w.Wake() // another worker may take the next chat
 			continue
+		case errors.Is(err, flows.ErrPostponed):
+			continue // its file waits for a free download; take the next
 		case errors.Is(err, flows.ErrIdle):
 		case ctx.Err() != nil:
 			return

@@ -517,3 +517,38 @@ func TestFloodLimit(t *testing.T) {
 	h.now = h.now.Add(61 * time.Second)
 	expect(t, h.send("5550", flows.Inbound{Kind: flows.KindCommand, Command: "start"}), "Selamat datang")
 }
+
+// A file whose download cannot start (the channel's downloads are all under
+// way) waits and is taken later: more times than MaxAttempts, with no
+// apology and no "could not fetch" message, because nothing failed.
+func TestBusyDownloadWaitsWithoutFailing(t *testing.T) {
+	h := newHarness(t)
+	h.intakeToEvidence("100")
+	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the hole")
+	busy, real := 7, h.fetch
+	h.fetch = func(ctx context.Context, in flows.Inbound) ([]byte, error) {
+		if busy > 0 {
+			busy--
+			return nil, flows.ErrFetchBusy
+		}
+		return real(ctx, in)
+	}
+	h.post("100", flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}})
+	for i := 0; ; i++ {
+		if err := h.svc.HandleNext(h.ctx, h.fetch); !errors.Is(err, flows.ErrIdle) {
+			t.Fatalf("before its wait is over: %v, want ErrIdle", err)
+		}
+		h.now = h.now.Add(flows.DefaultConfig().FetchBusyWait)
+		err := h.svc.HandleNext(h.ctx, h.fetch)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, flows.ErrPostponed) || i == 10 {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	got := h.replies("100")
+	if len(got) != 1 || !strings.Contains(got[0].Text, "Bukti ke-1 diterima") {
+		t.Fatalf("replies %+v; want only the photo accepted", got)
+	}
+}

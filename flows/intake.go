@@ -179,6 +179,8 @@ func (s *Service) fetchEvidence(ctx context.Context, in store.Inbound, msg Inbou
 	switch {
 	case errors.Is(err, ErrFileTooBig):
 		return evidence{problem: "toobig", detail: FormatSize(lang, f.Size)}, nil
+	case errors.Is(err, ErrFetchBusy):
+		return evidence{}, err // not a failure, even on the last attempt
 	case err != nil && in.Attempts+1 >= s.cfg.MaxAttempts:
 		s.log.Warn("file could not be fetched; the sender is asked to resend it",
 			"channel", in.Channel, "inbox_id", in.ID, "err", err)

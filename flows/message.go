@@ -145,3 +145,8 @@ type Button struct {
 // ErrFileTooBig is returned by a FileFetcher when the platform refuses to
 // hand the bot a file because of its size; the citizen is told so.
 var ErrFileTooBig = errors.New("flows: file is too big to download")
+
+// ErrFetchBusy is returned by a FileFetcher that will not start another
+// download now (its downloads are all under way). The message is put back
+// for a moment, its attempt not counted, and its chat waits for it.
+var ErrFetchBusy = errors.New("flows: downloads busy")

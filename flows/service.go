@@ -29,6 +29,7 @@ type Config struct {
 	DraftReminderAfter time.Duration // idle time before a draft's single reminder
 	MaxAttempts        int           // tries at handling one inbound message before giving up politely
 	RetryBase          time.Duration // first back-off after a failed try; doubles each time
+	FetchBusyWait      time.Duration // how long a message waits when its file cannot be downloaded yet (ErrFetchBusy)
 	Policy             Policy        // the SOP's time limits (policy.yaml)
 	WebURL             string        // the web chat's public address, for sign-in links ("" leaves them relative)
 	FloodPerMinute     int           // messages one private chat may send per minute; beyond, refused (0: no limit)
@@ -52,6 +53,7 @@ func DefaultConfig() Config {
 		DraftReminderAfter: 24 * time.Hour,
 		MaxAttempts:        5,
 		RetryBase:          time.Second,
+		FetchBusyWait:      200 * time.Millisecond,
 		Policy:             DefaultPolicy(),
 		FloodPerMinute:     30,
 		ButtonDataChannels: []string{"telegram", "web"},
@@ -70,7 +72,9 @@ func (s *Service) remembersMenus(channel string) bool {
 }
 
 // FileFetcher downloads the file an inbound message points at from its
-// platform. ErrFileTooBig is final; other errors are retried.
+// platform. ErrFileTooBig is final; ErrFetchBusy puts the message back for
+// a moment (FetchBusyWait) without counting an attempt; other errors are
+// retried.
 type FileFetcher func(ctx context.Context, in Inbound) ([]byte, error)
 
 // Service runs the conversations. It is safe for concurrent use: each call
@@ -127,6 +131,11 @@ func (s *Service) ReloadCalendar(ctx context.Context) error {
 // ErrIdle is returned by HandleNext when no message is ready.
 var ErrIdle = errors.New("flows: nothing to handle")
 
+// ErrPostponed is returned by HandleNext when the message it took was put
+// back because its file could not be downloaded now (ErrFetchBusy): the
+// caller may go on with the next one at once.
+var ErrPostponed = errors.New("flows: message put back until a download is free")
+
 // retryable wraps a failure at handling one inbound message.
 type retryable struct {
 	id       int64
@@ -165,6 +174,12 @@ func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
 	})
 	if err == nil || errors.Is(err, ErrIdle) || claimed == nil {
 		return err
+	}
+	if errors.Is(err, ErrFetchBusy) {
+		if err := s.db.PostponeInbound(ctx, claimed.id, s.now().Add(s.cfg.FetchBusyWait)); err != nil {
+			return err
+		}
+		return ErrPostponed
 	}
 	claimed.err = err
 	return s.giveUpOrRetry(ctx, claimed)

@@ -158,6 +158,16 @@ func (db *DB) DeferInbound(ctx context.Context, id int64, until time.Time, cause
 	return mapErr(err)
 }
 
+// PostponeInbound puts a claimed update back until until, without counting
+// an attempt: nothing failed, it only has to wait (for a free download). It
+// commits on the bookkeeping pool without waiting for the disk: a
+// postponement lost in a crash only means the update is tried sooner.
+func (db *DB) PostponeInbound(ctx context.Context, id int64, until time.Time) error {
+	_, err := db.marks.Exec(ctx, `
+		UPDATE inbox SET next_attempt_at = $2 WHERE id = $1 AND processed_at IS NULL`, id, until)
+	return mapErr(err)
+}
+
 // PendingInbound counts stored updates not yet handled.
 func (db *DB) PendingInbound(ctx context.Context) (int, error) {
 	var n int

@@ -467,3 +467,36 @@ func TestWebTranscriptSeqsCommitInOrder(t *testing.T) {
 		t.Fatalf("transcript %+v, %v", shown, err)
 	}
 }
+
+// A postponed update waits, blocks its chat meanwhile, and comes back with
+// no attempt counted.
+func TestPostponeInboundCountsNoAttempt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{inbound("1", 1), inbound("1", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	claim := func(at time.Time) (store.Inbound, error) {
+		var in store.Inbound
+		err := db.InTx(ctx, func(tx *store.Tx) (err error) {
+			in, err = tx.ClaimInbound(ctx, at)
+			return err
+		})
+		return in, err
+	}
+	first, err := claim(t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PostponeInbound(ctx, first.ID, t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if in, err := claim(t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("while its head waits, the chat gave %+v (%v)", in, err)
+	}
+	again, err := claim(t0.Add(time.Second))
+	if err != nil || again.ID != first.ID || again.Attempts != 0 {
+		t.Fatalf("after the wait: %+v (%v); want the same update with 0 attempts", again, err)
+	}
+}

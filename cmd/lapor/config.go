@@ -176,7 +176,7 @@ func settings() []setting {
 			}},
 		{"LAPOR_MAX_ATTACHMENTS", false, "evidence files per report", "10", posInt(func(c *Config) *int { return &c.MaxAttachments })},
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
-		{"LAPOR_WORKERS", false, "chats handled at once", "8", posInt(func(c *Config) *int { return &c.Workers })},
+		{"LAPOR_WORKERS", false, "chats handled at once (at most this minus 2 downloading files)", "8", posInt(func(c *Config) *int { return &c.Workers })},
 		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice", "30",
 			posInt(func(c *Config) *int { return &c.FloodPerMinute })},
 		{"LAPOR_OUTBOX_LEASE", false, "time a replica owns a message it is sending", "30s", dur(func(c *Config) *time.Duration { return &c.OutboxLease })},

@@ -333,3 +333,72 @@ func TestTelegramEvidenceKinds(t *testing.T) {
 		}
 	}
 }
+
+// Downloads never take every worker: with three workers, three citizens'
+// photos whose downloads hang hold one worker, and a fourth citizen is
+// answered meanwhile. The photos waiting for a download are put back
+// without counting a failed attempt, and are all kept once the network
+// answers again.
+func TestHeldDownloadsLeaveWorkersForOthers(t *testing.T) {
+	t.Parallel()
+	fake := fastTelegram(t)
+	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	env["LAPOR_WORKERS"] = "3"
+	startInProcess(t, env)
+	var senders []*citizen
+	for _, chat := range []int64{5101, 5102, 5103} {
+		c := newCitizen(fake, chat)
+		for _, step := range []struct{ act, want string }{{"/start", "Selamat datang"}, {"menu:new", "Jenis laporan"}, {"type:pengaduan", "Uraian"}} {
+			var err error
+			if strings.HasPrefix(step.act, "/") {
+				_, err = c.say(step.act, step.want)
+			} else {
+				_, err = c.press(step.act, step.want)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		senders = append(senders, c)
+	}
+	// The network holds every getFile until released.
+	release := make(chan struct{})
+	var held atomic.Int32
+	fake.SetFault(func(method string) telegramtest.Fault {
+		if method == "getFile" {
+			held.Add(1)
+			<-release
+		}
+		return telegramtest.FaultNone
+	})
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	for _, c := range senders {
+		fake.SendPhoto(c.chat, c.chat, jpegWithGPS(t), "foto")
+	}
+	if err := eventually(func() bool { return held.Load() >= 1 }, "no download started"); err != nil {
+		t.Fatal(err)
+	}
+	// Held longer than MaxAttempts postponements (5 x 0.5 s) would take,
+	// while another citizen is served.
+	other := newCitizen(fake, 5104)
+	if _, err := other.say("/start", "Selamat datang"); err != nil {
+		t.Fatalf("a citizen without a file waited for the held downloads: %v", err)
+	}
+	time.Sleep(3 * time.Second)
+	if n := held.Load(); n != 1 {
+		t.Fatalf("%d downloads under way with three workers; want 1 (two workers kept for other messages)", n)
+	}
+	close(release)
+	released = true
+	fake.SetFault(nil)
+	for _, c := range senders {
+		if _, err := c.expect("Bukti ke-1 diterima"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
