@@ -161,10 +161,12 @@ func (db *DB) DeferInbound(ctx context.Context, id int64, until time.Time, cause
 // PostponeInbound puts a claimed update back until until, without counting
 // an attempt: nothing failed, it only has to wait (for a free download). It
 // commits on the bookkeeping pool without waiting for the disk: a
-// postponement lost in a crash only means the update is tried sooner.
+// postponement lost in a crash only means the update is tried sooner. An
+// update another worker has claimed meanwhile is left to it, not waited for.
 func (db *DB) PostponeInbound(ctx context.Context, id int64, until time.Time) error {
 	_, err := db.marks.Exec(ctx, `
-		UPDATE inbox SET next_attempt_at = $2 WHERE id = $1 AND processed_at IS NULL`, id, until)
+		UPDATE inbox SET next_attempt_at = $2
+		WHERE id = (SELECT id FROM inbox WHERE id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED)`, id, until)
 	return mapErr(err)
 }
 

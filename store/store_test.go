@@ -500,3 +500,54 @@ func TestPostponeInboundCountsNoAttempt(t *testing.T) {
 		t.Fatalf("after the wait: %+v (%v); want the same update with 0 attempts", again, err)
 	}
 }
+
+// Postponing an update another worker has claimed meanwhile neither waits
+// for that worker nor changes the update.
+func TestPostponeInboundLeavesAClaimedUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{inbound("1", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, release := make(chan int64), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.InTx(ctx, func(tx *store.Tx) error {
+			in, err := tx.ClaimInbound(ctx, t0)
+			if err != nil {
+				close(claimed)
+				return err
+			}
+			claimed <- in.ID
+			<-release
+			return nil
+		})
+	}()
+	id, ok := <-claimed
+	if !ok {
+		t.Fatal(<-done)
+	}
+	postponed := make(chan error, 1)
+	go func() { postponed <- db.PostponeInbound(ctx, id, t0.Add(time.Hour)) }()
+	select {
+	case err := <-postponed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		close(release)
+		t.Fatal("PostponeInbound waited for the worker holding the update")
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ClaimInbound(ctx, t0)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the update was postponed although another worker held it: %v", err)
+	}
+}
