@@ -285,18 +285,8 @@ func TestTelegramEvidenceKinds(t *testing.T) {
 	dbURL := pg.NewDatabase(t)
 	startInProcess(t, serviceEnv(t, fake, dbURL))
 	c := newCitizen(fake, 5005)
-	for _, s := range []struct{ act, want string }{
-		{"/start", "Selamat datang"}, {"menu:new", "Jenis laporan"}, {"type:aspirasi", "Uraian"},
-	} {
-		var err error
-		if strings.HasPrefix(s.act, "/") {
-			_, err = c.say(s.act, s.want)
-		} else {
-			_, err = c.press(s.act, s.want)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := c.toDescription("aspirasi"); err != nil {
+		t.Fatal(err)
 	}
 	files := map[string][]byte{"video": []byte("video bytes"), "voice": []byte("OggS voice"), "audio": []byte("ID3 audio"), "document": []byte("%PDF-1.7 surat")}
 	fake.SendVideo(c.chat, c.chat, files["video"], "")
@@ -348,16 +338,8 @@ func TestHeldDownloadsLeaveWorkersForOthers(t *testing.T) {
 	var senders []*citizen
 	for _, chat := range []int64{5101, 5102, 5103} {
 		c := newCitizen(fake, chat)
-		for _, step := range []struct{ act, want string }{{"/start", "Selamat datang"}, {"menu:new", "Jenis laporan"}, {"type:pengaduan", "Uraian"}} {
-			var err error
-			if strings.HasPrefix(step.act, "/") {
-				_, err = c.say(step.act, step.want)
-			} else {
-				_, err = c.press(step.act, step.want)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		if err := c.toDescription("pengaduan"); err != nil {
+			t.Fatal(err)
 		}
 		senders = append(senders, c)
 	}

@@ -217,6 +217,19 @@ func (c *citizen) pressMatching(match func(string) bool, what, want string) (tel
 	}
 }
 
+// toDescription starts a new report of type typ ("pengaduan", "aspirasi",
+// ...) and stops at its description step.
+func (c *citizen) toDescription(typ string) error {
+	if _, err := c.say("/start", "Selamat datang"); err != nil {
+		return err
+	}
+	if _, err := c.press("menu:new", "Jenis laporan"); err != nil {
+		return err
+	}
+	_, err := c.press("type:"+typ, "Uraian")
+	return err
+}
+
 // fileReport runs the whole intake, with a photo when photo is not nil, and
 // returns the tracking number; the reporter is named and the report
 // confidential.
@@ -232,9 +245,7 @@ func (c *citizen) fileReportAs(photo []byte, anonymous, confidential bool) (stri
 		return "no"
 	}
 	steps := []func() (telegramtest.Sent, error){
-		func() (telegramtest.Sent, error) { return c.say("/start", "Selamat datang") },
-		func() (telegramtest.Sent, error) { return c.press("menu:new", "Jenis laporan") },
-		func() (telegramtest.Sent, error) { return c.press("type:pengaduan", "Uraian") },
+		func() (telegramtest.Sent, error) { return telegramtest.Sent{}, c.toDescription("pengaduan") },
 		func() (telegramtest.Sent, error) {
 			return c.say(fmt.Sprintf("Warga %d: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan.", c.chat), "Dicatat")
 		},
