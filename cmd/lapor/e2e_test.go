@@ -326,9 +326,9 @@ func TestTelegramEvidenceKinds(t *testing.T) {
 
 // Downloads never take every worker: with three workers, three citizens'
 // photos whose downloads hang hold one worker, and a fourth citizen is
-// answered meanwhile. The photos waiting for a download are put back
-// without counting a failed attempt, and are all kept once the network
-// answers again.
+// answered meanwhile. The photos waiting for a download are all kept once
+// the network answers again (that their waits count no failed attempt is
+// TestBusyDownloadWaitsWithoutFailing in flows).
 func TestHeldDownloadsLeaveWorkersForOthers(t *testing.T) {
 	t.Parallel()
 	fake := fastTelegram(t)
@@ -365,8 +365,8 @@ func TestHeldDownloadsLeaveWorkersForOthers(t *testing.T) {
 	if err := eventually(func() bool { return held.Load() >= 1 }, "no download started"); err != nil {
 		t.Fatal(err)
 	}
-	// Held longer than MaxAttempts postponements (5 x 0.5 s) would take,
-	// while another citizen is served.
+	// Another citizen is served while the download is held, and over 3 s
+	// of holding the held download stays the only one.
 	other := newCitizen(fake, 5104)
 	if _, err := other.say("/start", "Selamat datang"); err != nil {
 		t.Fatalf("a citizen without a file waited for the held downloads: %v", err)
