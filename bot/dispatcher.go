@@ -13,6 +13,7 @@ import (
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/media"
+	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -167,7 +168,11 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 			d.retry(ctx, m, err, log)
 			return
 		}
-		file = &File{Kind: a.Kind, Name: a.OriginalName, MIME: a.MIMEType, Data: a.Data}
+		name := msg.FileName
+		if name == "" {
+			name = records.NeutralFileName(1, a.MIMEType, a.OriginalName)
+		}
+		file = &File{Kind: a.Kind, Name: name, MIME: a.MIMEType, Data: a.Data}
 		// What the bytes are counts, not what the sender called them: a
 		// photo sent as "surat.pdf" still carries its GPS tag.
 		if msg.StripMetadata && (a.Kind == string(flows.KindPhoto) || strings.HasPrefix(a.MIMEType, "image/") ||
