@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	_ "image/png" // thumbnails of PNG evidence
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -402,7 +403,9 @@ func thumbnail(data []byte, size int) []byte {
 }
 
 // recap adds up the reports submitted in [from, to).
-func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, period string, lang Lang) (records.Recap, error) {
+// Its counts cover every report (statistics count confidential ones too);
+// the oldest open reports it lists are those rd may see.
+func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, period string, lang Lang, rd Readers) (records.Recap, error) {
 	b := records.NewBuilder(records.Recap{Regency: s.regency.Name(), Unit: T(lang, "print.unit"), Period: period,
 		From: from, To: to, GeneratedAt: s.now()}, deadlineStages)
 	// The recap counts every report; it shows no report's content, only
@@ -413,10 +416,12 @@ func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, p
 	}); err != nil {
 		return records.Recap{}, err
 	}
-	oldest, err := tx.OldestOpen(ctx, 10)
+	oldest, err := tx.OldestOpen(ctx, 200)
 	if err != nil {
 		return records.Recap{}, err
 	}
+	oldest = slices.DeleteFunc(oldest, func(r store.Report) bool { return !rd.sees(&r, true) })
+	oldest = oldest[:min(len(oldest), 10)]
 	m, err := s.recordMaker(ctx, tx, AdminReaders, lang)
 	if err != nil {
 		return records.Recap{}, err
@@ -438,7 +443,7 @@ func (s *Service) Recap(ctx context.Context, month time.Time, lang Lang) (record
 	var rc records.Recap
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		rc, err = s.recap(ctx, tx, from, to, monthName(lang, from), lang)
+		rc, err = s.recap(ctx, tx, from, to, monthName(lang, from), lang, AdminReaders)
 		return err
 	})
 	return rc, err

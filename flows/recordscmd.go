@@ -175,7 +175,7 @@ func (o *office) recapCmd(args string) error {
 		month = p.From
 	}
 	from, to := monthRange(month)
-	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang)
+	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang, o.readers())
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (o *office) stats() error {
 		}
 	}
 	from, to := monthRange(o.now)
-	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang)
+	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang, o.readers())
 	if err != nil {
 		return err
 	}
