@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"image"
-	"image/jpeg"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +40,7 @@ type walked struct {
 	id    string
 	flags records.Flags
 	// values of each field, as the report holds them ("" when it has none).
-	values map[records.Field]string
+	values   map[records.Field]string
 	photo    int64 // attachment ids
 	doc      int64
 	verified bool   // the super admin verified it
@@ -62,11 +62,11 @@ var generalised = map[records.Field]func(w *walked) string{
 type output struct {
 	name   string
 	aud    records.Audience
-	agency string // of an Agency audience
-	text  string                 // everything it says, files included
-	files map[int64]bool         // attachments it carries
-	shows map[records.Field]bool // fields this output displays at all
-	only  []string               // tracking ids it is about (nil: any)
+	agency string                 // of an Agency audience
+	text   string                 // everything it says, files included
+	files  map[int64]bool         // attachments it carries
+	shows  map[records.Field]bool // fields this output displays at all
+	only   []string               // tracking ids it is about (nil: any)
 	// lists: the output names the reports it is about by themselves (not
 	// only the number the asker typed), so a report its readers may not
 	// see must not even be numbered in it.
@@ -87,7 +87,7 @@ var (
 	evidenceFields = fieldSet(records.FieldFileNames, records.FieldFileContents)
 	laporanFields  = fieldSet(append(identityFields, records.FieldAddress, records.FieldPin, records.FieldNotes, records.FieldOfficers)...)
 	printFields    = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin,
-			records.FieldFileNames, records.FieldNotes, records.FieldOfficers)...)
+		records.FieldFileNames, records.FieldNotes, records.FieldOfficers)...)
 	csvFields     = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin)...)
 	xlsxFields    = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin, records.FieldNotes, records.FieldOfficers)...)
 	open311Fields = fieldSet(records.FieldAddress, records.FieldPin)
