@@ -282,3 +282,28 @@ func isAlnum(s string) bool {
 func (a Attachment) IsImage() bool {
 	return a.Kind == "photo" || strings.HasPrefix(a.MIME, "image/")
 }
+
+// Markdown is the table as the README shows it: for each field and
+// audience, the treatment, and how a flag of the report changes it.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| field | regency desks (admins) | agency desk | Ombudsman desk | public |\n|---|---|---|---|---|\n")
+	for _, field := range Fields() {
+		b.WriteString("| " + field.String())
+		for _, a := range Audiences() {
+			r := table[field][a]
+			cell := r.always.String()
+			for _, f := range []struct {
+				name string
+				t    Treatment
+			}{{"anonymous", r.anonymous}, {"confidential", r.confidential}, {"walk-in", r.walkIn}} {
+				if f.t > r.always {
+					cell += "; " + f.name + ": " + f.t.String()
+				}
+			}
+			b.WriteString(" | " + cell)
+		}
+		b.WriteString(" |\n")
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -194,5 +195,17 @@ func TestNeutralFileName(t *testing.T) {
 		if got := NeutralFileName(c.n, c.mime, c.name); got != c.want {
 			t.Errorf("NeutralFileName(%d, %q, %q) = %q, want %q", c.n, c.mime, c.name, got, c.want)
 		}
+	}
+}
+
+// TestREADMEShowsTheTable keeps the README's privacy table the code's.
+func TestREADMEShowsTheTable(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), Markdown()) {
+		t.Errorf("README.md does not show the privacy table as it is; it should hold:\n%s", Markdown())
 	}
 }
