@@ -7,7 +7,7 @@ package media
 // before reading a single pixel: 3.6 GB for an 8-bit RGBA PNG, 7.2 GB for
 // a 16-bit one, 64 GB for a progressive 4:4:4 JPEG. So the gate reads the
 // header only, works out what the decoder will allocate, refuses an image
-// that needs more than maxImageBytes, and otherwise waits for that much of
+// that needs more than MaxImageBytes, and otherwise waits for that much of
 // a budget shared by all decodes in the process (a weighted semaphore)
 // before it decodes. Eight workers printing, a dispatcher with dozens of
 // sends in flight and the command line's print together never hold more
@@ -42,17 +42,23 @@ package media
 // Every decode also holds decodeOverhead of state that does not grow with
 // the image (Huffman tables, the inflater's window, buffers).
 //
-// The numbers. maxImageBytes = 128 MiB admits what phones write: a
-// 50-megapixel baseline 4:2:0 photo (8160×6120) takes 75 MB to decode and,
-// with the thumbnail's scaling (thumbnailExtra, about 20 MB), 95 MB; a
-// 12-megapixel progressive 4:2:0 JPEG takes 90 MB. It refuses 4:4:4 or
-// 4:2:2 photos above about 35 and 50 megapixels, 108- and 200-megapixel
-// modes, and 16-bit PNGs above about 14 megapixels. decodeBudget =
-// 160 MiB lets small decodes run beside one of the largest while two of
+// The numbers. MaxImageBytes = 128 MiB (134 MB) admits what phones
+// write, with room: a 50-megapixel baseline 4:2:0 photo (8160×6120) takes
+// 75 MB to decode and 80 MB with its thumbnail (thumbnailExtra, under
+// 5 MB); baseline 4:2:0 passes up to about 86 megapixels for a thumbnail,
+// 4:2:2 up to 64, 4:4:4 up to 43, progressive 4:2:0 up to 17 (a
+// 12-megapixel progressive JPEG takes 90 MB); 16-bit PNGs up to 16
+// megapixels, 8-bit RGBA ones up to 33. It refuses 108- and 200-megapixel
+// camera modes. decodeBudget = 160 MiB lets decodes under 32 MiB (phone
+// photos up to 20 megapixels) run beside one of the largest, while two of
 // the largest wait for each other. Measured with the whole service
-// (cmd/lapor TestPrintBombPeakRSS, docs/BENCHMARKS.md): a print of a report
-// holding the largest image that passes the gate, 20 MB on disk, keeps the
-// server's peak RSS under 300 MB.
+// (cmd/lapor TestPrintBombPeakRSS, docs/BENCHMARKS.md): while an officer
+// prints a report holding the largest images that pass the gate, one of
+// them 20 MiB on disk, and the dispatcher cleans the same images for the
+// desk, the server's peak RSS stays around 250 MB, under the 300 MB
+// target. What the gate does not count is the files' own bytes, which
+// their callers hold (a 20 MiB attachment read from the database for a
+// send and for a print).
 
 import (
 	"bytes"
@@ -62,7 +68,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
-	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -75,25 +81,30 @@ import (
 var ErrTooLarge = errors.New("media: image too large to decode")
 
 const (
-	// maxImageBytes is the most one decode may allocate, with what the
-	// caller builds from the image (a thumbnail's scaling).
-	maxImageBytes = 128 << 20
+	// MaxImageBytes is the most one decode may allocate, with what the
+	// caller builds from the image (a thumbnail's scaling); an image that
+	// needs more is refused with ErrTooLarge.
+	MaxImageBytes = 128 << 20
 	// decodeBudget is the most all decodes in the process may hold at
-	// once. It must not be less than maxImageBytes, or the largest
+	// once. It must not be less than MaxImageBytes, or the largest
 	// admitted image would wait for ever.
 	decodeBudget = 160 << 20
 	// decodeOverhead is a decoder's state that does not depend on the
 	// image's size.
 	decodeOverhead = 128 << 10
-	// collectAbove: before a reservation of at least this much, if at
-	// least this much was released since, the gate has the garbage
-	// collector run. Released pixels are garbage until a collection; the
-	// collector's pacing (GOGC) lets the heap grow to twice what was live
-	// at the last one, which during a large decode includes that decode's
-	// image. Without the collection a second large decode right after a
-	// first would be allocated beside the first one's garbage, doubling
-	// the process's peak.
-	collectAbove = 16 << 20
+	// collectAbove: before a reservation of at least this much the gate
+	// collects garbage and returns free memory to the operating system
+	// (debug.FreeOSMemory), so that the decode's pixels are not added to
+	// the resident set beside what earlier decodes, uploads and sends left
+	// behind. The collector's pacing (GOGC) lets the heap grow to twice
+	// what was live at the last collection, which during a large decode
+	// includes that decode's image; and a large image needs one run of
+	// contiguous pages, which freed but fragmented memory may not offer.
+	// Measured (TestPrintBombPeakRSS): a peak of 263–308 MB with a plain
+	// collection, 247–259 MB with this. It costs a few milliseconds before
+	// decodes that take hundreds; smaller ones (phone photos up to 20
+	// megapixels) skip it.
+	collectAbove = 32 << 20
 )
 
 // gate bounds the memory of image decodes; see the comment at the top.
@@ -103,7 +114,6 @@ type gate struct {
 	budget   int64
 
 	inUse, peak atomic.Int64 // bytes reserved now, and the most at any time
-	released    atomic.Int64 // bytes released since the gate last collected
 
 	// onReserve, when set (by tests), runs while a reservation is held,
 	// before the decode.
@@ -118,7 +128,7 @@ func newGate(perImage, budget int64) *gate {
 }
 
 // decodeGate is the process's gate. Tests replace it to lower the limits.
-var decodeGate = newGate(maxImageBytes, decodeBudget)
+var decodeGate = newGate(MaxImageBytes, decodeBudget)
 
 // imageHeader is what the gate learns of an image without decoding it.
 type imageHeader struct {
@@ -363,9 +373,8 @@ func (g *gate) reserve(ctx context.Context, n int64) (release func(), err error)
 	if err := g.sem.Acquire(ctx, n); err != nil {
 		return nil, err
 	}
-	if n >= collectAbove && g.released.Load() >= collectAbove {
-		g.released.Store(0)
-		runtime.GC()
+	if n >= collectAbove {
+		debug.FreeOSMemory()
 	}
 	now := g.inUse.Add(n)
 	for {
@@ -381,7 +390,6 @@ func (g *gate) reserve(ctx context.Context, n int64) (release func(), err error)
 	return func() {
 		once.Do(func() {
 			g.inUse.Add(-n)
-			g.released.Add(n)
 			g.sem.Release(n)
 		})
 	}, nil

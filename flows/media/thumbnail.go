@@ -44,8 +44,14 @@ func Thumbnail(ctx context.Context, data []byte, size int) ([]byte, error) {
 		w, ht = b.Dx(), b.Dy()
 	}
 	scale := min(1, float64(size)/float64(max(w, ht)))
-	dst := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(w)*scale)), max(1, int(float64(ht)*scale))))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	dw, dh := max(1, int(float64(w)*scale)), max(1, int(float64(ht)*scale))
+	var dst *image.RGBA
+	if dw == w && dh == ht {
+		dst = image.NewRGBA(image.Rect(0, 0, w, ht))
+		draw.Draw(dst, dst.Bounds(), src, b.Min, draw.Src)
+	} else {
+		dst = areaScale(src, dw, dh)
+	}
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 80}); err != nil {
 		return nil, fmt.Errorf("media: encoding a thumbnail: %w", err)
@@ -53,26 +59,36 @@ func Thumbnail(ctx context.Context, data []byte, size int) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// ThumbnailBytes is the memory Thumbnail reserves to make a thumbnail of
+// data that fits size×size, worked out from the header alone: what the
+// decoder will allocate and what the scaling adds. Thumbnail refuses an
+// image for which it exceeds MaxImageBytes.
+func ThumbnailBytes(data []byte, size int) (int64, error) {
+	h, err := readHeader(data)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	return h.decodeBytes + thumbnailExtra(size), nil
+}
+
 // thumbnailExtra bounds what Thumbnail allocates besides the decoded image
-// for a thumbnail of at most size×size. The box filter's copy is under
-// 1.5·size+1 pixels on its longer side, 4 bytes a pixel (< 16·size²); the
-// Catmull-Rom scaler (x/image/draw) keeps a buffer of four float64 for
-// every pixel of the destination's width times the source's height (at
-// most size × 2·size × 32 bytes = 64·size²); then the result (4·size²) and
-// its JPEG (less than the result, but a growing buffer may hold twice).
-// For 480 pixels: 88·size² ≈ 19 MiB.
+// for a thumbnail of at most size×size: the box filter's copy (under
+// 1.5·size+1 pixels on its longer side, 4 bytes a pixel: about 9·size²),
+// the result (4·size²), its JPEG (less than the result, but a growing
+// buffer may hold twice: 4·size²), and the area filter's few rows. For
+// 480 pixels: 20·size² ≈ 4.4 MiB.
 func thumbnailExtra(size int) int64 {
 	s := int64(size)
-	return 88*s*s + decodeOverhead
+	return 20*s*s + decodeOverhead
 }
 
 // boxShrink averages each k×k block of src into one pixel of an RGBA image
-// (⌈w/k⌉×⌈h/k⌉, premultiplied as RGBA64At gives colours). Scaling a
-// decoded photo straight to a thumbnail with a kernel filter would cost
-// 32 bytes for every pixel of the thumbnail's width times the photo's
-// height (100 MB for a 50-megapixel photo); sampling every k-th pixel
-// would alias fine stripes into moiré. Averaging is exact and costs
-// nothing but the small result.
+// (⌈w/k⌉×⌈h/k⌉, premultiplied as RGBA64At gives colours). It is the cheap
+// first step of a large reduction (integer sums, one pass). A kernel
+// filter (x/image/draw's Catmull-Rom) would keep 32 bytes for every pixel
+// of the thumbnail's width times the photo's height (100 MB for a
+// 50-megapixel photo); sampling every k-th pixel would alias fine stripes
+// into moiré.
 func boxShrink(src image.Image, k int) *image.RGBA {
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -117,4 +133,86 @@ func rgba64At(src image.Image) func(x, y int) color.RGBA64 {
 		r, g, b, a := src.At(x, y).RGBA()
 		return color.RGBA64{R: uint16(r), G: uint16(g), B: uint16(b), A: uint16(a)}
 	}
+}
+
+// areaScale resamples src to dw×dh, neither larger than src's, by area
+// averaging: each source pixel adds to the one or two destination columns
+// and rows its extent overlaps, in proportion to the overlap. Like
+// boxShrink it needs a few rows of sums, not a buffer the size of the
+// image.
+func areaScale(src image.Image, dw, dh int) *image.RGBA {
+	b := src.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	cols, rows := areaShares(sw, dw), areaShares(sh, dh)
+	at := rgba64At(src)
+	line := make([]float64, 4*dw)                                 // one source row, summed into destination columns
+	cur := make([]float64, 4*dw)                                  // destination row r
+	next := make([]float64, 4*dw)                                 // destination row r+1
+	area := float64(sw) / float64(dw) * float64(sh) / float64(dh) // source pixels in one destination pixel
+	r := 0
+	emit := func() {
+		row := dst.Pix[r*dst.Stride:]
+		for i, v := range cur {
+			row[i] = uint8(min(65535, v/area+0.5) / 257)
+		}
+		cur, next = next, cur
+		clear(next)
+		r++
+	}
+	for y := range sh {
+		clear(line)
+		for x := range sw {
+			c := at(b.Min.X+x, b.Min.Y+y)
+			v := [4]float64{float64(c.R), float64(c.G), float64(c.B), float64(c.A)}
+			s := cols[x]
+			for i := range 4 {
+				line[4*s.idx+i] += v[i] * s.frac
+			}
+			if s.frac < 1 {
+				for i := range 4 {
+					line[4*s.idx+4+i] += v[i] * (1 - s.frac)
+				}
+			}
+		}
+		s := rows[y]
+		for r < s.idx {
+			emit()
+		}
+		for i, v := range line {
+			cur[i] += v * s.frac
+		}
+		if s.frac < 1 {
+			for i, v := range line {
+				next[i] += v * (1 - s.frac)
+			}
+		}
+	}
+	for r < dh {
+		emit()
+	}
+	return dst
+}
+
+// areaShare says where a source column (or row) goes: wholly into
+// destination index idx, or straddling idx and idx+1, frac of it in idx.
+type areaShare struct {
+	idx  int
+	frac float64
+}
+
+// areaShares maps s source cells onto d ≤ s destination cells: a source
+// cell is d/s ≤ 1 destination cells wide, so it overlaps one or two.
+func areaShares(s, d int) []areaShare {
+	out := make([]areaShare, s)
+	for i := range s {
+		lo, hi := float64(i)*float64(d)/float64(s), float64(i+1)*float64(d)/float64(s)
+		k := int(lo)
+		if edge := float64(k + 1); edge < hi && k+1 < d {
+			out[i] = areaShare{k, (edge - lo) / (hi - lo)}
+		} else {
+			out[i] = areaShare{k, 1}
+		}
+	}
+	return out
 }
