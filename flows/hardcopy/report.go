@@ -188,6 +188,12 @@ func (d *doc) stints(rec records.Record, h Header) {
 	}, rows)
 }
 
+// KindImageTooLarge is the Kind of an image attachment whose picture the
+// decode gate refused as too large to decode (media.ErrTooLarge): Report
+// lists it with the other files, as a photo, and prints a line saying it
+// was too large to print where its thumbnail would be.
+const KindImageTooLarge = "image_too_large"
+
 // Thumbnail grid: four to a row, each picture within a box, its name
 // under it on at most two lines.
 const (
@@ -199,9 +205,10 @@ const (
 	thumbRowH  = thumbBoxH + 2 + 2*thumbLineH + 4
 )
 
-// attachments prints the images with a thumbnail in a grid, then every
-// other file as a table row. A thumbnail that is not a JPEG (all that
-// records make) is listed as a file rather than spoiling the document.
+// attachments prints the images with a thumbnail in a grid, a line for
+// each image too large to print, then every other file as a table row. A
+// thumbnail that is not a JPEG (all that records make) is listed as a
+// file rather than spoiling the document.
 func (d *doc) attachments(atts []records.Attachment) {
 	if len(atts) == 0 {
 		d.note(d.t("att.none"))
@@ -213,8 +220,12 @@ func (d *doc) attachments(atts []records.Attachment) {
 		att  records.Attachment
 	}
 	var thumbs []thumb
-	var files []records.Attachment
+	var files, tooLarge []records.Attachment
 	for i, a := range atts {
+		if a.Kind == KindImageTooLarge {
+			tooLarge = append(tooLarge, a)
+			a.Kind = "photo"
+		}
 		if len(a.Thumb) == 0 {
 			files = append(files, a)
 			continue
@@ -256,6 +267,10 @@ func (d *doc) attachments(atts []records.Attachment) {
 		p.SetXY(marginX, y+thumbRowH)
 	}
 	p.SetFont(font, "", bodySize)
+	for _, a := range tooLarge {
+		d.room(2 * lineH)
+		d.note(fmt.Sprintf(d.t("att.toolarge"), oneLine(first(a.Name, d.t("kind.photo")))))
+	}
 
 	if len(files) == 0 {
 		return

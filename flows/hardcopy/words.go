@@ -82,6 +82,8 @@ var words = map[string][2]string{
 	"att.size":  {"Ukuran", "Size"},
 	"att.none":  {"Tidak ada lampiran.", "No attachments."},
 	"att.other": {"Berkas lain", "Other files"},
+	"att.toolarge": {"%s: gambar terlalu besar untuk dicetak; berkas aslinya tetap tersimpan.",
+		"%s: image too large to print; the original file is kept."},
 
 	"kind.photo":    {"Foto", "Photo"},
 	"kind.document": {"Dokumen", "Document"},
