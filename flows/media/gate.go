@@ -48,10 +48,10 @@ package media
 // 5 MB); baseline 4:2:0 passes up to about 86 megapixels for a thumbnail,
 // 4:2:2 up to 64, 4:4:4 up to 43, progressive 4:2:0 up to 17 (a
 // 12-megapixel progressive JPEG takes 90 MB); 16-bit PNGs up to 16
-// megapixels, 8-bit RGBA ones up to 33. It refuses 108- and 200-megapixel
+// megapixels, 8-bit RGBA ones up to 32. It refuses 108- and 200-megapixel
 // camera modes. decodeBudget = 160 MiB lets decodes under 32 MiB (phone
-// photos up to 20 megapixels) run beside one of the largest, while two of
-// the largest wait for each other. Measured with the whole service
+// photos up to about 20 megapixels) run beside one of the largest, while
+// two of the largest wait for each other. Measured with the whole service
 // (cmd/lapor TestPrintBombPeakRSS, docs/BENCHMARKS.md): while an officer
 // prints a report holding the largest images that pass the gate, one of
 // them 20 MiB on disk, and the dispatcher cleans the same images for the
@@ -101,9 +101,10 @@ const (
 	// includes that decode's image; and a large image needs one run of
 	// contiguous pages, which freed but fragmented memory may not offer.
 	// Measured (TestPrintBombPeakRSS): a peak of 263–308 MB with a plain
-	// collection, 247–259 MB with this. It costs a few milliseconds before
-	// decodes that take hundreds; smaller ones (phone photos up to 20
-	// megapixels) skip it.
+	// collection, 247–259 MB with this. It costs tens of milliseconds
+	// (20–55 ms to return 130 MB on the shared 2-core machine) before
+	// decodes that take a second or more; smaller ones (phone photos up to
+	// about 20 megapixels) skip it.
 	collectAbove = 32 << 20
 )
 
@@ -134,7 +135,7 @@ var decodeGate = newGate(MaxImageBytes, decodeBudget)
 type imageHeader struct {
 	kind          string // MIMEJPEG or MIMEPNG
 	width, height int
-	form          string // "progressive 4:2:0 JPEG", "16-bit RGBA PNG": for messages
+	form          string // "progressive YCbCr 2×2 JPEG", "16-bit RGBA PNG": for messages
 	decodeBytes   int64  // what the standard decoder allocates for it
 }
 

@@ -90,6 +90,12 @@ func thumbnailExtra(size int) int64 {
 // 50-megapixel photo); sampling every k-th pixel would alias fine stripes
 // into moiré.
 func boxShrink(src image.Image, k int) *image.RGBA {
+	switch m := src.(type) {
+	case *image.YCbCr:
+		return boxShrinkYCbCr(m, k)
+	case *image.Gray:
+		return boxShrinkGray(m, k)
+	}
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
 	dw, dh := (w+k-1)/k, (h+k-1)/k
@@ -118,6 +124,71 @@ func boxShrink(src image.Image, k int) *image.RGBA {
 			for c := range 4 {
 				row[4*dx+c] = uint8(sums[4*dx+c] / n >> 8)
 			}
+		}
+	}
+	return dst
+}
+
+// boxShrinkYCbCr is boxShrink for what JPEG photos decode to: it averages
+// the luma and chroma samples straight from their planes and converts
+// each average once, which is the same as averaging the converted colours
+// (the conversion is affine) and several times faster than converting
+// every pixel of a 50-megapixel photo.
+func boxShrinkYCbCr(src *image.YCbCr, k int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := (w+k-1)/k, (h+k-1)/k
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	sums := make([]uint32, 3*dw) // at most 136²·255 each: ⌈65535/480⌉ = 137 > k
+	for dy := range dh {
+		clear(sums)
+		y0, y1 := b.Min.Y+dy*k, b.Min.Y+min((dy+1)*k, h)
+		for y := y0; y < y1; y++ {
+			x := b.Min.X
+			for dx := range dw {
+				s := sums[3*dx : 3*dx+3]
+				for end := min(x+k, b.Max.X); x < end; x++ {
+					ci := src.COffset(x, y)
+					s[0] += uint32(src.Y[src.YOffset(x, y)])
+					s[1] += uint32(src.Cb[ci])
+					s[2] += uint32(src.Cr[ci])
+				}
+			}
+		}
+		row := dst.Pix[dy*dst.Stride:]
+		for dx := range dw {
+			n := uint32(y1-y0) * uint32(min(k, w-dx*k))
+			s := sums[3*dx : 3*dx+3]
+			r, g, bl := color.YCbCrToRGB(uint8((s[0]+n/2)/n), uint8((s[1]+n/2)/n), uint8((s[2]+n/2)/n))
+			row[4*dx], row[4*dx+1], row[4*dx+2], row[4*dx+3] = r, g, bl, 255
+		}
+	}
+	return dst
+}
+
+// boxShrinkGray is boxShrink for grey JPEGs and PNGs, from the bytes.
+func boxShrinkGray(src *image.Gray, k int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := (w+k-1)/k, (h+k-1)/k
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	sums := make([]uint32, dw)
+	for dy := range dh {
+		clear(sums)
+		y0, y1 := b.Min.Y+dy*k, b.Min.Y+min((dy+1)*k, h)
+		for y := y0; y < y1; y++ {
+			pix := src.Pix[src.PixOffset(b.Min.X, y):]
+			for dx := range dw {
+				for _, v := range pix[dx*k : min((dx+1)*k, w)] {
+					sums[dx] += uint32(v)
+				}
+			}
+		}
+		row := dst.Pix[dy*dst.Stride:]
+		for dx := range dw {
+			n := uint32(y1-y0) * uint32(min(k, w-dx*k))
+			v := uint8((sums[dx] + n/2) / n)
+			row[4*dx], row[4*dx+1], row[4*dx+2], row[4*dx+3] = v, v, v, 255
 		}
 	}
 	return dst

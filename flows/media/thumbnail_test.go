@@ -39,46 +39,67 @@ func TestThumbnailPicture(t *testing.T) {
 				img.SetNRGBA(x, y, c)
 			}
 		}
-		var buf bytes.Buffer
-		if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&buf, img); err != nil {
+		// PNG decodes to NRGBA (boxShrink's general path), JPEG to YCbCr
+		// (its fast path), grey JPEG to Gray (the other).
+		var pngb, jpg, grey bytes.Buffer
+		if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&pngb, img); err != nil {
 			t.Fatal(err)
 		}
-		thumb, err := Thumbnail(context.Background(), buf.Bytes(), 480)
-		if err != nil {
+		if err := jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 100}); err != nil {
 			t.Fatal(err)
 		}
-		out, err := jpeg.Decode(bytes.NewReader(thumb))
-		if err != nil {
+		g := image.NewGray(img.Bounds())
+		for i := range g.Pix {
+			g.Pix[i] = img.Pix[4*i] // the red channel: quadrants 200, 30, 30; black or white
+		}
+		if err := jpeg.Encode(&grey, g, &jpeg.Options{Quality: 100}); err != nil {
 			t.Fatal(err)
 		}
-		ob := out.Bounds()
-		wantW, wantH := min(w, 480), min(w, 480)*h/w
-		if ob.Dx() != wantW || ob.Dy() < wantH-1 || ob.Dy() > wantH+1 {
-			t.Errorf("%dx%d: thumbnail %v, want %dx%d", w, h, ob, wantW, wantH)
-		}
-		near := func(x, y int, want color.NRGBA) {
-			r, g, b, _ := out.At(x, y).RGBA()
-			got := [3]int{int(r >> 8), int(g >> 8), int(b >> 8)}
-			// JPEG's loss; and an area of 1.46×1.46 pixels (700 to 480)
-			// holds a checkerboard's two colours only roughly half and half.
-			tolerance := 16
-			if want.R == 128 {
-				tolerance = 40
+		for _, enc := range []struct {
+			name string
+			data []byte
+			grey bool
+		}{{"PNG", pngb.Bytes(), false}, {"JPEG", jpg.Bytes(), false}, {"grey JPEG", grey.Bytes(), true}} {
+			thumb, err := Thumbnail(context.Background(), enc.data, 480)
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i, v := range [3]int{int(want.R), int(want.G), int(want.B)} {
-				if d := got[i] - v; d < -tolerance || d > tolerance {
-					t.Errorf("%dx%d: pixel (%d,%d) is %v, want about %v", w, h, x, y, got, want)
-					return
+			out, err := jpeg.Decode(bytes.NewReader(thumb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ob := out.Bounds()
+			wantW, wantH := min(w, 480), min(w, 480)*h/w
+			if ob.Dx() != wantW || ob.Dy() < wantH-1 || ob.Dy() > wantH+1 {
+				t.Errorf("%s %dx%d: thumbnail %v, want %dx%d", enc.name, w, h, ob, wantW, wantH)
+			}
+			near := func(x, y int, want color.NRGBA) {
+				if enc.grey {
+					want.G, want.B = want.R, want.R
+				}
+				r, g, b, _ := out.At(x, y).RGBA()
+				got := [3]int{int(r >> 8), int(g >> 8), int(b >> 8)}
+				// JPEG's loss; and an area of 1.46×1.46 pixels (700 to 480)
+				// holds a checkerboard's two colours only roughly half and half.
+				tolerance := 16
+				if want.R == 128 {
+					tolerance = 40
+				}
+				for i, v := range [3]int{int(want.R), int(want.G), int(want.B)} {
+					if d := got[i] - v; d < -tolerance || d > tolerance {
+						t.Errorf("%s %dx%d: pixel (%d,%d) is %v, want about %v", enc.name, w, h, x, y, got, want)
+						return
+					}
 				}
 			}
-		}
-		qw, qh := ob.Dx()/4, ob.Dy()/4
-		near(qw, qh, quadrants[0])
-		near(3*qw, qh, quadrants[1])
-		near(qw, 3*qh, quadrants[2])
-		if w > 480 { // scaled: the checkerboard is grey everywhere
-			for _, p := range [][2]int{{3 * qw, 3 * qh}, {3*qw + 1, 3 * qh}, {3 * qw, 3*qh + 1}, {5 * qw / 2, 5 * qh / 2}} {
-				near(p[0], p[1], color.NRGBA{128, 128, 128, 255})
+			qw, qh := ob.Dx()/4, ob.Dy()/4
+			near(qw, qh, quadrants[0])
+			near(3*qw, qh, quadrants[1])
+			near(qw, 3*qh, quadrants[2])
+			if w > 480 { // scaled: the checkerboard is grey everywhere
+				for _, p := range [][2]int{{3 * qw, 3 * qh}, {3*qw + 1, 3 * qh}, {3 * qw, 3*qh + 1}, {5 * qw / 2, 5 * qh / 2}} {
+					near(p[0], p[1], color.NRGBA{128, 128, 128, 255})
+				}
 			}
 		}
 	}
