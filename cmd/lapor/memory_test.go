@@ -104,6 +104,28 @@ func peakRSS(t *testing.T, pid int) int64 {
 	return 0
 }
 
+// has reports whether any message the browser got so far satisfies ok.
+func (b *browser) has(ok func(webMsg) bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.got {
+		if ok(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// waitLong waits up to 90 s for cond.
+func waitLong(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(90 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 90 s for %s", what)
+		}
+	}
+}
+
 // largestPassingPNG is the tallest 16-bit RGBA PNG of the given width
 // whose thumbnail the decode gate admits: 8 bytes a pixel decoded, the
 // most of any JPEG or PNG per byte of file.
@@ -197,11 +219,22 @@ func TestPrintBombPeakRSS(t *testing.T) {
 	}
 	afterUpload := peakRSS(t, pid)
 
-	super.expect(id)
-	printed := super.say("/cetak "+id, "Lembar laporan")
-	if printed.Attachment == nil || printed.Attachment.URL == "" {
-		t.Fatalf("/cetak: no file in %+v", printed)
+	// The decodes take seconds, more on a busy machine: wait longer than
+	// a chat reply's ten seconds.
+	waitLong(t, "the card in the desk's room", func() bool { return super.has(func(m webMsg) bool { return strings.Contains(m.Text, id) }) })
+	if code, body := super.post("/api/messages", map[string]string{"text": "/cetak " + id}); code != 202 {
+		t.Fatalf("/cetak: %d %s", code, body)
 	}
+	var printed webMsg
+	waitLong(t, "the printout", func() bool {
+		return super.has(func(m webMsg) bool {
+			if m.From == "bot" && strings.Contains(m.Text, "Lembar laporan") && m.Attachment != nil && m.Attachment.URL != "" {
+				printed = m
+				return true
+			}
+			return false
+		})
+	})
 	status, pdf := super.get(printed.Attachment.URL)
 	if status != 200 {
 		t.Fatalf("GET the printout: %d", status)
@@ -216,22 +249,19 @@ func TestPrintBombPeakRSS(t *testing.T) {
 	}
 	// The desk's room gets both images that pass and the note for the
 	// bomb: the dispatcher decoded them too.
-	if err := eventually(func() bool {
-		super.mu.Lock()
-		defer super.mu.Unlock()
+	waitLong(t, "both images and the bomb's note in the desk's room", func() bool {
 		images, notes := 0, 0
-		for _, m := range super.got {
+		super.has(func(m webMsg) bool {
 			if m.Attachment != nil && m.Attachment.URL != "" && m.Attachment.URL != printed.Attachment.URL {
 				images++
 			}
 			if strings.Contains(m.Text, "gambar tidak ditampilkan: ukurannya terlalu besar") {
 				notes++
 			}
-		}
+			return false
+		})
 		return images == 2 && notes == 1
-	}, "the desk's room did not get both images and the bomb's note"); err != nil {
-		t.Fatal(err)
-	}
+	})
 
 	peak := peakRSS(t, pid)
 	t.Logf("lapor serve peak RSS: %.1f MB when ready (officer signed in), %.1f MB after the uploads, %.1f MB after the print and the desk's copies",

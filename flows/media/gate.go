@@ -101,7 +101,7 @@ const (
 	// includes that decode's image; and a large image needs one run of
 	// contiguous pages, which freed but fragmented memory may not offer.
 	// Measured (TestPrintBombPeakRSS): a peak of 263–308 MB with a plain
-	// collection, 247–259 MB with this. It costs tens of milliseconds
+	// collection, 246–265 MB with this. It costs tens of milliseconds
 	// (20–55 ms to return 130 MB on the shared 2-core machine) before
 	// decodes that take a second or more; smaller ones (phone photos up to
 	// about 20 megapixels) skip it.
