@@ -175,11 +175,11 @@ func jpegHeader(data []byte) (imageHeader, error) {
 		return h, fmt.Errorf("reading the header: %w", err)
 	}
 	var (
-		sof              []byte
-		progressive      bool
-		jfif, adobe      bool
-		adobeTransform   byte
-		adobeTransformed bool
+		sof            []byte
+		progressive    bool
+		jfif, adobe    bool
+		adobeTransform byte
+		converted      bool
 	)
 	err = walkJPEG(data, func(m byte, payload, _ []byte) error {
 		switch {
@@ -223,14 +223,14 @@ func jpegHeader(data []byte) (imageHeader, error) {
 	}
 	switch n {
 	case 4:
-		adobeTransformed = true
+		converted = true
 	case 3:
 		// Go's decoder.isRGB.
 		ids := string([]byte{sof[6], sof[9], sof[12]})
-		adobeTransformed = !jfif && (adobe && adobeTransform == 0 || ids == "RGB")
+		converted = !jfif && (adobe && adobeTransform == 0 || ids == "RGB")
 	}
-	h.decodeBytes = jpegDecodeBytes(h.width, h.height, sampling, progressive, adobeTransformed)
-	h.form = jpegForm(n, sampling, progressive, adobeTransformed)
+	h.decodeBytes = jpegDecodeBytes(h.width, h.height, sampling, progressive, converted)
+	h.form = jpegForm(n, sampling, progressive, converted)
 	return h, nil
 }
 

@@ -1,10 +1,13 @@
 // Package media owns what happens to a citizen's images before officers see
 // them: removing the metadata (EXIF with GPS position, camera serials, XMP,
 // IPTC, comments, text chunks) that could identify the reporter, as the
-// privacy rules require for images forwarded to agency groups. It never
+// privacy rules require for images forwarded to agency groups. Cleaning never
 // re-encodes: the compressed pixel data is copied byte for byte, so there is
 // no loss of quality, and anything it cannot rewrite with certainty is refused
-// rather than passed through.
+// rather than passed through. The package also makes the thumbnails
+// printouts show (Thumbnail, re-encoded as JPEG). Every decode of a citizen's image goes through one gate
+// (gate.go) that reads the header first and bounds the memory decodes
+// take, whatever size a file declares.
 package media
 
 import (

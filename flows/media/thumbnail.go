@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
-
-	"golang.org/x/image/draw"
 )
 
 // Thumbnail scales a JPEG or PNG to fit size×size and encodes it as a
