@@ -178,13 +178,20 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		if msg.StripMetadata && (a.Kind == string(flows.KindPhoto) || strings.HasPrefix(a.MIMEType, "image/") ||
 			strings.HasPrefix(http.DetectContentType(a.Data), "image/")) {
 			clean, mime, err := media.Strip(a.MIMEType, a.Data)
-			if err != nil {
+			switch {
+			case errors.Is(err, media.ErrTooLarge):
+				// Cleaning proves the result decodes, and this one would
+				// need more memory than any image may take.
+				log.Warn("image withheld: too large to decode", "attachment", a.ID, "err", err)
+				file = nil
+				msg.Text += " [gambar tidak ditampilkan: ukurannya terlalu besar untuk diperiksa]"
+			case err != nil:
 				// An image that cannot be cleaned is not shown: it may carry
 				// the reporter's location.
 				log.Warn("image withheld: its metadata cannot be removed", "attachment", a.ID, "err", err)
 				file = nil
 				msg.Text += " [gambar tidak ditampilkan: metadata tidak dapat dihapus]"
-			} else {
+			default:
 				file.Data, file.MIME = clean, mime
 			}
 		}
