@@ -173,9 +173,28 @@ func (w *rateWriter) deadline(n int) {
 	_ = p.rc.SetWriteDeadline(from.Add(p.l.Timeout + p.allowance(p.written)))
 }
 
+// writeChunk is how much of a long answer one deadline covers: a client
+// that stops reading a 20 MB file is cut after the time its first chunks
+// earned, not after the time the whole file would.
+const writeChunk = 64 << 10
+
 func (w *rateWriter) Write(b []byte) (int, error) {
-	w.deadline(len(b))
-	return w.ResponseWriter.Write(b)
+	if len(b) == 0 {
+		w.deadline(0)
+		return w.ResponseWriter.Write(b)
+	}
+	var done int
+	for len(b) > 0 {
+		n := min(len(b), writeChunk)
+		w.deadline(n)
+		m, err := w.ResponseWriter.Write(b[:n])
+		done += m
+		if err != nil {
+			return done, err
+		}
+		b = b[n:]
+	}
+	return done, nil
 }
 
 func (w *rateWriter) Flush() {

@@ -129,7 +129,7 @@ func settings() []setting {
 				c.HTTPAddr = v
 				return nil
 			}},
-		{"LAPOR_PUBLIC_URL", false, "address people open the web chat at (for sign-in links); empty is http://LAPOR_HTTP_ADDR", "",
+		{"LAPOR_PUBLIC_URL", false, "address people open the web chat at (for sign-in links; its origin counts as the page's own in the cross-origin check); empty is http://LAPOR_HTTP_ADDR", "",
 			func(c *Config, v string) error {
 				if v == "" {
 					return nil
