@@ -113,7 +113,7 @@ type pace struct {
 	rc        *http.ResponseController
 	start     time.Time
 	read      int64
-	lastRead  time.Time // when the body's latest bytes came
+	lastRead  atomic.Int64 // when the body's latest bytes came, in Unix nanoseconds (a handler may write while another goroutine reads)
 	written   int64
 	streaming atomic.Bool
 }
@@ -139,7 +139,7 @@ func (r *rateReader) Read(b []byte) (int, error) {
 	n, err := r.ReadCloser.Read(b)
 	if n > 0 {
 		p.read += int64(n)
-		p.lastRead = time.Now()
+		p.lastRead.Store(time.Now().UnixNano())
 	}
 	if err == io.EOF && !r.done {
 		// The whole body is in; the handler gets Timeout to answer before
@@ -167,8 +167,8 @@ func (w *rateWriter) deadline(n int) {
 	}
 	p.written += int64(n)
 	from := p.start
-	if p.lastRead.After(from) {
-		from = p.lastRead
+	if last := time.Unix(0, p.lastRead.Load()); last.After(from) {
+		from = last
 	}
 	_ = p.rc.SetWriteDeadline(from.Add(p.l.Timeout + p.allowance(p.written)))
 }
