@@ -1513,7 +1513,7 @@ var scriptTag = regexp.MustCompile(`(?i)<script`)
 
 func webHostileCases() []hostileCase[*webHostile] {
 	type E = *webHostile
-	return []hostileCase[E]{
+	return append([]hostileCase[E]{
 		{id: "H50", channel: "web", name: "message without the CSRF token",
 			input:  "POST /api/messages with the session cookie but no X-CSRF-Token (what a cross-site form can send)",
 			expect: "403 \"tidak berasal dari halaman chat ini\"; nothing stored or echoed",
@@ -1762,7 +1762,7 @@ func webHostileCases() []hostileCase[*webHostile] {
 				}
 				b.expect("Dicatat")
 			}},
-	}
+	}, webRoomCases()...)
 }
 
 // ---------------------------------------------------------------- the table
@@ -1809,6 +1809,8 @@ func groupOf(channel string) string {
 	switch channel {
 	case "web":
 		return "Web"
+	case "web-limits":
+		return "WebLimits"
 	case "whatsapp":
 		return "WhatsApp"
 	}
