@@ -490,8 +490,15 @@ func TestHostileTelegram(t *testing.T) {
 	runHostile(t, h, h.healthy, telegramHostileCases())
 }
 
+// telegramHostileCases are the Telegram group's cases: the input cases
+// and the privacy cases, then H49, which restarts the service, last.
 func telegramHostileCases() []hostileCase[*tgHostile] {
-	return append(telegramInputCases(), privacyHostileCases()...)
+	cases := telegramInputCases()
+	last := cases[len(cases)-1]
+	if last.id != "H49" {
+		panic("H49 must be the Telegram group's last case: it restarts the service")
+	}
+	return append(append(cases[:len(cases)-1:len(cases)-1], privacyHostileCases()...), last)
 }
 
 func telegramInputCases() []hostileCase[*tgHostile] {
