@@ -162,17 +162,22 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	}
 	var file *File
 	if msg.AttachmentID != 0 {
-		a, err := d.db.AttachmentData(ctx, msg.AttachmentID)
+		a, err := d.db.Attachment(ctx, msg.AttachmentID)
 		if err != nil {
 			d.retry(ctx, m, err, log)
 			return
 		}
-		file = &File{Kind: a.Kind, Name: a.OriginalName, MIME: a.MIMEType, Data: a.Data}
+		data, err := d.db.ReadBlob(ctx, a.BlobID)
+		if err != nil {
+			d.retry(ctx, m, err, log)
+			return
+		}
+		file = &File{Kind: a.Kind, Name: a.OriginalName, MIME: a.MIMEType, Data: data}
 		// What the bytes are counts, not what the sender called them: a
 		// photo sent as "surat.pdf" still carries its GPS tag.
 		if msg.StripMetadata && (a.Kind == string(flows.KindPhoto) || strings.HasPrefix(a.MIMEType, "image/") ||
-			strings.HasPrefix(http.DetectContentType(a.Data), "image/")) {
-			clean, mime, err := media.Strip(a.MIMEType, a.Data)
+			strings.HasPrefix(http.DetectContentType(data), "image/")) {
+			clean, mime, err := media.Strip(a.MIMEType, data)
 			if err != nil {
 				// An image that cannot be cleaned is not shown: it may carry
 				// the reporter's location.
@@ -185,12 +190,17 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		}
 	}
 	if msg.DocumentID != 0 {
-		doc, err := d.db.DocumentData(ctx, msg.DocumentID)
+		doc, err := d.db.Document(ctx, msg.DocumentID)
 		if err != nil {
 			d.retry(ctx, m, err, log)
 			return
 		}
-		file = &File{Kind: doc.Kind, Name: doc.Name, MIME: doc.MIME, Data: doc.Data}
+		data, err := d.db.ReadBlob(ctx, doc.BlobID)
+		if err != nil {
+			d.retry(ctx, m, err, log)
+			return
+		}
+		file = &File{Kind: doc.Kind, Name: doc.Name, MIME: doc.MIME, Data: data}
 	}
 	parts := d.ch.Split(msg, file)
 	for i := range parts {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -480,9 +481,13 @@ func (o *office) appendAnswer(id string) error {
 		if o.file == nil {
 			return refuse(o.lang, "evidence.failed", fileLabel(o.msg))
 		}
+		blob, err := o.tx.WriteBlob(o.ctx, bytes.NewReader(o.file), -1)
+		if err != nil {
+			return err
+		}
 		a := &store.Attachment{Channel: o.in.Channel, ChatID: o.in.ChatID, InboxID: o.in.ID, ReportID: 0,
 			Kind: string(o.msg.Kind), OriginalName: fileLabel(o.msg), MIMEType: nonEmpty(o.msg.File.MIME, defaultMIME(o.msg.Kind)),
-			Data: o.file, CreatedAt: o.now}
+			BlobID: blob.ID, CreatedAt: o.now}
 		if err := o.tx.AddAttachment(o.ctx, a); err != nil {
 			return err
 		}

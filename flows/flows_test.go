@@ -243,7 +243,14 @@ func TestIntakeTranscriptStoresEveryField(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if len(atts) != 1 || string(atts[0].Data) != string(h.files["photo-1"]) || atts[0].MIMEType != "image/jpeg" ||
+		if len(atts) != 1 {
+			t.Fatalf("attachments = %+v", atts)
+		}
+		data, err := tx.ReadBlob(h.ctx, atts[0].BlobID)
+		if err != nil {
+			return err
+		}
+		if string(data) != string(h.files["photo-1"]) || atts[0].MIMEType != "image/jpeg" ||
 			atts[0].OriginalName != "lubang.jpg" || atts[0].Size != int64(len(h.files["photo-1"])) || len(atts[0].SHA256) != 32 {
 			t.Errorf("attachments = %+v", atts)
 		}

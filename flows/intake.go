@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -679,8 +680,12 @@ func (t *turn) takeFile() error {
 	if mime == "" {
 		mime = defaultMIME(t.msg.Kind)
 	}
+	blob, err := t.tx.WriteBlob(t.ctx, bytes.NewReader(t.file), -1)
+	if err != nil {
+		return fmt.Errorf("store attachment: %w", err)
+	}
 	a := &store.Attachment{Channel: t.in.Channel, ChatID: t.in.ChatID, InboxID: t.in.ID, Kind: string(t.msg.Kind),
-		OriginalName: f.Name, MIMEType: mime, Data: t.file, CreatedAt: t.now}
+		OriginalName: f.Name, MIMEType: mime, BlobID: blob.ID, CreatedAt: t.now}
 	if err := t.tx.AddAttachment(t.ctx, a); err != nil {
 		return fmt.Errorf("store attachment: %w", err)
 	}

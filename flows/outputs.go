@@ -287,13 +287,18 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, a
 		if err != nil {
 			return rec, err
 		}
-		data := map[int64][]byte{}
+		blobs := map[int64]int64{}
 		for _, f := range files {
-			data[f.ID] = f.Data
+			blobs[f.ID] = f.BlobID
 		}
 		for i, a := range rec.Attachments {
-			if strings.HasPrefix(a.MIME, "image/") {
-				rec.Attachments[i].Thumb = thumbnail(data[a.ID], 480)
+			if blob := blobs[a.ID]; blob != 0 && strings.HasPrefix(a.MIME, "image/") {
+				// One image in memory at a time, not every file of the report.
+				data, err := tx.ReadBlob(ctx, blob)
+				if err != nil {
+					return rec, err
+				}
+				rec.Attachments[i].Thumb = thumbnail(data, 480)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package webchat
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -367,7 +368,12 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 	if sniffed == "application/octet-stream" && declared != "" {
 		mimeType = declared // the conversation still checks the first bytes
 	}
-	id, err := c.db.AddWebFile(r.Context(), store.WebFile{ChatID: v.chat, Name: name, MIME: mimeType, Data: data}, c.o.Now())
+	blob, err := c.db.WriteBlob(r.Context(), bytes.NewReader(data), -1)
+	if err != nil {
+		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
+		return
+	}
+	id, err := c.db.AddWebFile(r.Context(), store.WebFile{ChatID: v.chat, Name: name, MIME: mimeType, BlobID: blob.ID}, c.o.Now())
 	if err != nil {
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
@@ -490,7 +496,12 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
 	w.Header().Set("Cache-Control", "private, max-age=3600")
-	_, _ = w.Write(f.Data)
+	data, err := c.db.ReadBlob(r.Context(), f.BlobID)
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write(data)
 }
 
 // events streams the chat's transcript: everything after ?after=, then new

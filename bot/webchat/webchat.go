@@ -8,6 +8,7 @@
 package webchat
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -143,7 +144,11 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 	w := wireMessage{From: "bot", Text: p.Text, Buttons: p.Buttons}
 	var fileID int64
 	if p.File != nil {
-		id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: p.File.Name, MIME: p.File.MIME, Data: p.File.Data}, c.o.Now())
+		blob, err := c.db.WriteBlob(ctx, bytes.NewReader(p.File.Data), -1)
+		if err != nil {
+			return err
+		}
+		id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: p.File.Name, MIME: p.File.MIME, BlobID: blob.ID}, c.o.Now())
 		if err != nil {
 			return err
 		}
@@ -194,7 +199,7 @@ func (c *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.Data, nil
+	return c.db.ReadBlob(ctx, f.BlobID)
 }
 
 func (c *Channel) subscribe(chat string) chan struct{} {

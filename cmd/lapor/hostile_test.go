@@ -1066,9 +1066,10 @@ func telegramHostileCases() []hostileCase[*tgHostile] {
 				if len(d.Attachments) != 1 {
 					t.Fatalf("attachments %+v", d.Attachments)
 				}
-				a := hmust(h.db.AttachmentData(context.Background(), d.Attachments[0].ID)).of(t)
-				if !bytes.Equal(a.Data, data) || a.OriginalName != "../../etc/passwd" {
-					t.Fatalf("stored %q %q", a.OriginalName, a.Data)
+				a := hmust(h.db.Attachment(context.Background(), d.Attachments[0].ID)).of(t)
+				stored := hmust(h.db.ReadBlob(context.Background(), a.BlobID)).of(t)
+				if !bytes.Equal(stored, data) || a.OriginalName != "../../etc/passwd" {
+					t.Fatalf("stored %q %q", a.OriginalName, stored)
 				}
 			}},
 		{id: "H41", channel: "telegram", name: "CSV formula in a description",
