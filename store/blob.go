@@ -56,7 +56,10 @@ func writeBlob(ctx context.Context, q querier, r io.Reader, limit int64) (Blob, 
 	buf := *bp
 	h := sha256.New()
 	for n := 0; ; n++ {
-		k, err := io.ReadFull(r, buf)
+		k, err := fill(r, buf)
+		if err != nil && err != io.EOF {
+			return b, fmt.Errorf("store: reading a file's bytes: %w", err)
+		}
 		if k > 0 {
 			b.Size += int64(k)
 			if limit >= 0 && b.Size > limit {
@@ -67,16 +70,29 @@ func writeBlob(ctx context.Context, q querier, r io.Reader, limit int64) (Blob, 
 				return b, mapErr(err)
 			}
 		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if err == io.EOF {
 			break
-		}
-		if err != nil {
-			return b, fmt.Errorf("store: reading a file's bytes: %w", err)
 		}
 	}
 	b.SHA256 = h.Sum(nil)
 	_, err := q.Exec(ctx, `UPDATE blobs SET size_bytes = $2, sha256 = $3 WHERE id = $1`, b.ID, b.Size, b.SHA256)
 	return b, mapErr(err)
+}
+
+// fill reads until buf is full or r ends. Unlike io.ReadFull it tells the
+// end of the stream (io.EOF) from a stream cut short: a reader's own
+// io.ErrUnexpectedEOF (an HTTP body shorter than announced) is a failure,
+// not the end of a shorter file.
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.Read(buf[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // WriteBlob stores r in a new blob inside the transaction, at most limit
@@ -298,4 +314,11 @@ func (db *DB) CollectBlobs(ctx context.Context, grace time.Duration) (int, error
 			return deleted, nil
 		}
 	}
+}
+
+// DeleteBlob deletes a blob unless a row refers to it (bytes written for a
+// file that was then refused); it reports whether it was deleted.
+func (db *DB) DeleteBlob(ctx context.Context, id int64) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM blobs b WHERE b.id = $1 AND `+blobUnused, id)
+	return tag.RowsAffected() == 1, mapErr(err)
 }

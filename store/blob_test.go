@@ -186,6 +186,9 @@ func TestBlobWriteFailuresLeaveNothing(t *testing.T) {
 		{"one byte over", func() io.Reader { return bytes.NewReader(randomBytes(c+2, 1)) }, c + 1, store.ErrTooBig},
 		{"far over", func() io.Reader { return bytes.NewReader(randomBytes(3*c, 2)) }, 100, store.ErrTooBig},
 		{"broken stream", func() io.Reader { return &failingReader{n: 300 << 10, err: broken} }, -1, broken},
+		// An HTTP body shorter than announced ends in io.ErrUnexpectedEOF:
+		// that is a broken file, not a shorter one.
+		{"stream cut short", func() io.Reader { return &failingReader{n: 300 << 10, err: io.ErrUnexpectedEOF} }, -1, io.ErrUnexpectedEOF},
 	} {
 		t.Run(tc.name+"/own", func(t *testing.T) {
 			if _, err := db.WriteBlob(ctx, tc.r(), tc.limit); !errors.Is(err, tc.want) {

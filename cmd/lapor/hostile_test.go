@@ -1479,7 +1479,7 @@ var scriptTag = regexp.MustCompile(`(?i)<script`)
 
 func webHostileCases() []hostileCase[*webHostile] {
 	type E = *webHostile
-	return []hostileCase[E]{
+	cases := []hostileCase[E]{
 		{id: "H50", channel: "web", name: "message without the CSRF token",
 			input:  "POST /api/messages with the session cookie but no X-CSRF-Token (what a cross-site form can send)",
 			expect: "403 \"tidak berasal dari halaman chat ini\"; nothing stored or echoed",
@@ -1729,6 +1729,7 @@ func webHostileCases() []hostileCase[*webHostile] {
 				b.expect("Dicatat")
 			}},
 	}
+	return append(cases, webFileHostileCases()...)
 }
 
 // ---------------------------------------------------------------- the table
