@@ -24,8 +24,11 @@ import (
 type Channel interface {
 	// Name is the channel's name in stored rows ("telegram").
 	Name() string
-	// Fetch downloads the file an inbound message points at.
-	Fetch(ctx context.Context, in flows.Inbound) ([]byte, error)
+	// Fetch opens the file an inbound message points at: a stream of its
+	// bytes, which the conversation writes into the blob store as it reads
+	// (and closes), or the blob that holds them already. A stream longer
+	// than the platform allows fails with flows.ErrFileTooBig.
+	Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error)
 	// Split cuts a message into the parts the platform accepts (text and
 	// caption limits). It must be deterministic: a resumed delivery sends
 	// the parts not yet sent.
@@ -37,6 +40,13 @@ type Channel interface {
 	Pacing() Pacing
 	// IsGroup reports whether a chat id names a group (paced separately).
 	IsGroup(chatID string) bool
+}
+
+// FileDiscarder is a Channel that stores the files it receives before the
+// conversation sees them (the web chat): Discard deletes one the
+// conversation did not keep, in the handling's transaction.
+type FileDiscarder interface {
+	Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error
 }
 
 // File is a stored attachment to send.

@@ -322,3 +322,10 @@ func (db *DB) DeleteBlob(ctx context.Context, id int64) (bool, error) {
 	tag, err := db.pool.Exec(ctx, `DELETE FROM blobs b WHERE b.id = $1 AND `+blobUnused, id)
 	return tag.RowsAffected() == 1, mapErr(err)
 }
+
+// BlobCount says how many blobs are stored and how many bytes they hold
+// (operations, and tests that check nothing was left behind).
+func (db *DB) BlobCount(ctx context.Context) (n, bytes int64, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(size_bytes), 0) FROM blobs`).Scan(&n, &bytes)
+	return n, bytes, mapErr(err)
+}

@@ -71,7 +71,10 @@ type Channel struct {
 // minute.
 const maxCodeFailures = 5
 
-var _ bot.Channel = (*Channel)(nil)
+var (
+	_ bot.Channel       = (*Channel)(nil)
+	_ bot.FileDiscarder = (*Channel)(nil)
+)
 
 // New returns the web chat.
 func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
@@ -186,20 +189,41 @@ func (c *Channel) transcriptLine(chatID string, fromBot bool, w wireMessage, fil
 	return store.WebMessage{ChatID: chatID, FromBot: fromBot, Payload: payload, FileID: fileID, At: c.o.Now()}, nil
 }
 
-// Fetch implements bot.Channel: the bytes were uploaded with the message.
-func (c *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
-	if in.File == nil {
-		return nil, errors.New("webchat: message has no file")
-	}
-	var id int64
-	if _, err := fmt.Sscan(in.File.ID, &id); err != nil {
-		return nil, fmt.Errorf("webchat: bad file reference: %w", err)
+// Fetch implements bot.Channel: the bytes were stored with the message;
+// the conversation refers to their blob instead of copying it.
+func (c *Channel) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
+	id, err := fileID(in)
+	if err != nil {
+		return flows.Fetched{}, err
 	}
 	f, err := c.db.WebFile(ctx, in.ChatID, id)
 	if err != nil {
-		return nil, err
+		return flows.Fetched{}, err
 	}
-	return c.db.ReadBlob(ctx, f.BlobID)
+	return flows.Fetched{Blob: f.BlobID, Size: f.Size}, nil
+}
+
+// Discard implements bot.FileDiscarder: an upload the conversation did not
+// keep is deleted with its bytes, in the same transaction as the answer
+// that says so.
+func (c *Channel) Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error {
+	id, err := fileID(in)
+	if err != nil {
+		return nil // nothing of ours
+	}
+	_, err = tx.DeleteWebFile(ctx, in.ChatID, id)
+	return err
+}
+
+func fileID(in flows.Inbound) (int64, error) {
+	if in.File == nil {
+		return 0, errors.New("webchat: message has no file")
+	}
+	var id int64
+	if _, err := fmt.Sscan(in.File.ID, &id); err != nil {
+		return 0, fmt.Errorf("webchat: bad file reference: %w", err)
+	}
+	return id, nil
 }
 
 func (c *Channel) subscribe(chat string) chan struct{} {

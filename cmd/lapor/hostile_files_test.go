@@ -142,6 +142,53 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 				}
 				b.expect("Bukti ke-1 diterima")
 			}},
+		{id: "H96", channel: "web", name: "refused files leave no bytes",
+			input: "uploads the conversation refuses: photo.jpg that is a Linux program, a photo sent at the start (no report is being written), " +
+				"and an 11th file after the 10 a report may have; then a photo that is kept",
+			expect: "each refused with its reason, and its file and bytes deleted (no webchat_files row, no blob); the kept photo's bytes " +
+				"are stored once, shared by the chat's file and the attachment",
+			run: func(t *testing.T, w E) {
+				b := w.browser(t)
+				b.say("/start", "Selamat datang")
+				photo := jpegWithGPS(t)
+				if code, body := uploadAs(t, b, "rumah.jpg", "image/jpeg", photo); code != 202 {
+					t.Fatalf("upload at the start: %d %s", code, body)
+				}
+				b.expect("belum ada laporan yang sedang dibuat")
+				w.noFilesOf(t, b)
+				b.press("menu:new", "Jenis laporan")
+				b.press("type:pengaduan", "Uraian")
+				if code, body := uploadAs(t, b, "photo.jpg", "image/jpeg", elfBytes); code != 202 {
+					t.Fatalf("upload: %d %s", code, body)
+				}
+				b.expect("tidak dapat kami terima karena jenisnya (Linux program)")
+				w.noFilesOf(t, b)
+				for i := 1; i <= 10; i++ {
+					if code, body := uploadAs(t, b, fmt.Sprintf("catatan%d.txt", i), "text/plain", []byte(fmt.Sprintf("catatan %d", i))); code != 202 {
+						t.Fatalf("upload %d: %d %s", i, code, body)
+					}
+					b.expect(fmt.Sprintf("Bukti ke-%d diterima", i))
+				}
+				chat := w.chatOf(t, b)
+				if n := w.hcount(t, `SELECT count(*) FROM webchat_files WHERE chat_id = $1`, chat); n != 10 {
+					t.Fatalf("%d files kept, want 10", n)
+				}
+				if code, body := uploadAs(t, b, "rumah.jpg", "image/jpeg", photo); code != 202 {
+					t.Fatalf("11th upload: %d %s", code, body)
+				}
+				b.expect("Sudah ada 10 berkas")
+				hwait(t, "the 11th file deleted", func() bool {
+					return w.hcount(t, `SELECT count(*) FROM webchat_files WHERE chat_id = $1`, chat) == 10 && w.hcount(t, orphanBlobs) == 0
+				})
+				if n := w.hcount(t, `SELECT count(*) FROM webchat_files f JOIN attachments a ON a.blob_id = f.blob_id
+					WHERE f.chat_id = $1 AND a.chat_id = $1`, chat); n != 10 {
+					t.Fatalf("%d of the 10 kept files share their bytes with their attachment", n)
+				}
+				if n := w.hcount(t, `SELECT count(*) FROM blobs b WHERE EXISTS (SELECT 1 FROM webchat_files f WHERE f.blob_id = b.id AND f.chat_id = $1)`,
+					chat); n != 10 {
+					t.Fatalf("the 10 kept files are stored as %d blobs", n)
+				}
+			}},
 		{id: "H97", channel: "web", name: "upload that stops midway",
 			input:  "a browser declares a 1,500,000-byte upload, sends 600 KB of the file part, and disconnects",
 			expect: "nothing stays stored: the bytes written so far are deleted; no file, message or echo; the service goes on",
@@ -198,6 +245,25 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 				w.noFilesOf(t, b)
 				if mine := b.mine(); len(mine) != 3 {
 					t.Fatalf("refused uploads were echoed: %+v", mine[3:])
+				}
+			}},
+		{id: "H99", channel: "web", name: "caption that overflows the description",
+			input:  "15,000 characters of description (two messages of 7,500), then a file with a caption of 6,000 characters",
+			expect: "the file is kept (\"Bukti ke-1 diterima\"); the citizen is told the caption was not added (\"keterangan berkas tidak ditambahkan\"); the description stays 15,000 characters",
+			run: func(t *testing.T, w E) {
+				b := w.browser(t)
+				toDescription(b)
+				b.say(runeText(7500), "Dicatat (7500 karakter)")
+				b.say(runeText(7500), "Dicatat (15002 karakter)")
+				if code, body := uploadParts(t, b, formPart{name: "caption", data: []byte(runeText(6000))},
+					formPart{"file", "catatan.txt", "text/plain", []byte("catatan")}); code != 202 {
+					t.Fatalf("upload: %d %s", code, body)
+				}
+				b.expect("keterangan berkas tidak ditambahkan")
+				b.expect("Bukti ke-1 diterima")
+				d := hconversation(t, w.db, "web", w.chatOf(t, b))
+				if n := len([]rune(strings.Join(d.Description, "\n\n"))); n != 15002 || len(d.Attachments) != 1 {
+					t.Fatalf("description of %d characters and %d files", n, len(d.Attachments))
 				}
 			}},
 	}
