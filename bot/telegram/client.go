@@ -15,6 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/flows"
 )
 
@@ -53,9 +54,12 @@ func (c *client) call(ctx context.Context, method string, params url.Values) (js
 }
 
 // upload performs one Bot API method with a file, as multipart form data.
-func (c *client) upload(ctx context.Context, method string, params url.Values, field, name string, data []byte) (json.RawMessage, error) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
+// The file streams from the store into the request: the form's fields and
+// the part's header before it and the closing boundary after it are made in
+// memory, and their lengths with the file's give the Content-Length.
+func (c *client) upload(ctx context.Context, method string, params url.Values, field string, f *bot.File) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
 	for k, vs := range params {
 		for _, v := range vs {
 			if err := w.WriteField(k, v); err != nil {
@@ -63,23 +67,38 @@ func (c *client) upload(ctx context.Context, method string, params url.Values, f
 			}
 		}
 	}
-	part, err := w.CreateFormFile(field, name)
-	if err != nil {
+	if _, err := w.CreateFormFile(field, f.Name); err != nil {
 		return nil, err
 	}
-	if _, err := part.Write(data); err != nil {
-		return nil, err
-	}
+	head := bytes.Clone(buf.Bytes())
+	buf.Reset()
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.apiEndpoint, c.token, method), &body)
+	tail := buf.Bytes()
+	file, err := f.Open(ctx)
 	if err != nil {
+		return nil, err
+	}
+	body := &uploadBody{Reader: io.MultiReader(bytes.NewReader(head), file, bytes.NewReader(tail)), file: file}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.apiEndpoint, c.token, method), body)
+	if err != nil {
+		file.Close()
 		return nil, c.redact(err)
 	}
+	req.ContentLength = int64(len(head)) + f.Len() + int64(len(tail))
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return c.do(req, method)
 }
+
+// uploadBody is an upload's request body; the transport closes it, and
+// with it the file's stream.
+type uploadBody struct {
+	io.Reader
+	file io.Closer
+}
+
+func (b *uploadBody) Close() error { return b.file.Close() }
 
 func (c *client) do(req *http.Request, method string) (json.RawMessage, error) {
 	resp, err := c.http.Do(req)

@@ -627,6 +627,11 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
+	body, err := c.db.OpenBlob(r.Context(), f.BlobID)
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	ct, disposition := "application/octet-stream", "attachment"
 	if strings.HasPrefix(f.MIME, "image/") && f.MIME != "image/svg+xml" {
 		ct, disposition = f.MIME, "inline" // shown as thumbnails; never HTML or SVG inline
@@ -634,12 +639,10 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
 	w.Header().Set("Cache-Control", "private, max-age=3600")
-	data, err := c.db.ReadBlob(r.Context(), f.BlobID)
-	if err != nil {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	_, _ = w.Write(data)
+	// Streamed chunk by chunk; with the length set, a read that fails
+	// midway shows as a cut response, not as a whole shorter file.
+	w.Header().Set("Content-Length", strconv.FormatInt(body.Size(), 10))
+	_, _ = io.Copy(w, body)
 }
 
 // events streams the chat's transcript: everything after ?after=, then new

@@ -8,7 +8,6 @@
 package webchat
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -147,11 +146,7 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 	w := wireMessage{From: "bot", Text: p.Text, Buttons: p.Buttons}
 	var fileID int64
 	if p.File != nil {
-		blob, err := c.db.WriteBlob(ctx, bytes.NewReader(p.File.Data), -1)
-		if err != nil {
-			return err
-		}
-		id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: p.File.Name, MIME: p.File.MIME, BlobID: blob.ID}, c.o.Now())
+		id, err := c.showFile(ctx, chatID, p.File)
 		if err != nil {
 			return err
 		}
@@ -159,6 +154,33 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 		w.Attachment = &wireAttachment{Name: p.File.Name, MIME: p.File.MIME, Kind: p.File.Kind}
 	}
 	return c.record(ctx, chatID, true, w, fileID)
+}
+
+// showFile makes a file one of the chat's. A stored file is referred to,
+// not copied: a desk room shown a citizen's upload stores no second copy.
+// Bytes made in memory (a cleaned image) are written into a blob of their
+// own.
+func (c *Channel) showFile(ctx context.Context, chatID string, f *bot.File) (int64, error) {
+	blob, own := f.Blob, false
+	if blob == 0 {
+		r, err := f.Open(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer r.Close()
+		b, err := c.db.WriteBlob(ctx, r, -1)
+		if err != nil {
+			return 0, err
+		}
+		blob, own = b.ID, true
+	}
+	id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: f.Name, MIME: f.MIME, BlobID: blob}, c.o.Now())
+	if err != nil && own {
+		if _, derr := c.db.DeleteBlob(context.WithoutCancel(ctx), blob); derr != nil {
+			c.o.Log.Warn("an unsent file's bytes were not deleted; the blob collector will", "err", derr)
+		}
+	}
+	return id, err
 }
 
 func (c *Channel) record(ctx context.Context, chatID string, fromBot bool, w wireMessage, fileID int64) error {
