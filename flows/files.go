@@ -55,12 +55,15 @@ func (FetchFunc) Discard(context.Context, *store.Tx, Inbound) error { return nil
 type incoming struct {
 	fetch   FileFetcher
 	written int64
+	refused bool // the file was fetched and refused (a program, too big…)
 }
 
 // settle leaves nothing of a file message's file that the conversation did
 // not keep: neither the bytes this handling wrote, nor what the channel
 // stored on receipt. It runs in the handling's transaction, after the
-// conversation has decided.
+// conversation has decided. In a group (a desk's web room) a file that is
+// only not evidence — officers talking — stays part of the group's
+// history, as it would on Telegram; one the conversation refused does not.
 func (f *incoming) settle(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound) error {
 	if !msg.Kind.IsFile() || msg.File == nil {
 		return nil
@@ -74,7 +77,7 @@ func (f *incoming) settle(ctx context.Context, tx *store.Tx, in store.Inbound, m
 			return err
 		}
 	}
-	if f.fetch == nil {
+	if f.fetch == nil || ((in.IsGroup || msg.IsGroup) && !f.refused) {
 		return nil
 	}
 	return f.fetch.Discard(ctx, tx, msg)
@@ -100,7 +103,12 @@ const sniffLen = 512
 // transient download failure is an error (the message is retried) until
 // the last attempt, which reports "failed" so the sender can be asked to
 // resend.
-func (s *Service) fetchEvidence(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, files *incoming, lang Lang) (evidence, error) {
+func (s *Service) fetchEvidence(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, files *incoming, lang Lang) (e evidence, err error) {
+	defer func() {
+		if e.problem != "" && files != nil {
+			files.refused = true
+		}
+	}()
 	f := msg.File
 	if f == nil {
 		return evidence{problem: "failed"}, nil

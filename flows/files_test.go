@@ -156,6 +156,11 @@ func TestStoredFilesAreReferredToNotCopied(t *testing.T) {
 	if err != nil || blobOfAttachment != f.stored["kept"] {
 		t.Fatalf("the attachment's blob is %d, want the upload's %d (%v)", blobOfAttachment, f.stored["kept"], err)
 	}
+	// In a group, a file that is not evidence stays part of the group's
+	// history (a desk's web room shows what its officers share).
+	f.stored["chatter"] = write([]byte("%PDF-1.7 rapat"))
+	h.post("-500", flows.Inbound{Kind: flows.KindDocument, IsGroup: true, ChatTitle: "Grup warga",
+		File: &flows.FileRef{ID: "chatter", Name: "rapat.pdf"}})
 	if strings.Join(f.discarded, " ") != "elf" {
 		t.Fatalf("discarded %q", f.discarded)
 	}
