@@ -14,6 +14,7 @@ import (
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/media"
+	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -225,7 +226,11 @@ func (d *Dispatcher) file(ctx context.Context, msg *flows.Outbound, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	file := d.blobFile(a.Kind, a.OriginalName, a.MIMEType, a.BlobID, a.Size)
+	name := msg.FileName
+	if name == "" {
+		name = records.NeutralFileName(1, a.MIMEType, a.OriginalName)
+	}
+	file := d.blobFile(a.Kind, name, a.MIMEType, a.BlobID, a.Size)
 	if !msg.StripMetadata {
 		return file, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -44,55 +45,56 @@ func (c *courier) toDesk(kind, agencyCode string, msgs ...Outbound) error {
 	return nil
 }
 
-// card renders a report for a desk of kind. The identity of an anonymous
-// reporter is never in it, whichever desk reads it.
-func (c *courier) card(r *store.Report, deskKind string, extra ...string) (Outbound, error) {
+// view is the report as rd may see it (the one privacy table, through
+// Record.For), with its evidence files.
+func (c *courier) view(r *store.Report, rd Readers) (records.Record, error) {
+	atts, err := c.tx.ReportAttachments(c.ctx, r.ID)
+	if err != nil {
+		return records.Record{}, err
+	}
+	return c.s.wholeRecord(c.lang, r, atts, c.agencyName).For(rd.Audience), nil
+}
+
+// card renders a report for rd, with the buttons of a desk of kind. What
+// it shows is what rd may see.
+func (c *courier) card(r *store.Report, rd Readers, deskKind string, extra ...string) (Outbound, error) {
+	rec, err := c.view(r, rd)
+	if err != nil {
+		return Outbound{}, err
+	}
+	return c.cardOf(r, rec, deskKind, extra...), nil
+}
+
+func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, extra ...string) Outbound {
 	l := c.lang
 	kec := "—"
-	if k, ok := c.s.regency.ByCode(r.KecamatanCode); ok {
-		kec = k.Name
+	if rec.Kecamatan != "" {
+		kec = rec.Kecamatan
 	}
 	var where []string
-	if r.Address != "" {
-		where = append(where, r.Address)
+	if rec.Address != "" {
+		where = append(where, rec.Address)
 	}
-	if r.Latitude != nil && r.Longitude != nil {
-		where = append(where, T(l, "pin", *r.Latitude, *r.Longitude))
+	if rec.Lat != nil && rec.Lon != nil {
+		where = append(where, T(l, "pin", *rec.Lat, *rec.Lon))
 	}
 	if len(where) == 0 {
 		where = append(where, "—")
 	}
 	when := T(l, "unknown.date")
-	if !r.OccurredOn.IsZero() {
-		when = FormatDate(l, r.OccurredOn)
-	}
-	who := T(l, "card.anon")
-	if !r.Anonymous {
-		who = strings.TrimSpace(r.ReporterName)
-		if r.ReporterUsername != "" {
-			who += " (@" + r.ReporterUsername + ")"
-		}
-		if r.Channel == ChannelConventional {
-			who = strings.TrimSpace(r.ReporterName + " " + r.Contact)
-		}
-		if who == "" {
-			who = "—"
-		}
-	}
-	atts, err := c.tx.ReportAttachments(c.ctx, r.ID)
-	if err != nil {
-		return Outbound{}, err
+	if !rec.OccurredOn.IsZero() {
+		when = FormatDate(l, rec.OccurredOn)
 	}
 	files := T(l, "none")
-	if len(atts) > 0 {
-		files = T(l, "files", len(atts))
+	if len(rec.Attachments) > 0 {
+		files = T(l, "files", len(rec.Attachments))
 	}
 	deadline := "—"
-	if !r.StageDeadline.IsZero() {
-		deadline = FormatDate(l, r.StageDeadline.In(calendar.Jakarta))
+	if !rec.StageDeadline.IsZero() {
+		deadline = FormatDate(l, rec.StageDeadline.In(calendar.Jakarta))
 	}
-	text := T(l, "card", r.TrackingID, T(l, "type."+r.Type), stageName(l, Stage(r.Stage)), deadline, kec,
-		strings.Join(where, "; "), when, who, files, truncate(r.Description, 2500))
+	text := T(l, "card", rec.TrackingID, T(l, "type."+rec.Type), stageName(l, Stage(rec.Stage)), deadline, kec,
+		strings.Join(where, "; "), when, c.who(rec), files, truncate(rec.Description, 2500))
 	for _, e := range extra {
 		if e != "" {
 			text += "\n\n" + e
@@ -101,7 +103,32 @@ func (c *courier) card(r *store.Report, deskKind string, extra ...string) (Outbo
 	if deskKind == DeskAgency && Stage(r.Stage) == StageAtAgency {
 		text += "\n\n" + T(l, "card.reply")
 	}
-	return Outbound{Text: text, Buttons: c.buttons(r, deskKind)}, nil
+	return Outbound{Text: text, Buttons: c.buttons(r, deskKind)}
+}
+
+// who is the card's reporter line: what the record holds of the identity.
+func (c *courier) who(rec records.Record) string {
+	l := c.lang
+	switch {
+	case rec.Anonymous:
+		return T(l, "card.anon")
+	case rec.Reporter == nil && rec.Channel == ChannelConventional:
+		return T(l, "card.walkin")
+	case rec.Reporter == nil:
+		return "—"
+	}
+	p := rec.Reporter
+	who := strings.TrimSpace(p.Name)
+	if p.Username != "" {
+		who = strings.TrimSpace(who + " (@" + p.Username + ")")
+	}
+	if p.Contact != "" {
+		who = strings.TrimSpace(who + " " + p.Contact)
+	}
+	if who == "" {
+		return "—"
+	}
+	return who
 }
 
 // buttons offers exactly the actions the desk may take in the report's stage.
@@ -130,36 +157,25 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 }
 
 // cardTo sends a report's card, then its evidence (images without their
-// metadata), to a desk.
+// metadata), to a desk: both as the desk's readers may see them, so an
+// anonymous report's files go to an agency under neutral names, and only
+// its photos.
 func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...string) error {
-	card, err := c.card(r, deskKind, extra...)
+	rec, err := c.view(r, deskReaders(deskKind, agencyCode))
 	if err != nil {
 		return err
 	}
-	msgs := []Outbound{card}
-	atts, err := c.tx.ReportAttachments(c.ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	for i, a := range atts {
-		if r.Anonymous && deskKind != DeskSuperAdmin && deskKind != DeskRegency && !isImage(a) {
-			// Only images lose their metadata on the way (EXIF, GPS); a
-			// document or a video may carry the reporter's name or place,
-			// so outside the regency's own desks it is only mentioned.
-			msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, len(atts))})
+	msgs := []Outbound{c.cardOf(r, rec, deskKind, extra...)}
+	n := len(rec.Attachments)
+	for i, a := range rec.Attachments {
+		if a.Withheld {
+			msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
 			continue
 		}
-		msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, len(atts)),
-			AttachmentID: a.ID, StripMetadata: true})
+		msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
+			AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 	}
 	return c.toDesk(deskKind, agencyCode, msgs...)
-}
-
-// isImage says whether an attachment is sent as an image, whose metadata
-// the dispatcher removes (it also checks the bytes, and withholds an image
-// it cannot clean).
-func isImage(a store.Attachment) bool {
-	return a.Kind == string(KindPhoto) || strings.HasPrefix(a.MIMEType, "image/")
 }
 
 // tellCitizen sends news to the reporter's own chat, in their language. A
@@ -174,9 +190,10 @@ func (c *courier) tellCitizenWith(r *store.Report, rows [][]Button, key string, 
 		lang = LangID
 	}
 	if r.Channel == ChannelConventional {
-		contact := r.Contact
-		if contact == "" {
-			contact = "—"
+		// The regency desk passes it on: what it may see of the contact.
+		contact := "—"
+		if p := c.s.wholeRecord(c.lang, r, nil, c.agencyName).For(records.Admin).Reporter; p != nil && p.Contact != "" {
+			contact = p.Contact
 		}
 		return c.toDesk(DeskRegency, "", Outbound{Text: T(c.lang, "card.relay", r.TrackingID, contact, T(c.lang, key, args...)),
 			Buttons: rows})
@@ -317,7 +334,7 @@ func (c *courier) answerFiles(r *store.Report, ans store.Answer, to string) erro
 		return err
 	}
 	for i, f := range files {
-		o := Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, len(files)), AttachmentID: f.ID}
+		o := Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, len(files)), AttachmentID: f.ID, FileName: f.OriginalName}
 		if to == "citizen" {
 			if r.Channel == ChannelConventional {
 				if err := c.toDesk(DeskRegency, "", o); err != nil {

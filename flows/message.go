@@ -115,6 +115,11 @@ type Outbound struct {
 	ReplyTo string     `json:"reply_to,omitempty"`
 	// AttachmentID names a stored attachment to send, with Text as caption.
 	AttachmentID int64 `json:"attachment_id,omitempty"`
+	// FileName is the name the attachment goes under: the one the privacy
+	// table allows where the message goes (an anonymous report's files
+	// reach an agency as bukti-1.jpg). Without it the dispatcher uses a
+	// neutral name, never the sender's.
+	FileName string `json:"file_name,omitempty"`
 	// DocumentID names a file lapor made (an export, a printout, a chart)
 	// to send, with Text as caption.
 	DocumentID int64 `json:"document_id,omitempty"`

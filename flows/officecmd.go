@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -166,8 +167,8 @@ func (o *office) timeline(arg string) error {
 	if err != nil {
 		return err
 	}
-	if o.a.officer.Role == string(RoleLiaison) && r.AgencyCode != o.a.officer.AgencyCode {
-		if err := o.audit("/laporan", r.ID, false, "other agency"); err != nil {
+	if ok, err := o.sees(&r, "/laporan"); err != nil || !ok {
+		if err != nil {
 			return err
 		}
 		return refuse(o.lang, "wf.notfound", truncate(arg, 40))
@@ -176,17 +177,20 @@ func (o *office) timeline(arg string) error {
 	if err != nil {
 		return err
 	}
+	rd := o.readers()
+	m, err := o.s.recordMaker(o.ctx, o.tx, rd, o.lang)
+	if err != nil {
+		return err
+	}
+	rec, ok := m.make(store.History{Report: r, Events: events})
+	if !ok {
+		return refuse(o.lang, "wf.notfound", truncate(arg, 40))
+	}
 	var lines []string
-	for _, e := range events {
-		who := roleName(o.lang, Role(e.ActorRole))
-		if e.ActorRole != string(RoleCitizen) {
-			if _, name := splitFirst(e.ActorID); name != "" {
-				who += " " + name
-			}
-		}
-		line := fmt.Sprintf("• %s — %s (%s)", FormatDateTime(o.lang, e.At.In(calendar.Jakarta)), eventName(o.lang, e.Kind), who)
-		if e.Note != "" && e.Kind != "identity_viewed" {
-			line += ": " + truncate(e.Note, 300)
+	for _, st := range rec.Timeline {
+		line := fmt.Sprintf("• %s — %s (%s)", FormatDateTime(o.lang, st.At.In(calendar.Jakarta)), st.What, st.Who())
+		if st.Note != "" && st.Kind != "identity_viewed" {
+			line += ": " + truncate(st.Note, 300)
 		}
 		lines = append(lines, line)
 	}
@@ -194,7 +198,7 @@ func (o *office) timeline(arg string) error {
 	if o.a.desk != nil {
 		deskKind = o.a.desk.Kind
 	}
-	card, err := o.c.card(&r, deskKind)
+	card, err := o.c.card(&r, rd, deskKind)
 	if err != nil {
 		return err
 	}
@@ -205,9 +209,26 @@ func (o *office) search(words string) error {
 	if strings.TrimSpace(words) == "" {
 		return refuse(o.lang, "wf.usage", officerCommands["cari"])
 	}
-	reports, err := o.tx.FindReports(o.ctx, store.ReportFilter{Words: words, Limit: 20})
+	// What a search shows is decided by where it is typed: in an agency's
+	// desk only that agency's reports, in the Ombudsman's only those
+	// forwarded to it.
+	rd := o.readers()
+	f := store.ReportFilter{Words: words, Limit: 20}
+	if rd.Audience == records.Agency {
+		f.AgencyCode = rd.Agency
+	}
+	if rd.Audience == records.Ombudsman {
+		f.Limit = 200
+	}
+	found, err := o.tx.FindReports(o.ctx, f)
 	if err != nil {
 		return err
+	}
+	var reports []store.Report
+	for _, r := range found {
+		if rd.sees(&r, true) && len(reports) < 20 {
+			reports = append(reports, r)
+		}
 	}
 	if len(reports) == 0 {
 		return o.say(T(o.lang, "wf.search.none"))

@@ -49,7 +49,7 @@ func (d openData) Requests(ctx context.Context, q open311.Query) ([]records.Reco
 	}
 	var out []records.Record
 	err := d.s.db.InTx(ctx, func(tx *store.Tx) error {
-		return d.s.eachRecord(ctx, tx, f, records.Public, d.lang, func(rec records.Record) error {
+		return d.s.eachRecord(ctx, tx, f, PublicReaders, d.lang, func(rec records.Record) error {
 			out = append(out, rec)
 			return nil
 		})
@@ -61,7 +61,7 @@ func (d openData) Request(ctx context.Context, id string) (records.Record, error
 	var rec records.Record
 	err := d.s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		rec, err = d.s.record(ctx, tx, strings.ToUpper(id), records.Public, d.lang, false)
+		rec, err = d.s.record(ctx, tx, strings.ToUpper(id), PublicReaders, d.lang, false)
 		return err
 	})
 	if errors.Is(err, ErrNoReport) {

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	_ "image/png" // thumbnails of PNG evidence
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -19,30 +20,66 @@ import (
 )
 
 // This file turns stored reports into records.Record for one audience.
-// It is the only place that decides what an export, a printout, a recap
-// or open data may show: the reporter's identity only to admins and never
-// of an anonymous report; confidential reports never in public outputs;
-// an anonymous reporter's pin blurred in public outputs.
+// A record is built whole (identity, exact place, file names, notes,
+// officers) and then given to Record.For, which applies lapor's one
+// privacy table (flows/records/privacy.go); Visible decides which reports
+// an audience may see at all. Every output — desk cards, /laporan, exports,
+// printouts, recaps, open data — goes through here.
 
 // deadlineStages are the stages with a deadline, in the SOP's order.
 var deadlineStages = []string{string(StageSubmitted), string(StageAtRegency), string(StageAtAgency),
 	string(StageAnswerReview), string(StageAnswered)}
 
+// Readers is where an output goes, which decides what it may show: an
+// audience and, for an agency's, which agency.
+type Readers struct {
+	Audience records.Audience
+	Agency   string // the agency's code, for records.Agency
+}
+
+// Readers of each kind.
+var (
+	AdminReaders     = Readers{Audience: records.Admin}
+	OmbudsmanReaders = Readers{Audience: records.Ombudsman}
+	PublicReaders    = Readers{Audience: records.Public}
+)
+
+// AgencyReaders are an agency's desk and officers.
+func AgencyReaders(code string) Readers { return Readers{Audience: records.Agency, Agency: code} }
+
+// deskReaders are the readers of a desk: the regency's own desks read as
+// admins, an agency's desk as that agency, the Ombudsman desk as the
+// Ombudsman.
+func deskReaders(kind, agencyCode string) Readers {
+	switch kind {
+	case DeskSuperAdmin, DeskRegency:
+		return AdminReaders
+	case DeskOmbudsman:
+		return OmbudsmanReaders
+	}
+	return AgencyReaders(agencyCode)
+}
+
+// sees reports whether the readers may see a report at all.
+func (rd Readers) sees(r *store.Report, verified bool) bool {
+	return records.Visible(rd.Audience, rd.Agency, scope(r, verified))
+}
+
 // recordMaker builds records with names looked up once per output.
 type recordMaker struct {
 	s        *Service
-	aud      records.Audience
+	rd       Readers
 	lang     Lang
 	now      time.Time
 	agencies map[string]string
 }
 
-func (s *Service) recordMaker(ctx context.Context, tx *store.Tx, aud records.Audience, lang Lang) (*recordMaker, error) {
+func (s *Service) recordMaker(ctx context.Context, tx *store.Tx, rd Readers, lang Lang) (*recordMaker, error) {
 	all, err := tx.Agencies(ctx, true)
 	if err != nil {
 		return nil, err
 	}
-	m := &recordMaker{s: s, aud: aud, lang: lang, now: s.now(), agencies: map[string]string{}}
+	m := &recordMaker{s: s, rd: rd, lang: lang, now: s.now(), agencies: map[string]string{}}
 	for _, a := range all {
 		m.agencies[a.Code] = a.Name
 	}
@@ -56,14 +93,36 @@ func (m *recordMaker) agencyName(code string) string {
 	return code
 }
 
-// make builds the record of h, or reports false when the audience may not
-// see the report at all.
+// scope is what Visible needs to know of a report.
+func scope(r *store.Report, verified bool) records.Scope {
+	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: r.AgencyCode,
+		Ombudsman: !r.OmbudsmanAt.IsZero()}
+}
+
+// verified reports whether the super admin verified the report.
+func verified(events []store.Event) bool {
+	for _, e := range events {
+		if e.Kind == string(ActVerify) {
+			return true
+		}
+	}
+	return false
+}
+
+// make builds the record of h for the maker's audience, or reports false
+// when the audience may not see the report at all.
 func (m *recordMaker) make(h store.History) (records.Record, bool) {
-	r := h.Report
-	if m.aud == records.Public && r.Confidential {
+	if !m.rd.sees(&h.Report, verified(h.Events)) {
 		return records.Record{}, false
 	}
-	l := m.lang
+	rec := m.s.wholeRecord(m.lang, &h.Report, h.Files, m.agencyName)
+	rec.Timeline, rec.Stints = m.timeline(h)
+	return rec.For(m.rd.Audience), true
+}
+
+// wholeRecord is a report with everything it holds, for Record.For to
+// take away from; never an output by itself.
+func (s *Service) wholeRecord(l Lang, r *store.Report, files []store.Attachment, agencyName func(string) string) records.Record {
 	rec := records.Record{
 		TrackingID: r.TrackingID, LaporID: r.LaporTrackingID, Type: r.Type, TypeName: T(l, "type."+r.Type),
 		Description: r.Description, OccurredOn: r.OccurredOn, OccurredText: r.OccurredText, Address: r.Address,
@@ -71,38 +130,27 @@ func (m *recordMaker) make(h store.History) (records.Record, bool) {
 		Stage: r.Stage, StageName: stageName(l, Stage(r.Stage)), Open: !Stage(r.Stage).Final(),
 		AgencyCode: r.AgencyCode, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, StageDeadline: r.StageDeadline,
 		Round: r.Round, ClosedReason: r.ClosedReason, Rating: r.Rating, RatingComment: r.RatingComment,
+		Reporter: &records.Reporter{Name: r.ReporterName, Username: r.ReporterUsername, Contact: r.Contact,
+			Channel: r.Channel, ChatID: r.ChatID},
 	}
 	if r.AgencyCode != "" {
-		rec.Agency = m.agencyName(r.AgencyCode)
+		rec.Agency = agencyName(r.AgencyCode)
 	}
-	if k, ok := m.s.regency.ByCode(r.KecamatanCode); ok {
+	if k, ok := s.regency.ByCode(r.KecamatanCode); ok {
 		rec.Kecamatan = k.Name
+		if v, ok := k.VillageIn(r.Address); ok {
+			rec.Village = v.Title()
+		}
 	}
 	if r.Latitude != nil && r.Longitude != nil {
 		lat, lon := *r.Latitude, *r.Longitude
-		if m.aud == records.Public && r.Anonymous {
-			lat, lon = records.RoundLocation(lat), records.RoundLocation(lon)
-		}
 		rec.Lat, rec.Lon = &lat, &lon
 	}
-	if m.aud == records.Admin && !r.Anonymous {
-		rec.Reporter = &records.Reporter{Name: r.ReporterName, Username: r.ReporterUsername, Contact: r.Contact,
-			Channel: r.Channel, ChatID: r.ChatID}
-	}
-	if m.aud == records.Public {
-		// Open data shows what happened, not who: no officers' names and
-		// no free-text notes (reasons and questions may name people).
-		rec.RatingComment = ""
-	}
-	rec.Timeline, rec.Stints = m.timeline(h)
-	for _, f := range h.Files {
-		if m.aud == records.Public {
-			break // evidence is never public
-		}
+	for _, f := range files {
 		rec.Attachments = append(rec.Attachments, records.Attachment{ID: f.ID, Name: f.OriginalName, MIME: f.MIMEType,
 			Kind: f.Kind, Size: f.Size})
 	}
-	return rec, true
+	return rec
 }
 
 // timeline turns events into steps and stage stays.
@@ -119,10 +167,12 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 		}
 	}
 	for _, e := range h.Events {
-		if e.Kind == "identity_viewed" && m.aud != records.Admin {
+		if e.Kind == "identity_viewed" && m.rd.Audience != records.Admin {
 			continue // an admin's audit trail, not the report's story
 		}
-		step := records.Step{At: e.At, Kind: e.Kind, What: eventName(l, e.Kind), Actor: m.actor(e), Desk: m.deskName(e.Desk), Note: e.Note}
+		actor, officer := m.actor(e)
+		step := records.Step{At: e.At, Kind: e.Kind, What: eventName(l, e.Kind), Actor: actor, Officer: officer,
+			Desk: m.deskName(e.Desk), Note: e.Note}
 		if e.StageFrom != e.StageTo {
 			if e.StageFrom != "" {
 				step.From = stageName(l, Stage(e.StageFrom))
@@ -134,9 +184,6 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 				step.Note = h.Answers[answers].Body
 			}
 			answers++
-		}
-		if m.aud == records.Public {
-			step.Note, step.Desk = "", ""
 		}
 		steps = append(steps, step)
 		if e.StageTo == "" || (e.StageFrom == e.StageTo && e.Kind != "submitted" && e.Kind != "recorded") {
@@ -172,25 +219,20 @@ func (m *recordMaker) deskName(desk string) string {
 	return ""
 }
 
-// actor names who did a step: a role and an officer's name; never the
+// actor names who did a step: a role, and an officer's name; never the
 // reporter's identity.
-func (m *recordMaker) actor(e store.Event) string {
-	role := Role(e.ActorRole)
-	name := roleName(m.lang, role)
-	if role == RoleCitizen || role == RoleSystem || role == "" {
-		if role == "" {
-			name = roleName(m.lang, RoleSystem)
-		}
-		return capitalize(name)
+func (m *recordMaker) actor(e store.Event) (role, officer string) {
+	r := Role(e.ActorRole)
+	if r == "" {
+		r = RoleSystem
 	}
-	if m.aud == records.Public {
-		return capitalize(name)
+	name := capitalize(roleName(m.lang, r))
+	if r == RoleCitizen || r == RoleSystem {
+		return name, ""
 	}
 	// ActorID is "<user id> <name>" for officers.
-	if _, officer, ok := strings.Cut(e.ActorID, " "); ok && officer != "" {
-		return capitalize(name) + " (" + officer + ")"
-	}
-	return capitalize(name)
+	_, officer, _ = strings.Cut(e.ActorID, " ")
+	return name, officer
 }
 
 func capitalize(s string) string {
@@ -203,13 +245,26 @@ func capitalize(s string) string {
 // errStop ends a stream early when its reader stops.
 var errStop = errors.New("flows: stream stopped by its reader")
 
-// eachRecord streams the records of f for aud inside tx.
-func (s *Service) eachRecord(ctx context.Context, tx *store.Tx, f store.HistoryFilter, aud records.Audience, lang Lang,
+// eachRecord streams the records of f that rd may see, as rd may see
+// them, inside tx. The filter is narrowed to what the readers may see (the
+// maker checks each report again).
+func (s *Service) eachRecord(ctx context.Context, tx *store.Tx, f store.HistoryFilter, rd Readers, lang Lang,
 	fn func(records.Record) error) error {
-	if aud == records.Public {
-		f.NoConfidential = true
+	switch rd.Audience {
+	case records.Public:
+		f.NoConfidential, f.Verified = true, true
+	case records.Ombudsman:
+		f.Ombudsman = true
+	case records.Agency:
+		if f.AgencyCode != "" && f.AgencyCode != rd.Agency {
+			return nil
+		}
+		f.AgencyCode = rd.Agency
+		if f.AgencyCode == "" {
+			return nil
+		}
 	}
-	m, err := s.recordMaker(ctx, tx, aud, lang)
+	m, err := s.recordMaker(ctx, tx, rd, lang)
 	if err != nil {
 		return err
 	}
@@ -223,9 +278,9 @@ func (s *Service) eachRecord(ctx context.Context, tx *store.Tx, f store.HistoryF
 }
 
 // recordSeq is eachRecord as a sequence for the renderers.
-func (s *Service) recordSeq(ctx context.Context, tx *store.Tx, f store.HistoryFilter, aud records.Audience, lang Lang) records.Seq {
+func (s *Service) recordSeq(ctx context.Context, tx *store.Tx, f store.HistoryFilter, rd Readers, lang Lang) records.Seq {
 	return func(yield func(records.Record, error) bool) {
-		err := s.eachRecord(ctx, tx, f, aud, lang, func(rec records.Record) error {
+		err := s.eachRecord(ctx, tx, f, rd, lang, func(rec records.Record) error {
 			if !yield(rec, nil) {
 				return errStop
 			}
@@ -237,13 +292,13 @@ func (s *Service) recordSeq(ctx context.Context, tx *store.Tx, f store.HistoryFi
 	}
 }
 
-// Records streams the records of f for aud from one snapshot of the
+// Records streams the records of f for rd from one snapshot of the
 // database (the command line's exports).
-func (s *Service) Records(ctx context.Context, f store.HistoryFilter, aud records.Audience, lang Lang) records.Seq {
+func (s *Service) Records(ctx context.Context, f store.HistoryFilter, rd Readers, lang Lang) records.Seq {
 	return func(yield func(records.Record, error) bool) {
 		stopped := false
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
-			for rec, err := range s.recordSeq(ctx, tx, f, aud, lang) {
+			for rec, err := range s.recordSeq(ctx, tx, f, rd, lang) {
 				if err != nil {
 					return err
 				}
@@ -265,10 +320,10 @@ var ErrNoReport = errors.New("flows: no such report")
 
 // record returns one report's record, with thumbnails of its images when
 // thumbs is set (for printing).
-func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, aud records.Audience, lang Lang, thumbs bool) (records.Record, error) {
+func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, rd Readers, lang Lang, thumbs bool) (records.Record, error) {
 	var rec records.Record
 	found := false
-	err := s.eachRecord(ctx, tx, store.HistoryFilter{TrackingIDs: []string{trackingID}}, aud, lang, func(r records.Record) error {
+	err := s.eachRecord(ctx, tx, store.HistoryFilter{TrackingIDs: []string{trackingID}}, rd, lang, func(r records.Record) error {
 		rec, found = r, true
 		return nil
 	})
@@ -292,7 +347,7 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, a
 			blobs[f.ID] = f.BlobID
 		}
 		for i, a := range rec.Attachments {
-			if blob := blobs[a.ID]; blob != 0 && strings.HasPrefix(a.MIME, "image/") {
+			if blob := blobs[a.ID]; blob != 0 && a.IsImage() && !a.Withheld {
 				// One image in memory at a time, not every file of the report.
 				data, err := tx.ReadBlob(ctx, blob)
 				if err != nil {
@@ -306,11 +361,24 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, a
 }
 
 // Record is record in its own transaction (the command line's printing).
-func (s *Service) Record(ctx context.Context, trackingID string, aud records.Audience, lang Lang) (records.Record, error) {
+// Readers of the Agency audience without an agency read the report as its
+// own agency does (`lapor print --agency`).
+func (s *Service) Record(ctx context.Context, trackingID string, rd Readers, lang Lang) (records.Record, error) {
 	var rec records.Record
+	id := strings.ToUpper(strings.TrimSpace(trackingID))
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if rd.Audience == records.Agency && rd.Agency == "" {
+			r, err := tx.ReportByTrackingID(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return ErrNoReport
+			}
+			if err != nil {
+				return err
+			}
+			rd.Agency = r.AgencyCode
+		}
 		var err error
-		rec, err = s.record(ctx, tx, strings.ToUpper(strings.TrimSpace(trackingID)), aud, lang, true)
+		rec, err = s.record(ctx, tx, id, rd, lang, true)
 		return err
 	})
 	return rec, err
@@ -340,20 +408,26 @@ func thumbnail(data []byte, size int) []byte {
 }
 
 // recap adds up the reports submitted in [from, to).
-func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, period string, lang Lang) (records.Recap, error) {
+// Its counts cover every report (statistics count confidential ones too);
+// the oldest open reports it lists are those rd may see.
+func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, period string, lang Lang, rd Readers) (records.Recap, error) {
 	b := records.NewBuilder(records.Recap{Regency: s.regency.Name(), Unit: T(lang, "print.unit"), Period: period,
 		From: from, To: to, GeneratedAt: s.now()}, deadlineStages)
-	if err := s.eachRecord(ctx, tx, store.HistoryFilter{From: from, To: to}, records.Agency, lang, func(rec records.Record) error {
+	// The recap counts every report; it shows no report's content, only
+	// numbers and the oldest open reports' numbers, stages and agencies.
+	if err := s.eachRecord(ctx, tx, store.HistoryFilter{From: from, To: to}, AdminReaders, lang, func(rec records.Record) error {
 		b.Add(rec)
 		return nil
 	}); err != nil {
 		return records.Recap{}, err
 	}
-	oldest, err := tx.OldestOpen(ctx, 10)
+	oldest, err := tx.OldestOpen(ctx, 200)
 	if err != nil {
 		return records.Recap{}, err
 	}
-	m, err := s.recordMaker(ctx, tx, records.Agency, lang)
+	oldest = slices.DeleteFunc(oldest, func(r store.Report) bool { return !rd.sees(&r, true) })
+	oldest = oldest[:min(len(oldest), 10)]
+	m, err := s.recordMaker(ctx, tx, AdminReaders, lang)
 	if err != nil {
 		return records.Recap{}, err
 	}
@@ -374,7 +448,7 @@ func (s *Service) Recap(ctx context.Context, month time.Time, lang Lang) (record
 	var rc records.Recap
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		rc, err = s.recap(ctx, tx, from, to, monthName(lang, from), lang)
+		rc, err = s.recap(ctx, tx, from, to, monthName(lang, from), lang, AdminReaders)
 		return err
 	})
 	return rc, err

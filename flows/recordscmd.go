@@ -20,18 +20,30 @@ import (
 // upload 50 MB); bigger exports are made with `lapor export`.
 const maxChatFile = 45 << 20
 
-// audience is who may read what a command posts in this chat: admins in
-// their private chat or their own desks; everyone else, and any agency
-// desk, gets the agency's view (no identities).
-func (o *office) audience() records.Audience {
-	role := Role(o.a.officer.Role)
-	if role != RoleSuperAdmin && role != RoleRegencyAdmin {
-		return records.Agency
+// readers are who reads what a command posts here: where it goes decides,
+// never who asked. A desk's readers are the desk (an admin typing in an
+// agency's group posts as that agency sees); an officer's private chat is
+// read by that officer alone, as their role sees.
+func (o *office) readers() Readers {
+	if o.a.desk != nil {
+		return deskReaders(o.a.desk.Kind, o.a.desk.AgencyCode)
 	}
-	if o.a.desk != nil && o.a.desk.Kind != DeskSuperAdmin && o.a.desk.Kind != DeskRegency {
-		return records.Agency
+	switch Role(o.a.officer.Role) {
+	case RoleSuperAdmin, RoleRegencyAdmin:
+		return AdminReaders
+	case RoleOmbudsman:
+		return OmbudsmanReaders
 	}
-	return records.Admin
+	return AgencyReaders(o.a.officer.AgencyCode)
+}
+
+// sees reports whether this chat may be shown the report at all, and
+// audits a refusal.
+func (o *office) sees(r *store.Report, what string) (bool, error) {
+	if o.readers().sees(r, true) {
+		return true, nil
+	}
+	return false, o.audit(what, r.ID, false, "not for this chat's readers ("+o.readers().Audience.String()+")")
 }
 
 // sendFile stores a made file and sends it to this chat.
@@ -83,10 +95,14 @@ func (o *office) export(args string) error {
 		}
 		f.AgencyCode = code
 	}
-	aud := o.audience()
+	rd := o.readers()
+	aud := rd.Audience
+	if rd.Audience == records.Agency && f.AgencyCode != "" && f.AgencyCode != rd.Agency {
+		return refuse(o.lang, "wf.notallowed", agencyText)
+	}
 	var buf bytes.Buffer
 	opts := softcopy.Options{Lang: string(o.lang), Audience: aud, Now: o.now}
-	seq := o.s.recordSeq(o.ctx, o.tx, f, aud, o.lang)
+	seq := o.s.recordSeq(o.ctx, o.tx, f, rd, o.lang)
 	var n int
 	mime := "text/csv"
 	if format == "csv" {
@@ -122,24 +138,15 @@ func (o *office) printReport(args string) error {
 	if err != nil {
 		return err
 	}
-	switch Role(o.a.officer.Role) {
-	case RoleLiaison:
-		if r.AgencyCode != o.a.officer.AgencyCode {
-			if err := o.audit("/cetak", r.ID, false, "another agency's report"); err != nil {
-				return err
-			}
-			return refuse(o.lang, "wf.notallowed", id)
+	if ok, err := o.sees(&r, "/cetak"); err != nil || !ok {
+		if err != nil {
+			return err
 		}
-	case RoleOmbudsman:
-		if r.OmbudsmanAt.IsZero() {
-			if err := o.audit("/cetak", r.ID, false, "not forwarded to the Ombudsman"); err != nil {
-				return err
-			}
-			return refuse(o.lang, "wf.notallowed", id)
-		}
+		return refuse(o.lang, "wf.notallowed", id)
 	}
-	aud := o.audience()
-	rec, err := o.s.record(o.ctx, o.tx, id, aud, o.lang, true)
+	rd := o.readers()
+	aud := rd.Audience
+	rec, err := o.s.record(o.ctx, o.tx, id, rd, o.lang, true)
 	if err != nil {
 		return err
 	}
@@ -168,7 +175,7 @@ func (o *office) recapCmd(args string) error {
 		month = p.From
 	}
 	from, to := monthRange(month)
-	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang)
+	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang, o.readers())
 	if err != nil {
 		return err
 	}
@@ -216,7 +223,7 @@ func (o *office) stats() error {
 		}
 	}
 	from, to := monthRange(o.now)
-	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang)
+	rc, err := o.s.recap(o.ctx, o.tx, from, to, monthName(o.lang, from), o.lang, o.readers())
 	if err != nil {
 		return err
 	}

@@ -226,7 +226,7 @@ func (sw *sweep) ombudsman() error {
 		if err != nil {
 			return err
 		}
-		card, err := sw.c.card(&cur, DeskOmbudsman, T(l, "ombudsman.card", cur.TrackingID, p.OmbudsmanAfter, history, perStage))
+		card, err := sw.c.card(&cur, OmbudsmanReaders, DeskOmbudsman, T(l, "ombudsman.card", cur.TrackingID, p.OmbudsmanAfter, history, perStage))
 		if err != nil {
 			return err
 		}

@@ -145,6 +145,7 @@ var workflowTexts = map[string][2]string{
 		"📋 %s · %s\nTahap: %s\nBatas waktu: %s\nKecamatan: %s\nLokasi: %s\nWaktu kejadian: %s\nPelapor: %s\nLampiran: %s\n\nUraian:\n%s",
 		"📋 %s · %s\nStage: %s\nDeadline: %s\nKecamatan: %s\nLocation: %s\nWhen: %s\nReporter: %s\nAttachments: %s\n\nDescription:\n%s"},
 	"card.anon":       {"Pelapor anonim", "Anonymous reporter"},
+	"card.walkin":     {"Warga yang melapor langsung (identitas dan kontak ada pada Admin Kabupaten)", "A citizen who reported in person (name and contact are with the regency admins)"},
 	"card.reason":     {"Catatan: %s", "Note: %s"},
 	"card.answer":     {"Tanggapan OPD %s:\n%s", "Answer of %s:\n%s"},
 	"card.info":       {"Keterangan tambahan dari pelapor: %s", "More details from the reporter: %s"},

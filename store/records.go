@@ -19,6 +19,8 @@ type HistoryFilter struct {
 	Types          []string
 	Stages         []string
 	NoConfidential bool // leave confidential reports out entirely
+	Verified       bool // only reports the super admin verified
+	Ombudsman      bool // only reports forwarded to the Ombudsman
 	NewestFirst    bool
 	Limit          int
 }
@@ -62,6 +64,12 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 	}
 	if f.NoConfidential {
 		where = append(where, "NOT r.confidential")
+	}
+	if f.Verified {
+		where = append(where, "EXISTS (SELECT 1 FROM report_events v WHERE v.report_id = r.id AND v.kind = 'verify')")
+	}
+	if f.Ombudsman {
+		where = append(where, "r.ombudsman_at IS NOT NULL")
 	}
 	q := `SELECT ` + reportColumns + `,
 		(SELECT coalesce(json_agg(json_build_object('id', e.id, 'at', e.at, 'kind', e.kind, 'from', e.stage_from,

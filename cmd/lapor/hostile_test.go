@@ -491,6 +491,10 @@ func TestHostileTelegram(t *testing.T) {
 }
 
 func telegramHostileCases() []hostileCase[*tgHostile] {
+	return append(telegramInputCases(), privacyHostileCases()...)
+}
+
+func telegramInputCases() []hostileCase[*tgHostile] {
 	type E = *tgHostile
 	return []hostileCase[E]{
 		// Oversized payloads.

@@ -134,7 +134,7 @@ func exportCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	opts := softcopy.Options{Lang: *lang, Audience: aud, Now: time.Now(), Progress: func(n int) {
 		fmt.Fprintf(stderr, "\r%d reports exported (%s)", n, time.Since(start).Round(100*time.Millisecond))
 	}}
-	seq := svc.Records(ctx, f, aud, flows.Lang(*lang))
+	seq := svc.Records(ctx, f, flows.Readers{Audience: aud}, flows.Lang(*lang))
 	var n int
 	err = writeOutput(*out, stdout, func(w io.Writer) (err error) {
 		if *format == "csv" {
@@ -194,7 +194,8 @@ func printCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 		return 1
 	}
 	defer closeDB()
-	rec, err := svc.Record(ctx, id, aud, flows.Lang(*lang))
+	// --agency prints the report as its own agency's desk sees it.
+	rec, err := svc.Record(ctx, id, flows.Readers{Audience: aud}, flows.Lang(*lang))
 	if errors.Is(err, flows.ErrNoReport) {
 		fmt.Fprintf(stderr, "lapor: no report %s\n", strings.ToUpper(id))
 		return 1

@@ -107,14 +107,20 @@ func (d *doc) reportFields(rec records.Record) [][2]string {
 func (d *doc) reporter(rec records.Record) {
 	switch {
 	case rec.Reporter != nil:
+		// Only what the record holds: an agency's record has the name
+		// and none of the contact details.
 		r := rec.Reporter
-		d.fields([][2]string{
-			{d.t("r.name"), d.or(r.Name)},
-			{d.t("r.username"), d.or(r.Username)},
-			{d.t("r.contact"), d.or(r.Contact)},
-			{d.t("r.channel"), d.or(d.channel(r.Channel))},
-			{d.t("r.chat"), d.or(r.ChatID)},
-		})
+		fields := [][2]string{{d.t("r.name"), d.or(r.Name)}}
+		for _, f := range [][2]string{{d.t("r.username"), r.Username}, {d.t("r.contact"), r.Contact}} {
+			if f[1] != "" {
+				fields = append(fields, f)
+			}
+		}
+		fields = append(fields, [2]string{d.t("r.channel"), d.or(d.channel(r.Channel))})
+		if r.ChatID != "" {
+			fields = append(fields, [2]string{d.t("r.chat"), r.ChatID})
+		}
+		d.fields(fields)
 	case rec.Anonymous:
 		d.line(d.t("reporter.anon"))
 	default:
@@ -135,7 +141,7 @@ func (d *doc) timeline(steps []records.Step) {
 	}
 	rows := make([][]string, len(steps))
 	for i, s := range steps {
-		actor := d.or(s.Actor)
+		actor := d.or(s.Who())
 		if s.Desk != "" {
 			actor += "\n" + s.Desk
 		}
@@ -272,6 +278,9 @@ func (d *doc) attachments(atts []records.Attachment) {
 		kind := d.kind(a.Kind)
 		if a.MIME != "" {
 			kind = strings.TrimSpace(kind + " (" + a.MIME + ")")
+		}
+		if a.Withheld {
+			kind += "\n" + d.t("att.withheld")
 		}
 		rows[i] = []string{d.or(a.Name), d.or(kind), d.size(a.Size)}
 	}

@@ -82,6 +82,8 @@ var words = map[string][2]string{
 	"att.size":  {"Ukuran", "Size"},
 	"att.none":  {"Tidak ada lampiran.", "No attachments."},
 	"att.other": {"Berkas lain", "Other files"},
+	"att.withheld": {"tidak disertakan: laporan anonim, hanya foto yang diteruskan",
+		"not included: the report is anonymous, only photos are passed on"},
 
 	"kind.photo":    {"Foto", "Photo"},
 	"kind.document": {"Dokumen", "Document"},

@@ -109,8 +109,10 @@ type errorsDoc struct {
 // maxDescription is the specification's limit of a description.
 const maxDescription = 4000
 
-// toRequest maps a public record to a service request.
+// toRequest maps a public record to a service request, as the privacy
+// table lets the public see it whatever the Source handed over.
 func toRequest(rec records.Record) serviceRequest {
+	rec = rec.For(records.Public)
 	sr := serviceRequest{
 		ID:                rec.TrackingID,
 		Status:            "closed",

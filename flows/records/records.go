@@ -1,33 +1,40 @@
 // Package records is a report as an output sees it — an export row, a
 // printed page, an Open311 request — and the monthly recap's numbers.
 //
-// A Record is built for one audience and holds only what that audience may
-// see: the identity of a reporter exists only in an admin's record of a
-// report that is not anonymous, and public records are never made of
-// confidential reports. Renderers (softcopy, hardcopy, open311) format
-// Records; none of them decides what is private.
+// A Record is built whole, then Record.For gives the form one audience may
+// see, by the one privacy table (privacy.go); public records are never made
+// of confidential or unverified reports. Renderers (softcopy, hardcopy,
+// open311) format Records; none of them decides what is private.
 package records
 
 import (
 	"iter"
-	"math"
 	"time"
 )
 
-// Audience is who an output is for.
+// Audience is who an output is for, decided by where it goes: a desk, an
+// officer's own chat, the server's command line, the public. What each
+// audience may see is the table in privacy.go.
 type Audience int
 
 // Audiences, from the most to the least trusted.
 const (
-	// Admin: super and regency admins. The identity of a reporter who is
-	// not anonymous is included (and the output is audited).
+	// Admin: the regency's own desks (super admin, regency admin), an
+	// admin's private chat with the bot, and the server's command line.
 	Admin Audience = iota
-	// Agency: an agency's officers. No identity at all.
+	// Agency: an agency's (OPD's) desk, or a liaison officer's private
+	// chat: the reports disposed to that agency.
 	Agency
-	// Public: anyone (open data, --public exports). No identity, no
-	// confidential reports, no exact location of an anonymous reporter.
+	// Ombudsman: the Ombudsman desk: the reports forwarded to it.
+	Ombudsman
+	// Public: anyone (open data, --public exports): verified reports that
+	// are not confidential.
 	Public
+	numAudiences
 )
+
+// Audiences lists every audience.
+func Audiences() []Audience { return []Audience{Admin, Agency, Ombudsman, Public} }
 
 // String names the audience in file names and audit entries.
 func (a Audience) String() string {
@@ -36,6 +43,8 @@ func (a Audience) String() string {
 		return "admin"
 	case Agency:
 		return "agency"
+	case Ombudsman:
+		return "ombudsman"
 	}
 	return "public"
 }
@@ -49,15 +58,16 @@ type Record struct {
 	Description   string
 	OccurredOn    time.Time // zero when the citizen does not remember
 	OccurredText  string
-	Address       string
-	Lat, Lon      *float64 // nil when no pin; rounded to ~1 km in public records of anonymous reports
+	Address       string   // as typed; in public records of anonymous reports only the village and kecamatan
+	Lat, Lon      *float64 // nil when no pin, and in public records of anonymous reports
 	KecamatanCode string
 	Kecamatan     string
+	Village       string // the desa or kelurahan the address names ("Desa Sukowidi"), if any
 	Anonymous     bool
 	Confidential  bool
 	Channel       string // telegram, whatsapp, web, conventional
-	// Reporter is set only in admin records of reports that are not
-	// anonymous.
+	// Reporter is who filed it, with only the fields the audience may see;
+	// nil when it may see none.
 	Reporter      *Reporter
 	Stage         string // the workflow stage key
 	StageName     string
@@ -91,9 +101,18 @@ type Step struct {
 	Kind     string // the event key: verify, dispose, answer_submitted, …
 	What     string // the event in the output's language
 	From, To string // stage names ("" when the stage did not change)
-	Actor    string // a role, and an officer's name; "Pelapor"/"Reporter" for the citizen, never their identity
+	Actor    string // the role that acted; "Pelapor"/"Reporter" for the citizen, never their identity
+	Officer  string // the officer's name, where the audience may see it
 	Desk     string
 	Note     string // a reason, a question, an answer's first lines
+}
+
+// Who is the actor with the officer's name: "Admin Kabupaten (Budi)".
+func (s Step) Who() string {
+	if s.Officer == "" {
+		return s.Actor
+	}
+	return s.Actor + " (" + s.Officer + ")"
 }
 
 // Stint is one stay of a report in a stage that has a deadline.
@@ -127,11 +146,9 @@ type Attachment struct {
 	Kind  string // photo, document, video, voice, audio
 	Size  int64
 	Thumb []byte // a small JPEG for images, without metadata; nil for other files
+	// Withheld: the audience may know the file exists, not see it.
+	Withheld bool
 }
-
-// RoundLocation blurs a point to about 1 km (two decimals), as public
-// records of anonymous reports show it.
-func RoundLocation(v float64) float64 { return math.Round(v*100) / 100 }
 
 // Seq yields records one at a time (streamed from the database), or an
 // error that ends the sequence.

@@ -436,3 +436,78 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// VillageIn finds the village of the kecamatan that an address names
+// ("Jl. Mawar 5, Desa Sukowidi" names Sukowidi), by whole words, its
+// name or an alias. A village whose name is only part of a longer one
+// that also matches does not count; two different villages, or none, is
+// no match. "Kecamatan <name>" is the kecamatan, not a village of that
+// name.
+func (k Kecamatan) VillageIn(address string) (Village, bool) {
+	words := strings.FieldsFunc(strings.ToLower(address), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	kec := strings.Fields(strings.ToLower(k.Name))
+	for i := 0; i < len(words); i++ {
+		if (words[i] == "kec" || words[i] == "kecamatan") && hasWordsAt(words, i+1, kec) {
+			words = append(words[:i:i], words[i+1+len(kec):]...)
+			i--
+		}
+	}
+	type hit struct{ village, from, to int }
+	var hits []hit
+	for vi, v := range k.Villages {
+		for _, name := range append([]string{v.Name}, v.Aliases...) {
+			nw := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+			})
+			for i := range words {
+				if hasWordsAt(words, i, nw) {
+					hits = append(hits, hit{vi, i, i + len(nw)})
+				}
+			}
+		}
+	}
+	found := -1
+	for _, h := range hits {
+		inside := false
+		for _, o := range hits {
+			if o.village != h.village && o.from <= h.from && h.to <= o.to && o.to-o.from > h.to-h.from {
+				inside = true
+			}
+		}
+		if inside {
+			continue
+		}
+		if found >= 0 && found != h.village {
+			return Village{}, false
+		}
+		found = h.village
+	}
+	if found < 0 {
+		return Village{}, false
+	}
+	return k.Villages[found], true
+}
+
+// hasWordsAt reports whether want appears in words starting at i.
+func hasWordsAt(words []string, i int, want []string) bool {
+	if len(want) == 0 || i+len(want) > len(words) {
+		return false
+	}
+	for j, w := range want {
+		if words[i+j] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// Title is how a village is named in a place: "Desa Sukowidi",
+// "Kelurahan Selosari".
+func (v Village) Title() string {
+	if v.Type == TypeKelurahan {
+		return "Kelurahan " + v.Name
+	}
+	return "Desa " + v.Name
+}

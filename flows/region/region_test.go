@@ -222,3 +222,33 @@ func TestConcurrentReads(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestVillageIn(t *testing.T) {
+	t.Parallel()
+	r := Default()
+	kec, ok := r.ByCode("35.20.06") // Magetan: a kelurahan of the same name
+	if !ok {
+		t.Fatal("no kecamatan Magetan")
+	}
+	for _, c := range []struct {
+		address, want string
+	}{
+		{"Jl. Mawar No. 5 RT 02 RW 03, Kel. Selosari, rumah Bu Siti Rahayu", "Kelurahan Selosari"},
+		{"depan pasar, desa baron", "Desa Baron"},
+		{"Jl. Pahlawan, Kecamatan Magetan", ""},        // the kecamatan, not the kelurahan Magetan
+		{"Jl. Pahlawan, Magetan", "Kelurahan Magetan"}, // a bare name is the kelurahan
+		{"antara Selosari dan Tambran", ""},            // two villages: no match
+		{"Selosarilor", ""},                            // whole words only
+		{"", ""},
+		{"Jl. Mawar 5, Sidomukti", ""}, // a village of another kecamatan
+	} {
+		v, ok := kec.VillageIn(c.address)
+		got := ""
+		if ok {
+			got = v.Title()
+		}
+		if got != c.want {
+			t.Errorf("VillageIn(%q) = %q, want %q", c.address, got, c.want)
+		}
+	}
+}

@@ -54,6 +54,7 @@ func CSV(w io.Writer, seq records.Seq, o Options) (int, error) {
 			cw.Flush()
 			return n, fmt.Errorf("report %s: %w", r.TrackingID, err)
 		}
+		r = r.For(o.Audience) // as the table says, whatever the producer handed over
 		vals = rowOf(vals, cols, &r, o.Audience, l)
 		for i, v := range vals {
 			line[i] = csvText(v, l)

@@ -5,7 +5,7 @@
 // It formats records.Records and decides nothing about privacy: the
 // producer builds each record for the audience. The writers only keep two
 // promises of their own, defensively: the identity of a reporter is
-// printed only in an admin export and never for an anonymous report, and a
+// printed only as the record holds it and never for an anonymous report, and a
 // confidential report in a public export ends the export with
 // ErrConfidentialInPublic instead of being printed.
 //
@@ -17,6 +17,7 @@ package softcopy
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -124,9 +125,11 @@ func float(p *float64) value {
 type column struct {
 	id, en string
 	width  float64
-	// identity columns hold who filed the report: admin exports only.
-	identity bool
-	get      func(r *records.Record, rep *records.Reporter, l *labels) value
+	// field is the privacy table's field a column shows (the reporter's
+	// identity); the column is in an export only for an audience the
+	// table lets see that field. notPersonal for the others.
+	field records.Field
+	get   func(r *records.Record, rep *records.Reporter, l *labels) value
 }
 
 func orKey(name, key string) string {
@@ -138,37 +141,37 @@ func orKey(name, key string) string {
 
 // reportColumns are the columns of one report, in order.
 var reportColumns = []column{
-	{"ID Laporan", "Tracking ID", 16, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.TrackingID) }},
-	{"ID LAPOR!", "LAPOR! ID", 16, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.LaporID) }},
-	{"Jenis", "Type", 18, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(orKey(r.TypeName, r.Type)) }},
-	{"Tahap", "Stage", 22, false, func(r *records.Record, _ *records.Reporter, _ *labels) value {
+	{"ID Laporan", "Tracking ID", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.TrackingID) }},
+	{"ID LAPOR!", "LAPOR! ID", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.LaporID) }},
+	{"Jenis", "Type", 18, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(orKey(r.TypeName, r.Type)) }},
+	{"Tahap", "Stage", 22, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value {
 		return text(orKey(r.StageName, r.Stage))
 	}},
-	{"Status", "Status", 10, false, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.openClosed(r.Open)) }},
-	{"Kode OPD", "Agency code", 12, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.AgencyCode) }},
-	{"OPD", "Agency", 30, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Agency) }},
-	{"Kecamatan", "District (kecamatan)", 16, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Kecamatan) }},
-	{"Alamat", "Address", 30, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Address) }},
-	{"Lintang", "Latitude", 11, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return float(r.Lat) }},
-	{"Bujur", "Longitude", 11, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return float(r.Lon) }},
-	{"Tanggal kejadian", "Occurred on", 12, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return date(r.OccurredOn) }},
-	{"Waktu kejadian (keterangan)", "Occurred (as told)", 20, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.OccurredText) }},
-	{"Diajukan", "Submitted at", 17, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.SubmittedAt) }},
-	{"Diperbarui", "Updated at", 17, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.UpdatedAt) }},
-	{"Tenggat tahap", "Stage deadline", 17, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.StageDeadline) }},
-	{"Putaran", "Round", 8, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return integer(r.Round) }},
-	{"Alasan ditutup", "Closed reason", 20, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.ClosedReason) }},
-	{"Penilaian", "Rating", 9, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return positive(r.Rating) }},
-	{"Komentar penilaian", "Rating comment", 24, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.RatingComment) }},
-	{"Anonim", "Anonymous", 9, false, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.yesNo(r.Anonymous)) }},
-	{"Rahasia", "Confidential", 9, false, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.yesNo(r.Confidential)) }},
-	{"Kanal", "Channel", 11, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Channel) }},
-	{"Jumlah lampiran", "Attachments", 10, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return integer(len(r.Attachments)) }},
-	{"Uraian", "Description", 60, false, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Description) }},
-	{"Nama pelapor", "Reporter name", 24, true, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 0)) }},
-	{"Username", "Username", 18, true, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 1)) }},
-	{"Kontak", "Contact", 20, true, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 2)) }},
-	{"Chat ID", "Chat ID", 16, true, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 3)) }},
+	{"Status", "Status", 10, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.openClosed(r.Open)) }},
+	{"Kode OPD", "Agency code", 12, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.AgencyCode) }},
+	{"OPD", "Agency", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Agency) }},
+	{"Kecamatan", "District (kecamatan)", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Kecamatan) }},
+	{"Alamat", "Address", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Address) }},
+	{"Lintang", "Latitude", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return float(r.Lat) }},
+	{"Bujur", "Longitude", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return float(r.Lon) }},
+	{"Tanggal kejadian", "Occurred on", 12, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return date(r.OccurredOn) }},
+	{"Waktu kejadian (keterangan)", "Occurred (as told)", 20, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.OccurredText) }},
+	{"Diajukan", "Submitted at", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.SubmittedAt) }},
+	{"Diperbarui", "Updated at", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.UpdatedAt) }},
+	{"Tenggat tahap", "Stage deadline", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.StageDeadline) }},
+	{"Putaran", "Round", 8, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return integer(r.Round) }},
+	{"Alasan ditutup", "Closed reason", 20, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.ClosedReason) }},
+	{"Penilaian", "Rating", 9, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return positive(r.Rating) }},
+	{"Komentar penilaian", "Rating comment", 24, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.RatingComment) }},
+	{"Anonim", "Anonymous", 9, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.yesNo(r.Anonymous)) }},
+	{"Rahasia", "Confidential", 9, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.yesNo(r.Confidential)) }},
+	{"Kanal", "Channel", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Channel) }},
+	{"Jumlah lampiran", "Attachments", 10, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return integer(len(r.Attachments)) }},
+	{"Uraian", "Description", 60, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Description) }},
+	{"Nama pelapor", "Reporter name", 24, records.FieldName, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 0)) }},
+	{"Username", "Username", 18, records.FieldUsername, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 1)) }},
+	{"Kontak", "Contact", 20, records.FieldContact, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 2)) }},
+	{"Chat ID", "Chat ID", 16, records.FieldChatID, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 3)) }},
 }
 
 func reporterField(p *records.Reporter, i int) string {
@@ -186,26 +189,27 @@ func reporterField(p *records.Reporter, i int) string {
 	return p.ChatID
 }
 
-// columnsFor returns the report columns an audience sees: the identity
-// columns are absent, not just empty, outside admin exports.
+// notPersonal marks a column that shows no identity.
+const notPersonal records.Field = -1
+
+// columnsFor returns the report columns an audience sees: an identity
+// column is absent, not just empty, for an audience the privacy table never
+// lets see that field.
 func columnsFor(a records.Audience) []column {
-	if a == records.Admin {
-		return reportColumns
-	}
 	out := make([]column, 0, len(reportColumns))
 	for _, c := range reportColumns {
-		if !c.identity {
+		if c.field == notPersonal || records.Treat(a, records.Flags{}, c.field) == records.Shown {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// reporterOf is the identity an export may print for a record: only an
-// admin's, and never of an anonymous report, whatever the producer handed
-// over.
-func reporterOf(r *records.Record, a records.Audience) *records.Reporter {
-	if a != records.Admin || r.Anonymous {
+// reporterOf is the identity an export prints for a record: what the
+// record holds (Record.For left only what its audience may see), and none
+// of an anonymous report whatever the producer handed over.
+func reporterOf(r *records.Record, _ records.Audience) *records.Reporter {
+	if r.Anonymous {
 		return nil
 	}
 	return r.Reporter
@@ -213,7 +217,7 @@ func reporterOf(r *records.Record, a records.Audience) *records.Reporter {
 
 // check refuses a record the audience must never see.
 func check(r *records.Record, a records.Audience) error {
-	if a != records.Admin && a != records.Agency && r.Confidential {
+	if a == records.Public && r.Confidential {
 		return ErrConfidentialInPublic
 	}
 	return nil
@@ -333,6 +337,8 @@ func (l *labels) audience(a records.Audience) string {
 		return "Admin"
 	case records.Agency:
 		return l.pick("OPD", "Agency")
+	case records.Ombudsman:
+		return "Ombudsman"
 	}
 	return l.pick("Publik", "Public")
 }
@@ -357,16 +363,47 @@ func csvText(v value, l *labels) string {
 
 // guard keeps a spreadsheet from reading text as a formula (CSV or formula
 // injection): a cell that starts with = + - @, a tab or a carriage return
-// gets a leading apostrophe, which Excel and LibreOffice show as text. Only
-// text from a report is guarded; numbers and dates the export formats
-// itself (a negative latitude) are left as they are.
+// gets a leading apostrophe, which Excel and LibreOffice show as text.
+//
+// A cell is not only what this file's commas make of a line: an Excel whose
+// list separator is ";" (Indonesian Windows) splits the same line on
+// semicolons, quotes in the middle of a field mean nothing to it, and a
+// line break inside a quoted field starts a new row. So every place where
+// such a reading could start a cell — after ; , a quote, a tab or a line
+// break — gets the same apostrophe before a formula character. Only text
+// from a report is guarded; numbers and dates the export formats itself (a
+// negative latitude) are left as they are.
 func guard(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+	var b strings.Builder
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if !formulaStart(s[i]) || (i > 0 && !cellBreak(s[i-1])) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s) + 4)
+		}
+		b.WriteString(s[start:i])
+		b.WriteByte('\'')
+		start = i
 	}
-	return s
+	if start == 0 && (len(s) == 0 || !formulaStart(s[0])) {
+		return s
+	}
+	b.WriteString(s[start:])
+	return b.String()
+}
+
+// formulaStart: a character that makes a spreadsheet cell a formula.
+func formulaStart(c byte) bool {
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'
+}
+
+// cellBreak: a character after which some spreadsheet's reading of the
+// line starts a new cell.
+func cellBreak(c byte) bool {
+	return c == ';' || c == ',' || c == '"' || c == '\n' || c == '\r' || c == '\t'
 }

@@ -39,10 +39,9 @@ var longDescription = strings.Repeat("Jalan berlubang é ", 2500) // 45,000 char
 func ptr(f float64) *float64 { return &f }
 
 // fixture builds the records of four reports as the producer builds them
-// for an audience: a Reporter only in admin records of reports that are
-// not anonymous, and no confidential report in public ones. leak hands the
-// identity to every record whatever the audience, as a buggy producer
-// would.
+// for an audience: whole, then as the privacy table lets the audience see
+// them (Record.For), and no confidential report in public ones. leak hands
+// the whole records over whatever the audience, as a buggy producer would.
 func fixture(a records.Audience, leak bool) []records.Record {
 	wibTime := func(day, hour, minute int) time.Time { return time.Date(2026, 3, day, hour, minute, 0, 0, wib) }
 	identity := &records.Reporter{Name: reporterName, Username: reporterUsername, Contact: reporterContact,
@@ -100,15 +99,14 @@ func fixture(a records.Audience, leak bool) []records.Record {
 		Stage: "submitted", StageName: "Diajukan", Open: true,
 		SubmittedAt: wibTime(9, 15, 45), UpdatedAt: wibTime(9, 15, 45),
 	}
-	if a == records.Admin || leak {
-		r1.Reporter = identity
-	}
-	if leak {
-		r2.Reporter = identity // anonymous: must never be printed, even for an admin
-		r3.Reporter = identity
-		r4.Reporter = identity
-	}
+	r1.Reporter, r2.Reporter, r3.Reporter = identity, identity, identity // r2 is anonymous: never printed, even for an admin
+	r4.Reporter = &records.Reporter{Contact: reporterContact, Channel: "conventional"}
 	out := []records.Record{r1, r2, r3, r4}
+	if !leak {
+		for i := range out {
+			out[i] = out[i].For(a)
+		}
+	}
 	if a == records.Public {
 		out = slices.DeleteFunc(out, func(r records.Record) bool { return r.Confidential })
 	}
@@ -178,6 +176,19 @@ func headerIndex(t *testing.T, header []string, name string) int {
 
 var identityHeaders = []string{"Nama pelapor", "Username", "Kontak", "Chat ID"}
 
+// identityHeadersOf are the identity columns the privacy table lets an
+// audience see: admins all four, agencies and the Ombudsman the name, the
+// public none.
+func identityHeadersOf(a records.Audience) []string {
+	switch a {
+	case records.Admin:
+		return identityHeaders
+	case records.Agency, records.Ombudsman:
+		return identityHeaders[:1]
+	}
+	return nil
+}
+
 func TestCSV(t *testing.T) {
 	t.Parallel()
 	for _, a := range []records.Audience{records.Admin, records.Agency, records.Public} {
@@ -199,9 +210,7 @@ func TestCSV(t *testing.T) {
 				"Alamat", "Lintang", "Bujur", "Tanggal kejadian", "Waktu kejadian (keterangan)", "Diajukan", "Diperbarui",
 				"Tenggat tahap", "Putaran", "Alasan ditutup", "Penilaian", "Komentar penilaian", "Anonim", "Rahasia",
 				"Kanal", "Jumlah lampiran", "Uraian"}
-			if a == records.Admin {
-				want = append(want, identityHeaders...)
-			}
+			want = append(want, identityHeadersOf(a)...)
 			if !slices.Equal(header, want) {
 				t.Fatalf("header\n got %q\nwant %q", header, want)
 			}
@@ -220,7 +229,7 @@ func TestCSV(t *testing.T) {
 				"Putaran":          "1",
 				"Penilaian":        "",
 				"Anonim":           "Tidak",
-				"Jumlah lampiran":  "1",
+				"Jumlah lampiran":  map[bool]string{true: "0", false: "1"}[a == records.Public], // evidence is never public
 				"Uraian":           "Jalan rusak, \"parah\" sekali\nmohon segera diperbaiki",
 			} {
 				if got := col(r1, name); got != want {
@@ -235,7 +244,7 @@ func TestCSV(t *testing.T) {
 				"Tanggal kejadian":            "",
 				"Lintang":                     "",
 				"Uraian":                      "'=HYPERLINK(\"http://example.com\",\"klik\")",
-				"Komentar penilaian":          "'+62 mantap, terima kasih",
+				"Komentar penilaian":          map[bool]string{true: "", false: "'+62 mantap, terima kasih"}[a == records.Public], // notes are never public
 				"Penilaian":                   "4",
 				"Anonim":                      "Ya",
 			} {
@@ -285,7 +294,7 @@ func TestCSVEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows[0][0] != "Tracking ID" || rows[0][len(rows[0])-1] != "Description" {
+	if rows[0][0] != "Tracking ID" || rows[0][len(rows[0])-1] != "Reporter name" {
 		t.Errorf("English header: %q", rows[0])
 	}
 	if got := rows[1][headerIndex(t, rows[0], "Status")]; got != "Open" {
@@ -293,13 +302,17 @@ func TestCSVEnglish(t *testing.T) {
 	}
 }
 
-// TestNoIdentityOutsideAdmin hands the writers a Reporter in every record,
-// as a buggy producer would, and checks that no part of it is printed
-// outside an admin export, nor for an anonymous report in one.
+// TestNoIdentityOutsideAdmin hands the writers whole records, as a buggy
+// producer would, and checks that they print no more of the identity than
+// the privacy table allows: agencies the name of a reporter who is not
+// anonymous, the public nothing, nobody an anonymous reporter's.
 func TestNoIdentityOutsideAdmin(t *testing.T) {
 	t.Parallel()
-	secrets := []string{reporterName, reporterUsername, reporterContact, reporterChatID}
-	for _, a := range []records.Audience{records.Agency, records.Public} {
+	for _, a := range []records.Audience{records.Agency, records.Ombudsman, records.Public} {
+		secrets := []string{reporterUsername, reporterContact, reporterChatID}
+		if a == records.Public {
+			secrets = append(secrets, reporterName)
+		}
 		t.Run(a.String(), func(t *testing.T) {
 			t.Parallel()
 			recs := slices.DeleteFunc(fixture(a, true), func(r records.Record) bool { return r.Confidential })
@@ -315,8 +328,14 @@ func TestNoIdentityOutsideAdmin(t *testing.T) {
 			}
 			rows := readCSV(t, csvPath)
 			for _, h := range identityHeaders {
-				if slices.Contains(rows[0], h) {
-					t.Errorf("%s CSV has identity column %q", a, h)
+				if slices.Contains(rows[0], h) != slices.Contains(identityHeadersOf(a), h) {
+					t.Errorf("%s CSV has identity column %q: %v", a, h, slices.Contains(rows[0], h))
+				}
+			}
+			if a != records.Public {
+				name := headerIndex(t, rows[0], "Nama pelapor")
+				if rows[1][name] != reporterName || rows[2][name] != "" {
+					t.Errorf("%s CSV names %q (named) and %q (anonymous)", a, rows[1][name], rows[2][name])
 				}
 			}
 			for _, s := range secrets {
@@ -330,8 +349,8 @@ func TestNoIdentityOutsideAdmin(t *testing.T) {
 			x := openXLSX(t, xlsxPath)
 			header := rowsOf(t, x, "Laporan")[0]
 			for _, h := range identityHeaders {
-				if slices.Contains(header, h) {
-					t.Errorf("%s XLSX has identity column %q", a, h)
+				if slices.Contains(header, h) != slices.Contains(identityHeadersOf(a), h) {
+					t.Errorf("%s XLSX has identity column %q: %v", a, h, slices.Contains(header, h))
 				}
 			}
 			for _, sheet := range x.GetSheetList() {
@@ -486,12 +505,9 @@ func TestXLSX(t *testing.T) {
 				t.Fatalf("%s has %d rows, want %d", sh, len(rows), len(recs)+1)
 			}
 			header := rows[0]
-			wantCols := 25
-			if a == records.Admin {
-				wantCols += len(identityHeaders)
-				if !slices.Equal(header[25:], identityHeaders) {
-					t.Errorf("identity headers %q", header[25:])
-				}
+			wantCols := 25 + len(identityHeadersOf(a))
+			if !slices.Equal(header[25:], identityHeadersOf(a)) {
+				t.Errorf("identity headers %q", header[25:])
 			}
 			if len(header) != wantCols || header[0] != "ID Laporan" || header[24] != "Uraian" {
 				t.Fatalf("header %q", header)
@@ -510,7 +526,7 @@ func TestXLSX(t *testing.T) {
 			if got := number(t, x, sh, cellName(t, header, "Lintang", 2)); got != -7.6453 {
 				t.Errorf("Lintang = %v", got)
 			}
-			if got := number(t, x, sh, cellName(t, header, "Jumlah lampiran", 3)); got != 2 {
+			if got := number(t, x, sh, cellName(t, header, "Jumlah lampiran", 3)); got != map[bool]float64{true: 0, false: 2}[a == records.Public] {
 				t.Errorf("Jumlah lampiran of MGT-0002 = %v", got)
 			}
 			if got := number(t, x, sh, cellName(t, header, "Putaran", 3)); got != 2 {
@@ -561,10 +577,14 @@ func TestXLSX(t *testing.T) {
 			if !slices.Equal(tl[0], []string{"ID Laporan", "Waktu", "Peristiwa", "Dari tahap", "Ke tahap", "Pelaku", "Meja", "Catatan"}) {
 				t.Errorf("Riwayat header %q", tl[0])
 			}
-			if got := tl[2]; got[0] != "MGT-0001" || got[2] != "Diverifikasi" || got[3] != "Diajukan" || got[4] != "Di Kabupaten" || got[6] != "Bagian Umum" {
+			desk, note := "Bagian Umum", "=SUM(A1)"
+			if a == records.Public {
+				desk, note = "", "" // officers and notes are never public
+			}
+			if got := append(tl[2], "", ""); got[0] != "MGT-0001" || got[2] != "Diverifikasi" || got[3] != "Diajukan" || got[4] != "Di Kabupaten" || got[6] != desk {
 				t.Errorf("Riwayat row 3 %q", got)
 			}
-			if got := tl[3][7]; got != "=SUM(A1)" {
+			if got := append(tl[3], "", ""); got[7] != note {
 				t.Errorf("Riwayat note %q", got)
 			}
 			if got := dateCell(t, x, "Riwayat", "B3"); !got.Equal(time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)) {
@@ -645,7 +665,7 @@ func TestXLSX(t *testing.T) {
 			if got := info[2][1]; got != map[records.Audience]string{records.Admin: "Admin", records.Agency: "OPD", records.Public: "Publik"}[a] {
 				t.Errorf("Info audience %q", got)
 			}
-			if !strings.Contains(info[5][1], "hanya ada pada ekspor admin") {
+			if !strings.Contains(info[5][1], "OPD dan Ombudsman hanya nama") {
 				t.Errorf("Info has no identity note: %q", info[5])
 			}
 		})
@@ -711,7 +731,7 @@ func TestXLSXContinuedSheets(t *testing.T) {
 				steps = append(steps, r[0])
 			}
 		}
-		last := "Y"
+		last := "Z" // 25 columns and the reporter's name
 		if strings.HasPrefix(sheet, "Riwayat") {
 			last = "H"
 		}
@@ -819,6 +839,15 @@ func TestGuard(t *testing.T) {
 		"\rCR":           "'\rCR",
 		"Jalan = rusak":  "Jalan = rusak",
 		" =spasi dahulu": " =spasi dahulu",
+		// Where an Excel that splits on ";" (or on a quote or line break
+		// inside a field) would start a cell.
+		"Jalan rusak;=cmd|' /C calc'!A0": "Jalan rusak;'=cmd|' /C calc'!A0",
+		"a,+1;-2":                        "a,'+1;'-2",
+		"kutip\"=HYPERLINK(1)":           "kutip\"'=HYPERLINK(1)",
+		"baris\n@SUM(A1)":                "baris\n'@SUM(A1)",
+		"baris\r\n=1":                    "baris\r\n'=1",
+		"=a;=b":                          "'=a;'=b",
+		"3 - 2 = 1; 5, 6":                "3 - 2 = 1; 5, 6",
 	} {
 		if got := guard(in); got != want {
 			t.Errorf("guard(%q) = %q, want %q", in, got, want)

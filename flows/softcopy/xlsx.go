@@ -108,6 +108,7 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 		if err := check(&r, o.Audience); err != nil {
 			return n, fmt.Errorf("report %s: %w", r.TrackingID, err)
 		}
+		r = r.For(o.Audience) // as the table says, whatever the producer handed over
 		vals = rowOf(vals, cols, &r, o.Audience, l)
 		for i, v := range vals {
 			row[i] = st.cell(v, l)
@@ -119,7 +120,7 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 			s := &r.Timeline[i]
 			for j, v := range [...]value{
 				text(r.TrackingID), dateTime(s.At), text(orKey(s.What, s.Kind)), text(s.From), text(s.To),
-				text(s.Actor), text(s.Desk), text(s.Note),
+				text(s.Who()), text(s.Desk), text(s.Note),
 			} {
 				stepRow[j] = st.cell(v, l)
 			}
@@ -443,8 +444,8 @@ func writeInfo(f *excelize.File, st *styles, l *labels, a records.Audience, now 
 		{l.pick("Jumlah laporan", "Reports"), reports},
 		{l.pick("Jumlah baris riwayat", "Timeline rows"), steps},
 		{l.pick("Identitas pelapor", "Reporter identity"), l.pick(
-			"Kolom identitas pelapor (nama, username, kontak, chat ID) hanya ada pada ekspor admin, dan selalu kosong untuk laporan anonim.",
-			"The reporter identity columns (name, username, contact, chat ID) appear only in admin exports, and are always empty for anonymous reports.")},
+			"Admin melihat nama, username, kontak, dan chat ID pelapor; OPD dan Ombudsman hanya nama; publik tidak satu pun. Selalu kosong untuk laporan anonim.",
+			"Admins see the reporter's name, username, contact and chat ID; agencies and the Ombudsman only the name; the public none. Always empty for anonymous reports.")},
 		{l.agencySheet, l.pick(
 			"Tahap di OPD dihitung untuk OPD yang sekarang menangani laporan. Kepatuhan = tepat waktu ÷ (tepat waktu + terlambat); yang masih berjalan dan belum lewat tenggat tidak dihitung.",
 			"Stays at an agency count for the agency that holds the report now. Compliance = on time ÷ (on time + late); stays still running and not yet late are left out.")},
