@@ -265,9 +265,15 @@ func (d *Dispatcher) file(ctx context.Context, msg *flows.Outbound, log *slog.Lo
 		msg.Text += " [gambar tidak ditampilkan: metadata tidak dapat dihapus]"
 		return nil, nil
 	}
+	// Only the cleaned copy stays in memory for the send: it keeps its
+	// share of the reservation, the rest is given back now.
+	keep := min(file.held, int64(len(clean)))
 	cleaned := &File{Kind: file.Kind, Name: file.Name, MIME: mime, Size: int64(len(clean)), Data: clean,
-		mem: file.mem, held: file.held}
-	file.held = 0 // the cleaned copy holds the reservation now
+		mem: file.mem, held: keep}
+	if file.mem != nil && file.held > keep {
+		file.mem.release(file.held - keep)
+	}
+	file.held = 0
 	return cleaned, nil
 }
 
