@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,36 +25,18 @@ import (
 // process, by its peak resident set (VmHWM): the test binary may run with
 // the race detector, and a process shares its heap with nobody.
 
-var (
-	builtLapor    string
-	builtLaporErr error
-	buildLapor    sync.Once
-)
-
-// laporBinary builds cmd/lapor once per test binary.
+// laporBinary builds cmd/lapor into the test's temporary folder.
 func laporBinary(t *testing.T) string {
 	t.Helper()
-	buildLapor.Do(func() {
-		goTool, err := exec.LookPath("go")
-		if err != nil {
-			builtLaporErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "lapor-bin-")
-		if err != nil {
-			builtLaporErr = err
-			return
-		}
-		builtLapor = filepath.Join(dir, "lapor")
-		out, err := exec.Command(goTool, "build", "-o", builtLapor, ".").CombinedOutput()
-		if err != nil {
-			builtLaporErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if builtLaporErr != nil {
-		t.Skipf("cannot build lapor: %v", builtLaporErr)
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go tool to build lapor: %v", err)
 	}
-	return builtLapor
+	bin := filepath.Join(t.TempDir(), "lapor")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // startBinary runs the built lapor serve with env as a child process and
