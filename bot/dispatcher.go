@@ -257,7 +257,15 @@ func (d *Dispatcher) file(ctx context.Context, msg *flows.Outbound, log *slog.Lo
 		return nil, err
 	}
 	clean, mime, err := media.Strip(a.MIMEType, data)
-	if err != nil {
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		// Cleaning proves the result decodes, and this one would need more
+		// memory than any image may take.
+		log.Warn("image withheld: too large to decode", "attachment", a.ID, "err", err)
+		file.release()
+		msg.Text += " [gambar tidak ditampilkan: ukurannya terlalu besar untuk diperiksa]"
+		return nil, nil
+	case err != nil:
 		// An image that cannot be cleaned is not shown: it may carry the
 		// reporter's location.
 		log.Warn("image withheld: its metadata cannot be removed", "attachment", a.ID, "err", err)

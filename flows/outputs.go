@@ -1,20 +1,15 @@
 package flows
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
-	"image/jpeg"
-	_ "image/png" // thumbnails of PNG evidence
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 
-	"golang.org/x/image/draw"
-
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/media"
 	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
@@ -353,7 +348,15 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, r
 				if err != nil {
 					return rec, err
 				}
-				rec.Attachments[i].Thumb = thumbnail(data, 480)
+				thumb, err := media.Thumbnail(ctx, data, 480)
+				switch {
+				case err == nil:
+					rec.Attachments[i].Thumb = thumb
+				case errors.Is(err, media.ErrTooLarge):
+					rec.Attachments[i].TooLarge = true
+				case ctx.Err() != nil:
+					return rec, ctx.Err()
+				}
 			}
 		}
 	}
@@ -382,29 +385,6 @@ func (s *Service) Record(ctx context.Context, trackingID string, rd Readers, lan
 		return err
 	})
 	return rec, err
-}
-
-// thumbnail scales an image to fit size×size and encodes it as JPEG,
-// which by construction carries no EXIF or GPS. nil when it cannot be
-// decoded.
-func thumbnail(data []byte, size int) []byte {
-	src, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil
-	}
-	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w == 0 || h == 0 {
-		return nil
-	}
-	scale := min(1, float64(size)/float64(max(w, h)))
-	dst := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(w)*scale)), max(1, int(float64(h)*scale))))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 80}); err != nil {
-		return nil
-	}
-	return out.Bytes()
 }
 
 // recap adds up the reports submitted in [from, to).

@@ -14,6 +14,7 @@ type WebSession struct {
 	CSRF   string
 	Lang   string
 	Room   string // the desk room an officer's browser shows; "" for a citizen
+	SeenAt time.Time
 }
 
 // CreateWebSession stores a new session under the hash of its cookie token.
@@ -27,9 +28,68 @@ func (db *DB) CreateWebSession(ctx context.Context, tokenHash []byte, s WebSessi
 // WebSessionByToken finds the session of a cookie token's hash.
 func (db *DB) WebSessionByToken(ctx context.Context, tokenHash []byte) (WebSession, error) {
 	var s WebSession
-	err := db.pool.QueryRow(ctx, `SELECT chat_id, csrf, lang, coalesce(room, '') FROM webchat_sessions WHERE token_hash = $1`, tokenHash).
-		Scan(&s.ChatID, &s.CSRF, &s.Lang, &s.Room)
+	err := db.pool.QueryRow(ctx, `SELECT chat_id, csrf, lang, coalesce(room, ''), seen_at FROM webchat_sessions WHERE token_hash = $1`, tokenHash).
+		Scan(&s.ChatID, &s.CSRF, &s.Lang, &s.Room, &s.SeenAt)
 	return s, mapErr(err)
+}
+
+// TouchWebSession records that a session was used at now.
+func (db *DB) TouchWebSession(ctx context.Context, tokenHash []byte, now time.Time) error {
+	_, err := db.pool.Exec(ctx, `UPDATE webchat_sessions SET seen_at = $2 WHERE token_hash = $1 AND seen_at < $2`, tokenHash, now)
+	return mapErr(err)
+}
+
+// ExpiredWebSessions counts what DeleteIdleWebSessions deleted.
+type ExpiredWebSessions struct{ Sessions, Messages, Files int64 }
+
+// DeleteIdleWebSessions deletes the sessions of channel unused since
+// before idleSince, except those whose chat has a report that is open or
+// changed since then (the citizen will come back for its outcome). A
+// deleted session's transcript and files go with it when no report came
+// of its chat; a chat with a report keeps them. It works in batches of
+// batch sessions, each its own transaction.
+func (db *DB) DeleteIdleWebSessions(ctx context.Context, channel string, idleSince time.Time, batch int) (ExpiredWebSessions, error) {
+	var total ExpiredWebSessions
+	for {
+		var n ExpiredWebSessions
+		var blobs []int64
+		err := db.pool.QueryRow(ctx, `
+			WITH gone AS (
+				DELETE FROM webchat_sessions WHERE token_hash IN (
+					SELECT s.token_hash FROM webchat_sessions s
+					WHERE s.seen_at < $2
+					  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.channel = $1 AND r.chat_id = s.chat_id
+					                  AND (r.stage NOT IN ('closed', 'archived') OR r.updated_at >= $2))
+					ORDER BY s.seen_at LIMIT $3
+					FOR UPDATE SKIP LOCKED)
+				RETURNING chat_id),
+			unreported AS (
+				SELECT g.chat_id FROM gone g
+				WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.channel = $1 AND r.chat_id = g.chat_id)),
+			lines AS (DELETE FROM webchat_messages m USING unreported u WHERE m.chat_id = u.chat_id RETURNING 1),
+			files AS (DELETE FROM webchat_files f USING unreported u WHERE f.chat_id = u.chat_id RETURNING f.blob_id)
+			SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM lines), (SELECT count(*) FROM files),
+				(SELECT coalesce(array_agg(DISTINCT blob_id), '{}') FROM files)`,
+			channel, idleSince, batch).Scan(&n.Sessions, &n.Messages, &n.Files, &blobs)
+		if err != nil {
+			return total, mapErr(err)
+		}
+		// The files' bytes go too, unless something else refers to them (a
+		// draft's attachment). A statement of its own: within the one above
+		// the deleted files would still count as referring to them. Left
+		// behind by a failure here, CollectBlobs deletes them.
+		if len(blobs) > 0 {
+			if _, err := db.pool.Exec(ctx, `DELETE FROM blobs b WHERE b.id = ANY($1) AND `+blobUnused, blobs); err != nil {
+				return total, mapErr(err)
+			}
+		}
+		total.Sessions += n.Sessions
+		total.Messages += n.Messages
+		total.Files += n.Files
+		if n.Sessions < int64(batch) || ctx.Err() != nil {
+			return total, nil
+		}
+	}
 }
 
 // SetWebRoom puts a session in a desk room, or back in its own chat when
@@ -177,4 +237,12 @@ func (db *DB) DeleteWebFile(ctx context.Context, chatID string, id int64) (bool,
 		return err
 	})
 	return found, err
+}
+
+// WebChatSize counts the lines and files a web chat holds.
+func (db *DB) WebChatSize(ctx context.Context, chatID string) (messages, files int64, err error) {
+	err = db.pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM webchat_messages WHERE chat_id = $1), (SELECT count(*) FROM webchat_files WHERE chat_id = $1)`,
+		chatID).Scan(&messages, &files)
+	return messages, files, mapErr(err)
 }

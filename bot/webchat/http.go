@@ -11,9 +11,7 @@ import (
 	"io/fs"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
 )
@@ -41,6 +40,9 @@ var errorTexts = map[string][2]string{ // [id, en]
 	"badcode":  {"Kode masuk tidak berlaku (salah, sudah dipakai, atau kedaluwarsa). Minta kode baru kepada admin LAPOR!.", "The sign-in code is not valid (wrong, used or expired). Ask a LAPOR! admin for a new one."},
 	"norooms":  {"Ruang petugas tidak tersedia di layanan ini.", "Officer rooms are not available on this service."},
 	"onefile":  {"Kirim satu berkas per pesan.", "Send one file per message."},
+	"streams":  {"Terlalu banyak jendela chat terbuka dari browser atau jaringan ini. Tutup jendela chat yang tidak dipakai lalu muat ulang halaman.", "Too many chat windows are open from this browser or network. Close the chat windows you do not use, then reload the page."},
+	"sessions": {"Terlalu banyak sesi chat baru dari jaringan Anda dalam satu menit. Tunggu sebentar lalu muat ulang halaman.", "Too many new chat sessions from your network in one minute. Wait a moment, then reload the page."},
+	"switch":   {"Browser ini sudah masuk ke ruang %s sebagai %s. Kode masuk ini akan mengganti ruang dan peran Anda di browser ini; kode belum dipakai. Kirim lagi dengan konfirmasi bila memang itu maksud Anda.", "This browser is already signed in to the %s room as %s. This sign-in code would replace your room and role in this browser; it has not been used. Send it again with a confirmation if that is what you mean."},
 	"busy":     {"Maaf, pesan belum dapat disimpan. Coba kirim lagi sebentar lagi; pesan Anda tidak hilang dari kotak ketik.", "Sorry, the message could not be saved. Try again in a moment; your text is still in the box."},
 }
 
@@ -113,7 +115,19 @@ func (c *Channel) sessionOf(r *http.Request) (store.WebSession, error) {
 	if err != nil || ck.Value == "" {
 		return store.WebSession{}, store.ErrNotFound
 	}
-	return c.db.WebSessionByToken(r.Context(), hashToken(ck.Value))
+	hash := hashToken(ck.Value)
+	s, err := c.db.WebSessionByToken(r.Context(), hash)
+	if err == nil {
+		// Keeps the session from expiring while it is used; written at
+		// most once per touchEvery.
+		if now := c.o.Now(); now.Sub(s.SeenAt) >= c.touchEvery() {
+			if err := c.db.TouchWebSession(r.Context(), hash, now); err != nil {
+				c.o.Log.Warn("web session use not recorded", "err", err)
+			}
+			s.SeenAt = now
+		}
+	}
+	return s, err
 }
 
 // view is what a session shows: its own chat, or its desk's room.
@@ -147,27 +161,28 @@ func (c *Channel) viewOf(ctx context.Context, s store.WebSession) (view, error) 
 func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
 	s, err := c.sessionOf(r)
 	if errors.Is(err, store.ErrNotFound) {
-		token := randomToken()
 		// The page speaks the language the conversation starts in (the
 		// deployment's default); /bahasa switches the conversation.
 		lang := c.o.DefaultLang
+		if !c.newSessions.allow("a:"+c.o.Proxies.ClientKey(r), c.o.NewSessionsPerAddress) {
+			c.fail(w, lang, http.StatusTooManyRequests, "sessions")
+			return
+		}
+		token := randomToken()
 		s = store.WebSession{ChatID: "w" + randomToken()[:20], CSRF: randomToken(), Lang: lang}
 		if err := c.db.CreateWebSession(r.Context(), hashToken(token), s, c.o.Now()); err != nil {
 			c.o.Log.Error("web session not stored", "err", err)
 			c.fail(w, lang, http.StatusServiceUnavailable, "busy")
 			return
 		}
-		ck := &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-			MaxAge: 180 * 24 * 3600}
-		if secure(r) {
-			// Embedded in a regency's site the page is a third-party frame:
-			// only SameSite=None cookies reach it, and those must be Secure.
-			ck.Secure, ck.SameSite = true, http.SameSiteNoneMode
-		}
-		http.SetCookie(w, ck)
+		c.setCookie(w, r, token)
 	} else if err != nil {
 		c.fail(w, c.o.DefaultLang, http.StatusServiceUnavailable, "busy")
 		return
+	} else if ck, err := r.Cookie(cookieName); err == nil {
+		// Each page load renews the cookie: a session in use never loses
+		// it to the cookie's age.
+		c.setCookie(w, r, ck.Value)
 	}
 	v, err := c.viewOf(r.Context(), s)
 	if err != nil {
@@ -183,12 +198,25 @@ func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
-func secure(r *http.Request) bool {
-	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+// setCookie gives the browser its session's cookie.
+func (c *Channel) setCookie(w http.ResponseWriter, r *http.Request, token string) {
+	ck := &http.Cookie{Name: cookieName, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		MaxAge: 180 * 24 * 3600}
+	if c.o.Proxies.Secure(r) {
+		// Embedded in a regency's site the page is a third-party frame:
+		// only SameSite=None cookies reach it, and those must be Secure.
+		// Only a trusted proxy's word (or TLS itself) counts: a client's
+		// own X-Forwarded-Proto over plain HTTP is not believed.
+		ck.Secure, ck.SameSite = true, http.SameSiteNoneMode
+	}
+	http.SetCookie(w, ck)
 }
 
-// guard checks a state-changing request: a session, its CSRF token, a
-// same-site origin, and the rate limits. It answers refusals itself.
+// guard checks a state-changing request: a session, its CSRF token, the
+// page's own origin (Sec-Fetch-Site, or Origin against Host and the public
+// URL), and the rate limits of the session and of the client's address
+// (behind a trusted proxy, the citizen's, not the proxy's). It answers
+// refusals itself.
 func (c *Channel) guard(w http.ResponseWriter, r *http.Request) (view, bool) {
 	s, err := c.sessionOf(r)
 	if err != nil {
@@ -196,14 +224,12 @@ func (c *Channel) guard(w http.ResponseWriter, r *http.Request) (view, bool) {
 		return view{s: s}, false
 	}
 	token := r.Header.Get("X-CSRF-Token")
-	if subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 || r.Header.Get("Sec-Fetch-Site") == "cross-site" ||
-		!sameOrigin(r) {
+	if subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 || c.origins.Check(r) != nil {
 		c.o.Log.Warn("web chat request refused: CSRF check failed", "chat", s.ChatID)
 		c.fail(w, s.Lang, http.StatusForbidden, "csrf")
 		return view{s: s}, false
 	}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	if !c.limits.allow("s:"+s.ChatID, c.o.PerSession) || !c.limits.allow("a:"+host, c.o.PerAddress) {
+	if !c.limits.allow("s:"+s.ChatID, c.o.PerSession) || !c.limits.allow("a:"+c.o.Proxies.ClientKey(r), c.o.PerAddress) {
 		c.fail(w, s.Lang, http.StatusTooManyRequests, "rate")
 		return view{s: s}, false
 	}
@@ -213,17 +239,6 @@ func (c *Channel) guard(w http.ResponseWriter, r *http.Request) (view, bool) {
 		return v, false
 	}
 	return v, true
-}
-
-// sameOrigin: when the browser says where the request comes from, it must
-// be this server.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return origin == ""
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
 }
 
 // receive stores one message in the inbox and echoes it into the
@@ -561,20 +576,31 @@ func (c *Channel) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body struct {
-		Code string `json:"code"`
+		Code   string `json:"code"`
+		Switch bool   `json:"switch"` // the officer confirmed leaving the room the browser is in
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<10)).Decode(&body); err != nil {
 		c.fail(w, s.Lang, http.StatusBadRequest, "bad")
 		return
 	}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	if c.codeFailures.count("a:"+host) >= maxCodeFailures {
+	client := "a:" + c.o.Proxies.ClientKey(r)
+	if c.codeFailures.count(client) >= maxCodeFailures {
 		c.fail(w, s.Lang, http.StatusTooManyRequests, "rate")
+		return
+	}
+	if v.room != nil && !body.Switch {
+		// A sign-in link opened in a browser that is already a desk's
+		// officer would silently change its room and role: the page asks
+		// first, and the code stays unused until it does.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		_ = json.NewEncoder(w).Encode(map[string]any{"error": c.text(s.Lang, "switch", v.room.Title, v.room.Officer),
+			"switch": true, "room": v.room.Title, "officer": v.room.Officer})
 		return
 	}
 	room, err := c.o.Rooms.EnterRoom(r.Context(), Name, s.ChatID, body.Code)
 	if errors.Is(err, flows.ErrBadRoomCode) {
-		c.codeFailures.allow("a:"+host, maxCodeFailures)
+		c.codeFailures.allow(client, maxCodeFailures)
 		c.fail(w, s.Lang, http.StatusForbidden, "badcode")
 		return
 	}
@@ -585,6 +611,9 @@ func (c *Channel) signIn(w http.ResponseWriter, r *http.Request) {
 		c.o.Log.Error("web room sign-in failed", "err", err)
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
+	}
+	if v.room != nil {
+		c.wake(v.chat) // the streams of the room it left end now
 	}
 	c.o.Log.Info("officer signed in to a web room", "room", room.ChatID)
 	w.Header().Set("Content-Type", "application/json")
@@ -602,6 +631,7 @@ func (c *Channel) signOut(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, v.s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
+	c.wake(v.chat) // the session's streams of the room end now
 	accepted(w)
 }
 
@@ -632,9 +662,18 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
 		return
 	}
+	// The first bytes tell whether the file may be shown inline; the rest
+	// streams after them.
+	head := make([]byte, 512)
+	n, err := io.ReadFull(body, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	head = head[:n]
 	ct, disposition := "application/octet-stream", "attachment"
-	if strings.HasPrefix(f.MIME, "image/") && f.MIME != "image/svg+xml" {
-		ct, disposition = f.MIME, "inline" // shown as thumbnails; never HTML or SVG inline
+	if t, ok := inlineImage(f.MIME, head); ok {
+		ct, disposition = t, "inline" // shown as thumbnails
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
@@ -642,11 +681,36 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 	// Streamed chunk by chunk; with the length set, a read that fails
 	// midway shows as a cut response, not as a whole shorter file.
 	w.Header().Set("Content-Length", strconv.FormatInt(body.Size(), 10))
-	_, _ = io.Copy(w, body)
+	_, _ = io.Copy(w, io.MultiReader(bytes.NewReader(head), body))
+}
+
+// inlineTypes are the only types a file is ever served inline as: raster
+// images a browser cannot run. SVG (which carries scripts), HTML and
+// everything else are downloads.
+var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+
+// inlineImage says whether a stored file may be shown inline, and as what
+// type: its stored type must be one of inlineTypes (compared without
+// parameters or case) and its bytes must be that type too.
+func inlineImage(stored string, data []byte) (string, bool) {
+	mt, _, err := mime.ParseMediaType(stored)
+	if err != nil {
+		return "", false
+	}
+	mt = strings.ToLower(mt)
+	if !inlineTypes[mt] || http.DetectContentType(data) != mt {
+		return "", false
+	}
+	return mt, true
 }
 
 // events streams the chat's transcript: everything after ?after=, then new
-// messages as they come.
+// messages as they come. A stream delivers only while the session that
+// opened it still shows that chat: before writing lines, and on every wake
+// and poll of a room, it re-reads the session and its room from the
+// database (so a removal on another replica counts too) after fetching the
+// lines; a session signed out, removed from its room, moved to another or
+// deleted gets a "reload" event and the stream ends.
 func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	s, err := c.sessionOf(r)
 	if err != nil {
@@ -663,12 +727,19 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	release, ok := c.openStream(s.ChatID, c.o.Proxies.ClientKey(r))
+	if !ok {
+		c.fail(w, s.Lang, http.StatusTooManyRequests, "streams")
+		return
+	}
+	defer release()
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	if id := r.Header.Get("Last-Event-ID"); id != "" {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > after {
 			after = n
 		}
 	}
+	edge.Stream(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -679,10 +750,27 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	poll := time.NewTicker(c.o.Poll)
 	defer poll.Stop()
 	ctx := r.Context()
+	// A citizen's own chat is re-checked when lines come and now and then
+	// (which also keeps an open page's session from expiring); a room on
+	// every turn, since an officer may be removed at any moment.
+	recheckEvery := min(30*time.Second, c.touchEvery())
+	checked := c.o.Now()
 	for {
 		msgs, err := c.db.WebMessagesAfter(ctx, v.chat, after, 200)
 		if err != nil {
 			return
+		}
+		if now := c.o.Now(); len(msgs) > 0 || v.room != nil || now.Sub(checked) >= recheckEvery {
+			still, err := c.stillShows(r, v.chat)
+			if err != nil {
+				return
+			}
+			if !still {
+				_, _ = io.WriteString(w, "event: reload\ndata: {}\n\n")
+				flusher.Flush()
+				return
+			}
+			checked = now
 		}
 		for _, m := range msgs {
 			var wm wireMessage
@@ -718,4 +806,21 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// stillShows re-reads the request's session and its room from the
+// database: is chat still what it shows?
+func (c *Channel) stillShows(r *http.Request, chat string) (bool, error) {
+	s, err := c.sessionOf(r)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	v, err := c.viewOf(r.Context(), s)
+	if err != nil {
+		return false, err
+	}
+	return v.chat == chat, nil
 }

@@ -17,11 +17,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
 )
@@ -43,6 +46,24 @@ type Options struct {
 	Rooms       Rooms         // officers' desk rooms; nil turns sign-in off
 	Now         func() time.Time
 	Log         *slog.Logger
+
+	// Proxies are the reverse proxies whose forwarding headers name the
+	// client (whose address every per-address limit counts) and its scheme.
+	Proxies edge.Proxies
+	// PublicURL is where people open the chat (LAPOR_PUBLIC_URL): its
+	// origin is accepted as the page's own even when a proxy rewrote Host.
+	PublicURL string
+	// NewSessionsPerAddress is how many sessions one address may start per
+	// minute (default 30).
+	NewSessionsPerAddress int
+	// StreamsPerSession and StreamsPerAddress cap the open event streams
+	// (defaults 4 and 50): each holds a connection for as long as the page
+	// is open.
+	StreamsPerSession int
+	StreamsPerAddress int
+	// SessionIdle is how long an unused session lives (default 30 days;
+	// see ExpireSessions).
+	SessionIdle time.Duration
 }
 
 // Rooms are the desks' rooms: a browser signs in with a one-time code and
@@ -61,9 +82,13 @@ type Channel struct {
 
 	mu      sync.Mutex
 	waiters map[string][]chan struct{} // chat -> SSE streams to wake
+	streams map[string]int             // open streams per "s:"+session and "a:"+address
 	limits  *limiter
 
 	codeFailures *limiter // wrong sign-in codes per address and minute
+	newSessions  *limiter // sessions started per address and minute
+
+	origins *http.CrossOriginProtection
 }
 
 // maxCodeFailures is how many wrong sign-in codes one address may try per
@@ -101,8 +126,61 @@ func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, limits: newLimiter(o.Now),
-		codeFailures: newLimiter(o.Now)}
+	if o.NewSessionsPerAddress == 0 {
+		o.NewSessionsPerAddress = 30
+	}
+	if o.StreamsPerSession == 0 {
+		o.StreamsPerSession = 4
+	}
+	if o.StreamsPerAddress == 0 {
+		o.StreamsPerAddress = 50
+	}
+	if o.SessionIdle == 0 {
+		o.SessionIdle = 30 * 24 * time.Hour
+	}
+	origins := http.NewCrossOriginProtection()
+	if u, err := url.Parse(o.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		if err := origins.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			o.Log.Warn("the public URL's origin is not accepted", "err", err)
+		}
+	}
+	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, streams: map[string]int{},
+		limits: newLimiter(o.Now), codeFailures: newLimiter(o.Now), newSessions: newLimiter(o.Now), origins: origins}
+}
+
+// ExpireSessions deletes the sessions unused for Options.SessionIdle, with
+// their transcripts and files when no report came of their chats; a
+// session whose chat has an open report, or one that changed within that
+// time, stays (see store.DeleteIdleWebSessions). Run by the scheduler's
+// leader.
+func (c *Channel) ExpireSessions(ctx context.Context) (store.ExpiredWebSessions, error) {
+	return c.db.DeleteIdleWebSessions(ctx, Name, c.o.Now().Add(-c.o.SessionIdle), 500)
+}
+
+// touchEvery is how stale a session's seen_at may grow before a request
+// writes it again: often enough for expiry, rarely enough to cost nothing.
+func (c *Channel) touchEvery() time.Duration { return min(time.Hour, c.o.SessionIdle/24) }
+
+// openStream counts an event stream of a session and an address, unless
+// either holds its share already.
+func (c *Channel) openStream(session, address string) (release func(), ok bool) {
+	ks, ka := "s:"+session, "a:"+address
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.streams[ks] >= c.o.StreamsPerSession || c.streams[ka] >= c.o.StreamsPerAddress {
+		return nil, false
+	}
+	c.streams[ks]++
+	c.streams[ka]++
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, k := range []string{ks, ka} {
+			if c.streams[k]--; c.streams[k] <= 0 {
+				delete(c.streams, k)
+			}
+		}
+	}, true
 }
 
 // Name implements bot.Channel.

@@ -8,10 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
@@ -260,4 +262,64 @@ func TestBrowserWholeSOP(t *testing.T) {
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "$", `\$`)
 	return "`" + r.Replace(s) + "`"
+}
+
+// A sign-in link opened in a browser that is already in another desk's
+// room asks the officer first (in Bahasa Indonesia); saying no keeps the
+// room and leaves the code unused, saying yes switches.
+func TestBrowserRoomSwitchAsksFirst(t *testing.T) {
+	browser := headless(t, 2*time.Minute)
+	env := startForBrowser(t)
+	base := "http://" + env["LAPOR_HTTP_ADDR"]
+	step := 0
+	p := newPage(t, browser, "officer", artifactDir(t, "webchat-room-switch"), &step)
+	var mu sync.Mutex
+	var asked []string
+	accept := false
+	chromedp.ListenTarget(p.ctx, func(ev any) {
+		if e, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			mu.Lock()
+			asked = append(asked, e.Message)
+			yes := accept
+			mu.Unlock()
+			go func() { _ = chromedp.Run(p.ctx, cdppage.HandleJavaScriptDialog(yes)) }()
+		}
+	})
+	// The page reloads itself after a sign-in: a check evaluated during
+	// that navigation fails and is tried again.
+	eventuallyTrue := func(js string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var ok bool
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				if err := chromedp.Evaluate(js, &ok).Do(ctx); err == nil && ok {
+					return nil
+				}
+			}
+			return fmt.Errorf("not within 10 s: %s", js)
+		})
+	}
+	roomIs := func(title string) chromedp.Action {
+		return eventuallyTrue(`location.search === "" && !document.querySelector('#room').hidden && ` +
+			`document.querySelector('#room-title').textContent.includes(` + jsString(title) + `)`)
+	}
+	p.do(chromedp.Navigate(base+"/?masuk="+roomCode(t, env, "--desk", "regency_admin", "--name", "Budi")), roomIs("Admin Kabupaten"))
+
+	code := roomCode(t, env, "--desk", "agency", "--agency", "pupr", "--name", "Budi")
+	p.do(chromedp.Navigate(base+"/?masuk="+code),
+		eventuallyTrue(`document.querySelector('#alert').textContent.includes('Anda tetap di ruang')`),
+		roomIs("Admin Kabupaten"), p.shot("switch refused"))
+	mu.Lock()
+	if len(asked) != 1 || !strings.Contains(asked[0], "sudah masuk ke ruang petugas") || !strings.Contains(asked[0], "Admin Kabupaten") {
+		t.Fatalf("the page asked %q", asked)
+	}
+	accept = true
+	mu.Unlock()
+
+	// The code was not used: the same link now switches, once confirmed.
+	p.do(chromedp.Navigate(base+"/?masuk="+code), roomIs("Dinas Pekerjaan Umum"), p.shot("switched"))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 2 {
+		t.Fatalf("the page asked %d times", len(asked))
+	}
 }

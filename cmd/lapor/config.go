@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/flows"
 )
 
@@ -22,6 +23,13 @@ type Config struct {
 	PGBin                string
 	HTTPAddr             string
 	PublicURL            string // where people reach the web chat; "" is http://HTTPAddr
+	TrustedProxies       edge.Proxies
+	HTTPTimeout          time.Duration
+	HTTPIdleTimeout      time.Duration
+	HTTPMinRate          int // bytes per second
+	HTTPMaxConns         int // 0: from the file-descriptor limit
+	HTTPConnsPerAddress  int
+	WebSessionIdle       time.Duration
 	Open311Jurisdiction  string
 	TelegramToken        string // secret
 	TelegramAPIEndpoint  string
@@ -121,7 +129,7 @@ func settings() []setting {
 				c.HTTPAddr = v
 				return nil
 			}},
-		{"LAPOR_PUBLIC_URL", false, "address people open the web chat at (for sign-in links); empty is http://LAPOR_HTTP_ADDR", "",
+		{"LAPOR_PUBLIC_URL", false, "address people open the web chat at (for sign-in links; its origin counts as the page's own in the cross-origin check); empty is http://LAPOR_HTTP_ADDR", "",
 			func(c *Config, v string) error {
 				if v == "" {
 					return nil
@@ -133,6 +141,45 @@ func settings() []setting {
 				c.PublicURL = strings.TrimRight(v, "/")
 				return nil
 			}},
+		{"LAPOR_TRUSTED_PROXIES", false, "reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed: comma-separated CIDRs such as 127.0.0.1/32,10.0.0.0/8; empty believes no one", "",
+			func(c *Config, v string) error {
+				p, err := edge.ParseProxies(v)
+				if err != nil {
+					return err
+				}
+				c.TrustedProxies = p
+				return nil
+			}},
+		{"LAPOR_HTTP_TIMEOUT", false, "time to read a request and to write an answer; a long upload or download also gets the time LAPOR_HTTP_MIN_RATE allows for its bytes", "30s",
+			dur(func(c *Config) *time.Duration { return &c.HTTPTimeout })},
+		{"LAPOR_HTTP_IDLE_TIMEOUT", false, "how long an idle keep-alive connection stays open", "60s",
+			dur(func(c *Config) *time.Duration { return &c.HTTPIdleTimeout })},
+		{"LAPOR_HTTP_MIN_RATE", false, "slowest transfer, in bytes per second, that an upload or a download may keep up (a 20 MB file at 1024 may take 5.7 hours)", "1024",
+			posInt(func(c *Config) *int { return &c.HTTPMinRate })},
+		{"LAPOR_HTTP_MAX_CONNS", false, "open HTTP connections in all; auto is 3/4 of the file-descriptor limit, at most 10000 (the idle ones are closed first when it is reached)", "auto",
+			func(c *Config, v string) error {
+				if v == "auto" {
+					c.HTTPMaxConns = 0
+					return nil
+				}
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 8 {
+					return fmt.Errorf("must be auto or a whole number of at least 8, got %q", v)
+				}
+				c.HTTPMaxConns = n
+				return nil
+			}},
+		{"LAPOR_HTTP_CONNS_PER_ADDRESS", false, "open HTTP connections from one client address (trusted proxies excepted); half of them may be web chat event streams", "100",
+			func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 2 {
+					return fmt.Errorf("must be a whole number of at least 2, got %q", v)
+				}
+				c.HTTPConnsPerAddress = n
+				return nil
+			}},
+		{"LAPOR_WEB_SESSION_IDLE", false, "a web chat session unused this long is deleted, with its transcript and files when no report came of it; never while its chat has an open report or a report that changed within this time", "720h",
+			dur(func(c *Config) *time.Duration { return &c.WebSessionIdle })},
 		{"LAPOR_OPEN311_JURISDICTION", false, "jurisdiction_id of the Open311 open data endpoints", "magetankab.go.id",
 			str(func(c *Config) *string { return &c.Open311Jurisdiction })},
 		{"LAPOR_TELEGRAM_TOKEN", true, "Telegram bot token from @BotFather; empty turns Telegram off", "",

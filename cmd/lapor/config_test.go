@@ -16,6 +16,14 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.TrustedProxies.String() != "" || c.HTTPMaxConns != 0 || c.HTTPTimeout != 30*time.Second || c.HTTPIdleTimeout != time.Minute ||
+		c.HTTPMinRate != 1024 || c.HTTPConnsPerAddress != 100 || c.WebSessionIdle != 30*24*time.Hour {
+		t.Fatalf("HTTP defaults = %+v", c)
+	}
+	c2, err := LoadConfig(env(map[string]string{"LAPOR_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1", "LAPOR_HTTP_MAX_CONNS": "500"}))
+	if err != nil || c2.TrustedProxies.String() != "10.0.0.0/8,127.0.0.1/32" || c2.HTTPMaxConns != 500 {
+		t.Fatalf("proxies %q, max conns %d: %v", c2.TrustedProxies, c2.HTTPMaxConns, err)
+	}
 	if c.DataDir != "./lapor-data" || c.HTTPAddr != "127.0.0.1:8080" || c.Lang != "id" || c.DatabaseURL != "" ||
 		c.TelegramToken != "" || c.TelegramPollTimeout != 5*time.Second || c.TrackingPrefix != "MGT" ||
 		c.TelegramAPIEndpoint != "https://api.telegram.org/bot%s/%s" {
@@ -33,13 +41,18 @@ func TestConfigErrorsNameTheVariableAndHideSecrets(t *testing.T) {
 		"LAPOR_TELEGRAM_TOKEN":        token,
 		"LAPOR_TELEGRAM_TOKEN_FILE":   "/run/secrets/tg",
 		"LAPOR_WORKERS":               "0",
+		"LAPOR_TRUSTED_PROXIES":       "127.0.0.1/32, proxy.example",
+		"LAPOR_HTTP_MAX_CONNS":        "lots",
+		"LAPOR_HTTP_MIN_RATE":         "-5",
+		"LAPOR_WEB_SESSION_IDLE":      "forever",
 	}))
 	if err == nil {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
 	for _, name := range []string{"LAPOR_LANG", "LAPOR_HTTP_ADDR", "LAPOR_TELEGRAM_API_ENDPOINT", "LAPOR_DATABASE_URL",
-		"LAPOR_TELEGRAM_TOKEN and LAPOR_TELEGRAM_TOKEN_FILE", "LAPOR_WORKERS"} {
+		"LAPOR_TELEGRAM_TOKEN and LAPOR_TELEGRAM_TOKEN_FILE", "LAPOR_WORKERS", "LAPOR_TRUSTED_PROXIES: \"proxy.example\"",
+		"LAPOR_HTTP_MAX_CONNS", "LAPOR_HTTP_MIN_RATE", "LAPOR_WEB_SESSION_IDLE"} {
 		if !strings.Contains(msg, name) {
 			t.Errorf("error does not name %s:\n%s", name, msg)
 		}

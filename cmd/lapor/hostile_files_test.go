@@ -114,6 +114,9 @@ func uploadParts(t *testing.T, b *browser, parts ...formPart) (int, string) {
 	return resp.StatusCode, string(out)
 }
 
+// webFileHostileCases are the web group's cases about stored files. Each
+// browser comes from an address of its own: the group starts more sessions
+// than one address may in a minute.
 func webFileHostileCases() []hostileCase[*webHostile] {
 	type E = *webHostile
 	return []hostileCase[E]{
@@ -122,7 +125,7 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 				"(before it), then one of exactly 10,000",
 			expect: "413 \"Pesan terlalu panjang\" for both, with no file, blob, message or echo stored; the 10,000-character caption is accepted",
 			run: func(t *testing.T, w E) {
-				b := w.browser(t)
+				b := w.browserFrom(t, "127.0.2.95")
 				toDescription(b)
 				photo := jpegWithGPS(t)
 				code, body := uploadParts(t, b, formPart{"file", "rumah.jpg", "image/jpeg", photo},
@@ -148,7 +151,7 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 			expect: "each refused with its reason, and its file and bytes deleted (no webchat_files row, no blob); the kept photo's bytes " +
 				"are stored once, shared by the chat's file and the attachment",
 			run: func(t *testing.T, w E) {
-				b := w.browser(t)
+				b := w.browserFrom(t, "127.0.2.96")
 				b.say("/start", "Selamat datang")
 				photo := jpegWithGPS(t)
 				if code, body := uploadAs(t, b, "rumah.jpg", "image/jpeg", photo); code != 202 {
@@ -193,7 +196,7 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 			input:  "a browser declares a 1,500,000-byte upload, sends 600 KB of the file part, and disconnects",
 			expect: "nothing stays stored: the bytes written so far are deleted; no file, message or echo; the service goes on",
 			run: func(t *testing.T, w E) {
-				b := w.browser(t)
+				b := w.browserFrom(t, "127.0.2.97")
 				toDescription(b)
 				before := w.hcount(t, `SELECT count(*) FROM blob_chunks`)
 				u, _ := url.Parse(b.base)
@@ -232,7 +235,7 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 			expect: "400 \"Kirim satu berkas per pesan\", 400 \"Permintaan tidak dapat dibaca\" and 400 \"Pilih berkas\"; no file, blob, " +
 				"message or echo stored",
 			run: func(t *testing.T, w E) {
-				b := w.browser(t)
+				b := w.browserFrom(t, "127.0.2.98")
 				toDescription(b)
 				photo := jpegWithGPS(t)
 				code, body := uploadParts(t, b, formPart{"file", "a.jpg", "image/jpeg", photo}, formPart{"file", "b.jpg", "image/jpeg", photo})
@@ -251,7 +254,7 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 			input:  "15,000 characters of description (two messages of 7,500), then a file with a caption of 6,000 characters",
 			expect: "the file is kept (\"Bukti ke-1 diterima\"); the citizen is told the caption was not added (\"keterangan berkas tidak ditambahkan\"); the description stays 15,000 characters",
 			run: func(t *testing.T, w E) {
-				b := w.browser(t)
+				b := w.browserFrom(t, "127.0.2.99")
 				toDescription(b)
 				b.say(runeText(7500), "Dicatat (7500 karakter)")
 				b.say(runeText(7500), "Dicatat (15002 karakter)")

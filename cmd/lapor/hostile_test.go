@@ -1210,6 +1210,37 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 				}
 			}},
 
+		// Image bombs: small files declaring huge images (helpers in
+		// hostile_images_test.go).
+		{id: "H76", channel: "telegram", name: "PNG declaring 30000×30000 pixels, printed",
+			input:  "evidence: a photo, then a document bom.png (image/png, under 1 KB) whose IHDR declares 30000×30000 8-bit RGBA (3.6 GB decoded) and one row of data; the super admin sends /cetak <ID>",
+			expect: "the desk's card comes with the bomb withheld (\"gambar tidak ditampilkan: ukurannya terlalu besar untuk diperiksa\"); the PDF comes with the photo's thumbnail and, instead of the bomb's, the line \"bom.png: gambar terlalu besar untuk dicetak\"; nothing decodes it",
+			run: func(t *testing.T, h E) {
+				id := h.fileBomb(t, "bom.png", "image/png", bombPNG8)
+				h.printBomb(t, id, "bom.png")
+			}},
+		{id: "H77", channel: "telegram", name: "16-bit PNG declaring 30000×30000 pixels, printed",
+			input:  "as H76 with bom16.png: 16-bit RGBA (7.2 GB decoded; before the decode gate this crashed the process: fatal error: out of memory)",
+			expect: "as H76: the PDF comes with \"bom16.png: gambar terlalu besar untuk dicetak\"; the service stays up",
+			run: func(t *testing.T, h E) {
+				id := h.fileBomb(t, "bom16.png", "image/png", bombPNG16)
+				h.printBomb(t, id, "bom16.png")
+			}},
+		{id: "H78", channel: "telegram", name: "JPEG declaring 65535×65535 pixels, printed",
+			input:  "as H76 with bom.jpg (image/jpeg, under 1 KB): a progressive 4:4:4 frame of 65535×65535 (64 GB decoded: pixels and coefficients) and one block of data",
+			expect: "as H76: the PDF comes with \"bom.jpg: gambar terlalu besar untuk dicetak\"",
+			run: func(t *testing.T, h E) {
+				id := h.fileBomb(t, "bom.jpg", "image/jpeg", bombJPEG)
+				h.printBomb(t, id, "bom.jpg")
+			}},
+		{id: "H79", channel: "telegram", name: "image bomb printed on the command line",
+			input:  "a report with a photo and bom16.png (as H77), printed with `lapor print <ID> --out <file>`",
+			expect: "exit 0; the file is the PDF with the photo's thumbnail and \"bom16.png: gambar terlalu besar untuk dicetak\"",
+			run: func(t *testing.T, h E) {
+				id := h.fileBomb(t, "bom16.png", "image/png", bombPNG16)
+				h.printBombCommandLine(t, id, "bom16.png")
+			}},
+
 		// Replayed update ids. Last: it restarts the service.
 		{id: "H49", channel: "telegram", name: "replayed updates",
 			input:  "a citizen files a report; the service restarts and Telegram redelivers every update of that conversation",
@@ -1733,6 +1764,7 @@ func webHostileCases() []hostileCase[*webHostile] {
 				b.expect("Dicatat")
 			}},
 	}
+	cases = append(cases, webRoomCases()...)
 	return append(cases, webFileHostileCases()...)
 }
 
@@ -1780,6 +1812,8 @@ func groupOf(channel string) string {
 	switch channel {
 	case "web":
 		return "Web"
+	case "web-limits":
+		return "WebLimits"
 	case "whatsapp":
 		return "WhatsApp"
 	}

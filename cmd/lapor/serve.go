@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/bot/telegram"
 	"github.com/lapor-id/lapor/bot/webchat"
 	"github.com/lapor-id/lapor/flows"
@@ -141,6 +142,7 @@ type source struct {
 	health  func() error                    // nil while the channel works; shown on /readyz
 	active  func() bool                     // nil: this process may always send on the channel
 	web     http.Handler                    // pages and API served at / (the web chat)
+	jobs    []scheduler.Job                 // the channel's housekeeping, run by the scheduler's leader
 }
 
 // sourceFactory builds a source once the inbox it stores into exists.
@@ -174,8 +176,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 // without any account, and the one a regency embeds in its website.
 func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
 	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, DefaultLang: cfg.Lang, Rooms: svc, Log: log})
-		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler()}, nil
+		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, DefaultLang: cfg.Lang, Rooms: svc, Log: log,
+			Proxies: cfg.TrustedProxies, PublicURL: cfg.WebURL(), SessionIdle: cfg.WebSessionIdle,
+			StreamsPerAddress: max(1, cfg.HTTPConnsPerAddress/2)})
+		// Expiry runs a few times per idle period, at least hourly.
+		every := min(max(cfg.WebSessionIdle/4, time.Second), time.Hour)
+		expire := scheduler.Job{Name: "web-sessions", Spec: "@every " + every.String(), Run: func(ctx context.Context) error {
+			n, err := ch.ExpireSessions(ctx)
+			if n.Sessions > 0 {
+				log.Info("idle web chat sessions deleted", "sessions", n.Sessions, "messages", n.Messages, "files", n.Files)
+			}
+			return err
+		}}
+		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler(),
+			jobs: []scheduler.Job{expire}}, nil
 	}
 }
 
@@ -343,6 +357,13 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	}}); err != nil {
 		return err
 	}
+	for _, src := range sources {
+		for _, job := range src.jobs {
+			if err := sched.Add(job); err != nil {
+				return err
+			}
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -350,7 +371,11 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	}
 	openData := open311.Handler(svc.OpenData(flows.Lang(cfg.Lang)), open311.Options{Jurisdiction: cfg.Open311Jurisdiction,
 		BaseURL: cfg.WebURL(), Contact: "LAPOR! SP4N " + region.Default().Name(), Log: log})
-	srv := &http.Server{Handler: healthHandler(db, sources, openData), ReadHeaderTimeout: 10 * time.Second}
+	limits := edge.Limits{Timeout: cfg.HTTPTimeout, IdleTimeout: cfg.HTTPIdleTimeout, MinRate: int64(cfg.HTTPMinRate),
+		MaxConns: cfg.HTTPMaxConns, ConnsPerAddress: cfg.HTTPConnsPerAddress, Proxies: cfg.TrustedProxies, Log: log}.WithDefaults()
+	srv, httpLn := edge.NewServer(ln, healthHandler(db, sources, openData), limits)
+	log.Info("HTTP limits", "max_conns", limits.MaxConns, "conns_per_address", limits.ConnsPerAddress, "timeout", limits.Timeout,
+		"idle_timeout", limits.IdleTimeout, "min_rate", limits.MinRate, "trusted_proxies", cfg.TrustedProxies.String())
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -380,7 +405,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 			defer scancel()
 			_ = srv.Shutdown(sctx)
 		}()
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(httpLn); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil

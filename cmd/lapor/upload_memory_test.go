@@ -1,5 +1,8 @@
 package main
 
+// The memory file uploads cost, measured on the built lapor (buildLapor,
+// serveProcess and peakRSS of memory_test.go).
+
 import (
 	"bytes"
 	"context"
@@ -7,103 +10,12 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
-
-// The memory a file upload costs is measured on the real binary, as a child
-// process, by its peak resident set (VmHWM): the test binary may run with
-// the race detector, and a process shares its heap with nobody.
-
-// laporBinary builds cmd/lapor into the test's temporary folder.
-func laporBinary(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go tool to build lapor: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "lapor")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startBinary runs the built lapor serve with env as a child process and
-// waits until it answers /healthz.
-func startBinary(t *testing.T, env map[string]string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(laporBinary(t), "serve")
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stderr = testWriter{t}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	if err := eventually(func() bool {
-		resp, err := http.Get("http://" + env["LAPOR_HTTP_ADDR"] + "/healthz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	}, "lapor serve did not answer /healthz"); err != nil {
-		t.Fatal(err)
-	}
-	return cmd
-}
-
-// childPeakRSS is a process's peak resident set in MiB (VmHWM).
-func childPeakRSS(t *testing.T, pid int) float64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb / 1024
-		}
-	}
-	t.Fatal("no VmHWM in /proc status")
-	return 0
-}
-
-// fromAddress makes a browser's messages come from its own loopback
-// address, so eight citizens on one machine are not one address's rate.
-func fromAddress(b *browser, ip string) {
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
-	b.client.Transport = &http.Transport{DialContext: d.DialContext}
-	b.client.Timeout = 5 * time.Minute
-}
 
 // postFile uploads data as name without failing the test, so uploads can
 // run at once.
@@ -149,8 +61,8 @@ func TestUploadMemory(t *testing.T) {
 	const citizens, size, limitMB = 8, 19 << 20, 300
 	env := webEnv(t, pg.NewDatabase(t))
 	env["LAPOR_LOG_LEVEL"] = "warn"
-	child := startBinary(t, env)
-	idle := childPeakRSS(t, child.Process.Pid)
+	child := serveProcess(t, buildLapor(t), env)
+	idle := float64(peakRSS(t, child.Process.Pid)) / (1 << 20)
 	super := officer(t, env, "--desk", "super_admin", "--name", "Sari")
 
 	files := make([][]byte, citizens)
@@ -158,8 +70,11 @@ func TestUploadMemory(t *testing.T) {
 	for i := range citizens {
 		files[i] = append([]byte("%PDF-1.7\n"), make([]byte, size-9)...)
 		rand.Read(files[i][9:]) // incompressible, like real evidence
-		b := newBrowser(t, env["LAPOR_HTTP_ADDR"], nil)
-		fromAddress(b, fmt.Sprintf("127.0.0.%d", 10+i))
+		// Each citizen from an address of its own, so eight on one machine
+		// are not one address's rate; uploads of 19 MB get minutes.
+		client := clientFrom(fmt.Sprintf("127.0.3.%d", 10+i))
+		client.Timeout = 5 * time.Minute
+		b := newBrowserWith(t, "http://"+env["LAPOR_HTTP_ADDR"], client)
 		b.say("/start", "Selamat datang")
 		b.press("menu:new", "Jenis laporan")
 		b.press("type:pengaduan", "Uraian")
@@ -190,7 +105,7 @@ func TestUploadMemory(t *testing.T) {
 	}
 	// Every file reaches the super admin's room, whole.
 	var urls []string
-	if err := eventuallyWithin(3*time.Minute, func() bool {
+	waitLong(t, "every file in the super admin's room", func() bool {
 		super.mu.Lock()
 		defer super.mu.Unlock()
 		urls = urls[:0]
@@ -200,10 +115,7 @@ func TestUploadMemory(t *testing.T) {
 			}
 		}
 		return len(urls) == citizens
-	}); err != nil {
-		t.Fatalf("the super admin's room shows %d of %d files", len(urls), citizens)
-	}
-	fromAddress(super, "127.0.0.9")
+	})
 	status, body := super.get(urls[0])
 	if status != 200 || len(body) != size || !func() bool {
 		for _, f := range files {
@@ -215,7 +127,7 @@ func TestUploadMemory(t *testing.T) {
 	}() {
 		t.Fatalf("the room's file: status %d, %d bytes that are no citizen's", status, len(body))
 	}
-	peak := childPeakRSS(t, child.Process.Pid)
+	peak := float64(peakRSS(t, child.Process.Pid)) / (1 << 20)
 	t.Logf("peak RSS of lapor serve: %.0f MB (%.0f MB idle) with %d uploads of %d MB at once (sent in %s), taken as evidence and shown in a web room",
 		peak, idle, citizens, size>>20, uploaded.Round(time.Millisecond))
 	if peak >= limitMB {
@@ -245,14 +157,4 @@ func roomFilesShareBlobs(t *testing.T, url string, citizens int) {
 	if blobs != citizens || shared != citizens {
 		t.Fatalf("the %d files are stored as %d blobs, %d of them shared by upload, attachment and room", citizens, blobs, shared)
 	}
-}
-
-// eventuallyWithin is eventually with a longer wait.
-func eventuallyWithin(d time.Duration, ok func() bool) error {
-	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if ok() {
-			return nil
-		}
-	}
-	return fmt.Errorf("not within %s", d)
 }

@@ -47,7 +47,16 @@ func newBrowser(t *testing.T, addr string, jar http.CookieJar) *browser {
 	if jar == nil {
 		jar, _ = cookiejar.New(nil)
 	}
-	b := &browser{t: t, base: "http://" + addr, client: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	return newBrowserWith(t, "http://"+addr, &http.Client{Jar: jar, Timeout: 30 * time.Second})
+}
+
+// newBrowserWith is a browser at base (scheme and host) whose requests go
+// through client (its own source address, a proxy's certificate, …).
+func newBrowserWith(t *testing.T, base string, client *http.Client) *browser {
+	if client.Jar == nil {
+		client.Jar, _ = cookiejar.New(nil)
+	}
+	b := &browser{t: t, base: base, client: client}
 	var s struct{ CSRF string }
 	if err := eventually(func() bool {
 		resp, err := b.client.Post(b.base+"/api/session", "application/json", nil)
@@ -72,7 +81,7 @@ func (b *browser) listen() {
 	req, _ := http.NewRequestWithContext(ctx, "GET", b.base+"/api/events?after=0", nil)
 	go func() {
 		defer close(b.done)
-		client := &http.Client{Jar: b.client.Jar}
+		client := &http.Client{Jar: b.client.Jar, Transport: b.client.Transport}
 		resp, err := client.Do(req)
 		if err != nil {
 			return

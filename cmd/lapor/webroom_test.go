@@ -20,8 +20,12 @@ func roomCode(t *testing.T, env map[string]string, args ...string) string {
 		func(k string) string { return env[k] }, &out, &errOut); code != 0 {
 		t.Fatalf("admin code --web %v: exit %d: %s", args, code, errOut.String())
 	}
+	web := "http://" + env["LAPOR_HTTP_ADDR"]
+	if env["LAPOR_PUBLIC_URL"] != "" {
+		web = env["LAPOR_PUBLIC_URL"]
+	}
 	m := signInLink.FindStringSubmatch(out.String())
-	if m == nil || !strings.Contains(out.String(), "http://"+env["LAPOR_HTTP_ADDR"]+"/?masuk=") {
+	if m == nil || !strings.Contains(out.String(), web+"/?masuk=") {
 		t.Fatalf("admin code --web printed no sign-in link: %q", out.String())
 	}
 	return m[1]

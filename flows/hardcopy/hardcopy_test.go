@@ -382,6 +382,26 @@ func TestReportOddAttachments(t *testing.T) {
 	}
 }
 
+// An image the decode gate refused as too large to decode has no
+// thumbnail; the printout lists it with the other files, as a photo, and
+// says in a line of its own that it was too large to print.
+func TestReportImageTooLarge(t *testing.T) {
+	t.Parallel()
+	rec := record(t)
+	rec.Attachments = append(rec.Attachments,
+		records.Attachment{ID: 8, Name: "bom.png", MIME: "image/png", Kind: "photo", TooLarge: true, Size: 320})
+	for lang, want := range map[string][]string{
+		"id": {"bom.png: gambar terlalu besar untuk dicetak", "bom.png Foto (image/png) 0,3 KB"},
+		"en": {"bom.png: image too large to print", "bom.png Photo (image/png) 0.3 KB"},
+	} {
+		b, _, text := render(t, rec, header, lang)
+		contains(t, text, want...)
+		if n := images(b); n != 2 {
+			t.Errorf("%s: %d images embedded, want the 2 thumbnails", lang, n)
+		}
+	}
+}
+
 func TestReportEmptyRecord(t *testing.T) {
 	t.Parallel()
 	_, pages, text := render(t, records.Record{}, Header{}, "")

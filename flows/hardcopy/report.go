@@ -205,9 +205,10 @@ const (
 	thumbRowH  = thumbBoxH + 2 + 2*thumbLineH + 4
 )
 
-// attachments prints the images with a thumbnail in a grid, then every
-// other file as a table row. A thumbnail that is not a JPEG (all that
-// records make) is listed as a file rather than spoiling the document.
+// attachments prints the images with a thumbnail in a grid, a line for
+// each image too large to print, then every other file as a table row. A
+// thumbnail that is not a JPEG (all that records make) is listed as a
+// file rather than spoiling the document.
 func (d *doc) attachments(atts []records.Attachment) {
 	if len(atts) == 0 {
 		d.note(d.t("att.none"))
@@ -219,8 +220,11 @@ func (d *doc) attachments(atts []records.Attachment) {
 		att  records.Attachment
 	}
 	var thumbs []thumb
-	var files []records.Attachment
+	var files, tooLarge []records.Attachment
 	for i, a := range atts {
+		if a.TooLarge {
+			tooLarge = append(tooLarge, a)
+		}
 		if len(a.Thumb) == 0 {
 			files = append(files, a)
 			continue
@@ -262,6 +266,10 @@ func (d *doc) attachments(atts []records.Attachment) {
 		p.SetXY(marginX, y+thumbRowH)
 	}
 	p.SetFont(font, "", bodySize)
+	for _, a := range tooLarge {
+		d.room(2 * lineH)
+		d.note(fmt.Sprintf(d.t("att.toolarge"), oneLine(first(a.Name, d.t("kind.photo")))))
+	}
 
 	if len(files) == 0 {
 		return

@@ -84,6 +84,8 @@ var words = map[string][2]string{
 	"att.other": {"Berkas lain", "Other files"},
 	"att.withheld": {"tidak disertakan: laporan anonim, hanya foto yang diteruskan",
 		"not included: the report is anonymous, only photos are passed on"},
+	"att.toolarge": {"%s: gambar terlalu besar untuk dicetak; berkas aslinya tetap tersimpan.",
+		"%s: image too large to print; the original file is kept."},
 
 	"kind.photo":    {"Foto", "Photo"},
 	"kind.document": {"Dokumen", "Document"},

@@ -9,6 +9,7 @@ import (
 // JPEG markers (ITU T.81 table B.1).
 const (
 	sof0  = 0xC0 // SOF0–SOF15 are 0xC0–0xCF except DHT, JPG and DAC
+	sof2  = 0xC2 // progressive, Huffman-coded: the only progressive frame Go decodes
 	dht   = 0xC4
 	jpg   = 0xC8
 	dac   = 0xCC

@@ -1,19 +1,20 @@
 // Package media owns what happens to a citizen's images before officers see
 // them: removing the metadata (EXIF with GPS position, camera serials, XMP,
 // IPTC, comments, text chunks) that could identify the reporter, as the
-// privacy rules require for images forwarded to agency groups. It never
+// privacy rules require for images forwarded to agency groups. Cleaning never
 // re-encodes: the compressed pixel data is copied byte for byte, so there is
 // no loss of quality, and anything it cannot rewrite with certainty is refused
-// rather than passed through.
+// rather than passed through. The package also makes the thumbnails
+// printouts show (Thumbnail, re-encoded as JPEG). Every decode of a citizen's image goes through one gate
+// (gate.go) that reads the header first and bounds the memory decodes
+// take, whatever size a file declares.
 package media
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/jpeg"
-	"image/png"
 )
 
 // ErrUnsupported is returned (wrapped, with the reason) when Strip cannot
@@ -29,11 +30,10 @@ const (
 	MIMEPNG  = "image/png"
 )
 
-// maxPixels bounds the images Strip decodes to prove its output is sound: a
-// small file can declare huge dimensions, and decoding allocates for all of
-// them. 64 Mi pixels covers 50-megapixel phone photos; a progressive JPEG
-// that large takes about 500 MB to decode. A variable so the fuzz test can
-// lower it.
+// maxPixels bounds the dimensions of any image decoded, whatever its
+// estimated decode (see gate.go, which bounds the memory): 64 Mi pixels
+// covers 50-megapixel phone photos. A variable so the fuzz tests can lower
+// it.
 var maxPixels = 64 << 20
 
 // Strip returns the image without metadata, and the MIME type of the result.
@@ -59,8 +59,12 @@ var maxPixels = 64 << 20
 // anything.
 //
 // The result is decoded before it is returned, so a nil error means the
-// image is sound. Any error wraps ErrUnsupported, and then the returned
-// bytes are nil: Strip never hands back the original claiming it is clean.
+// image is sound. The decode goes through the gate (gate.go): an image
+// whose decode would need too much memory is refused with an error that
+// wraps ErrTooLarge, and Strip may wait while other decodes hold the
+// process's decode budget. Any error wraps ErrUnsupported, and then the
+// returned bytes are nil: Strip never hands back the original claiming it
+// is clean.
 func Strip(mime string, data []byte) ([]byte, string, error) {
 	var (
 		out  []byte
@@ -81,7 +85,7 @@ func Strip(mime string, data []byte) ([]byte, string, error) {
 		err = decodes(kind, out)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %s: %v", ErrUnsupported, kind, err)
+		return nil, "", fmt.Errorf("%w: %s: %w", ErrUnsupported, kind, err)
 	}
 	return out, kind, nil
 }
@@ -143,25 +147,20 @@ func xmpHasGPS(p []byte) bool {
 	return bytes.Contains(p, []byte("GPSLatitude")) || bytes.Contains(p, []byte("GPSLongitude"))
 }
 
-// decodes checks that b is a whole image of a size Strip accepts.
+// decodes checks that b is a whole image of the kind Strip made, of a
+// size the gate admits.
 func decodes(kind string, b []byte) error {
-	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
-	if kind == MIMEPNG {
-		decodeConfig, decode = png.DecodeConfig, png.Decode
-	}
-	cfg, err := decodeConfig(bytes.NewReader(b))
+	h, err := readHeader(b)
 	if err != nil {
-		return fmt.Errorf("reading the header of the result: %w", err)
+		return fmt.Errorf("the result: %w", err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
-		return fmt.Errorf("%d×%d pixels: empty or over the limit of %d", cfg.Width, cfg.Height, maxPixels)
+	if h.kind != kind {
+		return fmt.Errorf("the result is %s, not %s", h.kind, kind)
 	}
-	var img image.Image
-	if img, err = decode(bytes.NewReader(b)); err != nil {
-		return fmt.Errorf("decoding the result: %w", err)
+	_, release, err := decodeGate.decode(context.Background(), b, h, 0)
+	if err != nil {
+		return fmt.Errorf("the result: %w", err)
 	}
-	if r := img.Bounds(); r.Dx() != cfg.Width || r.Dy() != cfg.Height {
-		return fmt.Errorf("decoded %v, header says %d×%d", r, cfg.Width, cfg.Height)
-	}
+	release()
 	return nil
 }

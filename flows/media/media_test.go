@@ -12,6 +12,8 @@ import (
 	"image/png"
 	"reflect"
 	"testing"
+
+	"github.com/lapor-id/lapor/flows/media/mediatest"
 )
 
 // testImage is a small picture with detail in every channel, of a size that
@@ -516,6 +518,9 @@ func FuzzStrip(f *testing.F) {
 	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xD9})
 	f.Add([]byte(pngSignature))
 	f.Add([]byte("GIF89a"))
+	// Bombs for the gate: a few hundred bytes declaring gigabytes.
+	f.Add(mediatest.PNG(30000, 30000, mediatest.PNGOptions{ColorType: mediatest.RGBA, Depth: 16, Rows: 1}))
+	f.Add(mediatest.JPEG(65535, 65535, mediatest.JPEGOptions{Progressive: true, Blocks: 1}))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, mime, err := Strip("image/jpeg", data)

@@ -55,14 +55,15 @@ func walkPNG(b []byte, fn func(typ string, chunk []byte) error) error {
 }
 
 // stripPNG copies the chunks in pngKeep, in order, and drops the rest and
-// anything after IEND; see Strip.
+// anything after IEND; see Strip. The copy is sized in a first pass: a
+// file can be mostly dropped chunks, and Strip holds the copy while it
+// decodes it.
 func stripPNG(b []byte) ([]byte, error) {
-	out := make([]byte, 0, len(b))
-	out = append(out, pngSignature...)
+	n := len(pngSignature)
 	err := walkPNG(b, func(typ string, chunk []byte) error {
 		switch {
 		case pngKeep[typ]:
-			out = append(out, chunk...)
+			n += len(chunk)
 		case typ[0] >= 'A' && typ[0] <= 'Z':
 			// An unknown critical chunk: the image may not be
 			// drawable without it (PNG spec 5.4).
@@ -73,5 +74,13 @@ func stripPNG(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := make([]byte, 0, n)
+	out = append(out, pngSignature...)
+	_ = walkPNG(b, func(typ string, chunk []byte) error {
+		if pngKeep[typ] {
+			out = append(out, chunk...)
+		}
+		return nil
+	})
 	return out, nil
 }

@@ -148,6 +148,9 @@ type Attachment struct {
 	Thumb []byte // a small JPEG for images, without metadata; nil for other files
 	// Withheld: the audience may know the file exists, not see it.
 	Withheld bool
+	// TooLarge: an image whose picture is too large to decode safely
+	// (media.ErrTooLarge); a printout says so where its thumbnail would be.
+	TooLarge bool
 }
 
 // Seq yields records one at a time (streamed from the database), or an

@@ -10,8 +10,14 @@
  *   POST /api/messages           {text} | {button, label}
  *   POST /api/upload             multipart: caption, file
  *   POST /api/location           {lat, lon}
- *   POST /api/signin             {code} -> {room, officer}  (an officer's desk room)
+ *   POST /api/signin             {code[, switch]} -> {room, officer}  (an officer's desk room;
+ *                                409 {switch: true, room} when the browser is in another room
+ *                                and the officer has not confirmed leaving it)
  *   POST /api/signout
+ *
+ * The event stream sends "reload" when the session no longer shows what
+ * the stream follows (signed out, removed from the room, expired): the page
+ * reloads to show what it shows now.
  *
  * An officer's browser signs in with /?masuk=<code> (or by typing
  * "/masuk <code>") and then shows the desk's room: every card keeps its
@@ -73,6 +79,8 @@
       signOut: 'Keluar dari ruang',
       roomEmpty: 'Kartu laporan untuk meja ini akan muncul di sini. Tekan tombol pada kartu, atau ketik /bantuan untuk daftar perintah.',
       signingIn: 'Memeriksa kode masuk…',
+      switchConfirm: 'Browser ini sudah masuk ke ruang petugas "{room}". Tautan masuk ini akan mengganti ruang dan peran Anda di browser ini. Lanjutkan?',
+      switchKept: 'Anda tetap di ruang "{room}". Tautan masuk tidak dipakai dan masih berlaku.',
       reply: 'Balas',
       replyHint: 'Balas pesan ini',
       replyingTo: 'Membalas: {text}',
@@ -126,6 +134,8 @@
       signOut: 'Leave the room',
       roomEmpty: 'Report cards for this desk appear here. Press the buttons on a card, or type /bantuan for the list of commands.',
       signingIn: 'Checking the sign-in code…',
+      switchConfirm: 'This browser is already signed in to the officer room "{room}". This sign-in link will replace your room and role in this browser. Continue?',
+      switchKept: 'You stay in the "{room}" room. The sign-in link was not used and is still valid.',
       reply: 'Reply',
       replyHint: 'Reply to this message',
       replyingTo: 'Replying to: {text}',
@@ -375,9 +385,20 @@
   async function signIn(code) {
     await session();
     setStatus('signingIn');
-    const r = await withRetry(() => request('/api/signin', { code }), {
-      onRetry: (res) => showAlert(res.error || t('retrying')),
-    });
+    const retry = { onRetry: (res) => showAlert(res.error || t('retrying')) };
+    let r = await withRetry(() => request('/api/signin', { code }), retry);
+    if (r.status === 409 && r.data && r.data.switch) {
+      // Already another desk's officer in this browser: ask before the
+      // link changes the room and the role.
+      const current = typeof r.data.room === 'string' ? r.data.room : '';
+      setStatus('');
+      if (!window.confirm(t('switchConfirm', { room: current }))) {
+        showAlert(t('switchKept', { room: current }));
+        return false;
+      }
+      setStatus('signingIn');
+      r = await withRetry(() => request('/api/signin', { code, switch: true }), retry);
+    }
     setStatus('');
     if (!r.ok) {
       showFailure(r, 'netFailed');
@@ -429,6 +450,12 @@
       if (source !== es) return;
       esOpenedAt = Date.now();
       if (statusKey === 'connecting' || statusKey === 'reconnecting') setStatus('');
+    });
+    es.addEventListener('reload', () => {
+      if (source !== es) return;
+      es.close();
+      source = null;
+      window.location.reload();
     });
     es.addEventListener('message', (ev) => {
       if (source !== es) return;
