@@ -474,3 +474,50 @@ func openDB(t *testing.T, url string) *store.DB {
 	t.Cleanup(db.Close)
 	return db
 }
+
+// An idle web chat deleted with its files takes their bytes along, except
+// bytes a draft's attachment still refers to.
+func TestIdleWebSessionsTakeTheirFilesBytes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	db, pool := openDB(t, url), poolOf(t, url)
+	if err := db.CreateWebSession(ctx, []byte("token"), store.WebSession{ChatID: "widle", CSRF: "x", Lang: "id"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	var blobs []int64
+	for _, s := range []string{"only the chat's", "also a draft's evidence"} {
+		b, err := db.WriteBlob(ctx, bytes.NewReader([]byte(s)), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddWebFile(ctx, store.WebFile{ChatID: "widle", Name: "f", MIME: "text/plain", BlobID: b.ID}, t0); err != nil {
+			t.Fatal(err)
+		}
+		blobs = append(blobs, b.ID)
+	}
+	if _, err := db.StoreInbound(ctx, []store.Inbound{{Channel: "web", ExternalID: "1", ChatID: "widle", Payload: []byte(`{}`), ReceivedAt: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var inboxID int64
+		if err := pool.QueryRow(ctx, `SELECT id FROM inbox WHERE external_id = '1'`).Scan(&inboxID); err != nil {
+			return err
+		}
+		return tx.AddAttachment(ctx, &store.Attachment{Channel: "web", ChatID: "widle", InboxID: inboxID, Kind: "document",
+			MIMEType: "text/plain", BlobID: blobs[1], CreatedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.DeleteIdleWebSessions(ctx, "web", t0.Add(time.Hour), 10)
+	if err != nil || n.Sessions != 1 || n.Files != 2 {
+		t.Fatalf("deleted %+v, %v", n, err)
+	}
+	if got := count(t, pool, `SELECT count(*) FROM blobs WHERE id = $1`, blobs[0]); got != 0 {
+		t.Error("the deleted chat's file kept its bytes")
+	}
+	if b, err := db.ReadBlob(ctx, blobs[1]); err != nil || string(b) != "also a draft's evidence" {
+		t.Errorf("the draft's evidence: %q, %v", b, err)
+	}
+}
