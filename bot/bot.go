@@ -9,12 +9,16 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
@@ -24,8 +28,11 @@ import (
 type Channel interface {
 	// Name is the channel's name in stored rows ("telegram").
 	Name() string
-	// Fetch downloads the file an inbound message points at.
-	Fetch(ctx context.Context, in flows.Inbound) ([]byte, error)
+	// Fetch opens the file an inbound message points at: a stream of its
+	// bytes, which the conversation writes into the blob store as it reads
+	// (and closes), or the blob that holds them already. A stream longer
+	// than the platform allows fails with flows.ErrFileTooBig.
+	Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error)
 	// Split cuts a message into the parts the platform accepts (text and
 	// caption limits). It must be deterministic: a resumed delivery sends
 	// the parts not yet sent.
@@ -39,13 +46,132 @@ type Channel interface {
 	IsGroup(chatID string) bool
 }
 
-// File is a stored attachment to send.
+// FileDiscarder is a Channel that stores the files it receives before the
+// conversation sees them (the web chat): Discard deletes one the
+// conversation did not keep, in the handling's transaction.
+type FileDiscarder interface {
+	Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error
+}
+
+// File is a stored file to send. A channel reads its bytes as a stream
+// with Open, or whole with Bytes, which counts them against the process's
+// FileMemory until the send ends.
 type File struct {
 	Kind string // flows.Kind of the attachment: photo, document, ...
 	Name string
 	MIME string
+	Size int64 // the length of the bytes
+	// Blob is the stored blob of the bytes, 0 for bytes made in memory: a
+	// channel that keeps the files it shows (the web chat) refers to it
+	// instead of copying.
+	Blob int64
+	// Data holds the bytes when they are in memory (a cleaned image, a
+	// file Bytes read); otherwise Open reads them from the blob.
 	Data []byte
+
+	open func(context.Context) (io.ReadCloser, error)
+	mem  *FileMemory
+	held int64 // bytes of mem this file holds
 }
+
+// Len is the length of the file's bytes.
+func (f *File) Len() int64 {
+	if f.Data != nil || f.open == nil {
+		return int64(len(f.Data))
+	}
+	return f.Size
+}
+
+// Open returns the file's bytes as a stream, from their start; each call
+// reads them again (a retried send).
+func (f *File) Open(ctx context.Context) (io.ReadCloser, error) {
+	if f.Data != nil || f.open == nil {
+		return io.NopCloser(bytes.NewReader(f.Data)), nil
+	}
+	return f.open(ctx)
+}
+
+// Bytes returns the whole file, for a platform that needs it in memory
+// (WhatsApp encrypts before it uploads). It waits for room in the
+// process's FileMemory, held until the dispatcher's send ends, so however
+// many messages are in flight their whole files together stay within it.
+func (f *File) Bytes(ctx context.Context) ([]byte, error) {
+	if f.Data != nil || f.open == nil {
+		return f.Data, nil
+	}
+	if err := f.reserve(ctx, f.Size); err != nil {
+		return nil, err
+	}
+	r, err := f.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data := make([]byte, 0, f.Size)
+	buf := bytes.NewBuffer(data)
+	if _, err := buf.ReadFrom(io.LimitReader(r, f.Size+1)); err != nil {
+		return nil, err
+	}
+	if int64(buf.Len()) != f.Size {
+		return nil, fmt.Errorf("bot: file %q has %d bytes, not %d", f.Name, buf.Len(), f.Size)
+	}
+	f.Data = buf.Bytes()
+	return f.Data, nil
+}
+
+// reserve takes n bytes of the memory budget for the file, once: a file
+// never waits for more while holding some, so sends cannot wait for each
+// other in a circle.
+func (f *File) reserve(ctx context.Context, n int64) error {
+	if f.mem == nil || f.held > 0 {
+		return nil
+	}
+	got, err := f.mem.acquire(ctx, n)
+	f.held = got
+	return err
+}
+
+// release gives the file's share of the budget back (the send ended).
+func (f *File) release() {
+	if f != nil && f.mem != nil && f.held > 0 {
+		f.mem.release(f.held)
+		f.held = 0
+	}
+}
+
+// FileMemory is a budget of file bytes held in memory at once by sends
+// that need whole files (metadata stripping, WhatsApp's upload). One is
+// shared by every dispatcher of the process, so 64 messages in flight
+// cannot hold 64 files of 20 MB. A file larger than the whole budget
+// waits for all of it.
+type FileMemory struct {
+	sem  *semaphore.Weighted
+	size int64
+}
+
+// NewFileMemory returns a budget of size bytes.
+func NewFileMemory(size int64) *FileMemory {
+	return &FileMemory{sem: semaphore.NewWeighted(size), size: size}
+}
+
+// defaultFileMemory is the process's budget when dispatchers are given none.
+var defaultFileMemory = NewFileMemory(DefaultFileMemory)
+
+// DefaultFileMemory is the default budget: three files of 20 MB at once.
+const DefaultFileMemory = 64 << 20
+
+func (m *FileMemory) acquire(ctx context.Context, n int64) (int64, error) {
+	n = min(n, m.size)
+	if n <= 0 {
+		return 0, nil
+	}
+	if err := m.sem.Acquire(ctx, n); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func (m *FileMemory) release(n int64) { m.sem.Release(n) }
 
 // Part is one platform message.
 type Part struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -31,8 +32,12 @@ type DispatcherOptions struct {
 	// poller, a WhatsApp number) is delivered by that replica only, so its
 	// pacing holds for the whole service.
 	Active func() bool
-	Now    func() time.Time
-	Log    *slog.Logger
+	// FileMemory is the budget of whole files in memory, shared by every
+	// dispatcher of the process; nil means the process's default
+	// (DefaultFileMemory).
+	FileMemory *FileMemory
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 func (o *DispatcherOptions) defaults() {
@@ -53,6 +58,9 @@ func (o *DispatcherOptions) defaults() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.FileMemory == nil {
+		o.FileMemory = defaultFileMemory
 	}
 }
 
@@ -161,49 +169,12 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		d.record(ctx, d.db.FailOutgoing(ctx, m.ID, d.o.Now(), "undecodable: "+err.Error()))
 		return
 	}
-	var file *File
-	if msg.AttachmentID != 0 {
-		a, err := d.db.AttachmentData(ctx, msg.AttachmentID)
-		if err != nil {
-			d.retry(ctx, m, err, log)
-			return
-		}
-		name := msg.FileName
-		if name == "" {
-			name = records.NeutralFileName(1, a.MIMEType, a.OriginalName)
-		}
-		file = &File{Kind: a.Kind, Name: name, MIME: a.MIMEType, Data: a.Data}
-		// What the bytes are counts, not what the sender called them: a
-		// photo sent as "surat.pdf" still carries its GPS tag.
-		if msg.StripMetadata && (a.Kind == string(flows.KindPhoto) || strings.HasPrefix(a.MIMEType, "image/") ||
-			strings.HasPrefix(http.DetectContentType(a.Data), "image/")) {
-			clean, mime, err := media.Strip(a.MIMEType, a.Data)
-			switch {
-			case errors.Is(err, media.ErrTooLarge):
-				// Cleaning proves the result decodes, and this one would
-				// need more memory than any image may take.
-				log.Warn("image withheld: too large to decode", "attachment", a.ID, "err", err)
-				file = nil
-				msg.Text += " [gambar tidak ditampilkan: ukurannya terlalu besar untuk diperiksa]"
-			case err != nil:
-				// An image that cannot be cleaned is not shown: it may carry
-				// the reporter's location.
-				log.Warn("image withheld: its metadata cannot be removed", "attachment", a.ID, "err", err)
-				file = nil
-				msg.Text += " [gambar tidak ditampilkan: metadata tidak dapat dihapus]"
-			default:
-				file.Data, file.MIME = clean, mime
-			}
-		}
+	file, err := d.file(ctx, &msg, log)
+	if err != nil {
+		d.retry(ctx, m, err, log)
+		return
 	}
-	if msg.DocumentID != 0 {
-		doc, err := d.db.DocumentData(ctx, msg.DocumentID)
-		if err != nil {
-			d.retry(ctx, m, err, log)
-			return
-		}
-		file = &File{Kind: doc.Kind, Name: doc.Name, MIME: doc.MIME, Data: doc.Data}
-	}
+	defer file.release()
 	parts := d.ch.Split(msg, file)
 	for i := range parts {
 		parts[i].Key = fmt.Sprintf("%d.%d", m.ID, i)
@@ -234,6 +205,105 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		}
 	}
 	d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+}
+
+// file is the stored file a message sends, if any, to be read as a stream.
+// An image for a desk that must not see its metadata is cleaned first,
+// which needs it whole: within the process's FileMemory, which the
+// returned file holds until release.
+func (d *Dispatcher) file(ctx context.Context, msg *flows.Outbound, log *slog.Logger) (*File, error) {
+	switch {
+	case msg.DocumentID != 0:
+		doc, err := d.db.Document(ctx, msg.DocumentID)
+		if err != nil {
+			return nil, err
+		}
+		return d.blobFile(doc.Kind, doc.Name, doc.MIME, doc.BlobID, doc.Size), nil
+	case msg.AttachmentID == 0:
+		return nil, nil
+	}
+	a, err := d.db.Attachment(ctx, msg.AttachmentID)
+	if err != nil {
+		return nil, err
+	}
+	name := msg.FileName
+	if name == "" {
+		name = records.NeutralFileName(1, a.MIMEType, a.OriginalName)
+	}
+	file := d.blobFile(a.Kind, name, a.MIMEType, a.BlobID, a.Size)
+	if !msg.StripMetadata {
+		return file, nil
+	}
+	// What the bytes are counts, not what the sender called them: a photo
+	// sent as "surat.pdf" still carries its GPS tag.
+	image := a.Kind == string(flows.KindPhoto) || strings.HasPrefix(a.MIMEType, "image/")
+	if !image {
+		head, err := d.head(ctx, file)
+		if err != nil {
+			return nil, err
+		}
+		image = strings.HasPrefix(http.DetectContentType(head), "image/")
+	}
+	if !image {
+		return file, nil
+	}
+	// The original and its cleaned copy are in memory together.
+	if err := file.reserve(ctx, 2*a.Size); err != nil {
+		return nil, err
+	}
+	data, err := file.Bytes(ctx)
+	if err != nil {
+		file.release()
+		return nil, err
+	}
+	clean, mime, err := media.Strip(a.MIMEType, data)
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		// Cleaning proves the result decodes, and this one would need more
+		// memory than any image may take.
+		log.Warn("image withheld: too large to decode", "attachment", a.ID, "err", err)
+		file.release()
+		msg.Text += " [gambar tidak ditampilkan: ukurannya terlalu besar untuk diperiksa]"
+		return nil, nil
+	case err != nil:
+		// An image that cannot be cleaned is not shown: it may carry the
+		// reporter's location.
+		log.Warn("image withheld: its metadata cannot be removed", "attachment", a.ID, "err", err)
+		file.release()
+		msg.Text += " [gambar tidak ditampilkan: metadata tidak dapat dihapus]"
+		return nil, nil
+	}
+	// Only the cleaned copy stays in memory for the send: it keeps its
+	// share of the reservation, the rest is given back now.
+	keep := min(file.held, int64(len(clean)))
+	cleaned := &File{Kind: file.Kind, Name: file.Name, MIME: mime, Size: int64(len(clean)), Data: clean,
+		mem: file.mem, held: keep}
+	if file.mem != nil && file.held > keep {
+		file.mem.release(file.held - keep)
+	}
+	file.held = 0
+	return cleaned, nil
+}
+
+// blobFile is a stored blob as a File read from the database on demand.
+func (d *Dispatcher) blobFile(kind, name, mime string, blob, size int64) *File {
+	return &File{Kind: kind, Name: name, MIME: mime, Size: size, Blob: blob, mem: d.o.FileMemory,
+		open: func(ctx context.Context) (io.ReadCloser, error) { return d.db.OpenBlob(ctx, blob) }}
+}
+
+// head is a file's first bytes, for content sniffing.
+func (d *Dispatcher) head(ctx context.Context, f *File) ([]byte, error) {
+	r, err := f.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return head[:n], nil
 }
 
 // failed decides what a failed send means for the message.

@@ -3,11 +3,13 @@ package bot
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
 )
 
 // downloadSlotWait is how long a worker waits for a free download before
@@ -61,10 +63,17 @@ func (w *Workers) Wake() {
 	}
 }
 
-func (w *Workers) fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
+// files is what the workers fetch files with, for flows: each download
+// holds a slot until its stream is closed (the bytes flow while the
+// conversation stores them, after Fetch returned).
+type files struct{ w *Workers }
+
+// Fetch implements flows.FileFetcher.
+func (f files) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
+	w := f.w
 	ch, ok := w.channels[in.Channel]
 	if !ok {
-		return nil, errors.New("bot: no channel " + in.Channel + " to fetch a file from")
+		return flows.Fetched{}, errors.New("bot: no channel " + in.Channel + " to fetch a file from")
 	}
 	// In a burst a slot frees within milliseconds: wait a little for one
 	// before putting the message back, which costs a transaction.
@@ -72,13 +81,39 @@ func (w *Workers) fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
 	defer wait.Stop()
 	select {
 	case w.downloads <- struct{}{}:
-		defer func() { <-w.downloads }()
 	case <-wait.C:
-		return nil, flows.ErrFetchBusy
+		return flows.Fetched{}, flows.ErrFetchBusy
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return flows.Fetched{}, ctx.Err()
 	}
-	return ch.Fetch(ctx, in)
+	release := sync.OnceFunc(func() { <-w.downloads })
+	got, err := ch.Fetch(ctx, in)
+	if err != nil || got.Body == nil {
+		release()
+		return got, err
+	}
+	got.Body = &slotBody{ReadCloser: got.Body, release: release}
+	return got, nil
+}
+
+// Discard implements flows.FileFetcher.
+func (f files) Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error {
+	if d, ok := f.w.channels[in.Channel].(FileDiscarder); ok {
+		return d.Discard(ctx, tx, in)
+	}
+	return nil
+}
+
+// slotBody is a download's stream that gives its slot back when closed.
+type slotBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *slotBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
 }
 
 // Run works until ctx ends.
@@ -99,7 +134,7 @@ func (w *Workers) loop(ctx context.Context) {
 	tick := time.NewTicker(w.poll)
 	defer tick.Stop()
 	for ctx.Err() == nil {
-		err := w.svc.HandleNext(ctx, w.fetch)
+		err := w.svc.HandleNext(ctx, files{w})
 		switch {
 		case err == nil:
 			w.onDone()

@@ -29,7 +29,7 @@ type office struct {
 	lang Lang
 	a    actor
 	c    *courier
-	file []byte // the fetched file of a file message in an agency desk
+	file int64 // the blob of the fetched file of a file message in an agency desk
 }
 
 // pending is an action an officer started with a button and finishes with
@@ -141,21 +141,21 @@ func (o *office) audit(action string, reportID int64, allowed bool, detail strin
 
 // handleGroup handles a message in a group chat. The bot speaks only in
 // registered desks; elsewhere it only records refusals.
-func (s *Service) handleGroup(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, fetch FileFetcher, now time.Time) (string, error) {
+func (s *Service) handleGroup(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, files *incoming, now time.Time) (string, error) {
 	o, err := s.newOffice(ctx, tx, in, msg, now)
 	if err != nil {
 		return "", err
 	}
 	// A file from an officer in an agency desk is likely part of an answer.
 	if msg.Kind.IsFile() && o.a.officer != nil && o.a.desk != nil && o.a.desk.Kind == DeskAgency {
-		f, err := s.fetchEvidence(ctx, in, msg, fetch, s.cfg.DefaultLang)
+		f, err := s.fetchEvidence(ctx, tx, in, msg, files, s.cfg.DefaultLang)
 		if err != nil {
 			return "", err
 		}
 		if f.problem != "" {
 			return "refused: file " + f.problem, o.say(f.explain(s, msg, s.cfg.DefaultLang))
 		}
-		o.file = f.data
+		o.file = f.blob
 	}
 	if msg.Kind == KindMembership {
 		return o.membership()
@@ -477,12 +477,12 @@ func (o *office) appendAnswer(id string) error {
 		ans.Body += text
 	}
 	if o.msg.Kind.IsFile() {
-		if o.file == nil {
+		if o.file == 0 {
 			return refuse(o.lang, "evidence.failed", fileLabel(o.msg))
 		}
 		a := &store.Attachment{Channel: o.in.Channel, ChatID: o.in.ChatID, InboxID: o.in.ID, ReportID: 0,
 			Kind: string(o.msg.Kind), OriginalName: fileLabel(o.msg), MIMEType: nonEmpty(o.msg.File.MIME, defaultMIME(o.msg.Kind)),
-			Data: o.file, CreatedAt: o.now}
+			BlobID: o.file, CreatedAt: o.now}
 		if err := o.tx.AddAttachment(o.ctx, a); err != nil {
 			return err
 		}

@@ -47,13 +47,13 @@ func newHarness(t *testing.T) *harness {
 	cfg.RetryBase = time.Second
 	cfg.FloodPerMinute = 0 // the harness's clock stands still; TestFloodLimit turns it on
 	h.svc = flows.New(h.db, cfg, calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
-	h.fetch = func(ctx context.Context, in flows.Inbound) ([]byte, error) {
+	h.fetch = flows.FetchFunc(func(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
 		b, ok := h.files[in.File.ID]
 		if !ok {
-			return nil, errors.New("no such file")
+			return flows.Fetched{}, errors.New("no such file")
 		}
-		return b, nil
-	}
+		return flows.FetchedBytes(b), nil
+	})
 	return h
 }
 
@@ -243,7 +243,14 @@ func TestIntakeTranscriptStoresEveryField(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if len(atts) != 1 || string(atts[0].Data) != string(h.files["photo-1"]) || atts[0].MIMEType != "image/jpeg" ||
+		if len(atts) != 1 {
+			t.Fatalf("attachments = %+v", atts)
+		}
+		data, err := tx.ReadBlob(h.ctx, atts[0].BlobID)
+		if err != nil {
+			return err
+		}
+		if string(data) != string(h.files["photo-1"]) || atts[0].MIMEType != "image/jpeg" ||
 			atts[0].OriginalName != "lubang.jpg" || atts[0].Size != int64(len(h.files["photo-1"])) || len(atts[0].SHA256) != 32 {
 			t.Errorf("attachments = %+v", atts)
 		}
@@ -405,10 +412,10 @@ func TestUnfetchableFileIsRetriedThenTheCitizenIsAsked(t *testing.T) {
 	h.send("600", press("menu:new"))
 	h.send("600", press("type:pengaduan"))
 	var tries atomic.Int32
-	h.fetch = func(ctx context.Context, in flows.Inbound) ([]byte, error) {
+	h.fetch = flows.FetchFunc(func(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
 		tries.Add(1)
-		return nil, errors.New("connection reset by peer")
-	}
+		return flows.Fetched{}, errors.New("connection reset by peer")
+	})
 	got := h.send("600", flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "gone", Name: "x.jpg", Size: 10}})
 	if len(got) != 0 {
 		t.Fatalf("replied before giving up: %+v", got)
@@ -526,13 +533,13 @@ func TestBusyDownloadWaitsWithoutFailing(t *testing.T) {
 	h.intakeToEvidence("100")
 	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the hole")
 	busy, real := 7, h.fetch
-	h.fetch = func(ctx context.Context, in flows.Inbound) ([]byte, error) {
+	h.fetch = flows.FetchFunc(func(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
 		if busy > 0 {
 			busy--
-			return nil, flows.ErrFetchBusy
+			return flows.Fetched{}, flows.ErrFetchBusy
 		}
-		return real(ctx, in)
-	}
+		return real.Fetch(ctx, in)
+	})
 	h.post("100", flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}})
 	for i := 0; ; i++ {
 		if err := h.svc.HandleNext(h.ctx, h.fetch); !errors.Is(err, flows.ErrIdle) {

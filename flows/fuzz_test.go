@@ -263,9 +263,9 @@ func (s *fuzzService) post(t testing.TB, chat string, m flows.Inbound) {
 		t.Fatalf("inbox refused %+v: %v", m, err)
 	}
 	for {
-		err := s.svc.HandleNext(s.ctx, func(ctx context.Context, in flows.Inbound) ([]byte, error) {
-			return []byte(in.File.ID), nil // the file's bytes are its id
-		})
+		err := s.svc.HandleNext(s.ctx, flows.FetchFunc(func(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
+			return flows.FetchedBytes([]byte(in.File.ID)), nil // the file's bytes are its id
+		}))
 		if errors.Is(err, flows.ErrIdle) {
 			return
 		}

@@ -85,9 +85,8 @@ type turn struct {
 	now  time.Time
 	out  outbox
 
-	file        []byte   // the fetched file of a file message, if it was wanted
+	file        evidence // the fetched file of a file message, if it was wanted
 	fileProblem string   // why a file message's file was not taken
-	fileRefused evidence // the whole refusal, for its explanation
 }
 
 func newTurn(ctx context.Context, s *Service, tx *store.Tx, in store.Inbound, msg Inbound, conv store.Conversation, now time.Time) (*turn, error) {
@@ -133,7 +132,7 @@ func (t *turn) wantsFiles() bool { return t.step == StepWhat || t.step == StepEv
 
 // fetchFile downloads the file of a file message when the conversation will
 // keep it, and otherwise notes why not, so run() can tell the citizen.
-func (t *turn) fetchFile(fetch FileFetcher) error {
+func (t *turn) fetchFile(files *incoming) error {
 	if !t.msg.Kind.IsFile() || t.msg.File == nil || !t.wantsFiles() {
 		return nil
 	}
@@ -141,67 +140,12 @@ func (t *turn) fetchFile(fetch FileFetcher) error {
 		t.fileProblem = "limit"
 		return nil
 	}
-	f, err := t.s.fetchEvidence(t.ctx, t.in, t.msg, fetch, t.lang)
+	f, err := t.s.fetchEvidence(t.ctx, t.tx, t.in, t.msg, files, t.lang)
 	if err != nil {
 		return err
 	}
-	t.file, t.fileProblem, t.fileRefused = f.data, f.problem, f
+	t.file, t.fileProblem = f, f.problem
 	return nil
-}
-
-// evidence is a fetched file, or why it was not taken.
-type evidence struct {
-	data    []byte
-	problem string // "toobig", "badtype", "mismatch", "failed"
-	detail  string
-	actual  string // for "mismatch": what the bytes are
-}
-
-// fetchEvidence downloads a message's file within the limits: not too big,
-// not a program (by name, declared type or first bytes). A transient
-// download failure is an error (the message is retried) until the last
-// attempt, which reports "failed" so the sender can be asked to resend.
-func (s *Service) fetchEvidence(ctx context.Context, in store.Inbound, msg Inbound, fetch FileFetcher, lang Lang) (evidence, error) {
-	f := msg.File
-	if f == nil {
-		return evidence{problem: "failed"}, nil
-	}
-	if f.Size > s.cfg.MaxFileBytes {
-		return evidence{problem: "toobig", detail: FormatSize(lang, f.Size)}, nil
-	}
-	if bad, why := dangerousFile(f.Name, f.MIME, nil); bad {
-		return evidence{problem: "badtype", detail: why}, nil
-	}
-	if fetch == nil {
-		return evidence{}, errors.New("no file fetcher for channel " + in.Channel)
-	}
-	data, err := fetch(ctx, msg)
-	switch {
-	case errors.Is(err, ErrFileTooBig):
-		return evidence{problem: "toobig", detail: FormatSize(lang, f.Size)}, nil
-	case errors.Is(err, ErrFetchBusy):
-		return evidence{}, err // not a failure, even on the last attempt
-	case err != nil && in.Attempts+1 >= s.cfg.MaxAttempts:
-		s.log.Warn("file could not be fetched; the sender is asked to resend it",
-			"channel", in.Channel, "inbox_id", in.ID, "err", err)
-		return evidence{problem: "failed"}, nil
-	case err != nil:
-		return evidence{}, fmt.Errorf("fetch file: %w", err)
-	}
-	if int64(len(data)) > s.cfg.MaxFileBytes {
-		return evidence{problem: "toobig", detail: FormatSize(lang, int64(len(data)))}, nil
-	}
-	head := data
-	if len(head) > 16 {
-		head = head[:16]
-	}
-	if bad, why := dangerousFile(f.Name, f.MIME, head); bad {
-		return evidence{problem: "badtype", detail: why}, nil
-	}
-	if claimed, actual, lie := fileTypeLie(f.Name, data); lie {
-		return evidence{problem: "mismatch", detail: claimed, actual: actual}, nil
-	}
-	return evidence{data: data}, nil
 }
 
 // explain tells the sender why a file was not taken.
@@ -670,9 +614,9 @@ func (t *turn) takeFile() error {
 	case "limit":
 		return t.say("evidence.limit", t.s.cfg.MaxAttachments)
 	default:
-		return t.out.say(t.fileRefused.explain(t.s, t.msg, t.lang))
+		return t.out.say(t.file.explain(t.s, t.msg, t.lang))
 	}
-	if t.file == nil || f == nil {
+	if t.file.blob == 0 || f == nil {
 		return t.say("evidence.failed", name)
 	}
 	mime := f.MIME
@@ -680,14 +624,20 @@ func (t *turn) takeFile() error {
 		mime = defaultMIME(t.msg.Kind)
 	}
 	a := &store.Attachment{Channel: t.in.Channel, ChatID: t.in.ChatID, InboxID: t.in.ID, Kind: string(t.msg.Kind),
-		OriginalName: f.Name, MIMEType: mime, Data: t.file, CreatedAt: t.now}
+		OriginalName: f.Name, MIMEType: mime, BlobID: t.file.blob, CreatedAt: t.now}
 	if err := t.tx.AddAttachment(t.ctx, a); err != nil {
 		return fmt.Errorf("store attachment: %w", err)
 	}
 	t.d.Attachments = append(t.d.Attachments, draftAttachment{ID: a.ID, Kind: t.msg.Kind, Name: name, Size: a.Size})
-	// A caption on evidence is part of the story.
-	if c := cleanText(t.msg.Text); c != "" && t.d.descriptionLen()+utf8.RuneCountInString(c) <= t.s.cfg.MaxDescription {
-		t.d.Description = append(t.d.Description, c)
+	// A caption on evidence is part of the story, within the description's
+	// limit like any text; one that does not fit is not kept, and the
+	// citizen is told.
+	if c := cleanText(t.msg.Text); c != "" {
+		if t.d.descriptionLen()+utf8.RuneCountInString(c) <= t.s.cfg.MaxDescription {
+			t.d.Description = append(t.d.Description, c)
+		} else if err := t.say("evidence.caption.toolong", t.s.cfg.MaxDescription); err != nil {
+			return err
+		}
 	}
 	if t.step == StepWhat {
 		// Still telling what happened: the file is kept, and the next

@@ -337,13 +337,18 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, r
 		if err != nil {
 			return rec, err
 		}
-		data := map[int64][]byte{}
+		blobs := map[int64]int64{}
 		for _, f := range files {
-			data[f.ID] = f.Data
+			blobs[f.ID] = f.BlobID
 		}
 		for i, a := range rec.Attachments {
-			if a.IsImage() && !a.Withheld {
-				thumb, err := media.Thumbnail(ctx, data[a.ID], 480)
+			if blob := blobs[a.ID]; blob != 0 && a.IsImage() && !a.Withheld {
+				// One image in memory at a time, not every file of the report.
+				data, err := tx.ReadBlob(ctx, blob)
+				if err != nil {
+					return rec, err
+				}
+				thumb, err := media.Thumbnail(ctx, data, 480)
 				switch {
 				case err == nil:
 					rec.Attachments[i].Thumb = thumb

@@ -379,10 +379,18 @@ func (h *harness) seedWalked(i int, f records.Flags) *walked {
 			ActorRole: string(flows.RoleCitizen), Channel: channel}); err != nil {
 			return err
 		}
+		var blobs [2]int64
+		for j, data := range [][]byte{tinyJPEG(h.t), []byte("%PDF-1.4 isi dokumen pelapor")} {
+			b, err := tx.WriteBlob(h.ctx, bytes.NewReader(data), -1)
+			if err != nil {
+				return err
+			}
+			blobs[j] = b.ID
+		}
 		photo := &store.Attachment{Channel: channel, ChatID: chat, InboxID: inbox[0], Kind: "photo", OriginalName: fmt.Sprintf("foto_Pelapor%d.jpg", i),
-			MIMEType: "image/jpeg", Data: tinyJPEG(h.t), CreatedAt: h.now}
+			MIMEType: "image/jpeg", BlobID: blobs[0], CreatedAt: h.now}
 		doc := &store.Attachment{Channel: channel, ChatID: chat, InboxID: inbox[1], Kind: "document", OriginalName: w.values[records.FieldFileNames],
-			MIMEType: "application/pdf", Data: []byte("%PDF-1.4 isi dokumen pelapor"), CreatedAt: h.now}
+			MIMEType: "application/pdf", BlobID: blobs[1], CreatedAt: h.now}
 		for _, a := range []*store.Attachment{photo, doc} {
 			if err := tx.AddAttachment(h.ctx, a); err != nil {
 				return err
@@ -406,17 +414,21 @@ func (h *harness) seedWalked(i int, f records.Flags) *walked {
 // a CSV as it is.
 func (h *harness) documentText(id int64) string {
 	h.t.Helper()
-	d, err := h.db.DocumentData(h.ctx, id)
+	d, err := h.db.Document(h.ctx, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	data, err := h.db.ReadBlob(h.ctx, d.BlobID)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	switch {
-	case bytes.HasPrefix(d.Data, []byte("%PDF-")):
-		return pdfText(h.t, d.Data)
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		return pdfText(h.t, data)
 	case strings.HasSuffix(d.Name, ".xlsx"):
-		return xlsxText(h.t, d.Data)
+		return xlsxText(h.t, data)
 	}
-	return string(d.Data)
+	return string(data)
 }
 
 func pdfText(t *testing.T, b []byte) string {

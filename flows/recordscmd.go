@@ -52,7 +52,7 @@ func (o *office) sendFile(name, mime, kind string, data []byte, caption string) 
 		return refuse(o.lang, "out.toobig", FormatSize(o.lang, int64(len(data))))
 	}
 	id, err := o.tx.AddDocument(o.ctx, store.Document{Channel: o.in.Channel, ChatID: o.in.ChatID, Kind: kind, Name: name,
-		MIME: mime, Data: data, MadeBy: o.msg.UserID}, o.now)
+		MIME: mime, MadeBy: o.msg.UserID}, data, o.now)
 	if err != nil {
 		return err
 	}

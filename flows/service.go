@@ -71,12 +71,6 @@ func (s *Service) remembersMenus(channel string) bool {
 	return !slices.Contains(s.cfg.ButtonDataChannels, channel)
 }
 
-// FileFetcher downloads the file an inbound message points at from its
-// platform. ErrFileTooBig is final; ErrFetchBusy puts the message back for
-// a moment (FetchBusyWait) without counting an attempt; other errors are
-// retried.
-type FileFetcher func(ctx context.Context, in Inbound) ([]byte, error)
-
 // Service runs the conversations. It is safe for concurrent use: each call
 // of HandleNext handles one message in one transaction.
 type Service struct {
@@ -182,7 +176,7 @@ func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
 		return ErrPostponed
 	}
 	claimed.err = err
-	return s.giveUpOrRetry(ctx, claimed)
+	return s.giveUpOrRetry(ctx, claimed, fetch)
 }
 
 // flood refuses a private chat's message beyond FloodPerMinute in the
@@ -216,7 +210,7 @@ func (s *Service) flood(ctx context.Context, tx *store.Tx, in store.Inbound, msg
 
 // giveUpOrRetry schedules another try, or closes the message with an
 // apology once it has failed MaxAttempts times.
-func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable) error {
+func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable, fetch FileFetcher) error {
 	now := s.now()
 	if r.attempts+1 < s.cfg.MaxAttempts {
 		backoff := s.cfg.RetryBase << r.attempts
@@ -246,18 +240,32 @@ func (s *Service) giveUpOrRetry(ctx context.Context, r *retryable) error {
 				return err
 			}
 		}
+		// Its file was not kept: nothing of it stays.
+		if err := (&incoming{fetch: fetch}).settle(ctx, tx, in, msg); err != nil {
+			return err
+		}
 		return tx.FinishInbound(ctx, in.ID, "failed: "+truncate(r.err.Error(), 500), now)
 	})
 	return errors.Join(r, err)
 }
 
-// handle runs one claimed message through the conversation.
+// handle runs one claimed message through the conversation. A file the
+// conversation did not keep leaves nothing stored.
 func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fetch FileFetcher, now time.Time) error {
 	var msg Inbound
 	if err := json.Unmarshal(in.Payload, &msg); err != nil {
 		s.log.Warn("undecodable inbound message refused", "inbox_id", in.ID, "err", err)
 		return tx.FinishInbound(ctx, in.ID, "refused: undecodable", now)
 	}
+	files := &incoming{fetch: fetch}
+	if err := s.handleMessage(ctx, tx, in, msg, files, now); err != nil {
+		return err
+	}
+	return files.settle(ctx, tx, in, msg)
+}
+
+// handleMessage decides what one decoded message means and answers it.
+func (s *Service) handleMessage(ctx context.Context, tx *store.Tx, in store.Inbound, msg Inbound, files *incoming, now time.Time) error {
 	if refused, err := s.flood(ctx, tx, in, msg, now); err != nil || refused {
 		return err
 	}
@@ -265,7 +273,7 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 		return err
 	}
 	if in.IsGroup || msg.IsGroup {
-		outcome, err := s.handleGroup(ctx, tx, in, msg, fetch, now)
+		outcome, err := s.handleGroup(ctx, tx, in, msg, files, now)
 		if err != nil {
 			return err
 		}
@@ -320,7 +328,7 @@ func (s *Service) handle(ctx context.Context, tx *store.Tx, in store.Inbound, fe
 	if err != nil {
 		return err
 	}
-	if err := t.fetchFile(fetch); err != nil {
+	if err := t.fetchFile(files); err != nil {
 		return err
 	}
 	outcome, err := t.run()

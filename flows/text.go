@@ -120,6 +120,9 @@ var texts = map[string][2]string{ // [id, en]
 	"content.audio":    {"rekaman suara", "a sound recording"},
 	"content.archive":  {"arsip terkompresi (ZIP/RAR)", "a compressed archive (ZIP/RAR)"},
 	"content.web page": {"halaman web (HTML)", "a web page (HTML)"},
+	"evidence.caption.toolong": {
+		"Berkas diterima, tetapi keterangan berkas tidak ditambahkan ke uraian karena uraian akan melebihi batas %d karakter. Kirim bagian pentingnya sebagai pesan teks bila perlu.",
+		"The file is kept, but its caption was not added to the description, which would go over its limit of %d characters. Send the important part as a text message if needed."},
 	"evidence.limit": {
 		"Sudah ada %d berkas, batas maksimalnya. Berkas ini tidak ditambahkan. Tekan Selesai untuk melanjutkan.",
 		"You already sent %d files, the maximum. This file was not added. Press Done to continue."},

@@ -2,12 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"time"
 )
 
-// Attachment is one piece of evidence a citizen sent. Data is nil in
-// listings; AttachmentData loads the bytes.
+// Attachment is one piece of evidence a citizen sent (or a file of an
+// agency's answer). Its bytes are the blob BlobID (OpenBlob).
 type Attachment struct {
 	ID           int64
 	Channel      string
@@ -19,20 +18,29 @@ type Attachment struct {
 	MIMEType     string
 	Size         int64
 	SHA256       []byte
-	Data         []byte
+	BlobID       int64
 	CreatedAt    time.Time
 }
 
-// AddAttachment stores the bytes of a received file and sets a.ID, a.Size
-// and a.SHA256 from the data.
+// AddAttachment stores a received file whose bytes are the blob a.BlobID
+// (written with WriteBlob, or a web chat upload's) and sets a.ID, a.Size
+// and a.SHA256 from the blob. The blob is not copied: an upload kept as
+// evidence is stored once.
 func (tx *Tx) AddAttachment(ctx context.Context, a *Attachment) error {
-	sum := sha256.Sum256(a.Data)
-	a.SHA256, a.Size = sum[:], int64(len(a.Data))
 	err := tx.tx.QueryRow(ctx, `
-		INSERT INTO attachments (channel, chat_id, inbox_id, kind, original_name, mime_type, size_bytes, sha256, data, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		a.Channel, a.ChatID, a.InboxID, a.Kind, a.OriginalName, a.MIMEType, a.Size, a.SHA256, a.Data, a.CreatedAt).Scan(&a.ID)
+		INSERT INTO attachments (channel, chat_id, inbox_id, kind, original_name, mime_type, size_bytes, sha256, blob_id, created_at)
+		SELECT $1, $2, $3, $4, $5, $6, b.size_bytes, b.sha256, b.id, $8 FROM blobs b WHERE b.id = $7 AND b.sha256 IS NOT NULL
+		RETURNING id, size_bytes, sha256`,
+		a.Channel, a.ChatID, a.InboxID, a.Kind, a.OriginalName, a.MIMEType, a.BlobID, a.CreatedAt).Scan(&a.ID, &a.Size, &a.SHA256)
 	return mapErr(err)
+}
+
+// InboxKeptFile reports whether the handling of an inbound message kept its
+// file as an attachment.
+func (tx *Tx) InboxKeptFile(ctx context.Context, inboxID int64) (bool, error) {
+	var kept bool
+	err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM attachments WHERE inbox_id = $1)`, inboxID).Scan(&kept)
+	return kept, mapErr(err)
 }
 
 // AttachToReport binds a draft's attachments to the report created from it.
@@ -45,12 +53,17 @@ func (tx *Tx) AttachToReport(ctx context.Context, reportID int64, channel, chatI
 	return int(tag.RowsAffected()), mapErr(err)
 }
 
-// Attachments lists a report's attachments with their bytes, oldest first.
+const attachmentColumns = `id, channel, chat_id, inbox_id, coalesce(report_id, 0), kind, original_name, mime_type,
+	size_bytes, sha256, blob_id, created_at`
+
+func scanAttachment(row interface{ Scan(...any) error }, a *Attachment) error {
+	return row.Scan(&a.ID, &a.Channel, &a.ChatID, &a.InboxID, &a.ReportID, &a.Kind, &a.OriginalName,
+		&a.MIMEType, &a.Size, &a.SHA256, &a.BlobID, &a.CreatedAt)
+}
+
+// Attachments lists a report's attachments, oldest first.
 func (tx *Tx) Attachments(ctx context.Context, reportID int64) ([]Attachment, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT id, channel, chat_id, inbox_id, coalesce(report_id, 0), kind, original_name, mime_type,
-			size_bytes, sha256, data, created_at
-		FROM attachments WHERE report_id = $1 ORDER BY id`, reportID)
+	rows, err := tx.tx.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE report_id = $1 ORDER BY id`, reportID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -58,8 +71,7 @@ func (tx *Tx) Attachments(ctx context.Context, reportID int64) ([]Attachment, er
 	var out []Attachment
 	for rows.Next() {
 		var a Attachment
-		if err := rows.Scan(&a.ID, &a.Channel, &a.ChatID, &a.InboxID, &a.ReportID, &a.Kind, &a.OriginalName,
-			&a.MIMEType, &a.Size, &a.SHA256, &a.Data, &a.CreatedAt); err != nil {
+		if err := scanAttachment(rows, &a); err != nil {
 			return nil, mapErr(err)
 		}
 		out = append(out, a)
@@ -67,13 +79,9 @@ func (tx *Tx) Attachments(ctx context.Context, reportID int64) ([]Attachment, er
 	return out, mapErr(rows.Err())
 }
 
-// AttachmentData returns one attachment with its bytes.
-func (db *DB) AttachmentData(ctx context.Context, id int64) (Attachment, error) {
+// Attachment returns one attachment.
+func (db *DB) Attachment(ctx context.Context, id int64) (Attachment, error) {
 	var a Attachment
-	err := db.pool.QueryRow(ctx, `
-		SELECT id, channel, chat_id, inbox_id, coalesce(report_id, 0), kind, original_name, mime_type,
-			size_bytes, sha256, data, created_at
-		FROM attachments WHERE id = $1`, id).Scan(&a.ID, &a.Channel, &a.ChatID, &a.InboxID, &a.ReportID, &a.Kind,
-		&a.OriginalName, &a.MIMEType, &a.Size, &a.SHA256, &a.Data, &a.CreatedAt)
+	err := scanAttachment(db.pool.QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = $1`, id), &a)
 	return a, mapErr(err)
 }

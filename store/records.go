@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -215,7 +216,8 @@ func (tx *Tx) OldestOpen(ctx context.Context, limit int) ([]Report, error) {
 	return tx.reports(ctx, `stage NOT IN ('closed', 'archived') ORDER BY submitted_at, id LIMIT $1`, limit)
 }
 
-// Document is a file lapor made to send to a chat.
+// Document is a file lapor made to send to a chat. Its bytes are the blob
+// BlobID.
 type Document struct {
 	ID      int64
 	Channel string
@@ -223,25 +225,32 @@ type Document struct {
 	Kind    string // photo or document
 	Name    string
 	MIME    string
-	Data    []byte
 	MadeBy  string
+	BlobID  int64
+	Size    int64
 }
 
-// AddDocument stores a made file and returns its id.
-func (tx *Tx) AddDocument(ctx context.Context, d Document, now time.Time) (int64, error) {
+// AddDocument stores a made file with its bytes and returns its id.
+func (tx *Tx) AddDocument(ctx context.Context, d Document, data []byte, now time.Time) (int64, error) {
+	b, err := tx.WriteBlob(ctx, bytes.NewReader(data), -1)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	err := tx.tx.QueryRow(ctx, `
-		INSERT INTO documents (channel, chat_id, kind, name, mime_type, data, made_by, created_at)
+	err = tx.tx.QueryRow(ctx, `
+		INSERT INTO documents (channel, chat_id, kind, name, mime_type, blob_id, made_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		d.Channel, d.ChatID, d.Kind, d.Name, d.MIME, d.Data, d.MadeBy, now).Scan(&id)
+		d.Channel, d.ChatID, d.Kind, d.Name, d.MIME, b.ID, d.MadeBy, now).Scan(&id)
 	return id, mapErr(err)
 }
 
-// DocumentData returns a made file with its bytes.
-func (db *DB) DocumentData(ctx context.Context, id int64) (Document, error) {
+// Document returns a made file.
+func (db *DB) Document(ctx context.Context, id int64) (Document, error) {
 	d := Document{ID: id}
-	err := db.pool.QueryRow(ctx, `SELECT channel, chat_id, kind, name, mime_type, data, made_by FROM documents WHERE id = $1`, id).
-		Scan(&d.Channel, &d.ChatID, &d.Kind, &d.Name, &d.MIME, &d.Data, &d.MadeBy)
+	err := db.pool.QueryRow(ctx, `
+		SELECT d.channel, d.chat_id, d.kind, d.name, d.mime_type, d.made_by, d.blob_id, b.size_bytes
+		FROM documents d JOIN blobs b ON b.id = d.blob_id WHERE d.id = $1`, id).
+		Scan(&d.Channel, &d.ChatID, &d.Kind, &d.Name, &d.MIME, &d.MadeBy, &d.BlobID, &d.Size)
 	return d, mapErr(err)
 }
 

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // WebSession is one browser's web chat.
@@ -49,6 +52,7 @@ func (db *DB) DeleteIdleWebSessions(ctx context.Context, channel string, idleSin
 	var total ExpiredWebSessions
 	for {
 		var n ExpiredWebSessions
+		var blobs []int64
 		err := db.pool.QueryRow(ctx, `
 			WITH gone AS (
 				DELETE FROM webchat_sessions WHERE token_hash IN (
@@ -63,11 +67,21 @@ func (db *DB) DeleteIdleWebSessions(ctx context.Context, channel string, idleSin
 				SELECT g.chat_id FROM gone g
 				WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.channel = $1 AND r.chat_id = g.chat_id)),
 			lines AS (DELETE FROM webchat_messages m USING unreported u WHERE m.chat_id = u.chat_id RETURNING 1),
-			files AS (DELETE FROM webchat_files f USING unreported u WHERE f.chat_id = u.chat_id RETURNING 1)
-			SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM lines), (SELECT count(*) FROM files)`,
-			channel, idleSince, batch).Scan(&n.Sessions, &n.Messages, &n.Files)
+			files AS (DELETE FROM webchat_files f USING unreported u WHERE f.chat_id = u.chat_id RETURNING f.blob_id)
+			SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM lines), (SELECT count(*) FROM files),
+				(SELECT coalesce(array_agg(DISTINCT blob_id), '{}') FROM files)`,
+			channel, idleSince, batch).Scan(&n.Sessions, &n.Messages, &n.Files, &blobs)
 		if err != nil {
 			return total, mapErr(err)
+		}
+		// The files' bytes go too, unless something else refers to them (a
+		// draft's attachment). A statement of its own: within the one above
+		// the deleted files would still count as referring to them. Left
+		// behind by a failure here, CollectBlobs deletes them.
+		if len(blobs) > 0 {
+			if _, err := db.pool.Exec(ctx, `DELETE FROM blobs b WHERE b.id = ANY($1) AND `+blobUnused, blobs); err != nil {
+				return total, mapErr(err)
+			}
 		}
 		total.Sessions += n.Sessions
 		total.Messages += n.Messages
@@ -163,21 +177,24 @@ func (db *DB) WebMessagesAfter(ctx context.Context, chatID string, after int64, 
 	return out, mapErr(rows.Err())
 }
 
-// WebFile is a file of a web chat.
+// WebFile is a file of a web chat: an upload, or a file the bot showed.
+// Its bytes are the blob BlobID.
 type WebFile struct {
 	ID     int64
 	ChatID string
 	Name   string
 	MIME   string
-	Data   []byte
+	BlobID int64
+	Size   int64 // set by WebFile
 }
 
-// AddWebFile stores a file of a web chat.
+// AddWebFile stores a file of a web chat whose bytes are the blob f.BlobID.
+// Several files may share a blob (an upload shown again in a desk's room).
 func (db *DB) AddWebFile(ctx context.Context, f WebFile, now time.Time) (int64, error) {
 	var id int64
 	err := db.pool.QueryRow(ctx, `
-		INSERT INTO webchat_files (chat_id, name, mime_type, data, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		f.ChatID, f.Name, f.MIME, f.Data, now).Scan(&id)
+		INSERT INTO webchat_files (chat_id, name, mime_type, blob_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		f.ChatID, f.Name, f.MIME, f.BlobID, now).Scan(&id)
 	return id, mapErr(err)
 }
 
@@ -185,9 +202,41 @@ func (db *DB) AddWebFile(ctx context.Context, f WebFile, now time.Time) (int64, 
 // is ErrNotFound, as is an id that does not exist.
 func (db *DB) WebFile(ctx context.Context, chatID string, id int64) (WebFile, error) {
 	f := WebFile{ID: id, ChatID: chatID}
-	err := db.pool.QueryRow(ctx, `SELECT name, mime_type, data FROM webchat_files WHERE id = $1 AND chat_id = $2`, id, chatID).
-		Scan(&f.Name, &f.MIME, &f.Data)
+	err := db.pool.QueryRow(ctx, `
+		SELECT f.name, f.mime_type, f.blob_id, b.size_bytes FROM webchat_files f JOIN blobs b ON b.id = f.blob_id
+		WHERE f.id = $1 AND f.chat_id = $2`, id, chatID).
+		Scan(&f.Name, &f.MIME, &f.BlobID, &f.Size)
 	return f, mapErr(err)
+}
+
+// DeleteWebFile deletes a file of a web chat within the transaction, and its
+// bytes unless something else refers to them (an upload the conversation
+// refused); the transcript keeps the line without a link. It reports
+// whether the file existed.
+func (tx *Tx) DeleteWebFile(ctx context.Context, chatID string, id int64) (bool, error) {
+	var blob int64
+	err := tx.tx.QueryRow(ctx, `DELETE FROM webchat_files WHERE id = $1 AND chat_id = $2 RETURNING blob_id`, id, chatID).Scan(&blob)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if _, err := tx.tx.Exec(ctx, `UPDATE webchat_messages SET file_id = NULL WHERE chat_id = $1 AND file_id = $2`, chatID, id); err != nil {
+		return false, mapErr(err)
+	}
+	_, err = tx.DeleteBlob(ctx, blob)
+	return true, err
+}
+
+// DeleteWebFile is DeleteWebFile in a transaction of its own.
+func (db *DB) DeleteWebFile(ctx context.Context, chatID string, id int64) (bool, error) {
+	var found bool
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		found, err = tx.DeleteWebFile(ctx, chatID, id)
+		return err
+	})
+	return found, err
 }
 
 // WebChatSize counts the lines and files a web chat holds.

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/flows"
 )
 
 // client calls the Bot API with a context on every request. tgbotapi's own
@@ -51,9 +54,12 @@ func (c *client) call(ctx context.Context, method string, params url.Values) (js
 }
 
 // upload performs one Bot API method with a file, as multipart form data.
-func (c *client) upload(ctx context.Context, method string, params url.Values, field, name string, data []byte) (json.RawMessage, error) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
+// The file streams from the store into the request: the form's fields and
+// the part's header before it and the closing boundary after it are made in
+// memory, and their lengths with the file's give the Content-Length.
+func (c *client) upload(ctx context.Context, method string, params url.Values, field string, f *bot.File) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
 	for k, vs := range params {
 		for _, v := range vs {
 			if err := w.WriteField(k, v); err != nil {
@@ -61,23 +67,38 @@ func (c *client) upload(ctx context.Context, method string, params url.Values, f
 			}
 		}
 	}
-	part, err := w.CreateFormFile(field, name)
-	if err != nil {
+	if _, err := w.CreateFormFile(field, f.Name); err != nil {
 		return nil, err
 	}
-	if _, err := part.Write(data); err != nil {
-		return nil, err
-	}
+	head := bytes.Clone(buf.Bytes())
+	buf.Reset()
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.apiEndpoint, c.token, method), &body)
+	tail := buf.Bytes()
+	file, err := f.Open(ctx)
 	if err != nil {
+		return nil, err
+	}
+	body := &uploadBody{Reader: io.MultiReader(bytes.NewReader(head), file, bytes.NewReader(tail)), file: file}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.apiEndpoint, c.token, method), body)
+	if err != nil {
+		file.Close()
 		return nil, c.redact(err)
 	}
+	req.ContentLength = int64(len(head)) + f.Len() + int64(len(tail))
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return c.do(req, method)
 }
+
+// uploadBody is an upload's request body; the transport closes it, and
+// with it the file's stream.
+type uploadBody struct {
+	io.Reader
+	file io.Closer
+}
+
+func (b *uploadBody) Close() error { return b.file.Close() }
 
 func (c *client) do(req *http.Request, method string) (json.RawMessage, error) {
 	resp, err := c.http.Do(req)
@@ -108,32 +129,62 @@ func (c *client) do(req *http.Request, method string) (json.RawMessage, error) {
 	return r.Result, nil
 }
 
-// download fetches a file by its path through the file endpoint, reading at
-// most limit bytes.
-func (c *client) download(ctx context.Context, filePath string, limit int64) ([]byte, error) {
+// open starts the download of a file by its path through the file
+// endpoint. The stream gives at most limit bytes and fails with
+// flows.ErrFileTooBig past them; errors never carry the token.
+func (c *client) open(ctx context.Context, filePath string, limit int64) (io.ReadCloser, int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(c.fileEndpoint, c.token, filePath), nil)
 	if err != nil {
-		return nil, c.redact(err)
+		return nil, 0, c.redact(err)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.redact(err)
+		return nil, 0, c.redact(err)
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &apiError{Code: resp.StatusCode, Description: "file download failed"}
+		resp.Body.Close()
+		return nil, 0, &apiError{Code: resp.StatusCode, Description: "file download failed"}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, c.redact(err)
+	if resp.ContentLength > limit {
+		resp.Body.Close()
+		return nil, 0, flows.ErrFileTooBig
 	}
-	if int64(len(data)) > limit {
-		return nil, errTooBig
-	}
-	return data, nil
+	return &download{body: resp.Body, left: limit, c: c}, max(resp.ContentLength, 0), nil
 }
 
-var errTooBig = errors.New("telegram: file is too big")
+// download is a file's stream, cut at its limit.
+type download struct {
+	body io.ReadCloser
+	left int64
+	c    *client
+}
+
+func (d *download) Read(p []byte) (int, error) {
+	if d.left <= 0 {
+		// At the limit: one more byte means the file is over it.
+		var one [1]byte
+		n, err := d.body.Read(one[:])
+		if n > 0 {
+			return 0, flows.ErrFileTooBig
+		}
+		return 0, d.redact(err)
+	}
+	if int64(len(p)) > d.left {
+		p = p[:d.left]
+	}
+	n, err := d.body.Read(p)
+	d.left -= int64(n)
+	return n, d.redact(err)
+}
+
+func (d *download) redact(err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	return d.c.redact(err)
+}
+
+func (d *download) Close() error { return d.body.Close() }
 
 // redact removes the bot token from an error: net/http quotes the request
 // URL, and the token is part of every Bot API URL.

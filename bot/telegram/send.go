@@ -58,7 +58,7 @@ func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 			params.Set("caption", p.Text)
 		}
 		method, field := uploadMethod(p.File)
-		_, err = ch.c.upload(ctx, method, params, field, p.File.Name, p.File.Data)
+		_, err = ch.c.upload(ctx, method, params, field, p.File)
 	} else {
 		params.Set("text", p.Text)
 		_, err = ch.c.call(ctx, "sendMessage", params)
@@ -69,7 +69,7 @@ func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 func uploadMethod(f *bot.File) (method, field string) {
 	switch flows.Kind(f.Kind) {
 	case flows.KindPhoto:
-		if len(f.Data) <= maxPhotoUpload {
+		if f.Len() <= maxPhotoUpload {
 			return "sendPhoto", "photo"
 		}
 	case flows.KindVideo:

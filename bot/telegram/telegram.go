@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -325,33 +326,49 @@ func (s *spinners) stop(ctx context.Context, id string) {
 func (s *spinners) wait() { s.wg.Wait() }
 
 // Fetch implements bot.Channel: getFile, then a download through the file
-// endpoint (tgbotapi's file links ignore a custom endpoint).
-func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
+// endpoint (tgbotapi's file links ignore a custom endpoint), streamed to
+// the conversation as it arrives. SendTimeout bounds the whole download.
+func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
 	if in.File == nil {
-		return nil, errors.New("telegram: message has no file")
+		return flows.Fetched{}, errors.New("telegram: message has no file")
 	}
 	if in.File.Size > maxDownload {
-		return nil, flows.ErrFileTooBig
+		return flows.Fetched{}, flows.ErrFileTooBig
 	}
 	ctx, cancel := context.WithTimeout(ctx, ch.o.SendTimeout)
-	defer cancel()
 	p := url.Values{}
 	p.Set("file_id", in.File.ID)
 	raw, err := ch.c.call(ctx, "getFile", p)
 	var ae *apiError
 	if errors.As(err, &ae) && strings.Contains(ae.Description, "file is too big") {
-		return nil, flows.ErrFileTooBig
+		cancel()
+		return flows.Fetched{}, flows.ErrFileTooBig
 	}
 	if err != nil {
-		return nil, err
+		cancel()
+		return flows.Fetched{}, err
 	}
 	var f tgbotapi.File
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("telegram: decode file: %w", err)
+		cancel()
+		return flows.Fetched{}, fmt.Errorf("telegram: decode file: %w", err)
 	}
-	data, err := ch.c.download(ctx, f.FilePath, maxDownload)
-	if errors.Is(err, errTooBig) {
-		return nil, flows.ErrFileTooBig
+	body, size, err := ch.c.open(ctx, f.FilePath, maxDownload)
+	if err != nil {
+		cancel()
+		return flows.Fetched{}, err
 	}
-	return data, err
+	return flows.Fetched{Body: &cancelOnClose{ReadCloser: body, cancel: cancel}, Size: size}, nil
+}
+
+// cancelOnClose ends a download's context when its stream is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }

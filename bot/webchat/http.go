@@ -1,6 +1,7 @@
 package webchat
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -9,11 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/bot/edge"
@@ -36,6 +39,7 @@ var errorTexts = map[string][2]string{ // [id, en]
 	"location": {"Titik lokasi tidak sah.", "That location is not valid."},
 	"badcode":  {"Kode masuk tidak berlaku (salah, sudah dipakai, atau kedaluwarsa). Minta kode baru kepada admin LAPOR!.", "The sign-in code is not valid (wrong, used or expired). Ask a LAPOR! admin for a new one."},
 	"norooms":  {"Ruang petugas tidak tersedia di layanan ini.", "Officer rooms are not available on this service."},
+	"onefile":  {"Kirim satu berkas per pesan.", "Send one file per message."},
 	"streams":  {"Terlalu banyak jendela chat terbuka dari browser atau jaringan ini. Tutup jendela chat yang tidak dipakai lalu muat ulang halaman.", "Too many chat windows are open from this browser or network. Close the chat windows you do not use, then reload the page."},
 	"sessions": {"Terlalu banyak sesi chat baru dari jaringan Anda dalam satu menit. Tunggu sebentar lalu muat ulang halaman.", "Too many new chat sessions from your network in one minute. Wait a moment, then reload the page."},
 	"switch":   {"Browser ini sudah masuk ke ruang %s sebagai %s. Kode masuk ini akan mengganti ruang dan peran Anda di browser ini; kode belum dipakai. Kirim lagi dengan konfirmasi bila memang itu maksud Anda.", "This browser is already signed in to the %s room as %s. This sign-in code would replace your room and role in this browser; it has not been used. Send it again with a confirmation if that is what you mean."},
@@ -296,7 +300,7 @@ func (c *Channel) message(w http.ResponseWriter, r *http.Request) {
 	case strings.TrimSpace(body.Text) == "":
 		c.fail(w, s.Lang, http.StatusBadRequest, "empty")
 		return
-	case len([]rune(body.Text)) > 10000:
+	case utf8.RuneCountInString(body.Text) > maxText:
 		c.fail(w, s.Lang, http.StatusRequestEntityTooLarge, "toolong")
 		return
 	case strings.HasPrefix(strings.TrimSpace(body.Text), "/"):
@@ -332,70 +336,210 @@ func accepted(w http.ResponseWriter) {
 	_, _ = io.WriteString(w, `{"ok":true}`)
 }
 
-// upload receives one file. Its size is checked here; its type (a program
-// disguised as a document) by the conversation, like on every channel.
+// maxText is the most characters a message, or a file's caption, may have.
+const maxText = 10000
+
+// upload receives one file, read part by part as it arrives: the file goes
+// straight into the blob store (never whole into memory), the caption is
+// read within the text limit. Its size is checked here; its type (a program
+// disguised as a document) by the conversation, like on every channel. A
+// refused upload leaves nothing stored.
 func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 	v, ok := c.guard(w, r)
 	if !ok {
 		return
 	}
 	s := v.s
+	ctx := r.Context()
+	// Deletions run even when the browser went away (its context ends).
+	cleanup := context.WithoutCancel(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, c.o.MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			c.fail(w, s.Lang, http.StatusRequestEntityTooLarge, "toobig", c.o.MaxUpload>>20)
-			return
-		}
+	mr, err := r.MultipartReader()
+	if err != nil {
 		c.fail(w, s.Lang, http.StatusBadRequest, "bad")
 		return
 	}
-	defer r.MultipartForm.RemoveAll()
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
+	var (
+		up         *upload
+		caption    string
+		hasCaption bool
+	)
+	refuse := func(code int, key string, args ...any) {
+		if up != nil {
+			c.dropBlob(cleanup, up.blob.ID)
+		}
+		c.fail(w, s.Lang, code, key, args...)
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if tooBig(err) {
+				refuse(http.StatusRequestEntityTooLarge, "toobig", c.o.MaxUpload>>20)
+			} else {
+				refuse(http.StatusBadRequest, "bad")
+			}
+			return
+		}
+		switch part.FormName() {
+		case "file":
+			if up != nil {
+				refuse(http.StatusBadRequest, "onefile")
+				return
+			}
+			if part.FileName() == "" {
+				refuse(http.StatusBadRequest, "nofile")
+				return
+			}
+			up, err = c.receiveFile(ctx, part)
+			switch {
+			case errors.Is(err, store.ErrTooBig) || tooBig(err):
+				// Read the rest the body may have (MaxBytesReader bounds it):
+				// a browser still sending would miss the answer otherwise.
+				_, _ = io.Copy(io.Discard, r.Body)
+				refuse(http.StatusRequestEntityTooLarge, "toobig", c.o.MaxUpload>>20)
+				return
+			case errors.Is(err, errSender) || ctx.Err() != nil: // a broken body, or the browser went away
+				refuse(http.StatusBadRequest, "bad")
+				return
+			case err != nil:
+				c.o.Log.Error("web chat upload not stored", "err", err)
+				refuse(http.StatusServiceUnavailable, "busy")
+				return
+			}
+		case "caption":
+			// Read within the limit of a message: at most 4 bytes a character.
+			b, err := io.ReadAll(io.LimitReader(part, 4*maxText+1))
+			switch {
+			case err != nil && tooBig(err):
+				refuse(http.StatusRequestEntityTooLarge, "toobig", c.o.MaxUpload>>20)
+				return
+			case err != nil || hasCaption:
+				refuse(http.StatusBadRequest, "bad")
+				return
+			case len(b) > 4*maxText || utf8.RuneCount(b) > maxText:
+				refuse(http.StatusRequestEntityTooLarge, "toolong")
+				return
+			}
+			caption, hasCaption = storable(string(b)), true
+		default:
+			// The page sends a file and a caption; anything else is not
+			// read, let alone kept.
+			refuse(http.StatusBadRequest, "bad")
+			return
+		}
+	}
+	if up == nil {
 		c.fail(w, s.Lang, http.StatusBadRequest, "nofile")
 		return
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, c.o.MaxUpload+1))
+	id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: v.chat, Name: up.name, MIME: up.mime, BlobID: up.blob.ID}, c.o.Now())
 	if err != nil {
-		c.fail(w, s.Lang, http.StatusBadRequest, "bad")
+		refuse(http.StatusServiceUnavailable, "busy")
 		return
 	}
-	if int64(len(data)) > c.o.MaxUpload {
-		c.fail(w, s.Lang, http.StatusRequestEntityTooLarge, "toobig", c.o.MaxUpload>>20)
-		return
-	}
-	name := storable(path.Base(strings.ReplaceAll(hdr.Filename, "\\", "/")))
-	declared := hdr.Header.Get("Content-Type")
-	sniffed := http.DetectContentType(data)
-	kind := flows.KindDocument
-	switch {
-	case strings.HasPrefix(sniffed, "image/"):
-		kind = flows.KindPhoto
-	case strings.HasPrefix(sniffed, "video/"):
-		kind = flows.KindVideo
-	case strings.HasPrefix(sniffed, "audio/") || sniffed == "application/ogg":
-		kind = flows.KindAudio
-	}
-	mimeType := sniffed
-	if sniffed == "application/octet-stream" && declared != "" {
-		mimeType = declared // the conversation still checks the first bytes
-	}
-	id, err := c.db.AddWebFile(r.Context(), store.WebFile{ChatID: v.chat, Name: name, MIME: mimeType, Data: data}, c.o.Now())
-	if err != nil {
-		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
-		return
-	}
-	caption := storable(r.FormValue("caption"))
-	in := flows.Inbound{Kind: kind, Text: caption,
-		File: &flows.FileRef{ID: strconv.FormatInt(id, 10), Name: name, MIME: mimeType, Size: int64(len(data))}}
-	echo := wireMessage{Text: caption, Attachment: &wireAttachment{Name: name, MIME: mimeType, Kind: string(kind)}}
-	if err := c.receive(r.Context(), v, in, echo, id); err != nil {
+	in := flows.Inbound{Kind: up.kind, Text: caption,
+		File: &flows.FileRef{ID: strconv.FormatInt(id, 10), Name: up.name, MIME: up.mime, Size: up.blob.Size}}
+	echo := wireMessage{Text: caption, Attachment: &wireAttachment{Name: up.name, MIME: up.mime, Kind: string(up.kind)}}
+	if err := c.receive(ctx, v, in, echo, id); err != nil {
+		if _, derr := c.db.DeleteWebFile(cleanup, v.chat, id); derr != nil {
+			c.o.Log.Warn("a refused upload was not deleted; the blob collector will", "err", derr)
+		}
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
 	accepted(w)
+}
+
+// upload is a file a browser sent, stored.
+type upload struct {
+	blob store.Blob
+	name string
+	mime string
+	kind flows.Kind
+}
+
+// errSender marks a failure to read what the browser sent (it went away,
+// or sent a broken body), as opposed to the database's.
+var errSender = errors.New("webchat: the upload could not be read")
+
+// senderReader tells the browser's failures from the store's.
+type senderReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *senderReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		s.err = err
+	}
+	return n, err
+}
+
+// receiveFile streams a file part into a new blob of at most MaxUpload
+// bytes, sniffing its type from the first bytes on the way.
+func (c *Channel) receiveFile(ctx context.Context, part *multipart.Part) (*upload, error) {
+	src := &senderReader{r: part}
+	head := make([]byte, 0, 512)
+	for len(head) < cap(head) {
+		n, err := src.Read(head[len(head):cap(head)])
+		head = head[:len(head)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, senderErr(err)
+		}
+	}
+	blob, err := c.db.WriteBlob(ctx, io.MultiReader(bytes.NewReader(head), src), c.o.MaxUpload)
+	if err != nil {
+		if src.err != nil && !errors.Is(err, store.ErrTooBig) {
+			return nil, senderErr(src.err)
+		}
+		return nil, err
+	}
+	up := &upload{blob: blob, name: storable(path.Base(strings.ReplaceAll(part.FileName(), "\\", "/")))}
+	declared := part.Header.Get("Content-Type")
+	sniffed := http.DetectContentType(head)
+	up.kind = flows.KindDocument
+	switch {
+	case strings.HasPrefix(sniffed, "image/"):
+		up.kind = flows.KindPhoto
+	case strings.HasPrefix(sniffed, "video/"):
+		up.kind = flows.KindVideo
+	case strings.HasPrefix(sniffed, "audio/") || sniffed == "application/ogg":
+		up.kind = flows.KindAudio
+	}
+	up.mime = sniffed
+	if sniffed == "application/octet-stream" && declared != "" {
+		up.mime = declared // the conversation still checks the first bytes
+	}
+	return up, nil
+}
+
+// senderErr keeps a body over its limit recognisable (tooBig) and marks
+// every other read failure as the sender's.
+func senderErr(err error) error {
+	if tooBig(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errSender, err)
+}
+
+func tooBig(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+// dropBlob deletes the bytes of an upload that was refused after they were
+// stored.
+func (c *Channel) dropBlob(ctx context.Context, id int64) {
+	if _, err := c.db.DeleteBlob(ctx, id); err != nil {
+		c.o.Log.Warn("a refused upload was not deleted; the blob collector will", "blob", id, "err", err)
+	}
 }
 
 func (c *Channel) location(w http.ResponseWriter, r *http.Request) {
@@ -513,14 +657,31 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
+	body, err := c.db.OpenBlob(r.Context(), f.BlobID)
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	// The first bytes tell whether the file may be shown inline; the rest
+	// streams after them.
+	head := make([]byte, 512)
+	n, err := io.ReadFull(body, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	head = head[:n]
 	ct, disposition := "application/octet-stream", "attachment"
-	if t, ok := inlineImage(f.MIME, f.Data); ok {
+	if t, ok := inlineImage(f.MIME, head); ok {
 		ct, disposition = t, "inline" // shown as thumbnails
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}))
 	w.Header().Set("Cache-Control", "private, max-age=3600")
-	_, _ = w.Write(f.Data)
+	// Streamed chunk by chunk; with the length set, a read that fails
+	// midway shows as a cut response, not as a whole shorter file.
+	w.Header().Set("Content-Length", strconv.FormatInt(body.Size(), 10))
+	_, _ = io.Copy(w, io.MultiReader(bytes.NewReader(head), body))
 }
 
 // inlineTypes are the only types a file is ever served inline as: raster

@@ -95,7 +95,10 @@ type Channel struct {
 // minute.
 const maxCodeFailures = 5
 
-var _ bot.Channel = (*Channel)(nil)
+var (
+	_ bot.Channel       = (*Channel)(nil)
+	_ bot.FileDiscarder = (*Channel)(nil)
+)
 
 // New returns the web chat.
 func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
@@ -221,7 +224,7 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 	w := wireMessage{From: "bot", Text: p.Text, Buttons: p.Buttons}
 	var fileID int64
 	if p.File != nil {
-		id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: p.File.Name, MIME: p.File.MIME, Data: p.File.Data}, c.o.Now())
+		id, err := c.showFile(ctx, chatID, p.File)
 		if err != nil {
 			return err
 		}
@@ -229,6 +232,33 @@ func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 		w.Attachment = &wireAttachment{Name: p.File.Name, MIME: p.File.MIME, Kind: p.File.Kind}
 	}
 	return c.record(ctx, chatID, true, w, fileID)
+}
+
+// showFile makes a file one of the chat's. A stored file is referred to,
+// not copied: a desk room shown a citizen's upload stores no second copy.
+// Bytes made in memory (a cleaned image) are written into a blob of their
+// own.
+func (c *Channel) showFile(ctx context.Context, chatID string, f *bot.File) (int64, error) {
+	blob, own := f.Blob, false
+	if blob == 0 {
+		r, err := f.Open(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer r.Close()
+		b, err := c.db.WriteBlob(ctx, r, -1)
+		if err != nil {
+			return 0, err
+		}
+		blob, own = b.ID, true
+	}
+	id, err := c.db.AddWebFile(ctx, store.WebFile{ChatID: chatID, Name: f.Name, MIME: f.MIME, BlobID: blob}, c.o.Now())
+	if err != nil && own {
+		if _, derr := c.db.DeleteBlob(context.WithoutCancel(ctx), blob); derr != nil {
+			c.o.Log.Warn("an unsent file's bytes were not deleted; the blob collector will", "err", derr)
+		}
+	}
+	return id, err
 }
 
 func (c *Channel) record(ctx context.Context, chatID string, fromBot bool, w wireMessage, fileID int64) error {
@@ -259,20 +289,41 @@ func (c *Channel) transcriptLine(chatID string, fromBot bool, w wireMessage, fil
 	return store.WebMessage{ChatID: chatID, FromBot: fromBot, Payload: payload, FileID: fileID, At: c.o.Now()}, nil
 }
 
-// Fetch implements bot.Channel: the bytes were uploaded with the message.
-func (c *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
-	if in.File == nil {
-		return nil, errors.New("webchat: message has no file")
-	}
-	var id int64
-	if _, err := fmt.Sscan(in.File.ID, &id); err != nil {
-		return nil, fmt.Errorf("webchat: bad file reference: %w", err)
+// Fetch implements bot.Channel: the bytes were stored with the message;
+// the conversation refers to their blob instead of copying it.
+func (c *Channel) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
+	id, err := fileID(in)
+	if err != nil {
+		return flows.Fetched{}, err
 	}
 	f, err := c.db.WebFile(ctx, in.ChatID, id)
 	if err != nil {
-		return nil, err
+		return flows.Fetched{}, err
 	}
-	return f.Data, nil
+	return flows.Fetched{Blob: f.BlobID, Size: f.Size}, nil
+}
+
+// Discard implements bot.FileDiscarder: an upload the conversation did not
+// keep is deleted with its bytes, in the same transaction as the answer
+// that says so.
+func (c *Channel) Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error {
+	id, err := fileID(in)
+	if err != nil {
+		return nil // nothing of ours
+	}
+	_, err = tx.DeleteWebFile(ctx, in.ChatID, id)
+	return err
+}
+
+func fileID(in flows.Inbound) (int64, error) {
+	if in.File == nil {
+		return 0, errors.New("webchat: message has no file")
+	}
+	var id int64
+	if _, err := fmt.Sscan(in.File.ID, &id); err != nil {
+		return 0, fmt.Errorf("webchat: bad file reference: %w", err)
+	}
+	return id, nil
 }
 
 func (c *Channel) subscribe(chat string) chan struct{} {

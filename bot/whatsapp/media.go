@@ -116,8 +116,18 @@ func downloadable(m *waE2E.Message) whatsmeow.DownloadableMessage {
 // points at. A file WhatsApp's servers no longer keep is asked from the
 // sender's phone again (whose answer HandleEvent passes on); if no answer
 // comes within Options.MediaRetryWait, the error is transient and flows
-// tries again later.
-func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) ([]byte, error) {
+// tries again later. whatsmeow hands the file over whole (it decrypts and
+// checks it in memory), so the file is in memory for as long as the
+// conversation takes to store it, bounded by the workers' download slots.
+func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
+	data, err := ch.download(ctx, in)
+	if err != nil {
+		return flows.Fetched{}, err
+	}
+	return flows.FetchedBytes(data), nil
+}
+
+func (ch *Channel) download(ctx context.Context, in flows.Inbound) ([]byte, error) {
 	if in.File == nil {
 		return nil, errors.New("whatsapp: message has no file")
 	}

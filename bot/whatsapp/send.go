@@ -147,7 +147,12 @@ func build(ctx context.Context, c Client, to types.JID, p bot.Part) (*waE2E.Mess
 		caption = proto.String(p.Text)
 	}
 	kind := mediaKind(f)
-	up, err := c.Upload(ctx, f.Data, kind)
+	// whatsmeow encrypts the whole file in memory before it uploads it.
+	data, err := f.Bytes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("whatsapp: read the file: %w", err)
+	}
+	up, err := c.Upload(ctx, data, kind)
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: upload: %w", err)
 	}
@@ -195,12 +200,12 @@ func mediaKind(f *bot.File) whatsmeow.MediaType {
 	case flows.KindVoice, flows.KindAudio:
 		return whatsmeow.MediaAudio
 	case flows.KindVideo:
-		if mime == "video/mp4" && len(f.Data) <= maxMedia {
+		if mime == "video/mp4" && f.Len() <= maxMedia {
 			return whatsmeow.MediaVideo
 		}
 		return whatsmeow.MediaDocument
 	}
-	if (mime == "image/jpeg" || mime == "image/png") && len(f.Data) <= maxMedia &&
+	if (mime == "image/jpeg" || mime == "image/png") && f.Len() <= maxMedia &&
 		(flows.Kind(f.Kind) == flows.KindPhoto || f.Kind == "") {
 		return whatsmeow.MediaImage
 	}

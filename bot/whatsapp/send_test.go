@@ -277,7 +277,7 @@ func TestFetchDocumentRoundTrip(t *testing.T) {
 	fc := &fakeClient{downloads: map[string][]byte{"/v/t62/doc": pdf}}
 	ch := New(fc, nil, Options{})
 	in := docEvent(t, ch, "/v/t62/doc", uint64(len(pdf)))
-	got, err := ch.Fetch(context.Background(), in)
+	got, err := ch.download(context.Background(), in)
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("fetch: %q %v", got, err)
 	}
@@ -314,7 +314,7 @@ func TestFetchExpiredMediaAsksThePhone(t *testing.T) {
 		ch.HandleEvent(&events.MediaRetry{MessageID: info.ID, ChatID: info.Chat, Ciphertext: ct, IV: iv})
 	}
 	in := docEvent(t, ch, "/v/t62/expired", uint64(len(pdf)))
-	got, err := ch.Fetch(context.Background(), in)
+	got, err := ch.download(context.Background(), in)
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("fetch after re-upload: %q %v", got, err)
 	}

@@ -129,8 +129,12 @@ func TestCrashMidRunLosesNothing(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if photo := photos[c.chat]; photo != nil && (len(atts) != 1 || !bytes.Equal(atts[0].Data, photo)) {
-				t.Errorf("citizen %d: evidence lost or changed (%d attachments)", c.chat, len(atts))
+			if photo := photos[c.chat]; photo != nil {
+				if len(atts) != 1 {
+					t.Errorf("citizen %d: evidence lost (%d attachments)", c.chat, len(atts))
+				} else if data, err := tx.ReadBlob(ctx, atts[0].BlobID); err != nil || !bytes.Equal(data, photo) {
+					t.Errorf("citizen %d: evidence changed (%v)", c.chat, err)
+				}
 			}
 			if photos[c.chat] == nil && len(atts) != 0 {
 				t.Errorf("citizen %d: %d attachments, want none", c.chat, len(atts))

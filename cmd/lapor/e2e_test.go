@@ -56,8 +56,11 @@ func TestTelegramTranscriptFilesACompleteReport(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if len(atts) != 1 || !bytes.Equal(atts[0].Data, photo) || atts[0].Kind != "photo" {
-			t.Errorf("attachment lost or changed: %d attachments", len(atts))
+		if len(atts) != 1 || atts[0].Kind != "photo" {
+			t.Fatalf("attachment lost or changed: %d attachments", len(atts))
+		}
+		if data, err := tx.ReadBlob(context.Background(), atts[0].BlobID); err != nil || !bytes.Equal(data, photo) {
+			t.Errorf("attachment changed: %v", err)
 		}
 		return nil
 	})
@@ -309,11 +312,15 @@ func TestTelegramEvidenceKinds(t *testing.T) {
 		var d struct{ Attachments []struct{ ID int64 } }
 		_ = json.Unmarshal(conv.Draft, &d)
 		for _, a := range d.Attachments {
-			att, err := db.AttachmentData(context.Background(), a.ID)
+			att, err := db.Attachment(context.Background(), a.ID)
 			if err != nil {
 				return err
 			}
-			got[att.Kind] = string(att.Data)
+			data, err := tx.ReadBlob(context.Background(), att.BlobID)
+			if err != nil {
+				return err
+			}
+			got[att.Kind] = string(data)
 		}
 		return nil
 	})

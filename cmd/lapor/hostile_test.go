@@ -1077,9 +1077,10 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 				if len(d.Attachments) != 1 {
 					t.Fatalf("attachments %+v", d.Attachments)
 				}
-				a := hmust(h.db.AttachmentData(context.Background(), d.Attachments[0].ID)).of(t)
-				if !bytes.Equal(a.Data, data) || a.OriginalName != "../../etc/passwd" {
-					t.Fatalf("stored %q %q", a.OriginalName, a.Data)
+				a := hmust(h.db.Attachment(context.Background(), d.Attachments[0].ID)).of(t)
+				stored := hmust(h.db.ReadBlob(context.Background(), a.BlobID)).of(t)
+				if !bytes.Equal(stored, data) || a.OriginalName != "../../etc/passwd" {
+					t.Fatalf("stored %q %q", a.OriginalName, stored)
 				}
 			}},
 		{id: "H41", channel: "telegram", name: "CSV formula in a description",
@@ -1520,7 +1521,7 @@ var scriptTag = regexp.MustCompile(`(?i)<script`)
 
 func webHostileCases() []hostileCase[*webHostile] {
 	type E = *webHostile
-	return append([]hostileCase[E]{
+	cases := []hostileCase[E]{
 		{id: "H50", channel: "web", name: "message without the CSRF token",
 			input:  "POST /api/messages with the session cookie but no X-CSRF-Token (what a cross-site form can send)",
 			expect: "403 \"tidak berasal dari halaman chat ini\"; nothing stored or echoed",
@@ -1769,7 +1770,9 @@ func webHostileCases() []hostileCase[*webHostile] {
 				}
 				b.expect("Dicatat")
 			}},
-	}, webRoomCases()...)
+	}
+	cases = append(cases, webRoomCases()...)
+	return append(cases, webFileHostileCases()...)
 }
 
 // ---------------------------------------------------------------- the table

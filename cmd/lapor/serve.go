@@ -345,6 +345,18 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		return err
 	}
 
+	// Stored files nothing refers to: left by a crash between writing a
+	// file and storing the row that refers to it. A day of grace is far
+	// longer than any upload takes.
+	if err := sched.Add(scheduler.Job{Name: "blob-collector", Spec: "@every 1h", Run: func(ctx context.Context) error {
+		n, err := db.CollectBlobs(ctx, 24*time.Hour)
+		if n > 0 {
+			log.Info("deleted stored files nothing refers to", "blobs", n)
+		}
+		return err
+	}}); err != nil {
+		return err
+	}
 	for _, src := range sources {
 		for _, job := range src.jobs {
 			if err := sched.Add(job); err != nil {

@@ -126,6 +126,24 @@ func (c *Cluster) NewDatabase(t testing.TB) string {
 	return c.url(name)
 }
 
+// NewEmptyDatabase creates a database without lapor's schema for t (for
+// tests of the migrations themselves), drops it when t ends, and returns
+// its URL.
+func (c *Cluster) NewEmptyDatabase(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	name := fmt.Sprintf("e_%d_%d", os.Getpid(), c.n.Add(1))
+	if _, err := c.admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := c.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: drop database: %v", err)
+		}
+	})
+	return c.url(name)
+}
+
 // NewDB is NewDatabase opened as a store.DB, closed at cleanup.
 func (c *Cluster) NewDB(t testing.TB) *store.DB {
 	t.Helper()

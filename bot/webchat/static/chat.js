@@ -8,7 +8,7 @@
  *   POST /api/session            -> {csrf, lang}
  *   GET  /api/events?after=<seq> -> server-sent events "message"
  *   POST /api/messages           {text} | {button, label}
- *   POST /api/upload             multipart: file, caption
+ *   POST /api/upload             multipart: caption, file
  *   POST /api/location           {lat, lon}
  *   POST /api/signin             {code[, switch]} -> {room, officer}  (an officer's desk room;
  *                                409 {switch: true, room} when the browser is in another room
@@ -991,8 +991,10 @@
       xhr.addEventListener('timeout', () => resolve({ ok: false, network: true, status: 0, error: '' }));
       xhr.addEventListener('abort', () => resolve({ ok: false, aborted: true, status: 0, error: '' }));
       const form = new FormData();
-      form.append('file', job.file, job.file.name || 'berkas');
+      // The caption first: the server can refuse one that is too long
+      // before the file's bytes are sent.
       if (job.caption) form.append('caption', job.caption);
+      form.append('file', job.file, job.file.name || 'berkas');
       showUploadProgress(0);
       xhr.send(form);
     });
