@@ -104,3 +104,29 @@ func TestConfigSecretsFromFiles(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+// TestREADMEListsEverySetting: the README's configuration table names
+// every setting with its default, so an IT admin reading it sees them all.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{} // variable → its row
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "| `LAPOR_") {
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "| `"), "`")
+			rows[name] = line
+		}
+	}
+	for _, s := range settings() {
+		row, ok := rows[s.name]
+		if !ok {
+			t.Errorf("README's configuration table has no row for %s", s.name)
+			continue
+		}
+		if s.def != "" && !strings.Contains(row, "`"+s.def+"`") {
+			t.Errorf("README's row for %s does not give its default %q: %s", s.name, s.def, row)
+		}
+	}
+}

@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"regexp"
@@ -1471,24 +1470,7 @@ func sseData(t *testing.T, b *browser, done func([]string) bool) []string {
 // uploadAs uploads data under name with a declared Content-Type.
 func uploadAs(t *testing.T, b *browser, name, contentType string, data []byte) (int, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := make(map[string][]string)
-	h["Content-Disposition"] = []string{fmt.Sprintf(`form-data; name="file"; filename=%q`, name)}
-	h["Content-Type"] = []string{contentType}
-	part, _ := mw.CreatePart(h)
-	part.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", b.base+"/api/upload", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("X-CSRF-Token", b.csrf)
-	resp, err := b.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
+	return uploadParts(t, b, formPart{name: "file", filename: name, contentType: contentType, data: data})
 }
 
 type sseAttachment struct {
