@@ -169,8 +169,21 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		d.record(ctx, d.db.FailOutgoing(ctx, m.ID, d.o.Now(), "undecodable: "+err.Error()))
 		return
 	}
-	file, err := d.file(ctx, &msg, log)
-	if err != nil {
+	// The lease runs from the claim, so getting the file ready (waiting
+	// for the memory of whole files or for the decode gate, cleaning an
+	// image) counts against it: a message not ready in time is given back
+	// rather than sent after another replica may have claimed it.
+	leaseEnd := d.o.Now().Add(d.o.Lease)
+	margin := min(2*time.Second, d.o.Lease/4)
+	prep, cancel := context.WithTimeout(ctx, d.o.Lease-margin)
+	file, err := d.file(prep, &msg, log)
+	cancel()
+	switch {
+	case err != nil && ctx.Err() == nil && prep.Err() != nil:
+		log.Info("file not ready within the lease; the message is given back", "err", err)
+		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, d.o.Now(), "file not ready within the lease"))
+		return
+	case err != nil:
 		d.retry(ctx, m, err, log)
 		return
 	}
@@ -180,7 +193,6 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		parts[i].Key = fmt.Sprintf("%d.%d", m.ID, i)
 	}
 	group := d.ch.IsGroup(m.ChatID)
-	leaseEnd := d.o.Now().Add(d.o.Lease)
 	for i := m.PartsSent; i < len(parts); i++ {
 		// Do not send after our lease ended: another replica may have
 		// claimed the message by then. Release it instead.
@@ -256,8 +268,11 @@ func (d *Dispatcher) file(ctx context.Context, msg *flows.Outbound, log *slog.Lo
 		file.release()
 		return nil, err
 	}
-	clean, mime, err := media.Strip(a.MIMEType, data)
+	clean, mime, err := media.Strip(ctx, a.MIMEType, data)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		file.release()
+		return nil, err
 	case errors.Is(err, media.ErrTooLarge):
 		// Cleaning proves the result decodes, and this one would need more
 		// memory than any image may take.

@@ -1,14 +1,20 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/bot/telegram"
@@ -184,4 +190,147 @@ func TestDeliveryThroughFaults(t *testing.T) {
 		t.Fatal("no fault was injected: the test proves nothing")
 	}
 	t.Logf("%d faults injected", faults)
+}
+
+// leaseChannel is a platform whose sends check, in the database, that the
+// dispatcher still holds the message's lease when it sends. A send of a
+// file reads it whole (as WhatsApp's upload does) and takes hold to
+// finish, keeping the file's memory meanwhile.
+type leaseChannel struct {
+	name    string
+	db      *pgxpool.Pool
+	hold    time.Duration
+	sending chan struct{} // closed when the first send holds its file
+
+	mu      sync.Mutex
+	once    sync.Once
+	sent    map[string]int // chat → sends
+	outside []string       // sends after the lease had ended
+}
+
+func (c *leaseChannel) Name() string { return c.name }
+func (c *leaseChannel) Fetch(context.Context, flows.Inbound) (flows.Fetched, error) {
+	return flows.Fetched{}, fmt.Errorf("no files here")
+}
+func (c *leaseChannel) Split(msg flows.Outbound, f *bot.File) []bot.Part {
+	return []bot.Part{{Text: msg.Text, File: f}}
+}
+func (c *leaseChannel) Pacing() bot.Pacing {
+	return bot.Pacing{PerChat: time.Millisecond, PerGroupPerMinute: 60}
+}
+func (c *leaseChannel) IsGroup(string) bool { return false }
+func (c *leaseChannel) Send(ctx context.Context, chat string, p bot.Part) error {
+	id, _, _ := strings.Cut(p.Key, ".")
+	var held bool
+	if err := c.db.QueryRow(ctx, `SELECT coalesce(lease_until > now(), false) FROM outbox WHERE id = $1`, id).Scan(&held); err != nil {
+		return err
+	}
+	if p.File != nil {
+		if _, err := p.File.Bytes(ctx); err != nil {
+			return err
+		}
+	}
+	c.once.Do(func() { close(c.sending) })
+	time.Sleep(c.hold)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent[chat]++
+	if !held {
+		c.outside = append(c.outside, chat)
+	}
+	return nil
+}
+
+// A message whose file cannot be made ready within the lease is given
+// back, never sent after its lease ended, when another replica may have
+// claimed and sent it. Here the process's memory for whole files is held
+// for 4 s by another channel's send, while a replica must clean a photo
+// for a desk within a lease of 2 s; then it stops claiming (as a replica
+// that lost the channel does) and a second replica, with memory to spare,
+// takes over.
+func TestFileNotReadyWithinTheLeaseIsGivenBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	db, err := store.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	var photo bytes.Buffer
+	if err := jpeg.Encode(&photo, image.NewRGBA(image.Rect(0, 0, 64, 64)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, `INSERT INTO inbox (id, channel, external_id, chat_id, payload, received_at, next_attempt_at)
+		VALUES (1, 'lease', '1', 'b', '{}', now(), now())`); err != nil {
+		t.Fatal(err)
+	}
+	enqueue := func(channel, chat string, msg flows.Outbound) {
+		t.Helper()
+		b, _ := json.Marshal(msg)
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, channel, chat, b, time.Now()) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(ch bot.Channel, mem *bot.FileMemory, active func() bool) {
+		d := bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: 2 * time.Second, Poll: 50 * time.Millisecond,
+			MaxBackoff: time.Second, FileMemory: mem, Active: active})
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { d.Run(runCtx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	mem := bot.NewFileMemory(1 << 20)
+
+	// Another channel's send holds all of the memory for 4 s.
+	var docID int64
+	err = db.InTx(ctx, func(tx *store.Tx) (err error) {
+		docID, err = tx.AddDocument(ctx, store.Document{Kind: "document", Name: "rekap.pdf", MIME: "application/pdf"},
+			bytes.Repeat([]byte("x"), 1<<20), time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hog := &leaseChannel{name: "hog", db: pool, hold: 4 * time.Second, sending: make(chan struct{}), sent: map[string]int{}}
+	enqueue("hog", "h", flows.Outbound{Text: "rekap", DocumentID: docID})
+	run(hog, mem, nil)
+	<-hog.sending
+	start := time.Now()
+
+	// The card with the photo, claimed by the first replica.
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		blob, err := tx.WriteBlob(ctx, bytes.NewReader(photo.Bytes()), 1<<20)
+		if err != nil {
+			return err
+		}
+		a := store.Attachment{Channel: "lease", ChatID: "b", InboxID: 1, Kind: string(flows.KindPhoto),
+			OriginalName: "foto.jpg", MIMEType: "image/jpeg", BlobID: blob.ID, CreatedAt: time.Now()}
+		if err := tx.AddAttachment(ctx, &a); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(flows.Outbound{Text: "kartu", AttachmentID: a.ID, StripMetadata: true})
+		return tx.Enqueue(ctx, "lease", "b", b, time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := &leaseChannel{name: "lease", db: pool, sending: make(chan struct{}), sent: map[string]int{}}
+	run(ch, mem, func() bool { return time.Since(start) < time.Second })
+	run(ch, bot.NewFileMemory(1<<20), func() bool { return time.Since(start) > time.Second })
+
+	// Until the first replica's memory is long free again.
+	for time.Since(start) < 7*time.Second {
+		time.Sleep(100 * time.Millisecond)
+	}
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if len(ch.outside) > 0 || ch.sent["b"] != 1 {
+		t.Fatalf("the card was sent %d times, %d of them after the lease had ended; want once, within it", ch.sent["b"], len(ch.outside))
+	}
 }

@@ -297,7 +297,12 @@ func TestWorkflowWalkInRecordedAndAnswered(t *testing.T) {
 		t.Fatalf("the answer to a walk-in citizen is not relayed through the desk: %q", relay.Text)
 	}
 	c.must(c.regency.pressPrefix("c|accept|"+id+"|", "", "✅ "+id))
+	// The desk has had other "✅ <id>" lines (its /setujui's among them,
+	// which may come after the relay): wait for the acceptance itself.
 	r := c.report(id)
+	for deadline := time.Now().Add(10 * time.Second); r.Stage != "closed" && time.Now().Before(deadline); r = c.report(id) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if r.Stage != "closed" || r.Channel != "conventional" || r.Contact != "0812-3456-7890" {
 		t.Fatalf("walk-in report = %+v", r)
 	}

@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -41,7 +42,7 @@ func FuzzStripJPEG(f *testing.F) {
 	f.Add(jpegWithMetadata(f, encodeJPEG(f), exifWithGPS(binary.LittleEndian, 8)))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out, mime, err := Strip("image/jpeg", data)
+		out, mime, err := Strip(context.Background(), "image/jpeg", data)
 		if err != nil || mime != MIMEJPEG {
 			return // refusals and PNG are FuzzStrip's
 		}

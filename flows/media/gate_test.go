@@ -56,7 +56,7 @@ func TestBombsAreRefusedUnread(t *testing.T) {
 				err, terr  error
 			)
 			n := allocated(func() {
-				out, mime, err = Strip("image/png", b)
+				out, mime, err = Strip(context.Background(), "image/png", b)
 				thumb, terr = Thumbnail(context.Background(), b, 480)
 			})
 			if !errors.Is(err, ErrUnsupported) || !errors.Is(err, ErrTooLarge) || out != nil || mime != "" {
@@ -199,16 +199,16 @@ func TestGateLimit(t *testing.T) {
 	if _, err := Thumbnail(context.Background(), over, size); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Thumbnail of %d×%d: %v, want ErrTooLarge", w, h+1, err)
 	}
-	if out, mime, err := Strip("", fits); err != nil || mime != MIMEPNG || len(out) == 0 {
+	if out, mime, err := Strip(context.Background(), "", fits); err != nil || mime != MIMEPNG || len(out) == 0 {
 		t.Errorf("Strip of %d×%d: %v", w, h, err)
 	}
 	// Strip has no thumbnail to make: the tallest image it cleans is
 	// taller by thumbnailExtra's worth of rows.
 	h2 := int((limit - decodeOverhead - 2*(1+8*w)) / (8 * w))
-	if _, _, err := Strip("", mediatest.PNG(w, h2, o)); err != nil {
+	if _, _, err := Strip(context.Background(), "", mediatest.PNG(w, h2, o)); err != nil {
 		t.Errorf("Strip of %d×%d: %v", w, h2, err)
 	}
-	if _, _, err := Strip("", mediatest.PNG(w, h2+1, o)); !errors.Is(err, ErrTooLarge) {
+	if _, _, err := Strip(context.Background(), "", mediatest.PNG(w, h2+1, o)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Strip of %d×%d: %v, want ErrTooLarge", w, h2+1, err)
 	}
 	if g.inUse.Load() != 0 {
@@ -244,7 +244,7 @@ func TestGateBoundsConcurrentDecodes(t *testing.T) {
 			} else {
 				// Strip reserves less: its decodes fit beside others more
 				// often, and must still stay within the budget.
-				_, _, err = Strip("", img)
+				_, _, err = Strip(context.Background(), "", img)
 			}
 			errs <- err
 		})
@@ -331,4 +331,25 @@ func FuzzThumbnail(f *testing.F) {
 			t.Fatalf("%d bytes still reserved", n)
 		}
 	})
+}
+
+// A Strip that waits for the decode budget gives up when its context ends,
+// and says so with the context's error, not as an image it cannot clean
+// (the dispatcher then tries again instead of withholding the image).
+func TestStripWaitEndsWithItsContext(t *testing.T) {
+	g := withGate(t, 1<<20, 1<<20)
+	release, err := g.reserve(context.Background(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := mediatest.PNG(64, 64, mediatest.PNGOptions{ColorType: mediatest.RGB, Depth: 8})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if out, _, err := Strip(ctx, "image/png", img); !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrUnsupported) || out != nil {
+		t.Fatalf("Strip while the budget is held: %d bytes, %v; want the context's deadline", len(out), err)
+	}
+	release()
+	if out, _, err := Strip(context.Background(), "image/png", img); err != nil || len(out) == 0 {
+		t.Fatalf("Strip once the budget is free: %v", err)
+	}
 }

@@ -62,10 +62,10 @@ var maxPixels = 64 << 20
 // image is sound. The decode goes through the gate (gate.go): an image
 // whose decode would need too much memory is refused with an error that
 // wraps ErrTooLarge, and Strip may wait while other decodes hold the
-// process's decode budget. Any error wraps ErrUnsupported, and then the
-// returned bytes are nil: Strip never hands back the original claiming it
-// is clean.
-func Strip(mime string, data []byte) ([]byte, string, error) {
+// process's decode budget, until ctx ends (then it returns ctx's error as
+// it is). Any other error wraps ErrUnsupported, and then the returned
+// bytes are nil: Strip never hands back the original claiming it is clean.
+func Strip(ctx context.Context, mime string, data []byte) ([]byte, string, error) {
 	var (
 		out  []byte
 		kind string
@@ -82,7 +82,10 @@ func Strip(mime string, data []byte) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("%w: content is not JPEG or PNG (declared %q)", ErrUnsupported, mime)
 	}
 	if err == nil {
-		err = decodes(kind, out)
+		err = decodes(ctx, kind, out)
+	}
+	if err != nil && ctx.Err() != nil {
+		return nil, "", ctx.Err()
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %s: %w", ErrUnsupported, kind, err)
@@ -149,7 +152,7 @@ func xmpHasGPS(p []byte) bool {
 
 // decodes checks that b is a whole image of the kind Strip made, of a
 // size the gate admits.
-func decodes(kind string, b []byte) error {
+func decodes(ctx context.Context, kind string, b []byte) error {
 	h, err := readHeader(b)
 	if err != nil {
 		return fmt.Errorf("the result: %w", err)
@@ -157,7 +160,7 @@ func decodes(kind string, b []byte) error {
 	if h.kind != kind {
 		return fmt.Errorf("the result is %s, not %s", h.kind, kind)
 	}
-	_, release, err := decodeGate.decode(context.Background(), b, h, 0)
+	_, release, err := decodeGate.decode(ctx, b, h, 0)
 	if err != nil {
 		return fmt.Errorf("the result: %w", err)
 	}

@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -193,7 +194,7 @@ func TestStripJPEG(t *testing.T) {
 				t.Fatal("HasLocation(input) = false")
 			}
 
-			out, mime, err := Strip("image/jpeg", in)
+			out, mime, err := Strip(context.Background(), "image/jpeg", in)
 			if err != nil {
 				t.Fatalf("Strip: %v", err)
 			}
@@ -228,7 +229,7 @@ func TestStripJPEG(t *testing.T) {
 			}
 
 			// Stripping again changes nothing.
-			again, _, err := Strip(MIMEJPEG, out)
+			again, _, err := Strip(context.Background(), MIMEJPEG, out)
 			if err != nil || !bytes.Equal(again, out) {
 				t.Errorf("Strip is not idempotent (err %v)", err)
 			}
@@ -255,7 +256,7 @@ func TestStripJPEGWithoutMetadata(t *testing.T) {
 	if HasLocation(clean) {
 		t.Error("HasLocation(clean) = true")
 	}
-	out, _, err := Strip("", clean)
+	out, _, err := Strip(context.Background(), "", clean)
 	if err != nil {
 		t.Fatalf("Strip: %v", err)
 	}
@@ -265,7 +266,7 @@ func TestStripJPEGWithoutMetadata(t *testing.T) {
 	}
 	// A normal orientation is not worth an EXIF block.
 	in := jpegWithMetadata(t, clean, exifWithGPS(binary.BigEndian, 1))
-	out, _, err = Strip("", in)
+	out, _, err = Strip(context.Background(), "", in)
 	if err != nil {
 		t.Fatalf("Strip: %v", err)
 	}
@@ -278,7 +279,7 @@ func TestStripJPEGKeepsAdobe(t *testing.T) {
 	clean := encodeJPEG(t)
 	adobe := []byte("Adobe\x00\x64\x00\x00\x00\x00\x01 and more")
 	in := append(append(bytes.Clone(clean[:2]), segment(app14, adobe)...), clean[2:]...)
-	out, _, err := Strip("", in)
+	out, _, err := Strip(context.Background(), "", in)
 	if err != nil {
 		t.Fatalf("Strip: %v", err)
 	}
@@ -321,7 +322,7 @@ func TestStripPNG(t *testing.T) {
 		t.Fatalf("png.Decode(input): %v", err)
 	}
 
-	out, mime, err := Strip("image/png", in)
+	out, mime, err := Strip(context.Background(), "image/png", in)
 	if err != nil {
 		t.Fatalf("Strip: %v", err)
 	}
@@ -354,11 +355,11 @@ func TestStripPNG(t *testing.T) {
 
 // The format comes from the bytes; a wrong declaration does not matter.
 func TestStripFollowsContent(t *testing.T) {
-	out, mime, err := Strip("image/jpeg", encodePNG(t))
+	out, mime, err := Strip(context.Background(), "image/jpeg", encodePNG(t))
 	if err != nil || mime != MIMEPNG || out == nil {
 		t.Errorf("Strip(declared jpeg, png bytes) = %d bytes, %q, %v", len(out), mime, err)
 	}
-	out, mime, err = Strip("image/webp", encodeJPEG(t))
+	out, mime, err = Strip(context.Background(), "image/webp", encodeJPEG(t))
 	if err != nil || mime != MIMEJPEG || out == nil {
 		t.Errorf("Strip(declared webp, jpeg bytes) = %d bytes, %q, %v", len(out), mime, err)
 	}
@@ -397,7 +398,7 @@ func TestStripUnsupported(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, mime, err := Strip(tt.mime, tt.data)
+			out, mime, err := Strip(context.Background(), tt.mime, tt.data)
 			if !errors.Is(err, ErrUnsupported) || out != nil || mime != "" {
 				t.Errorf("Strip = %d bytes, %q, %v; want ErrUnsupported", len(out), mime, err)
 			}
@@ -408,14 +409,14 @@ func TestStripUnsupported(t *testing.T) {
 	// decodable image; none panics.
 	for _, whole := range [][]byte{jpg, pngb} {
 		for n := range len(whole) {
-			out, mime, err := Strip("", whole[:n])
+			out, mime, err := Strip(context.Background(), "", whole[:n])
 			if err != nil {
 				if !errors.Is(err, ErrUnsupported) {
 					t.Fatalf("prefix %d: error %v does not wrap ErrUnsupported", n, err)
 				}
 				continue
 			}
-			if err := decodes(mime, out); err != nil {
+			if err := decodes(context.Background(), mime, out); err != nil {
 				t.Fatalf("prefix %d: output does not decode: %v", n, err)
 			}
 		}
@@ -430,7 +431,7 @@ func TestStripRejectsHugeDimensions(t *testing.T) {
 	b := append([]byte(pngSignature), pngChunk("IHDR", ihdr)...)
 	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
 	b = append(b, pngChunk("IEND", nil)...)
-	if _, _, err := Strip("", b); !errors.Is(err, ErrUnsupported) {
+	if _, _, err := Strip(context.Background(), "", b); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Strip(huge) = %v, want ErrUnsupported", err)
 	}
 }
@@ -523,7 +524,7 @@ func FuzzStrip(f *testing.F) {
 	f.Add(mediatest.JPEG(65535, 65535, mediatest.JPEGOptions{Progressive: true, Blocks: 1}))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		out, mime, err := Strip("image/jpeg", data)
+		out, mime, err := Strip(context.Background(), "image/jpeg", data)
 		if err != nil {
 			if !errors.Is(err, ErrUnsupported) || out != nil || mime != "" {
 				t.Fatalf("Strip = %d bytes, %q, %v", len(out), mime, err)
@@ -545,7 +546,7 @@ func FuzzStrip(f *testing.F) {
 		if HasLocation(out) {
 			t.Fatal("output has a location")
 		}
-		again, mime2, err := Strip("", out)
+		again, mime2, err := Strip(context.Background(), "", out)
 		if err != nil || mime2 != mime || !bytes.Equal(again, out) {
 			t.Fatalf("stripping the output again: %d bytes, %q, %v", len(again), mime2, err)
 		}
