@@ -3,7 +3,8 @@
 // believes of the reverse proxies in front of it (the client's real
 // address and scheme, from trusted proxies only), and the limits that keep
 // slow, idle and numerous clients from exhausting the process (timeouts, a
-// minimum transfer rate, a cap on connections in all and per address).
+// minimum transfer rate, a cap on connections in all and per address, and
+// requests per client over a sliding minute: Rate).
 package edge
 
 import (

@@ -164,7 +164,7 @@ func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
 		// The page speaks the language the conversation starts in (the
 		// deployment's default); /bahasa switches the conversation.
 		lang := c.o.DefaultLang
-		if !c.newSessions.allow("a:"+c.o.Proxies.ClientKey(r), c.o.NewSessionsPerAddress) {
+		if !c.newSessions.Allow("a:"+c.o.Proxies.ClientKey(r), c.o.NewSessionsPerAddress) {
 			c.fail(w, lang, http.StatusTooManyRequests, "sessions")
 			return
 		}
@@ -229,7 +229,7 @@ func (c *Channel) guard(w http.ResponseWriter, r *http.Request) (view, bool) {
 		c.fail(w, s.Lang, http.StatusForbidden, "csrf")
 		return view{s: s}, false
 	}
-	if !c.limits.allow("s:"+s.ChatID, c.o.PerSession) || !c.limits.allow("a:"+c.o.Proxies.ClientKey(r), c.o.PerAddress) {
+	if !c.limits.Allow("s:"+s.ChatID, c.o.PerSession) || !c.limits.Allow("a:"+c.o.Proxies.ClientKey(r), c.o.PerAddress) {
 		c.fail(w, s.Lang, http.StatusTooManyRequests, "rate")
 		return view{s: s}, false
 	}
@@ -584,7 +584,7 @@ func (c *Channel) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := "a:" + c.o.Proxies.ClientKey(r)
-	if c.codeFailures.count(client) >= maxCodeFailures {
+	if c.codeFailures.Count(client) >= maxCodeFailures {
 		c.fail(w, s.Lang, http.StatusTooManyRequests, "rate")
 		return
 	}
@@ -600,7 +600,7 @@ func (c *Channel) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	room, err := c.o.Rooms.EnterRoom(r.Context(), Name, s.ChatID, body.Code)
 	if errors.Is(err, flows.ErrBadRoomCode) {
-		c.codeFailures.allow(client, maxCodeFailures)
+		c.codeFailures.Allow(client, maxCodeFailures)
 		c.fail(w, s.Lang, http.StatusForbidden, "badcode")
 		return
 	}

@@ -83,10 +83,10 @@ type Channel struct {
 	mu      sync.Mutex
 	waiters map[string][]chan struct{} // chat -> SSE streams to wake
 	streams map[string]int             // open streams per "s:"+session and "a:"+address
-	limits  *limiter
+	limits  *edge.Rate
 
-	codeFailures *limiter // wrong sign-in codes per address and minute
-	newSessions  *limiter // sessions started per address and minute
+	codeFailures *edge.Rate // wrong sign-in codes per address in the last minute
+	newSessions  *edge.Rate // sessions started per address in the last minute
 
 	origins *http.CrossOriginProtection
 }
@@ -145,7 +145,7 @@ func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
 		}
 	}
 	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, streams: map[string]int{},
-		limits: newLimiter(o.Now), codeFailures: newLimiter(o.Now), newSessions: newLimiter(o.Now), origins: origins}
+		limits: edge.NewRate(o.Now), codeFailures: edge.NewRate(o.Now), newSessions: edge.NewRate(o.Now), origins: origins}
 }
 
 // ExpireSessions deletes the sessions unused for Options.SessionIdle, with
@@ -380,37 +380,4 @@ func randomToken() string {
 func hashToken(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
-}
-
-// count says how many requests key made in the current minute.
-func (l *limiter) count(key string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.now().Unix()/60 != l.minute {
-		return 0
-	}
-	return l.counts[key]
-}
-
-// limiter counts requests per key in the current minute.
-type limiter struct {
-	now    func() time.Time
-	mu     sync.Mutex
-	minute int64
-	counts map[string]int
-}
-
-func newLimiter(now func() time.Time) *limiter { return &limiter{now: now, counts: map[string]int{}} }
-
-// allow counts one request for key and reports whether it is within max
-// per minute.
-func (l *limiter) allow(key string, max int) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	m := l.now().Unix() / 60
-	if m != l.minute {
-		l.minute, l.counts = m, map[string]int{}
-	}
-	l.counts[key]++
-	return l.counts[key] <= max
 }

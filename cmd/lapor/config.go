@@ -31,6 +31,7 @@ type Config struct {
 	HTTPConnsPerAddress  int
 	WebSessionIdle       time.Duration
 	Open311Jurisdiction  string
+	Open311PerMinute     int
 	TelegramToken        string // secret
 	TelegramAPIEndpoint  string
 	TelegramFileEndpoint string
@@ -182,6 +183,8 @@ func settings() []setting {
 			dur(func(c *Config) *time.Duration { return &c.WebSessionIdle })},
 		{"LAPOR_OPEN311_JURISDICTION", false, "jurisdiction_id of the Open311 open data endpoints", "magetankab.go.id",
 			str(func(c *Config) *string { return &c.Open311Jurisdiction })},
+		{"LAPOR_OPEN311_PER_MINUTE", false, "open data requests one client may make in any minute; more get 429", "120",
+			posInt(func(c *Config) *int { return &c.Open311PerMinute })},
 		{"LAPOR_TELEGRAM_TOKEN", true, "Telegram bot token from @BotFather; empty turns Telegram off", "",
 			func(c *Config, v string) error {
 				if v != "" && (!strings.Contains(v, ":") || strings.ContainsAny(v, " /\n")) {

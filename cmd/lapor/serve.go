@@ -371,6 +371,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	}
 	openData := open311.Handler(svc.OpenData(flows.Lang(cfg.Lang)), open311.Options{Jurisdiction: cfg.Open311Jurisdiction,
 		BaseURL: cfg.WebURL(), Contact: "LAPOR! SP4N " + region.Default().Name(), Log: log})
+	openData = edge.PerClient(openData, cfg.TrustedProxies, cfg.Open311PerMinute, edge.NewRate(nil))
 	limits := edge.Limits{Timeout: cfg.HTTPTimeout, IdleTimeout: cfg.HTTPIdleTimeout, MinRate: int64(cfg.HTTPMinRate),
 		MaxConns: cfg.HTTPMaxConns, ConnsPerAddress: cfg.HTTPConnsPerAddress, Proxies: cfg.TrustedProxies, Log: log}.WithDefaults()
 	srv, httpLn := edge.NewServer(ln, healthHandler(db, sources, openData), limits)
