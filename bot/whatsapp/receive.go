@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,7 +24,29 @@ import (
 // HandleEvent returns false when it could not be stored, so WhatsApp
 // delivers it again. Everything else it ignores or only logs, returning
 // true.
-func (ch *Channel) HandleEvent(evt any) bool {
+//
+// A panic while handling an event is recovered here and reported as a
+// failure: whatsmeow would recover it too, but count it as success and
+// acknowledge a message nobody stored.
+func (ch *Channel) HandleEvent(evt any) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			// The panic's value may quote what a citizen wrote: log its
+			// type, and the message only for runtime errors (nil pointer,
+			// index out of range), which carry no data.
+			what := fmt.Sprintf("%T", r)
+			if re, isRuntime := r.(runtime.Error); isRuntime {
+				what = re.Error()
+			}
+			ch.log.Error("event handler panicked; not acknowledged, so WhatsApp delivers the event again",
+				"event", fmt.Sprintf("%T", evt), "panic", what, "stack", string(debug.Stack()))
+			ok = false
+		}
+	}()
+	return ch.handleEvent(evt)
+}
+
+func (ch *Channel) handleEvent(evt any) bool {
 	switch e := evt.(type) {
 	case *events.Message:
 		return ch.handleMessage(e)
