@@ -64,18 +64,12 @@ func (ch *Channel) handleEvent(evt any) bool {
 		ch.log.Warn("disconnected; reconnecting")
 	case *events.KeepAliveTimeout:
 		ch.log.Warn("keep-alive timeout", "errors", e.ErrorCount)
-	case *events.StreamReplaced:
-		ch.log.Error("stream replaced: another process is connected with this WhatsApp session")
-		ch.SetProblem("another process took over this WhatsApp session")
-	case *events.LoggedOut:
-		ch.log.Error("logged out: the WhatsApp device must be linked again", "reason", e.Reason.String())
-		ch.SetProblem("logged out (" + e.Reason.String() + "): link the device again with lapor whatsapp-login")
-	case *events.TemporaryBan:
-		ch.log.Error("WhatsApp account temporarily banned", "code", int(e.Code), "expire", e.Expire)
-		ch.SetProblem(fmt.Sprintf("temporarily banned by WhatsApp (code %d, for %s)", int(e.Code), e.Expire))
-	case *events.ClientOutdated:
-		ch.log.Error("WhatsApp rejects this client version (405): update go.mau.fi/whatsmeow")
-		ch.SetProblem("WhatsApp rejects this client version (405 client outdated): update lapor")
+	case events.PermanentDisconnect:
+		// LoggedOut, TemporaryBan, ClientOutdated, StreamReplaced,
+		// ConnectFailure, CATRefreshError: whatsmeow does not reconnect.
+		// Under a Supervisor these do not get here: it answers them.
+		ch.log.Error("disconnected, and whatsmeow does not reconnect", "reason", e.PermanentDisconnectDescription())
+		ch.SetProblem("WhatsApp disconnected (" + e.PermanentDisconnectDescription() + ")")
 	case *events.NotifyAccountReachoutTimelock:
 		ch.log.Error("WhatsApp restricts messages to new contacts (reach-out timelock)")
 	}

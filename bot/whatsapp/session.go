@@ -96,6 +96,22 @@ func Connect(ctx context.Context, container *sqlstore.Container, handler func(an
 	return cli, nil
 }
 
+// Dialer is the Opener of the account linked in container. Each call reads
+// the device store again, so an account linked after a logout, by this
+// process or another one (lapor whatsapp-login), is found.
+func Dialer(container *sqlstore.Container, log *slog.Logger) Opener {
+	return func(ctx context.Context) (Conn, error) {
+		device, err := container.GetFirstDevice(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("whatsapp: load device: %w", err)
+		}
+		if device.ID == nil {
+			return nil, ErrNotLinked
+		}
+		return newClient(ctx, device, log), nil
+	}
+}
+
 // Login links a WhatsApp account to the store: it draws QR codes on w
 // until one is scanned (WhatsApp > Linked devices > Link a device), or,
 // when phone is set (international digits, e.g. 6281234567890), prints a

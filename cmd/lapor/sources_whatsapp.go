@@ -4,10 +4,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/lapor-id/lapor/bot"
@@ -25,9 +25,10 @@ func optionalSources(cfg Config, log *slog.Logger) []sourceFactory {
 }
 
 // whatsappSource connects the linked WhatsApp session. Exactly one process
-// holds it (an advisory lock); the others wait as stand-bys. Logout, a ban
-// or an outdated client are reported on /readyz, in the log and to the
-// super admin desk, and not retried.
+// holds it (an advisory lock); the others wait as stand-bys. The holder's
+// supervisor reconnects after what whatsmeow does not (logout and a new
+// login, a ban's end, a 405 with a newer version, refused connections);
+// each problem is shown on /readyz and told once to the super admin desk.
 func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
 		url, err := whatsappDatabaseURL(ctx, cfg, db)
@@ -38,73 +39,50 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 		if err != nil {
 			return source{}, err
 		}
-		ch := whatsapp.New(nil, inbox, whatsapp.Options{
-			Secret: "lapor:" + cfg.TrackingPrefix,
-			Pacing: bot.Pacing{
-				PerChat: time.Duration(float64(time.Second) / cfg.WhatsAppRatePerChat),
-				Global:  time.Duration(float64(time.Second) / cfg.WhatsAppRateGlobal),
-			},
-			LIDs: container.LIDMap,
-			Log:  log,
-			OnProblem: func(problem string) {
-				key, args := "alert.channel", []any{"WhatsApp", problem, "WhatsApp"}
-				if problem == "" {
-					key, args = "alert.channel.ok", []any{"WhatsApp"}
-				}
-				if err := svc.AlertDesk(context.Background(), flows.DeskSuperAdmin, flows.T(flows.Lang(cfg.Lang), key, args...)); err != nil {
-					log.Error("could not alert the super admin desk", "err", err)
-				}
-			},
-		})
-		receive := func(ctx context.Context) error {
-			for ctx.Err() == nil {
-				lease, err := db.TryLeader(ctx, "lapor-whatsapp")
-				if err != nil || lease == nil {
-					if err != nil {
-						log.Warn("whatsapp: lock", "err", err)
-					}
-					if !sleepCtx(ctx, 10*time.Second) {
-						return nil
-					}
-					continue
-				}
-				cli, err := whatsapp.Connect(ctx, container, ch.HandleEvent, log)
-				if errors.Is(err, whatsapp.ErrNotLinked) {
-					lease.Release()
-					log.Error("WhatsApp is on (LAPOR_WHATSAPP=1) but no account is linked: run lapor whatsapp-login")
-					ch.SetProblem("no WhatsApp account is linked: run lapor whatsapp-login")
-					return nil // the rest of lapor runs on
-				}
-				if err != nil {
-					lease.Release()
-					log.Warn("whatsapp: connect failed; retrying", "err", err)
-					if !sleepCtx(ctx, 30*time.Second) {
-						return nil
-					}
-					continue
-				}
-				// As for Telegram: what the previous holder claimed and
-				// did not send goes out now, not when its leases run out.
-				if n, err := db.ReleaseLeases(ctx, whatsapp.Name, time.Now()); err != nil {
-					log.Warn("whatsapp: the previous sender's leases were not released; they run out by themselves", "err", err)
-				} else if n > 0 {
-					log.Info("whatsapp: released the previous sender's leases", "messages", n)
-				}
-				ch.SetClient(whatsapp.NewClient(cli))
-				for sleepCtx(ctx, 10*time.Second) {
-					if err := lease.Held(ctx); err != nil {
-						log.Warn("whatsapp: lost the session lock; disconnecting", "err", err)
-						break
-					}
-				}
-				ch.SetClient(nil)
-				cli.Disconnect()
-				lease.Release()
-			}
-			return nil
-		}
-		return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active}, nil
+		return supervisedWhatsApp(cfg, log, db, svc, inbox, container.LIDMap, whatsapp.SupervisorOptions{
+			Open: whatsapp.Dialer(container, log), Versions: whatsapp.WebVersion(nil)}), nil
 	}
+}
+
+// supervisedWhatsApp is the WhatsApp source on a device store (so.Open) and
+// a version source (so.Versions); tests give it the fake.
+func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.Service, inbox *bot.Inbox,
+	lids whatsapp.LIDResolver, so whatsapp.SupervisorOptions) source {
+	ch := whatsapp.New(nil, inbox, whatsapp.Options{
+		Secret: "lapor:" + cfg.TrackingPrefix,
+		Pacing: bot.Pacing{
+			PerChat: time.Duration(float64(time.Second) / cfg.WhatsAppRatePerChat),
+			Global:  time.Duration(float64(time.Second) / cfg.WhatsAppRateGlobal),
+		},
+		LIDs: lids,
+		Log:  log,
+		OnProblem: func(problem string) {
+			key, args := "alert.channel", []any{"WhatsApp", problem, "WhatsApp"}
+			if problem == "" {
+				key, args = "alert.channel.ok", []any{"WhatsApp"}
+			}
+			if err := svc.AlertDesk(context.Background(), flows.DeskSuperAdmin, flows.T(flows.Lang(cfg.Lang), key, args...)); err != nil {
+				log.Error("could not alert the super admin desk", "err", err)
+			}
+		},
+	})
+	so.Version = cfg.WhatsAppVersion
+	sup := whatsapp.NewSupervisor(ch, so)
+	var holding atomic.Bool
+	receive := func(ctx context.Context) error {
+		return exclusively(ctx, db, "lapor-whatsapp", log, &holding, func(ctx context.Context) error {
+			// As for Telegram: what the previous holder claimed and did
+			// not send goes out now, not when its leases run out.
+			if n, err := db.ReleaseLeases(ctx, whatsapp.Name, time.Now()); err != nil {
+				log.Warn("whatsapp: the previous sender's leases were not released; they run out by themselves", "err", err)
+			} else if n > 0 {
+				log.Info("whatsapp: released the previous sender's leases", "messages", n)
+			}
+			return sup.Run(ctx)
+		})
+	}
+	info := func() map[string]any { return map[string]any{"whatsapp_version": sup.Version()} }
+	return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active, info: info}
 }
 
 // whatsappDatabaseURL is the database the session lives in: the configured

@@ -1,0 +1,154 @@
+//go:build !nowhatsapp
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/bot/whatsapp"
+	"github.com/lapor-id/lapor/bot/whatsapp/whatsapptest"
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
+)
+
+// readyz is /readyz's status code and body.
+func readyz(addr string) (int, map[string]any) {
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var status map[string]any
+	_ = json.Unmarshal(b, &status)
+	return resp.StatusCode, status
+}
+
+// The WhatsApp source as serve builds it (lock, supervisor, OnProblem to
+// the super admin desk, /readyz), on the fake: a logout, a new login, a
+// temporary ban and a version cut-off, all without a restart.
+func TestWhatsAppSurvivesLogoutBanAndCutOffWithoutRestart(t *testing.T) {
+	t.Parallel()
+	dbURL := pg.NewDatabase(t)
+	addr := freeAddr(t)
+	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": addr, "LAPOR_LOG_LEVEL": "warn", "LAPOR_OUTBOX_LEASE": "3s"}
+	cfg := hmust(LoadConfig(func(k string) string { return env[k] })).of(t)
+	logs := &syncBuffer{}
+	log := newLogger(cfg, logs)
+	fake := whatsapptest.New()
+	var published atomic.Value // what WhatsApp's web page says now
+	published.Store(whatsapp.PinnedVersion())
+	versions := func(context.Context) (string, error) { return published.Load().(string), nil }
+	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
+		return supervisedWhatsApp(cfg, log, db, svc, inbox, nil, whatsapp.SupervisorOptions{Open: fake.Open,
+			Versions:   func(ctx context.Context) (string, error) { return versions(ctx) },
+			MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, LinkPoll: 50 * time.Millisecond,
+			Check: 10 * time.Millisecond}), nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveWith(ctx, cfg, log, []sourceFactory{factory}, nil) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("lapor: %v\n%s", err, logs)
+		}
+	})
+	ready := func(what string, wantCode int, want string) map[string]any {
+		t.Helper()
+		var status map[string]any
+		hwait(t, what, func() bool {
+			var code int
+			code, status = readyz(addr)
+			s, _ := status["whatsapp"].(string)
+			return code == wantCode && strings.Contains(s, want)
+		})
+		return status
+	}
+	status := ready("WhatsApp connected", 200, "ok")
+	if v := status["whatsapp_version"]; v != whatsapp.PinnedVersion() {
+		t.Fatalf("/readyz shows version %v", v)
+	}
+
+	// The super admin desk is a WhatsApp group.
+	db := hmust(store.Open(context.Background(), dbURL, nil)).of(t)
+	t.Cleanup(db.Close)
+	deskChat := whatsapptest.GroupJID("120363000000000777")
+	if err := db.InTx(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.EnsureDesk(context.Background(), store.Desk{Kind: flows.DeskSuperAdmin, Channel: whatsapp.Name, ChatID: deskChat,
+			Title: "Super admin"}, "test", time.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	told := func(n int, want ...string) {
+		t.Helper()
+		sent, err := fake.WaitSent(context.Background(), deskChat, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hquiet(t, db)
+		sent = fake.Sent(deskChat)
+		if len(sent) != n {
+			t.Fatalf("the desk was told %d things, want %d: %+v", len(sent), n, sent)
+		}
+		for i, w := range want {
+			if got := sent[n-len(want)+i].Text; !strings.Contains(got, w) {
+				t.Fatalf("message %d to the desk: %q, want %q", n-len(want)+i, got, w)
+			}
+		}
+	}
+
+	// Logged out from the phone: not ready, said once; a new login (in any
+	// process) is picked up.
+	fake.LogOut()
+	ready("/readyz reports the logout", 503, "logged out")
+	time.Sleep(300 * time.Millisecond) // the store is polled again and again: no new notice
+	fake.Link()
+	ready("WhatsApp connected again after the login", 200, "ok")
+	told(2, "Layanan WhatsApp berhenti: logged out", "Layanan WhatsApp berjalan kembali")
+	haudited(t, db, "the alert recorded", func(e store.AuditEntry) bool {
+		return e.Action == "service_alert" && strings.Contains(e.Detail, "logged out")
+	})
+
+	// A temporary ban is waited out.
+	fake.Ban(101, 500*time.Millisecond)
+	ready("/readyz reports the ban", 503, "temporarily banned")
+	ready("WhatsApp connected after the ban", 200, "ok")
+	told(4, "temporarily banned", "berjalan kembali")
+
+	// WhatsApp cuts old versions off; lapor learns the current one and
+	// goes on, telling nobody, and /readyz shows it.
+	newer := bumpVersion(t, whatsapp.PinnedVersion())
+	published.Store(newer)
+	if err := fake.RequireVersion(newer); err != nil {
+		t.Fatal(err)
+	}
+	fake.NetworkDown()
+	fake.NetworkUp()
+	hwait(t, "the new version on /readyz", func() bool {
+		code, status := readyz(addr)
+		return code == 200 && status["whatsapp_version"] == newer
+	})
+	told(4)
+}
+
+// bumpVersion is a WhatsApp Web version newer than v.
+func bumpVersion(t *testing.T, v string) string {
+	t.Helper()
+	i := strings.LastIndex(v, ".")
+	n, err := strconv.Atoi(v[i+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v[:i+1] + strconv.Itoa(n+1000)
+}
