@@ -186,27 +186,17 @@ func (s *Supervisor) Run(ctx context.Context) error {
 // startVersion applies LAPOR_WHATSAPP_VERSION, or the current version when
 // WhatsApp tells it.
 func (s *Supervisor) startVersion(ctx context.Context) {
+	vctx, cancel := context.WithTimeout(ctx, s.o.VersionTimeout)
+	v, err := AdvertiseVersion(vctx, s.o.Version, s.o.Versions)
+	cancel()
 	switch {
-	case s.o.Version != "":
-		v, err := parseVersion(s.o.Version)
-		if err != nil { // the configuration is checked before; keep the pin
-			s.ch.log.Error("whatsapp: LAPOR_WHATSAPP_VERSION is not a version; using the built-in one", "err", err)
-			break
-		}
-		setVersion(v)
-		s.ch.log.Info("whatsapp: client version set by LAPOR_WHATSAPP_VERSION", "version", v.String())
-	case s.o.Versions != nil:
-		vctx, cancel := context.WithTimeout(ctx, s.o.VersionTimeout)
-		v, changed, err := raiseVersion(vctx, s.o.Versions)
-		cancel()
-		if err != nil {
-			s.ch.log.Warn("whatsapp: the current WhatsApp Web version is unknown; using the built-in one", "version", v, "err", err)
-		} else if changed {
-			s.ch.log.Info("whatsapp: advertising the current WhatsApp Web version", "version", v, "built_in", PinnedVersion())
-		}
+	case err != nil:
+		s.ch.log.Warn("whatsapp: using the built-in client version", "version", v, "err", err)
+	case v != PinnedVersion():
+		s.ch.log.Info("whatsapp: client version", "version", v, "built_in", PinnedVersion())
 	}
 	s.mu.Lock()
-	s.version = CurrentVersion()
+	s.version = v
 	s.mu.Unlock()
 }
 

@@ -166,6 +166,11 @@ func TestSupervisorWaitsOutTemporaryBan(t *testing.T) {
 	if d := time.Since(start); d < 400*time.Millisecond {
 		t.Fatalf("connected again after %s, before the ban ended", d)
 	}
+	// The first connection, whatsmeow's reconnect that met the ban, and
+	// the one after it: no knocking on WhatsApp's door during the ban.
+	if n := fake.Attempts(); n != 3 {
+		t.Fatalf("%d connection attempts, want 3", n)
+	}
 	s.toldExactly(t, "until", "")
 }
 

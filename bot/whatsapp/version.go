@@ -67,6 +67,27 @@ func parseVersion(s string) (store.WAVersionContainer, error) {
 	return v, err
 }
 
+// AdvertiseVersion chooses the version whatsmeow advertises, before a
+// connection: override when set (LAPOR_WHATSAPP_VERSION), otherwise the
+// current one from src when it is newer than the built-in one. It returns
+// the version advertised; an error means the built-in one stays (the
+// caller logs it and goes on).
+func AdvertiseVersion(ctx context.Context, override string, src VersionSource) (string, error) {
+	if override != "" {
+		v, err := parseVersion(override)
+		if err != nil {
+			return CurrentVersion(), fmt.Errorf("whatsapp: LAPOR_WHATSAPP_VERSION: %w", err)
+		}
+		setVersion(v)
+		return v.String(), nil
+	}
+	if src == nil {
+		return CurrentVersion(), nil
+	}
+	v, _, err := raiseVersion(ctx, src)
+	return v, err
+}
+
 // setVersion makes whatsmeow advertise v.
 func setVersion(v store.WAVersionContainer) {
 	versionMu.Lock()

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -151,4 +152,58 @@ func bumpVersion(t *testing.T, v string) string {
 		t.Fatal(err)
 	}
 	return v[:i+1] + strconv.Itoa(n+1000)
+}
+
+// A number is typed the Indonesian way everywhere: whatsapp-login --phone,
+// admin add --whatsapp-user, /petugas tambah and /petugas hapus.
+func TestWhatsAppNumbersTypedTheIndonesianWay(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--phone", "0812-3456-7890"}, {"--phone", "+62 812 3456 7890"}, {"--phone", "6281234567890"}} {
+		if n, err := loginPhone(args); err != nil || n != "6281234567890" {
+			t.Errorf("whatsapp-login %q: %q %v", args, n, err)
+		}
+	}
+	if _, err := loginPhone([]string{"--phone", "nomor saya"}); err == nil {
+		t.Error("whatsapp-login took a phone number that is none")
+	}
+
+	p := &whatsappPlatform{t: t, fake: whatsapptest.New(), seen: map[string]int{}}
+	dbURL := pg.NewDatabase(t)
+	env := map[string]string{"LAPOR_DATABASE_URL": dbURL}
+	getenv := func(k string) string { return env[k] }
+	var errOut strings.Builder
+	if code := Run(context.Background(), []string{"admin", "add", "--whatsapp-user", "0811-0000-021", "--role", "super_admin"},
+		getenv, io.Discard, &errOut); code != 0 {
+		t.Fatalf("admin add: %d %s", code, errOut.String())
+	}
+	if code := Run(context.Background(), []string{"admin", "add", "--whatsapp-user", "0811-00", "--role", "super_admin"},
+		getenv, io.Discard, io.Discard); code != 2 {
+		t.Fatalf("admin add with a number too short: exit %d", code)
+	}
+	startWhatsApp(t, p, dbURL)
+	super := 21 // 62811 0000021, as typed above
+	p.text(super, super, "/petugas tambah 0812-3456-7890 regency_admin Budi")
+	if _, err := p.expect(super, "dicatat sebagai"); err != nil {
+		t.Fatal(err)
+	}
+	db := hmust(store.Open(context.Background(), dbURL, nil)).of(t)
+	t.Cleanup(db.Close)
+	officer := func() (store.Officer, error) {
+		var o store.Officer
+		err := db.InTx(context.Background(), func(tx *store.Tx) (err error) {
+			o, err = tx.OfficerByUser(context.Background(), "whatsapp", "6281234567890@s.whatsapp.net")
+			return err
+		})
+		return o, err
+	}
+	if o, err := officer(); err != nil || !o.Active || o.Role != "regency_admin" {
+		t.Fatalf("the officer typed as 0812-3456-7890: %+v %v", o, err)
+	}
+	p.text(super, super, "/petugas hapus +62812-3456-7890")
+	if _, err := p.expect(super, "7890"); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := officer(); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the officer removed as +62812-3456-7890: %+v %v", o, err)
+	}
 }

@@ -132,6 +132,7 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
 	fcfg.WebURL = cfg.WebURL()
 	fcfg.FloodPerMinute = cfg.FloodPerMinute
+	fcfg.OfficerIDs = map[string]func(string) (string, error){"whatsapp": whatsappUserID}
 	return fcfg, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/bot/whatsapp"
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/phone"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -85,6 +86,22 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 	return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active, info: info}
 }
 
+// loginPhone is the number of whatsapp-login --phone in international
+// digits ("0812-3456-7890" is "6281234567890"), or "" for a QR code.
+func loginPhone(args []string) (string, error) {
+	switch {
+	case len(args) == 0:
+		return "", nil
+	case len(args) == 2 && args[0] == "--phone":
+		n, err := phone.Normalize(args[1])
+		if err != nil {
+			return "", fmt.Errorf("--phone: %w", err)
+		}
+		return n, nil
+	}
+	return "", fmt.Errorf("unexpected arguments %q", args)
+}
+
 // whatsappDatabaseURL is the database the session lives in: the configured
 // one, or the private cluster's.
 func whatsappDatabaseURL(ctx context.Context, cfg Config, db *store.DB) (string, error) {
@@ -96,11 +113,10 @@ func whatsappDatabaseURL(ctx context.Context, cfg Config, db *store.DB) (string,
 
 // whatsappLogin links a WhatsApp account: lapor whatsapp-login [--phone 62812…].
 func whatsappLogin(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	phone := ""
-	if len(args) == 2 && args[0] == "--phone" {
-		phone = args[1]
-	} else if len(args) != 0 {
-		fmt.Fprintln(stderr, "Usage: lapor whatsapp-login [--phone 6281234567890]")
+	number, err := loginPhone(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		fmt.Fprintln(stderr, "Usage: lapor whatsapp-login [--phone 081234567890]")
 		return 2
 	}
 	db, closeDB, err := openDatabase(ctx, cfg, log)
@@ -119,7 +135,13 @@ func whatsappLogin(ctx context.Context, cfg Config, log *slog.Logger, args []str
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1
 	}
-	if err := whatsapp.Login(ctx, container, stdout, phone, log); err != nil {
+	// A login needs a version WhatsApp accepts as much as serve does.
+	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	if v, err := whatsapp.AdvertiseVersion(vctx, cfg.WhatsAppVersion, whatsapp.WebVersion(nil)); err != nil {
+		log.Warn("whatsapp: using the built-in client version", "version", v, "err", err)
+	}
+	cancel()
+	if err := whatsapp.Login(ctx, container, stdout, number, log); err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1
 	}
