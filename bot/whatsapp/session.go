@@ -63,8 +63,11 @@ func newClient(ctx context.Context, device *wastore.Device, log *slog.Logger) *w
 	cli.EnableDecryptedEventBuffer = true // a redelivered message is replayed, not decrypted twice
 	cli.UseRetryMessageStore = true       // answer retry receipts after a restart
 	cli.AutomaticMessageRerequestFromPhone = true
-	cli.ManualHistorySyncDownload = true // old chats from the phone are not needed
-	cli.DisableManualHistorySyncReceipt = true
+	// Old chats from the phone are not needed, so they are not downloaded;
+	// but the phone waits for the receipt of each history-sync notice (and
+	// sends it again without one), so whatsmeow still acknowledges them.
+	cli.ManualHistorySyncDownload = true
+	cli.DisableManualHistorySyncReceipt = false
 	cli.InitialAutoReconnect = true
 	cli.BackgroundEventCtx = ctx
 	return cli
