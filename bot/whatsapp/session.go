@@ -2,10 +2,12 @@ package whatsapp
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -43,17 +45,42 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*sqlstore.Con
 	cfg.RuntimeParams["search_path"] = Schema // every connection of this pool
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{Schema}.Sanitize()); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("whatsapp: create schema: %w", err)
-	}
 	// "pgx" is both the driver's name and a Postgres dialect to whatsmeow.
 	container := sqlstore.NewWithDB(db, "pgx", logAdapter(log, "Database"))
-	if err := container.Upgrade(ctx); err != nil { // NewWithDB does not migrate
+	if err := migrateLocked(ctx, db, container); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("whatsapp: migrate device store: %w", err)
+		return nil, err
 	}
 	return container, nil
+}
+
+// migrateLockKey names the advisory lock around whatsmeow's migrations.
+const migrateLockKey = "lapor-whatsmeow-migrate"
+
+// migrateLocked creates the schema and runs whatsmeow's migrations while
+// holding a session advisory lock: whatsmeow takes none, and replicas that
+// start together would otherwise create the same tables at once and fail.
+func migrateLocked(ctx context.Context, db *sql.DB, container *sqlstore.Container) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("whatsapp: device store: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext($1))", migrateLockKey); err != nil {
+		return fmt.Errorf("whatsapp: lock for the device store's migrations: %w", err)
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_, _ = conn.ExecContext(uctx, "SELECT pg_advisory_unlock(hashtext($1))", migrateLockKey)
+	}()
+	if _, err := conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{Schema}.Sanitize()); err != nil {
+		return fmt.Errorf("whatsapp: create schema: %w", err)
+	}
+	if err := container.Upgrade(ctx); err != nil { // NewWithDB does not migrate
+		return fmt.Errorf("whatsapp: migrate device store: %w", err)
+	}
+	return nil
 }
 
 // newClient is a client with the settings the channel relies on.
