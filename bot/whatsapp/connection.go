@@ -86,8 +86,8 @@ type Supervisor struct {
 	o  SupervisorOptions
 
 	mu        sync.Mutex
-	version   string // advertised now
-	kind      string // the kind of the problem set by the supervisor; "" for none
+	version   string      // advertised now
+	kind      ProblemKind // of the problem the supervisor set; "" for none
 	downSince time.Time
 	backoff   time.Duration
 }
@@ -122,27 +122,16 @@ func (s *Supervisor) Version() string {
 	return s.version
 }
 
-// Problem kinds; each has one stable text, so a retry does not tell the
-// desk again.
-const (
-	kindNotLinked   = "not linked"
-	kindLoggedOut   = "logged out"
-	kindBanned      = "banned"
-	kindOutdated    = "outdated"
-	kindReplaced    = "replaced"
-	kindRefused     = "refused"
-	kindUnreachable = "unreachable"
-)
-
-// problem sets the channel's problem, remembering its kind.
-func (s *Supervisor) problem(kind, text string) {
+// problem sets the channel's problem. Each kind keeps one text while it
+// lasts, so a retry does not tell the desk again.
+func (s *Supervisor) problem(p Problem) {
 	s.mu.Lock()
-	s.kind = kind
+	s.kind = p.Kind
 	s.mu.Unlock()
-	s.ch.SetProblem(text)
+	s.ch.setProblem(p)
 }
 
-func (s *Supervisor) problemKind() string {
+func (s *Supervisor) problemKind() ProblemKind {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.kind
@@ -158,8 +147,9 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		case errors.Is(err, ErrNotLinked):
 			// After a logout the store is empty too: that problem says
 			// more than "not linked" and was told already.
-			if k := s.problemKind(); k != kindLoggedOut {
-				s.problem(kindNotLinked, "no WhatsApp account is linked: run lapor whatsapp-login (lapor connects by itself once it is linked)")
+			if k := s.problemKind(); k != ProblemLoggedOut {
+				s.problem(Problem{Kind: ProblemNotLinked,
+					Detail: "no WhatsApp account is linked: run lapor whatsapp-login (lapor connects by itself once it is linked)"})
 			}
 			if !sleepCtx(ctx, s.o.LinkPoll) {
 				return nil
@@ -256,29 +246,36 @@ func (s *Supervisor) session(ctx context.Context, conn Conn) time.Duration {
 func (s *Supervisor) permanent(ctx context.Context, p events.PermanentDisconnect) time.Duration {
 	switch e := p.(type) {
 	case *events.LoggedOut:
-		s.problem(kindLoggedOut, "logged out by WhatsApp ("+e.Reason.String()+"): link the device again with lapor whatsapp-login; lapor connects by itself once it is linked")
+		s.problem(Problem{Kind: ProblemLoggedOut, Code: int(e.Reason),
+			Detail: "logged out by WhatsApp (" + e.Reason.String() + "): link the device again with lapor whatsapp-login; lapor connects by itself once it is linked"})
 		// whatsmeow deletes the device store after dispatching the event:
 		// give it time before the store is read again.
 		return s.o.LinkPoll
 	case *events.TemporaryBan:
 		if e.Expire <= 0 {
-			s.problem(kindBanned, fmt.Sprintf("temporarily banned by WhatsApp (%s); lapor tries again by itself", e.Code))
+			s.problem(Problem{Kind: ProblemBanned, Code: int(e.Code),
+				Detail: fmt.Sprintf("temporarily banned by WhatsApp (%s); lapor tries again by itself", e.Code)})
 			return s.nextBackoff()
 		}
+		// Whole minutes, so the same ban reads the same on every retry.
 		until := time.Now().Add(e.Expire).UTC().Truncate(time.Minute).Add(time.Minute)
-		s.problem(kindBanned, fmt.Sprintf("temporarily banned by WhatsApp (%s) until %s; lapor connects again by itself then",
-			e.Code, until.Format("2006-01-02 15:04 MST")))
+		s.problem(Problem{Kind: ProblemBanned, Code: int(e.Code), Until: until,
+			Detail: fmt.Sprintf("temporarily banned by WhatsApp (%s) until %s; lapor connects again by itself then",
+				e.Code, until.Format("2006-01-02 15:04 MST"))})
 		return e.Expire
 	case *events.ClientOutdated:
 		return s.outdated(ctx)
 	case *events.StreamReplaced:
-		s.problem(kindReplaced, "another process connected with this WhatsApp session (stream replaced); lapor tries again with growing pauses: stop the other process")
+		s.problem(Problem{Kind: ProblemReplaced,
+			Detail: "another process connected with this WhatsApp session (stream replaced); lapor tries again with growing pauses: stop the other process"})
 		return s.nextBackoff()
 	case *events.ConnectFailure:
-		s.problem(kindRefused, fmt.Sprintf("WhatsApp refused the connection (%s); lapor tries again with growing pauses", e.Reason))
+		s.problem(Problem{Kind: ProblemRefused, Code: int(e.Reason),
+			Detail: fmt.Sprintf("WhatsApp refused the connection (%s); lapor tries again with growing pauses", e.Reason)})
 		return s.nextBackoff()
 	default: // CATRefreshError and what whatsmeow adds later
-		s.problem(kindRefused, fmt.Sprintf("WhatsApp refused the connection (%s); lapor tries again with growing pauses", p.PermanentDisconnectDescription()))
+		s.problem(Problem{Kind: ProblemRefused,
+			Detail: fmt.Sprintf("WhatsApp refused the connection (%s); lapor tries again with growing pauses", p.PermanentDisconnectDescription())})
 		return s.nextBackoff()
 	}
 }
@@ -288,7 +285,8 @@ func (s *Supervisor) permanent(ctx context.Context, p events.PermanentDisconnect
 func (s *Supervisor) outdated(ctx context.Context) time.Duration {
 	current := CurrentVersion()
 	if s.o.Version != "" {
-		s.problem(kindOutdated, "WhatsApp rejects client version "+current+" set by LAPOR_WHATSAPP_VERSION (405 client outdated): raise it or remove the setting")
+		s.problem(Problem{Kind: ProblemOutdated, Code: 405,
+			Detail: "WhatsApp rejects client version " + current + " set by LAPOR_WHATSAPP_VERSION (405 client outdated): raise it or remove the setting"})
 		return s.nextBackoff()
 	}
 	if s.o.Versions != nil {
@@ -306,7 +304,8 @@ func (s *Supervisor) outdated(ctx context.Context) time.Duration {
 			return 0
 		}
 	}
-	s.problem(kindOutdated, "WhatsApp rejects client version "+current+" (405 client outdated) and no newer version is known: update lapor's whatsmeow (README: Updating whatsmeow); lapor keeps trying")
+	s.problem(Problem{Kind: ProblemOutdated, Code: 405,
+		Detail: "WhatsApp rejects client version " + current + " (405 client outdated) and no newer version is known: update lapor's whatsmeow (README: Updating whatsmeow); lapor keeps trying"})
 	return s.nextBackoff()
 }
 
@@ -316,11 +315,11 @@ func (s *Supervisor) outdated(ctx context.Context) time.Duration {
 func (s *Supervisor) markUp() {
 	s.mu.Lock()
 	s.downSince, s.backoff = time.Time{}, s.o.MinBackoff
-	wasStuck := s.kind == kindUnreachable
+	wasStuck := s.kind == ProblemUnreachable
 	s.kind = ""
 	s.mu.Unlock()
 	if wasStuck {
-		s.ch.SetProblem("")
+		s.ch.setProblem(Problem{})
 	}
 }
 
@@ -340,7 +339,8 @@ func (s *Supervisor) checkStuck() bool {
 	kind := s.kind
 	s.mu.Unlock()
 	if stuck && kind == "" {
-		s.problem(kindUnreachable, "not connected to WhatsApp for more than "+s.o.StuckAfter.String()+"; lapor keeps trying with growing pauses")
+		s.problem(Problem{Kind: ProblemUnreachable,
+			Detail: "not connected to WhatsApp for more than " + s.o.StuckAfter.String() + "; lapor keeps trying with growing pauses"})
 	}
 	return stuck
 }

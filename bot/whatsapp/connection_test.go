@@ -33,9 +33,12 @@ func (s *supervised) told() []string {
 func startSupervised(t *testing.T, fake *whatsapptest.Fake, o whatsapp.SupervisorOptions) *supervised {
 	t.Helper()
 	s := &supervised{fake: fake}
-	s.ch = whatsapp.New(nil, nil, whatsapp.Options{Secret: "test", OnProblem: func(p string) {
+	s.ch = whatsapp.New(nil, nil, whatsapp.Options{Secret: "test", OnProblem: func(p whatsapp.Problem) {
+		if (p.Kind == "") != (p.Detail == "") {
+			t.Errorf("problem %+v: a kind without a text, or a text without a kind", p)
+		}
 		s.mu.Lock()
-		s.problems = append(s.problems, p)
+		s.problems = append(s.problems, string(p.Kind)+": "+p.Detail)
 		s.mu.Unlock()
 	}})
 	o.Open = fake.Open
@@ -104,7 +107,7 @@ func (s *supervised) toldExactly(t *testing.T, want ...string) {
 	got := s.told()
 	ok := len(got) == len(want)
 	for i := 0; ok && i < len(want); i++ {
-		ok = (want[i] == "" && got[i] == "") || (want[i] != "" && strings.Contains(got[i], want[i]))
+		ok = (want[i] == "" && got[i] == ": ") || (want[i] != "" && strings.Contains(got[i], want[i]))
 	}
 	if !ok {
 		t.Fatalf("told %q, want %q", got, want)
@@ -122,10 +125,10 @@ func TestSupervisorLogoutThenNewLogin(t *testing.T) {
 	fake.LogOut()
 	s.broken(t, "logged out")
 	time.Sleep(100 * time.Millisecond) // several store polls: no second notice
-	s.toldExactly(t, "logged out")
+	s.toldExactly(t, "logged_out: logged out")
 	fake.Link()
 	s.working(t)
-	s.toldExactly(t, "logged out", "")
+	s.toldExactly(t, "logged_out: logged out", "")
 }
 
 // A 401 at connect (the device was removed while lapor was down) is the
@@ -150,7 +153,7 @@ func TestSupervisorNotLinkedThenLogin(t *testing.T) {
 	s.broken(t, "lapor whatsapp-login")
 	fake.Link()
 	s.working(t)
-	s.toldExactly(t, "no WhatsApp account is linked", "")
+	s.toldExactly(t, "not_linked: no WhatsApp account is linked", "")
 }
 
 // A temporary ban is waited out, then lapor connects again by itself.
@@ -171,7 +174,7 @@ func TestSupervisorWaitsOutTemporaryBan(t *testing.T) {
 	if n := fake.Attempts(); n != 3 {
 		t.Fatalf("%d connection attempts, want 3", n)
 	}
-	s.toldExactly(t, "until", "")
+	s.toldExactly(t, "banned: temporarily banned by WhatsApp (101", "")
 }
 
 // Connect failures whatsmeow does not retry (and a failed CAT refresh)
@@ -191,7 +194,7 @@ func TestSupervisorRetriesPermanentConnectFailures(t *testing.T) {
 			if n := fake.Attempts(); n != 4 {
 				t.Fatalf("%d attempts, want 4 (3 failures, then the connection)", n)
 			}
-			s.toldExactly(t, "refused the connection", "")
+			s.toldExactly(t, "refused: WhatsApp refused the connection", "")
 		})
 	}
 }
@@ -219,7 +222,7 @@ func TestSupervisorStreamReplaced(t *testing.T) {
 	fake.ReplaceStream()
 	s.broken(t, "stream replaced")
 	s.working(t)
-	s.toldExactly(t, "another process", "")
+	s.toldExactly(t, "replaced: another process", "")
 }
 
 // A connection whatsmeow cannot get back (the network is gone) is reported
@@ -239,7 +242,7 @@ func TestSupervisorStuckDisconnected(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // more retries: no more notices
 	fake.NetworkUp()
 	s.working(t)
-	s.toldExactly(t, "not connected", "")
+	s.toldExactly(t, "unreachable: not connected", "")
 }
 
 // The version: asked from WhatsApp at start, and again after a 405.
@@ -303,7 +306,7 @@ func TestSupervisorVersion(t *testing.T) {
 		if s.sup.Version() != pinned {
 			t.Fatalf("version %s", s.sup.Version())
 		}
-		s.toldExactly(t, "update lapor's whatsmeow")
+		s.toldExactly(t, "outdated: WhatsApp rejects client version "+pinned)
 	})
 	t.Run("override", func(t *testing.T) {
 		whatsapp.SetVersionForTest(pinned)

@@ -116,16 +116,16 @@ func TestWhatsAppSurvivesLogoutBanAndCutOffWithoutRestart(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // the store is polled again and again: no new notice
 	fake.Link()
 	ready("WhatsApp connected again after the login", 200, "ok")
-	told(2, "Layanan WhatsApp berhenti: logged out", "Layanan WhatsApp berjalan kembali")
+	told(2, "WhatsApp mengeluarkan perangkat tertaut lapor (kode 401)", "Layanan WhatsApp berjalan kembali")
 	haudited(t, db, "the alert recorded", func(e store.AuditEntry) bool {
-		return e.Action == "service_alert" && strings.Contains(e.Detail, "logged out")
+		return e.Action == "service_alert" && strings.Contains(e.Detail, "kode 401")
 	})
 
 	// A temporary ban is waited out.
 	fake.Ban(101, 500*time.Millisecond)
 	ready("/readyz reports the ban", 503, "temporarily banned")
 	ready("WhatsApp connected after the ban", 200, "ok")
-	told(4, "temporarily banned", "berjalan kembali")
+	told(4, "diblokir sementara oleh WhatsApp (kode 101) sampai", "berjalan kembali")
 
 	// WhatsApp cuts old versions off; lapor learns the current one and
 	// goes on, telling nobody, and /readyz shows it.
@@ -205,5 +205,34 @@ func TestWhatsAppNumbersTypedTheIndonesianWay(t *testing.T) {
 	}
 	if o, err := officer(); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("the officer removed as +62812-3456-7890: %+v %v", o, err)
+	}
+}
+
+// Every WhatsApp problem has its notice in both languages, and says what
+// lapor does by itself.
+func TestWhatsAppAlertTexts(t *testing.T) {
+	until := time.Date(2026, 12, 8, 3, 4, 0, 0, time.UTC)
+	for _, c := range []struct {
+		p      whatsapp.Problem
+		id, en string
+	}{
+		{whatsapp.Problem{}, "berjalan kembali", "works again"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemNotLinked, Detail: "x"}, "lapor whatsapp-login", "lapor whatsapp-login"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemLoggedOut, Code: 401, Detail: "x"}, "(kode 401)", "(code 401)"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemBanned, Code: 101, Until: until, Detail: "x"}, "sampai 08-12-2026 10:04 WIB", "until 08-12-2026 10:04 WIB"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemBanned, Code: 102, Detail: "x"}, "(kode 102). Layanan terus mencoba", "(code 102). The service keeps trying"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemOutdated, Code: 405, Detail: "x"}, "(405)", "(405)"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemReplaced, Detail: "x"}, "program lain", "another program"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemRefused, Code: 409, Detail: "x"}, "(kode 409)", "(code 409)"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemRefused, Detail: "x"}, "(kode CAT)", "(code CAT)"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemUnreachable, Detail: "x"}, "terputus", "disconnected"},
+		{whatsapp.Problem{Kind: whatsapp.ProblemOther, Detail: "WhatsApp disconnected (stream replaced)"}, "berhenti: WhatsApp disconnected", "stopped: WhatsApp disconnected"},
+	} {
+		if got := whatsappAlert(flows.LangID, c.p); !strings.Contains(got, c.id) || strings.Contains(got, "%!") {
+			t.Errorf("%s (id): %q", c.p.Kind, got)
+		}
+		if got := whatsappAlert(flows.LangEN, c.p); !strings.Contains(got, c.en) || strings.Contains(got, "%!") {
+			t.Errorf("%s (en): %q", c.p.Kind, got)
+		}
 	}
 }

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/bot/whatsapp"
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/phone"
 	"github.com/lapor-id/lapor/store"
 )
@@ -57,12 +59,8 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 		},
 		LIDs: lids,
 		Log:  log,
-		OnProblem: func(problem string) {
-			key, args := "alert.channel", []any{"WhatsApp", problem, "WhatsApp"}
-			if problem == "" {
-				key, args = "alert.channel.ok", []any{"WhatsApp"}
-			}
-			if err := svc.AlertDesk(context.Background(), flows.DeskSuperAdmin, flows.T(flows.Lang(cfg.Lang), key, args...)); err != nil {
+		OnProblem: func(p whatsapp.Problem) {
+			if err := svc.AlertDesk(context.Background(), flows.DeskSuperAdmin, whatsappAlert(flows.Lang(cfg.Lang), p)); err != nil {
 				log.Error("could not alert the super admin desk", "err", err)
 			}
 		},
@@ -84,6 +82,31 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 	}
 	info := func() map[string]any { return map[string]any{"whatsapp_version": sup.Version()} }
 	return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active, info: info}
+}
+
+// whatsappAlert is the super admin desk's notice of a WhatsApp problem,
+// or of WhatsApp working again (the zero Problem).
+func whatsappAlert(lang flows.Lang, p whatsapp.Problem) string {
+	switch p.Kind {
+	case "":
+		return flows.T(lang, "alert.channel.ok", "WhatsApp")
+	case whatsapp.ProblemNotLinked, whatsapp.ProblemOutdated, whatsapp.ProblemReplaced, whatsapp.ProblemUnreachable:
+		return flows.T(lang, "alert.wa."+string(p.Kind))
+	case whatsapp.ProblemLoggedOut:
+		return flows.T(lang, "alert.wa.logged_out", p.Code)
+	case whatsapp.ProblemBanned:
+		if p.Until.IsZero() {
+			return flows.T(lang, "alert.wa.banned.open", p.Code)
+		}
+		return flows.T(lang, "alert.wa.banned", p.Code, p.Until.In(calendar.Jakarta).Format("02-01-2006 15:04")+" WIB")
+	case whatsapp.ProblemRefused:
+		code := "CAT"
+		if p.Code != 0 {
+			code = strconv.Itoa(p.Code)
+		}
+		return flows.T(lang, "alert.wa.refused", code)
+	}
+	return flows.T(lang, "alert.channel", "WhatsApp", p.Detail, "WhatsApp")
 }
 
 // loginPhone is the number of whatsapp-login --phone in international
