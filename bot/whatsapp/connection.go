@@ -88,7 +88,8 @@ type Supervisor struct {
 	mu        sync.Mutex
 	version   string      // advertised now
 	kind      ProblemKind // of the problem the supervisor set; "" for none
-	downSince time.Time
+	downSince time.Time   // since when no connection works; zero while one does
+	upSince   time.Time   // since when the connection works; zero while none does
 	backoff   time.Duration
 }
 
@@ -262,7 +263,9 @@ func (s *Supervisor) permanent(ctx context.Context, p events.PermanentDisconnect
 		s.problem(Problem{Kind: ProblemBanned, Code: int(e.Code), Until: until,
 			Detail: fmt.Sprintf("temporarily banned by WhatsApp (%s) until %s; lapor connects again by itself then",
 				e.Code, until.Format("2006-01-02 15:04 MST"))})
-		return e.Expire
+		// A moment after the end, not at it: a clock a little ahead
+		// would meet the ban once more.
+		return e.Expire + s.o.MinBackoff
 	case *events.ClientOutdated:
 		return s.outdated(ctx)
 	case *events.StreamReplaced:
@@ -309,12 +312,21 @@ func (s *Supervisor) outdated(ctx context.Context) time.Duration {
 	return s.nextBackoff()
 }
 
-// markUp notes a working connection: back-off starts small again, and a
-// problem this supervisor set is over (the Connected event already told
-// OnProblem, through HandleEvent).
+// markUp notes a working connection: a problem this supervisor set is
+// over (the Connected event already told OnProblem, through HandleEvent),
+// and once the connection has held for MaxBackoff, back-off starts small
+// again. (Two processes taking the session from each other stay apart by
+// growing pauses.)
 func (s *Supervisor) markUp() {
 	s.mu.Lock()
-	s.downSince, s.backoff = time.Time{}, s.o.MinBackoff
+	now := time.Now()
+	s.downSince = time.Time{}
+	if s.upSince.IsZero() {
+		s.upSince = now
+	}
+	if now.Sub(s.upSince) >= s.o.MaxBackoff {
+		s.backoff = s.o.MinBackoff
+	}
 	wasStuck := s.kind == ProblemUnreachable
 	s.kind = ""
 	s.mu.Unlock()
@@ -326,6 +338,7 @@ func (s *Supervisor) markUp() {
 func (s *Supervisor) markDown() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.upSince = time.Time{}
 	if s.downSince.IsZero() {
 		s.downSince = time.Now()
 	}

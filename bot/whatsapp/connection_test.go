@@ -222,7 +222,16 @@ func TestSupervisorStreamReplaced(t *testing.T) {
 	fake.ReplaceStream()
 	s.broken(t, "stream replaced")
 	s.working(t)
-	s.toldExactly(t, "replaced: another process", "")
+	// The other process takes it again at once: the pause grows, so two
+	// processes do not kick each other out every few seconds.
+	start := time.Now()
+	fake.ReplaceStream()
+	s.broken(t, "stream replaced")
+	s.working(t)
+	if d := time.Since(start); d < 400*time.Millisecond {
+		t.Fatalf("connected again after %s; the second pause must be twice the first (400ms)", d)
+	}
+	s.toldExactly(t, "replaced: another process", "", "replaced: another process", "")
 }
 
 // A connection whatsmeow cannot get back (the network is gone) is reported
