@@ -215,7 +215,9 @@ func (s *Supervisor) session(ctx context.Context, conn Conn) time.Duration {
 		s.checkStuck()
 		return s.nextBackoff()
 	}
-	s.ch.SetClient(conn)
+	// The channel sends only while the connection is logged in: what is
+	// said meanwhile waits in the outbox instead of piling up failed
+	// attempts and their growing back-off.
 	defer s.ch.SetClient(nil)
 	tick := time.NewTicker(s.o.Check)
 	defer tick.Stop()
@@ -224,13 +226,18 @@ func (s *Supervisor) session(ctx context.Context, conn Conn) time.Duration {
 		case <-ctx.Done():
 			return 0
 		case p := <-gone:
+			s.ch.SetClient(nil)
 			s.markDown()
 			return s.permanent(ctx, p)
 		case <-tick.C:
 			if conn.IsLoggedIn() {
+				if !s.ch.Active() {
+					s.ch.SetClient(conn)
+				}
 				s.markUp()
 				continue
 			}
+			s.ch.SetClient(nil)
 			s.markDown()
 			if s.checkStuck() {
 				// whatsmeow's own reconnecting has not worked for

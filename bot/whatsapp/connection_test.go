@@ -243,7 +243,9 @@ func TestSupervisorStuckDisconnected(t *testing.T) {
 	s := startSupervised(t, fake, whatsapp.SupervisorOptions{StuckAfter: 150 * time.Millisecond})
 	s.working(t)
 	fake.NetworkDown()
-	waitFor(t, "the channel to stop sending", func() bool { return !fake.Connected() })
+	// Messages wait in the outbox: the channel does not send on a
+	// connection that is down, even while whatsmeow reconnects.
+	waitFor(t, "the channel to stop sending", func() bool { return !fake.Connected() && !s.ch.Active() })
 	if err := s.ch.Health(); err != nil {
 		t.Fatalf("reported at once: %v", err)
 	}
