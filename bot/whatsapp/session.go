@@ -100,35 +100,15 @@ func newClient(ctx context.Context, device *wastore.Device, log *slog.Logger) *w
 	return cli
 }
 
-// Connect connects the linked account of the store, with handler (the
-// channel's HandleEvent) receiving its events. whatsmeow reconnects by
-// itself after network trouble; it does not after StreamReplaced,
-// LoggedOut or TemporaryBan, which HandleEvent logs as errors. Run one
-// connected process per number (take a Postgres advisory lock first).
-// Wiring:
-//
-//	ch := whatsapp.New(nil, inbox, whatsapp.Options{LIDs: container.LIDMap, …})
-//	cli, err := whatsapp.Connect(ctx, container, ch.HandleEvent, log)
-//	ch.SetClient(cli)
-func Connect(ctx context.Context, container *sqlstore.Container, handler func(any) bool, log *slog.Logger) (*whatsmeow.Client, error) {
-	device, err := container.GetFirstDevice(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("whatsapp: load device: %w", err)
-	}
-	if device.ID == nil {
-		return nil, ErrNotLinked
-	}
-	cli := newClient(ctx, device, log)
-	cli.AddEventHandlerWithSuccessStatus(handler)
-	if err := cli.ConnectContext(ctx); err != nil {
-		return nil, fmt.Errorf("whatsapp: connect: %w", err)
-	}
-	return cli, nil
-}
-
 // Dialer is the Opener of the account linked in container. Each call reads
 // the device store again, so an account linked after a logout, by this
-// process or another one (lapor whatsapp-login), is found.
+// process or another one (lapor whatsapp-login), is found. Wiring (run the
+// supervisor in one process per number, under a Postgres advisory lock):
+//
+//	ch := whatsapp.New(nil, inbox, whatsapp.Options{LIDs: container.LIDMap, …})
+//	sup := whatsapp.NewSupervisor(ch, whatsapp.SupervisorOptions{
+//		Open: whatsapp.Dialer(container, log), Versions: whatsapp.WebVersion(nil)})
+//	err := sup.Run(ctx)
 func Dialer(container *sqlstore.Container, log *slog.Logger) Opener {
 	return func(ctx context.Context) (Conn, error) {
 		device, err := container.GetFirstDevice(ctx)

@@ -24,7 +24,7 @@ func TestOpenStoreInItsOwnSchema(t *testing.T) {
 		if err != nil || dev.ID != nil {
 			t.Fatalf("fresh store: %v %v", dev.ID, err)
 		}
-		if _, err := Connect(ctx, c, New(nil, nil, Options{}).HandleEvent, nil); !errors.Is(err, ErrNotLinked) {
+		if _, err := Dialer(c, nil)(ctx); !errors.Is(err, ErrNotLinked) {
 			t.Fatalf("connect without a linked account: %v", err)
 		}
 		if err := c.Close(); err != nil {

@@ -201,10 +201,9 @@ type clientRef struct{ Client }
 // dispatcher may send.
 func (ch *Channel) Active() bool { return ch.c.Load() != nil }
 
-// SetClient gives the channel its client. The channel's HandleEvent must
-// be registered before the client connects, so the usual order is New
-// with a nil client, Connect with ch.HandleEvent, then SetClient; until
-// then Send and Fetch fail with a transient error.
+// SetClient gives the channel its client, or takes it away (nil). A
+// Supervisor does it: it gives the client while the connection is logged
+// in; until then Send and Fetch fail with a transient error.
 func (ch *Channel) SetClient(c Client) {
 	if c == nil {
 		ch.c.Store(nil)
