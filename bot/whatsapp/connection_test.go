@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+
 	"github.com/lapor-id/lapor/bot/whatsapp"
 	"github.com/lapor-id/lapor/bot/whatsapp/whatsapptest"
 )
@@ -335,4 +338,38 @@ func TestSupervisorVersion(t *testing.T) {
 			t.Fatalf("version %s, source asked: %v", s.sup.Version(), asked)
 		}
 	})
+}
+
+// panickyLIDs stands for a bug below the handler.
+type panickyLIDs struct{}
+
+func (panickyLIDs) GetLIDForPN(context.Context, types.JID) (types.JID, error) {
+	var p *types.JID
+	return *p, nil // nil pointer dereference
+}
+
+func (panickyLIDs) GetPNForLID(context.Context, types.JID) (types.JID, error) {
+	return types.JID{}, nil
+}
+
+// Through the supervisor's handler too, a panic is a failure: WhatsApp
+// gets no acknowledgement and delivers the message again; the next
+// message is handled.
+func TestSupervisedPanicIsNotAcknowledged(t *testing.T) {
+	t.Parallel()
+	fake := whatsapptest.New()
+	ch := whatsapp.New(nil, nil, whatsapp.Options{Secret: "test", LIDs: panickyLIDs{}})
+	sup := whatsapp.NewSupervisor(ch, whatsapp.SupervisorOptions{Open: fake.Open, Check: 5 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sup.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitFor(t, "a working connection", func() bool { return ch.Active() })
+	citizen := whatsapptest.UserJID("6281234567890")
+	if fake.Deliver(fake.Text(citizen, citizen, "jalan rusak")) {
+		t.Fatal("a message whose handling panicked was acknowledged: it is lost")
+	}
+	if !fake.Deliver(&events.Connected{}) {
+		t.Fatal("an ordinary event after the panic was refused")
+	}
 }
