@@ -27,7 +27,8 @@ import (
 //     errors: it retries with back-off.
 //
 // Each problem is told once to Options.OnProblem (the super admin desk),
-// and "" follows when WhatsApp works again; /readyz shows it meanwhile.
+// and the zero Problem follows when WhatsApp works again; /readyz shows
+// the problem meanwhile.
 
 // Conn is a WhatsApp connection the supervisor drives; *whatsmeow.Client
 // satisfies it, and whatsapptest.Fake plays it in tests.

@@ -123,6 +123,7 @@ func (f *Fake) LogOut() {
 	f.conn.unlinked = true
 	if c != nil {
 		c.drop(true)
+		c.deleted = true // whatsmeow deletes the client's device store
 	}
 	f.mu.Unlock()
 	if c != nil {
