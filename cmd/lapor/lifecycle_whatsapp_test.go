@@ -47,7 +47,8 @@ func TestWhatsAppSurvivesLogoutBanAndCutOffWithoutRestart(t *testing.T) {
 	log := newLogger(cfg, logs)
 	fake := whatsapptest.New()
 	var published atomic.Value // what WhatsApp's web page says now
-	published.Store(whatsapp.PinnedVersion())
+	startVersion := whatsapp.CurrentVersion()
+	published.Store(startVersion)
 	versions := func(context.Context) (string, error) { return published.Load().(string), nil }
 	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
 		return supervisedWhatsApp(cfg, log, db, svc, inbox, nil, whatsapp.SupervisorOptions{Open: fake.Open,
@@ -75,8 +76,9 @@ func TestWhatsAppSurvivesLogoutBanAndCutOffWithoutRestart(t *testing.T) {
 		})
 		return status
 	}
+	hwait(t, "the fake connected", fake.Connected)
 	status := ready("WhatsApp connected", 200, "ok")
-	if v := status["whatsapp_version"]; v != whatsapp.PinnedVersion() {
+	if v := status["whatsapp_version"]; v != startVersion {
 		t.Fatalf("/readyz shows version %v", v)
 	}
 
@@ -129,7 +131,7 @@ func TestWhatsAppSurvivesLogoutBanAndCutOffWithoutRestart(t *testing.T) {
 
 	// WhatsApp cuts old versions off; lapor learns the current one and
 	// goes on, telling nobody, and /readyz shows it.
-	newer := bumpVersion(t, whatsapp.PinnedVersion())
+	newer := bumpVersion(t, startVersion)
 	published.Store(newer)
 	if err := fake.RequireVersion(newer); err != nil {
 		t.Fatal(err)
