@@ -60,8 +60,12 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 		LIDs: lids,
 		Log:  log,
 		OnProblem: func(p whatsapp.Problem) {
-			if err := svc.AlertDesk(context.Background(), flows.DeskSuperAdmin, whatsappAlert(flows.Lang(cfg.Lang), p)); err != nil {
-				log.Error("could not alert the super admin desk", "err", err)
+			// Called from WhatsApp's event handling: a database that does
+			// not answer must not hold it up for long.
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if err := svc.AlertDesk(ctx, flows.DeskSuperAdmin, whatsappAlert(flows.Lang(cfg.Lang), p)); err != nil {
+				log.Error("could not alert the super admin desk", "problem", string(p.Kind), "err", err)
 			}
 		},
 	})
