@@ -143,10 +143,12 @@ func (s *Supervisor) problemKind() ProblemKind {
 func (s *Supervisor) Run(ctx context.Context) error {
 	s.startVersion(ctx)
 	s.markDown()
+	unlinked := false
 	for ctx.Err() == nil {
 		conn, err := s.o.Open(ctx)
 		switch {
 		case errors.Is(err, ErrNotLinked):
+			unlinked = true
 			// After a logout the store is empty too: that problem says
 			// more than "not linked" and was told already.
 			if k := s.problemKind(); k != ProblemLoggedOut {
@@ -166,6 +168,15 @@ func (s *Supervisor) Run(ctx context.Context) error {
 				return nil
 			}
 			continue
+		}
+		if unlinked {
+			// A login just linked the account. Its process is still
+			// connected for a moment; connecting now would replace its
+			// stream, or have ours replaced. Give it one more poll.
+			unlinked = false
+			if !sleepCtx(ctx, s.o.LinkPoll) {
+				return nil
+			}
 		}
 		wait := s.session(ctx, conn)
 		if !sleepCtx(ctx, wait) {
