@@ -207,7 +207,15 @@ func (s *Supervisor) startVersion(ctx context.Context) {
 // the next connection.
 func (s *Supervisor) session(ctx context.Context, conn Conn) time.Duration {
 	gone := make(chan events.PermanentDisconnect, 8)
+	changed := make(chan struct{}, 1) // look at the connection now, not at the next tick
 	conn.AddEventHandlerWithSuccessStatus(func(evt any) bool {
+		switch evt.(type) {
+		case *events.Connected, *events.Disconnected:
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}
 		if p, ok := evt.(events.PermanentDisconnect); ok {
 			s.ch.log.Error("whatsapp: disconnected, and whatsmeow does not reconnect", "reason", p.PermanentDisconnectDescription())
 			select {
@@ -241,24 +249,31 @@ func (s *Supervisor) session(ctx context.Context, conn Conn) time.Duration {
 			s.ch.SetClient(nil)
 			s.markDown()
 			return s.permanent(ctx, p)
+		case <-changed:
 		case <-tick.C:
-			if conn.IsLoggedIn() {
-				if !s.ch.Active() {
-					s.ch.SetClient(conn)
-				}
-				s.markUp()
-				continue
-			}
-			s.ch.SetClient(nil)
-			s.markDown()
-			if s.checkStuck() {
-				// whatsmeow's own reconnecting has not worked for
-				// StuckAfter: start over with a new client.
-				s.ch.log.Warn("whatsapp: still not connected; starting a new connection")
-				return s.nextBackoff()
-			}
+		}
+		if s.look(conn) {
+			// whatsmeow's own reconnecting has not worked for
+			// StuckAfter: start over with a new client.
+			s.ch.log.Warn("whatsapp: still not connected; starting a new connection")
+			return s.nextBackoff()
 		}
 	}
+}
+
+// look gives the channel conn while it is logged in and takes it away
+// while not; it reports whether conn has been down for StuckAfter.
+func (s *Supervisor) look(conn Conn) (stuck bool) {
+	if conn.IsLoggedIn() {
+		if !s.ch.Active() {
+			s.ch.SetClient(conn)
+		}
+		s.markUp()
+		return false
+	}
+	s.ch.SetClient(nil)
+	s.markDown()
+	return s.checkStuck()
 }
 
 // permanent answers what ended a session; it returns the wait before the
