@@ -267,7 +267,8 @@ func (o *office) officers(args string) error {
 		role, rest := splitFirst(rest)
 		agencyArg, name := splitFirst(rest)
 		r := Role(role)
-		if user == "" || !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) {
+		user, err := o.officerID(user)
+		if err != nil || !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) {
 			return refuse(o.lang, "wf.usage", officerCommands["petugas"])
 		}
 		if r == RoleSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
@@ -293,6 +294,10 @@ func (o *office) officers(args string) error {
 		return o.say(T(o.lang, "wf.officer.added", strings.TrimSpace(user+" "+name), roleName(o.lang, r)))
 	case "hapus", "remove":
 		user, _ := splitFirst(rest)
+		user, err := o.officerID(user)
+		if err != nil {
+			return refuse(o.lang, "wf.usage", officerCommands["petugas"])
+		}
 		p, err := o.tx.OfficerByUser(o.ctx, o.in.Channel, user)
 		if errors.Is(err, store.ErrNotFound) {
 			return refuse(o.lang, "wf.usage", officerCommands["petugas"])
@@ -310,6 +315,18 @@ func (o *office) officers(args string) error {
 		return o.say(T(o.lang, "wf.officer.removed", user))
 	}
 	return refuse(o.lang, "wf.usage", officerCommands["petugas"])
+}
+
+// officerID is the id an officer typed in /petugas has on this channel
+// (Config.OfficerIDs); "" is an error.
+func (o *office) officerID(typed string) (string, error) {
+	if typed == "" {
+		return "", errors.New("no user id")
+	}
+	if f := o.s.cfg.OfficerIDs[o.in.Channel]; f != nil {
+		return f(typed)
+	}
+	return typed, nil
 }
 
 // agencies lists, adds, renames or retires agencies.

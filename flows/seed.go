@@ -44,10 +44,15 @@ func (s *Service) AddOfficer(ctx context.Context, channel, userID, name string, 
 }
 
 // AlertDesk sends a desk a message about the service itself (a channel
-// that stopped working), outside any conversation.
+// that stopped working), outside any conversation. The alert is recorded
+// in the audit log in the same transaction as the message.
 func (s *Service) AlertDesk(ctx context.Context, deskKind, text string) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		c := &courier{ctx: ctx, s: s, tx: tx, now: s.now(), lang: s.cfg.DefaultLang}
+		if err := tx.Audit(ctx, store.AuditEntry{At: c.now, Action: "service_alert", Allowed: true,
+			Detail: truncate(deskKind+": "+text, 500)}); err != nil {
+			return err
+		}
 		return c.toDesk(deskKind, "", Outbound{Text: text})
 	})
 }

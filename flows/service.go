@@ -39,6 +39,10 @@ type Config struct {
 	// with buttons rewrites its chat's menu row; a desk group that gets many
 	// cards at once would make every handling transaction wait on that row.
 	ButtonDataChannels []string
+	// OfficerIDs turns a user id typed in /petugas on a channel into the id
+	// that channel's messages carry (WhatsApp: "0812…" becomes
+	// "62812…@s.whatsapp.net"); a channel without an entry keeps it as typed.
+	OfficerIDs map[string]func(typed string) (string, error)
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.

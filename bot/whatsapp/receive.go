@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,7 +24,29 @@ import (
 // HandleEvent returns false when it could not be stored, so WhatsApp
 // delivers it again. Everything else it ignores or only logs, returning
 // true.
-func (ch *Channel) HandleEvent(evt any) bool {
+//
+// A panic while handling an event is recovered here and reported as a
+// failure: whatsmeow would recover it too, but count it as success and
+// acknowledge a message nobody stored.
+func (ch *Channel) HandleEvent(evt any) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			// The panic's value may quote what a citizen wrote: log its
+			// type, and the message only for runtime errors (nil pointer,
+			// index out of range), which carry no data.
+			what := fmt.Sprintf("%T", r)
+			if re, isRuntime := r.(runtime.Error); isRuntime {
+				what = re.Error()
+			}
+			ch.log.Error("event handler panicked; not acknowledged, so WhatsApp delivers the event again",
+				"event", fmt.Sprintf("%T", evt), "panic", what, "stack", string(debug.Stack()))
+			ok = false
+		}
+	}()
+	return ch.handleEvent(evt)
+}
+
+func (ch *Channel) handleEvent(evt any) bool {
 	switch e := evt.(type) {
 	case *events.Message:
 		return ch.handleMessage(e)
@@ -40,18 +64,12 @@ func (ch *Channel) HandleEvent(evt any) bool {
 		ch.log.Warn("disconnected; reconnecting")
 	case *events.KeepAliveTimeout:
 		ch.log.Warn("keep-alive timeout", "errors", e.ErrorCount)
-	case *events.StreamReplaced:
-		ch.log.Error("stream replaced: another process is connected with this WhatsApp session")
-		ch.SetProblem("another process took over this WhatsApp session")
-	case *events.LoggedOut:
-		ch.log.Error("logged out: the WhatsApp device must be linked again", "reason", e.Reason.String())
-		ch.SetProblem("logged out (" + e.Reason.String() + "): link the device again with lapor whatsapp-login")
-	case *events.TemporaryBan:
-		ch.log.Error("WhatsApp account temporarily banned", "code", int(e.Code), "expire", e.Expire)
-		ch.SetProblem(fmt.Sprintf("temporarily banned by WhatsApp (code %d, for %s)", int(e.Code), e.Expire))
-	case *events.ClientOutdated:
-		ch.log.Error("WhatsApp rejects this client version (405): update go.mau.fi/whatsmeow")
-		ch.SetProblem("WhatsApp rejects this client version (405 client outdated): update lapor")
+	case events.PermanentDisconnect:
+		// LoggedOut, TemporaryBan, ClientOutdated, StreamReplaced,
+		// ConnectFailure, CATRefreshError: whatsmeow does not reconnect.
+		// Under a Supervisor these do not get here: it answers them.
+		ch.log.Error("disconnected, and whatsmeow does not reconnect", "reason", e.PermanentDisconnectDescription())
+		ch.SetProblem("WhatsApp disconnected (" + e.PermanentDisconnectDescription() + ")")
 	case *events.NotifyAccountReachoutTimelock:
 		ch.log.Error("WhatsApp restricts messages to new contacts (reach-out timelock)")
 	}

@@ -2,10 +2,12 @@ package whatsapp
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -43,17 +45,42 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*sqlstore.Con
 	cfg.RuntimeParams["search_path"] = Schema // every connection of this pool
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{Schema}.Sanitize()); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("whatsapp: create schema: %w", err)
-	}
 	// "pgx" is both the driver's name and a Postgres dialect to whatsmeow.
 	container := sqlstore.NewWithDB(db, "pgx", logAdapter(log, "Database"))
-	if err := container.Upgrade(ctx); err != nil { // NewWithDB does not migrate
+	if err := migrateLocked(ctx, db, container); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("whatsapp: migrate device store: %w", err)
+		return nil, err
 	}
 	return container, nil
+}
+
+// migrateLockKey names the advisory lock around whatsmeow's migrations.
+const migrateLockKey = "lapor-whatsmeow-migrate"
+
+// migrateLocked creates the schema and runs whatsmeow's migrations while
+// holding a session advisory lock: whatsmeow takes none, and replicas that
+// start together would otherwise create the same tables at once and fail.
+func migrateLocked(ctx context.Context, db *sql.DB, container *sqlstore.Container) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("whatsapp: device store: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext($1))", migrateLockKey); err != nil {
+		return fmt.Errorf("whatsapp: lock for the device store's migrations: %w", err)
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_, _ = conn.ExecContext(uctx, "SELECT pg_advisory_unlock(hashtext($1))", migrateLockKey)
+	}()
+	if _, err := conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{Schema}.Sanitize()); err != nil {
+		return fmt.Errorf("whatsapp: create schema: %w", err)
+	}
+	if err := container.Upgrade(ctx); err != nil { // NewWithDB does not migrate
+		return fmt.Errorf("whatsapp: migrate device store: %w", err)
+	}
+	return nil
 }
 
 // newClient is a client with the settings the channel relies on.
@@ -63,37 +90,36 @@ func newClient(ctx context.Context, device *wastore.Device, log *slog.Logger) *w
 	cli.EnableDecryptedEventBuffer = true // a redelivered message is replayed, not decrypted twice
 	cli.UseRetryMessageStore = true       // answer retry receipts after a restart
 	cli.AutomaticMessageRerequestFromPhone = true
-	cli.ManualHistorySyncDownload = true // old chats from the phone are not needed
-	cli.DisableManualHistorySyncReceipt = true
+	// Old chats from the phone are not needed, so they are not downloaded;
+	// but the phone waits for the receipt of each history-sync notice (and
+	// sends it again without one), so whatsmeow still acknowledges them.
+	cli.ManualHistorySyncDownload = true
+	cli.DisableManualHistorySyncReceipt = false
 	cli.InitialAutoReconnect = true
 	cli.BackgroundEventCtx = ctx
 	return cli
 }
 
-// Connect connects the linked account of the store, with handler (the
-// channel's HandleEvent) receiving its events. whatsmeow reconnects by
-// itself after network trouble; it does not after StreamReplaced,
-// LoggedOut or TemporaryBan, which HandleEvent logs as errors. Run one
-// connected process per number (take a Postgres advisory lock first).
-// Wiring:
+// Dialer is the Opener of the account linked in container. Each call reads
+// the device store again, so an account linked after a logout, by this
+// process or another one (lapor whatsapp-login), is found. Wiring (run the
+// supervisor in one process per number, under a Postgres advisory lock):
 //
 //	ch := whatsapp.New(nil, inbox, whatsapp.Options{LIDs: container.LIDMap, …})
-//	cli, err := whatsapp.Connect(ctx, container, ch.HandleEvent, log)
-//	ch.SetClient(cli)
-func Connect(ctx context.Context, container *sqlstore.Container, handler func(any) bool, log *slog.Logger) (*whatsmeow.Client, error) {
-	device, err := container.GetFirstDevice(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("whatsapp: load device: %w", err)
+//	sup := whatsapp.NewSupervisor(ch, whatsapp.SupervisorOptions{
+//		Open: whatsapp.Dialer(container, log), Versions: whatsapp.WebVersion(nil)})
+//	err := sup.Run(ctx)
+func Dialer(container *sqlstore.Container, log *slog.Logger) Opener {
+	return func(ctx context.Context) (Conn, error) {
+		device, err := container.GetFirstDevice(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("whatsapp: load device: %w", err)
+		}
+		if device.ID == nil {
+			return nil, ErrNotLinked
+		}
+		return newClient(ctx, device, log), nil
 	}
-	if device.ID == nil {
-		return nil, ErrNotLinked
-	}
-	cli := newClient(ctx, device, log)
-	cli.AddEventHandlerWithSuccessStatus(handler)
-	if err := cli.ConnectContext(ctx); err != nil {
-		return nil, fmt.Errorf("whatsapp: connect: %w", err)
-	}
-	return cli, nil
 }
 
 // Login links a WhatsApp account to the store: it draws QR codes on w

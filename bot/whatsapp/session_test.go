@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"google.golang.org/protobuf/proto"
@@ -24,7 +26,7 @@ func TestOpenStoreInItsOwnSchema(t *testing.T) {
 		if err != nil || dev.ID != nil {
 			t.Fatalf("fresh store: %v %v", dev.ID, err)
 		}
-		if _, err := Connect(ctx, c, New(nil, nil, Options{}).HandleEvent, nil); !errors.Is(err, ErrNotLinked) {
+		if _, err := Dialer(c, nil)(ctx); !errors.Is(err, ErrNotLinked) {
 			t.Fatalf("connect without a linked account: %v", err)
 		}
 		if err := c.Close(); err != nil {
@@ -77,5 +79,49 @@ func TestCanonicalID(t *testing.T) {
 		if got, err := ch.CanonicalID(ctx, in); err != nil || got != want {
 			t.Errorf("%s: %q %v, want %q", in, got, err, want)
 		}
+	}
+}
+
+// A login made by another process (lapor whatsapp-login while serve runs)
+// is found by the serving process's Dialer, and a logout (whatsmeow
+// deletes the device) is seen too.
+func TestDialerSeesLoginsOfOtherProcesses(t *testing.T) {
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	serving, err := OpenStore(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer serving.Close()
+	open := Dialer(serving, nil)
+	if _, err := open(ctx); !errors.Is(err, ErrNotLinked) {
+		t.Fatalf("empty store: %v", err)
+	}
+	login, err := OpenStore(ctx, url, nil) // the other process
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer login.Close()
+	dev := login.NewDevice()
+	id := types.JID{User: "6281234567890", Device: 7, Server: types.DefaultUserServer}
+	dev.ID = &id
+	dev.Account = &waAdv.ADVSignedDeviceIdentity{Details: []byte("details"), AccountSignature: make([]byte, 64),
+		AccountSignatureKey: make([]byte, 32), DeviceSignature: make([]byte, 64)}
+	if err := login.PutDevice(ctx, dev); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := open(ctx)
+	if err != nil {
+		t.Fatalf("after the login: %v", err)
+	}
+	cli := conn.(*whatsmeow.Client)
+	if cli.Store.ID == nil || *cli.Store.ID != id || !cli.SynchronousAck || cli.IsConnected() {
+		t.Fatalf("client of %v (synchronous ack %v, connected %v)", cli.Store.ID, cli.SynchronousAck, cli.IsConnected())
+	}
+	if err := dev.Delete(ctx); err != nil { // what whatsmeow does on LoggedOut
+		t.Fatal(err)
+	}
+	if _, err := open(ctx); !errors.Is(err, ErrNotLinked) {
+		t.Fatalf("after the logout: %v", err)
 	}
 }

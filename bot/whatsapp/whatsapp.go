@@ -94,9 +94,32 @@ type Options struct {
 	MediaRetryWait time.Duration
 	Log            *slog.Logger
 	// OnProblem is told, once per change, when the session stops working
-	// for a reason a person must fix (logged out, banned, client outdated,
-	// another process took the session); "" when it works again.
-	OnProblem func(problem string)
+	// (logged out, banned, client outdated, another process took the
+	// session, unreachable…), and with a zero Problem when it works again.
+	OnProblem func(Problem)
+}
+
+// ProblemKind says what stopped the session; each kind has its own notice.
+type ProblemKind string
+
+// The kinds of problem. ProblemOther comes from SetProblem.
+const (
+	ProblemNotLinked   ProblemKind = "not_linked"  // no account in the device store
+	ProblemLoggedOut   ProblemKind = "logged_out"  // WhatsApp removed the device (Code: 401, 403, 406)
+	ProblemBanned      ProblemKind = "banned"      // temporary ban (Code: 101…106; Until when known)
+	ProblemOutdated    ProblemKind = "outdated"    // 405 client outdated, and no newer version helped
+	ProblemReplaced    ProblemKind = "replaced"    // another process connected with the same keys
+	ProblemRefused     ProblemKind = "refused"     // other connect failures (Code), CAT refresh errors
+	ProblemUnreachable ProblemKind = "unreachable" // down longer than SupervisorOptions.StuckAfter
+	ProblemOther       ProblemKind = "other"
+)
+
+// Problem is why the session does not work; the zero Problem means it works.
+type Problem struct {
+	Kind   ProblemKind
+	Code   int       // WhatsApp's reason code, when there is one
+	Until  time.Time // when a ban ends, when known
+	Detail string    // in English, for /readyz and the log
 }
 
 // Channel is the WhatsApp channel.
@@ -108,30 +131,38 @@ type Channel struct {
 
 	mu      sync.Mutex
 	retries map[types.MessageID][]chan *events.MediaRetry // Fetch calls waiting for a re-upload
-	problem string                                        // why the session does not work; "" when it does
+	problem Problem                                       // why the session does not work; zero when it does
 }
 
-// Health is nil while the session works, and otherwise says what a person
-// must do (shown on /readyz).
+// Health is nil while the session works, and otherwise says what is wrong
+// and what a person must do (shown on /readyz).
 func (ch *Channel) Health() error {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
-	if ch.problem != "" {
-		return errors.New(ch.problem)
+	if ch.problem != (Problem{}) {
+		return errors.New(ch.problem.Detail)
 	}
 	return nil
 }
 
 // SetProblem records why the session does not work ("" when it does) and
-// tells OnProblem about changes; the channel calls it on WhatsApp's events,
-// the service when no account is linked.
+// tells OnProblem about changes.
 func (ch *Channel) SetProblem(problem string) {
+	if problem == "" {
+		ch.setProblem(Problem{})
+		return
+	}
+	ch.setProblem(Problem{Kind: ProblemOther, Detail: problem})
+}
+
+// setProblem records p and tells OnProblem when it changed.
+func (ch *Channel) setProblem(p Problem) {
 	ch.mu.Lock()
-	changed := ch.problem != problem
-	ch.problem = problem
+	changed := ch.problem != p
+	ch.problem = p
 	ch.mu.Unlock()
 	if changed && ch.o.OnProblem != nil {
-		ch.o.OnProblem(problem)
+		ch.o.OnProblem(p)
 	}
 }
 
@@ -170,10 +201,9 @@ type clientRef struct{ Client }
 // dispatcher may send.
 func (ch *Channel) Active() bool { return ch.c.Load() != nil }
 
-// SetClient gives the channel its client. The channel's HandleEvent must
-// be registered before the client connects, so the usual order is New
-// with a nil client, Connect with ch.HandleEvent, then SetClient; until
-// then Send and Fetch fail with a transient error.
+// SetClient gives the channel its client, or takes it away (nil). A
+// Supervisor does it: it gives the client while the connection is logged
+// in; until then Send and Fetch fail with a transient error.
 func (ch *Channel) SetClient(c Client) {
 	if c == nil {
 		ch.c.Store(nil)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/phone"
 )
 
 const adminUsage = `Usage:
@@ -47,7 +48,11 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	case "add":
 		channel, id := "telegram", *user
 		if *waUser != "" {
-			channel, id = "whatsapp", whatsappUserID(*waUser)
+			channel = "whatsapp"
+			if id, err = whatsappUserID(*waUser); err != nil {
+				fmt.Fprintln(stderr, "lapor: --whatsapp-user:", err)
+				return 2
+			}
 		}
 		if (id == "") || *role == "" || (*user != "" && *waUser != "") {
 			fmt.Fprint(stderr, adminUsage)
@@ -86,25 +91,16 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	return 2
 }
 
-// whatsappUserID turns what an admin types (0812-3456-789, +62812…, or a
-// JID) into the phone-number JID lapor matches officers by.
-func whatsappUserID(s string) string {
+// whatsappUserID turns what an admin types (0812-3456-789, +62 812…, 62812…,
+// or a JID) into the phone-number JID lapor matches officers by.
+func whatsappUserID(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, "@") {
-		return s
+		return s, nil
 	}
-	var digits strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			digits.WriteRune(r)
-		}
+	n, err := phone.Normalize(s)
+	if err != nil {
+		return "", err
 	}
-	d := digits.String()
-	if strings.HasPrefix(d, "0") {
-		d = "62" + d[1:]
-	}
-	if d == "" {
-		return ""
-	}
-	return d + "@s.whatsapp.net"
+	return n + "@s.whatsapp.net", nil
 }

@@ -54,6 +54,7 @@ type Config struct {
 	WhatsApp             bool
 	WhatsAppRatePerChat  float64
 	WhatsAppRateGlobal   float64
+	WhatsAppVersion      string
 }
 
 // WebURL is the address people open the web chat at.
@@ -243,6 +244,14 @@ func settings() []setting {
 			}},
 		{"LAPOR_WHATSAPP_RATE_PER_CHAT", false, "WhatsApp messages per second to one chat", "1", posFloat(func(c *Config) *float64 { return &c.WhatsAppRatePerChat })},
 		{"LAPOR_WHATSAPP_RATE_GLOBAL", false, "WhatsApp messages per second in all", "10", posFloat(func(c *Config) *float64 { return &c.WhatsAppRateGlobal })},
+		{"LAPOR_WHATSAPP_VERSION", false, "WhatsApp Web version to advertise, e.g. 2.3000.1027069013; empty asks WhatsApp for the current one at start and after a 405 \"client outdated\"", "",
+			func(c *Config, v string) error {
+				if v != "" && !isWebVersion(v) {
+					return fmt.Errorf("must be three numbers joined by dots, like 2.3000.1027069013, got %q", v)
+				}
+				c.WhatsAppVersion = v
+				return nil
+			}},
 		{"LAPOR_POLICY_FILE", false, "YAML file with the SOP's time limits; empty uses the embedded policy.yaml", "", str(func(c *Config) *string { return &c.PolicyFile })},
 		{"LAPOR_SWEEP_EVERY", false, "how often the deadline sweep runs", "1m", dur(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"LAPOR_LOG_LEVEL", false, "debug, info, warn or error", "info",
@@ -350,4 +359,20 @@ func loadPolicy(cfg Config) (flows.Policy, error) {
 		return p, fmt.Errorf("LAPOR_POLICY_FILE %s: %w", cfg.PolicyFile, err)
 	}
 	return p, nil
+}
+
+// isWebVersion reports whether v reads as a WhatsApp Web version: three
+// numbers (each fits 32 bits) joined by dots, the last not zero.
+func isWebVersion(v string) bool {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	for i, p := range parts {
+		n, err := strconv.ParseUint(p, 10, 32)
+		if err != nil || (i == 2 && n == 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -130,3 +130,17 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// LAPOR_WHATSAPP_VERSION is a WhatsApp Web version or nothing.
+func TestConfigWhatsAppVersion(t *testing.T) {
+	for v, ok := range map[string]bool{"": true, "2.3000.1027069013": true, "2.2412.54": true,
+		"2.3000": false, "2.3000.0": false, "v2.3000.1": false, "2.3000.99999999999": false, "2.3000.1.4": false, "latest": false} {
+		cfg, err := LoadConfig(env(map[string]string{"LAPOR_WHATSAPP_VERSION": v}))
+		switch {
+		case ok && (err != nil || cfg.WhatsAppVersion != v):
+			t.Errorf("%q: %v %q", v, err, cfg.WhatsAppVersion)
+		case !ok && (err == nil || !strings.Contains(err.Error(), "LAPOR_WHATSAPP_VERSION")):
+			t.Errorf("%q taken: %v", v, err)
+		}
+	}
+}

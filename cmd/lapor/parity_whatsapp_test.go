@@ -155,6 +155,7 @@ func TestWhatsAppOnButNotLinked(t *testing.T) {
 	fake := fastTelegram(t)
 	env := serviceEnv(t, fake, pg.NewDatabase(t))
 	env["LAPOR_WHATSAPP"] = "1"
+	env["LAPOR_WHATSAPP_VERSION"] = whatsapp.PinnedVersion() // no asking WhatsApp from a test
 	startInProcess(t, env)
 	c := newCitizen(fake, 5099)
 	if _, err := c.say("/start", "Selamat datang"); err != nil {

@@ -132,6 +132,7 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
 	fcfg.WebURL = cfg.WebURL()
 	fcfg.FloodPerMinute = cfg.FloodPerMinute
+	fcfg.OfficerIDs = map[string]func(string) (string, error){"whatsapp": whatsappUserID}
 	return fcfg, nil
 }
 
@@ -141,6 +142,7 @@ type source struct {
 	receive func(ctx context.Context) error // runs until ctx ends
 	health  func() error                    // nil while the channel works; shown on /readyz
 	active  func() bool                     // nil: this process may always send on the channel
+	info    func() map[string]any           // more to show on /readyz (e.g. the WhatsApp version)
 	web     http.Handler                    // pages and API served at / (the web chat)
 	jobs    []scheduler.Job                 // the channel's housekeeping, run by the scheduler's leader
 }
@@ -456,6 +458,11 @@ func healthHandler(db *store.DB, sources []source, openData http.Handler) http.H
 				status[src.ch.Name()], code = err.Error(), http.StatusServiceUnavailable
 			} else {
 				status[src.ch.Name()] = "ok"
+			}
+			if src.info != nil {
+				for k, v := range src.info() {
+					status[k] = v
+				}
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")

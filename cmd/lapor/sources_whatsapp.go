@@ -4,15 +4,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/bot/whatsapp"
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/phone"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -25,9 +28,10 @@ func optionalSources(cfg Config, log *slog.Logger) []sourceFactory {
 }
 
 // whatsappSource connects the linked WhatsApp session. Exactly one process
-// holds it (an advisory lock); the others wait as stand-bys. Logout, a ban
-// or an outdated client are reported on /readyz, in the log and to the
-// super admin desk, and not retried.
+// holds it (an advisory lock); the others wait as stand-bys. The holder's
+// supervisor reconnects after what whatsmeow does not (logout and a new
+// login, a ban's end, a 405 with a newer version, refused connections);
+// each problem is shown on /readyz and told once to the super admin desk.
 func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
 		url, err := whatsappDatabaseURL(ctx, cfg, db)
@@ -38,73 +42,91 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 		if err != nil {
 			return source{}, err
 		}
-		ch := whatsapp.New(nil, inbox, whatsapp.Options{
-			Secret: "lapor:" + cfg.TrackingPrefix,
-			Pacing: bot.Pacing{
-				PerChat: time.Duration(float64(time.Second) / cfg.WhatsAppRatePerChat),
-				Global:  time.Duration(float64(time.Second) / cfg.WhatsAppRateGlobal),
-			},
-			LIDs: container.LIDMap,
-			Log:  log,
-			OnProblem: func(problem string) {
-				key, args := "alert.channel", []any{"WhatsApp", problem, "WhatsApp"}
-				if problem == "" {
-					key, args = "alert.channel.ok", []any{"WhatsApp"}
-				}
-				if err := svc.AlertDesk(context.Background(), flows.DeskSuperAdmin, flows.T(flows.Lang(cfg.Lang), key, args...)); err != nil {
-					log.Error("could not alert the super admin desk", "err", err)
-				}
-			},
-		})
-		receive := func(ctx context.Context) error {
-			for ctx.Err() == nil {
-				lease, err := db.TryLeader(ctx, "lapor-whatsapp")
-				if err != nil || lease == nil {
-					if err != nil {
-						log.Warn("whatsapp: lock", "err", err)
-					}
-					if !sleepCtx(ctx, 10*time.Second) {
-						return nil
-					}
-					continue
-				}
-				cli, err := whatsapp.Connect(ctx, container, ch.HandleEvent, log)
-				if errors.Is(err, whatsapp.ErrNotLinked) {
-					lease.Release()
-					log.Error("WhatsApp is on (LAPOR_WHATSAPP=1) but no account is linked: run lapor whatsapp-login")
-					ch.SetProblem("no WhatsApp account is linked: run lapor whatsapp-login")
-					return nil // the rest of lapor runs on
-				}
-				if err != nil {
-					lease.Release()
-					log.Warn("whatsapp: connect failed; retrying", "err", err)
-					if !sleepCtx(ctx, 30*time.Second) {
-						return nil
-					}
-					continue
-				}
-				// As for Telegram: what the previous holder claimed and
-				// did not send goes out now, not when its leases run out.
-				if n, err := db.ReleaseLeases(ctx, whatsapp.Name, time.Now()); err != nil {
-					log.Warn("whatsapp: the previous sender's leases were not released; they run out by themselves", "err", err)
-				} else if n > 0 {
-					log.Info("whatsapp: released the previous sender's leases", "messages", n)
-				}
-				ch.SetClient(whatsapp.NewClient(cli))
-				for sleepCtx(ctx, 10*time.Second) {
-					if err := lease.Held(ctx); err != nil {
-						log.Warn("whatsapp: lost the session lock; disconnecting", "err", err)
-						break
-					}
-				}
-				ch.SetClient(nil)
-				cli.Disconnect()
-				lease.Release()
-			}
-			return nil
-		}
-		return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active}, nil
+		return supervisedWhatsApp(cfg, log, db, svc, inbox, container.LIDMap, whatsapp.SupervisorOptions{
+			Open: whatsapp.Dialer(container, log), Versions: whatsapp.WebVersion(nil)}), nil
 	}
+}
+
+// supervisedWhatsApp is the WhatsApp source on a device store (so.Open) and
+// a version source (so.Versions); tests give it the fake.
+func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.Service, inbox *bot.Inbox,
+	lids whatsapp.LIDResolver, so whatsapp.SupervisorOptions) source {
+	ch := whatsapp.New(nil, inbox, whatsapp.Options{
+		Secret: "lapor:" + cfg.TrackingPrefix,
+		Pacing: bot.Pacing{
+			PerChat: time.Duration(float64(time.Second) / cfg.WhatsAppRatePerChat),
+			Global:  time.Duration(float64(time.Second) / cfg.WhatsAppRateGlobal),
+		},
+		LIDs: lids,
+		Log:  log,
+		OnProblem: func(p whatsapp.Problem) {
+			// Called from WhatsApp's event handling: a database that does
+			// not answer must not hold it up for long.
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if err := svc.AlertDesk(ctx, flows.DeskSuperAdmin, whatsappAlert(flows.Lang(cfg.Lang), p)); err != nil {
+				log.Error("could not alert the super admin desk", "problem", string(p.Kind), "err", err)
+			}
+		},
+	})
+	so.Version = cfg.WhatsAppVersion
+	sup := whatsapp.NewSupervisor(ch, so)
+	var holding atomic.Bool
+	receive := func(ctx context.Context) error {
+		return exclusively(ctx, db, "lapor-whatsapp", log, &holding, func(ctx context.Context) error {
+			// As for Telegram: what the previous holder claimed and did
+			// not send goes out now, not when its leases run out.
+			if n, err := db.ReleaseLeases(ctx, whatsapp.Name, time.Now()); err != nil {
+				log.Warn("whatsapp: the previous sender's leases were not released; they run out by themselves", "err", err)
+			} else if n > 0 {
+				log.Info("whatsapp: released the previous sender's leases", "messages", n)
+			}
+			return sup.Run(ctx)
+		})
+	}
+	info := func() map[string]any { return map[string]any{"whatsapp_version": sup.Version()} }
+	return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active, info: info}
+}
+
+// whatsappAlert is the super admin desk's notice of a WhatsApp problem,
+// or of WhatsApp working again (the zero Problem).
+func whatsappAlert(lang flows.Lang, p whatsapp.Problem) string {
+	switch p.Kind {
+	case "":
+		return flows.T(lang, "alert.channel.ok", "WhatsApp")
+	case whatsapp.ProblemNotLinked, whatsapp.ProblemOutdated, whatsapp.ProblemReplaced, whatsapp.ProblemUnreachable:
+		return flows.T(lang, "alert.wa."+string(p.Kind))
+	case whatsapp.ProblemLoggedOut:
+		return flows.T(lang, "alert.wa.logged_out", p.Code)
+	case whatsapp.ProblemBanned:
+		if p.Until.IsZero() {
+			return flows.T(lang, "alert.wa.banned.open", p.Code)
+		}
+		return flows.T(lang, "alert.wa.banned", p.Code, p.Until.In(calendar.Jakarta).Format("02-01-2006 15:04")+" WIB")
+	case whatsapp.ProblemRefused:
+		code := "CAT"
+		if p.Code != 0 {
+			code = strconv.Itoa(p.Code)
+		}
+		return flows.T(lang, "alert.wa.refused", code)
+	}
+	return flows.T(lang, "alert.channel", "WhatsApp", p.Detail, "WhatsApp")
+}
+
+// loginPhone is the number of whatsapp-login --phone in international
+// digits ("0812-3456-7890" is "6281234567890"), or "" for a QR code.
+func loginPhone(args []string) (string, error) {
+	switch {
+	case len(args) == 0:
+		return "", nil
+	case len(args) == 2 && args[0] == "--phone":
+		n, err := phone.Normalize(args[1])
+		if err != nil {
+			return "", fmt.Errorf("--phone: %w", err)
+		}
+		return n, nil
+	}
+	return "", fmt.Errorf("unexpected arguments %q", args)
 }
 
 // whatsappDatabaseURL is the database the session lives in: the configured
@@ -118,11 +140,10 @@ func whatsappDatabaseURL(ctx context.Context, cfg Config, db *store.DB) (string,
 
 // whatsappLogin links a WhatsApp account: lapor whatsapp-login [--phone 62812…].
 func whatsappLogin(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	phone := ""
-	if len(args) == 2 && args[0] == "--phone" {
-		phone = args[1]
-	} else if len(args) != 0 {
-		fmt.Fprintln(stderr, "Usage: lapor whatsapp-login [--phone 6281234567890]")
+	number, err := loginPhone(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "lapor:", err)
+		fmt.Fprintln(stderr, "Usage: lapor whatsapp-login [--phone 081234567890]")
 		return 2
 	}
 	db, closeDB, err := openDatabase(ctx, cfg, log)
@@ -141,7 +162,13 @@ func whatsappLogin(ctx context.Context, cfg Config, log *slog.Logger, args []str
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1
 	}
-	if err := whatsapp.Login(ctx, container, stdout, phone, log); err != nil {
+	// A login needs a version WhatsApp accepts as much as serve does.
+	vctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	if v, err := whatsapp.AdvertiseVersion(vctx, cfg.WhatsAppVersion, whatsapp.WebVersion(nil)); err != nil {
+		log.Warn("whatsapp: using the built-in client version", "version", v, "err", err)
+	}
+	cancel()
+	if err := whatsapp.Login(ctx, container, stdout, number, log); err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
 		return 1
 	}

@@ -39,6 +39,7 @@ type Fake struct {
 	media   map[string][]byte // by direct path
 	lastUp  []byte
 	n       int
+	conn    connState // the connection side (conn.go)
 }
 
 var _ whatsapp.Client = (*Fake)(nil)
