@@ -48,7 +48,7 @@ func startHostileWhatsApp(t *testing.T) *waHostile {
 	cfg := hmust(LoadConfig(func(k string) string { return env[k] })).of(t)
 	started := make(chan *whatsapp.Channel, 1)
 	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		ch := whatsapp.New(w.p.fake, inbox, whatsapp.Options{Secret: "test",
+		ch := whatsapp.New(w.p.fake, inbox, whatsapp.Options{Secret: "test", LIDs: w.p.fake,
 			Pacing: bot.Pacing{PerChat: 10 * time.Millisecond, Global: time.Millisecond}})
 		started <- ch
 		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, health: ch.Health}, nil

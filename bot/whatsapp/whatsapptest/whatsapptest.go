@@ -39,6 +39,7 @@ type Fake struct {
 	media   map[string][]byte // by direct path
 	lastUp  []byte
 	n       int
+	addr    addressing // addressing.go
 }
 
 var _ whatsapp.Client = (*Fake)(nil)
@@ -55,6 +56,7 @@ func (f *Fake) broadcast() {
 
 // SendMessage records a message (whatsapp.Client).
 func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	f.learnOnSend(to)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := Sent{Chat: to.String()}

@@ -1,0 +1,221 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/lapor-id/lapor/store"
+)
+
+func waInbound(chat, ext string) store.Inbound {
+	return store.Inbound{Channel: "whatsapp", ExternalID: chat + "/" + ext, ChatID: chat,
+		Payload: []byte(`{"text":"x"}`), ReceivedAt: t0}
+}
+
+const (
+	mergePN  = "6281100000001@s.whatsapp.net"
+	mergeLID = "99000000000001@lid"
+)
+
+// A number's chat becomes its LID's: pending updates (in order, before the
+// LID's first), the draft, the outbox and the officer registered by
+// number; the redelivered update is still recognised; a second merge finds
+// nothing to do.
+func TestMergeChatMovesEverythingOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{waInbound(mergePN, "A"), waInbound(mergePN, "B")}); err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveConversation(ctx, store.Conversation{Channel: "whatsapp", ChatID: mergePN, UserID: mergePN,
+			Lang: "id", Step: "description", Draft: []byte(`{"description":["lampu mati"]}`), UpdatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.PutOfficer(ctx, store.Officer{Channel: "whatsapp", UserID: mergePN, Name: "Sari", Role: "regency_admin", Active: true}, t0); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, "whatsapp", mergePN, []byte(`{"text":"Uraian?"}`), t0)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first update under the LID arrives with the merge.
+	n, err := db.StoreInboundWith(ctx, []store.Inbound{waInbound(mergeLID, "C")}, func(tx *store.Tx) error {
+		merged, err := tx.MergeChat(ctx, "whatsapp", mergePN, mergeLID)
+		if err == nil && !merged {
+			err = errors.New("nothing merged")
+		}
+		return err
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("store with merge: n=%d err=%v", n, err)
+	}
+	// Redelivered under the LID: a duplicate, not a new update.
+	if n, err := db.StoreInbound(ctx, []store.Inbound{waInbound(mergeLID, "A")}); err != nil || n != 0 {
+		t.Fatalf("the redelivered update A was stored again: n=%d err=%v", n, err)
+	}
+	var order []string
+	for range 3 {
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			in, err := tx.ClaimInbound(ctx, t0.Add(time.Hour))
+			if err != nil {
+				return err
+			}
+			if in.ChatID != mergeLID {
+				t.Errorf("update %s still under %s", in.ExternalID, in.ChatID)
+			}
+			order = append(order, in.ExternalID)
+			return tx.FinishInbound(ctx, in.ID, "handled", t0)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{mergeLID + "/A", mergeLID + "/B", mergeLID + "/C"}; !equal(order, want) {
+		t.Fatalf("order %v, want %v", order, want)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.LoadConversation(ctx, "whatsapp", mergeLID)
+		if err != nil {
+			return err
+		}
+		if c.Step != "description" || c.UserID != mergeLID || string(c.Draft) != `{"description": ["lampu mati"]}` {
+			t.Errorf("conversation under the LID: %+v %s", c, c.Draft)
+		}
+		if old, _ := tx.LoadConversation(ctx, "whatsapp", mergePN); old.Step != "idle" {
+			t.Errorf("the number kept a conversation: %+v", old)
+		}
+		if o, err := tx.OfficerByUser(ctx, "whatsapp", mergeLID); err != nil || o.Name != "Sari" {
+			t.Errorf("officer under the LID: %+v %v", o, err)
+		}
+		merged, err := tx.MergeChat(ctx, "whatsapp", mergePN, mergeLID)
+		if merged {
+			t.Error("a second merge found something to do")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.ClaimOutgoing(ctx, "whatsapp", t0.Add(time.Hour), time.Minute, 10)
+	if err != nil || len(out) != 1 || out[0].ChatID != mergeLID {
+		t.Fatalf("outbox: %+v %v", out, err)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// A worker in the middle of handling the number's update holds it; the
+// merge waits for it, and what the worker wrote is merged too.
+func TestMergeChatWaitsForTheWorker(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{waInbound(mergePN, "A")}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, release := make(chan struct{}), make(chan struct{})
+	worker := make(chan error, 1)
+	go func() {
+		worker <- db.InTx(ctx, func(tx *store.Tx) error {
+			in, err := tx.ClaimInbound(ctx, t0)
+			if err != nil {
+				return err
+			}
+			close(claimed)
+			<-release
+			if err := tx.SaveConversation(ctx, store.Conversation{Channel: "whatsapp", ChatID: in.ChatID, UserID: in.ChatID,
+				Lang: "id", Step: "type", Draft: []byte(`{}`), UpdatedAt: t0}); err != nil {
+				return err
+			}
+			if err := tx.Enqueue(ctx, "whatsapp", in.ChatID, []byte(`{"text":"Jenis laporan?"}`), t0); err != nil {
+				return err
+			}
+			return tx.FinishInbound(ctx, in.ID, "handled", t0)
+		})
+	}()
+	<-claimed
+	merge := make(chan error, 1)
+	go func() {
+		merge <- db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.MergeChat(ctx, "whatsapp", mergePN, mergeLID)
+			return err
+		})
+	}()
+	select {
+	case err := <-merge:
+		t.Fatalf("the merge did not wait for the worker: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	if err := <-worker; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-merge; err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.LoadConversation(ctx, "whatsapp", mergeLID)
+		if err == nil && c.Step != "type" {
+			t.Errorf("the worker's step is not under the LID: %+v", c)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.ClaimOutgoing(ctx, "whatsapp", t0.Add(time.Hour), time.Minute, 10)
+	if err != nil || len(out) != 1 || out[0].ChatID != mergeLID {
+		t.Fatalf("the worker's reply is not under the LID: %+v %v", out, err)
+	}
+}
+
+// Both addresses have a conversation (the LID's started before the merge
+// ran): the draft in progress wins, the other is kept in expired_drafts.
+func TestMergeChatKeepsTheDraftInProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{waInbound(mergePN, "A"), waInbound(mergeLID, "B")}); err != nil {
+		t.Fatal(err)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		for _, c := range []store.Conversation{
+			{Channel: "whatsapp", ChatID: mergePN, UserID: mergePN, Lang: "id", Step: "location", Draft: []byte(`{"description":["banjir"]}`), UpdatedAt: t0},
+			{Channel: "whatsapp", ChatID: mergeLID, UserID: mergeLID, Lang: "en", Step: "idle", Draft: []byte(`{}`), UpdatedAt: t0.Add(time.Minute)},
+		} {
+			if err := tx.SaveConversation(ctx, c); err != nil {
+				return err
+			}
+		}
+		_, err := tx.MergeChat(ctx, "whatsapp", mergePN, mergeLID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.LoadConversation(ctx, "whatsapp", mergeLID)
+		if err == nil && (c.Step != "location" || c.UserID != mergeLID) {
+			t.Errorf("the draft in progress lost: %+v", c)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
