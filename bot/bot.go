@@ -53,6 +53,15 @@ type FileDiscarder interface {
 	Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error
 }
 
+// FileHolder is a Channel only one process can download files from (the
+// one holding the WhatsApp connection). FilesElsewhere is true while
+// another process can and this one cannot: the workers then leave
+// messages with files of the channel to it. It is asked before every
+// claim, so it must be cheap (cached).
+type FileHolder interface {
+	FilesElsewhere(ctx context.Context) bool
+}
+
 // File is a stored file to send. A channel reads its bytes as a stream
 // with Open, or whole with Bytes, which counts them against the process's
 // FileMemory until the send ends.

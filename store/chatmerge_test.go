@@ -219,3 +219,82 @@ func TestMergeChatKeepsTheDraftInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// LeaderHeld sees a lock another connection holds, in this database only,
+// and stops seeing it once released.
+func TestLeaderHeld(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, other := pg.NewDB(t), pg.NewDB(t)
+	// Several keys: hashtext gives negative keys as well as positive ones.
+	for _, key := range []string{"lapor-whatsapp", "lapor-telegram", "x", "a", "b", "c", "d"} {
+		if held, err := db.LeaderHeld(ctx, key); err != nil || held {
+			t.Fatalf("%s before: %v %v", key, held, err)
+		}
+		lease, err := db.TryLeader(ctx, key)
+		if err != nil || lease == nil {
+			t.Fatalf("take %s: %v", key, err)
+		}
+		if held, err := db.LeaderHeld(ctx, key); err != nil || !held {
+			t.Fatalf("%s held: %v %v", key, held, err)
+		}
+		if held, _ := other.LeaderHeld(ctx, key); held {
+			t.Fatalf("%s seen held in another database", key)
+		}
+		if held, _ := db.LeaderHeld(ctx, key+"2"); held {
+			t.Fatalf("%s2 seen held", key)
+		}
+		lease.Release()
+		if held, err := db.LeaderHeld(ctx, key); err != nil || held {
+			t.Fatalf("%s after release: %v %v", key, held, err)
+		}
+	}
+}
+
+// A process that cannot download a channel's files leaves the updates
+// with files of that channel, and the rest of their chat, to others; it
+// takes everything else.
+func TestClaimInboundLeavingFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	file := waInbound("A@s.whatsapp.net", "1")
+	file.Payload = []byte(`{"kind":"photo","file":{"id":"v1.x"}}`)
+	after := waInbound("A@s.whatsapp.net", "2")
+	text := waInbound("B@s.whatsapp.net", "3")
+	tg := inbound("7", 4)
+	tg.Payload = []byte(`{"kind":"photo","file":{"id":"tg"}}`)
+	if _, err := db.StoreInbound(ctx, []store.Inbound{file, after, text, tg}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			in, err := tx.ClaimInboundLeaving(ctx, t0, []string{"whatsapp"})
+			if err != nil {
+				return err
+			}
+			got = append(got, in.ExternalID)
+			return tx.FinishInbound(ctx, in.ID, "handled", t0)
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !equal(got, []string{"B@s.whatsapp.net/3", "4"}) {
+		t.Fatalf("claimed %v", got)
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		in, err := tx.ClaimInbound(ctx, t0)
+		if err == nil && in.ExternalID != "A@s.whatsapp.net/1" {
+			t.Errorf("the connected process got %s first", in.ExternalID)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -205,6 +205,22 @@ func (db *DB) TryLeader(ctx context.Context, key string) (*Lease, error) {
 	return &Lease{conn: conn, key: key}, nil
 }
 
+// LeaderHeld reports whether some process (this one included) holds the
+// lock named key in this database, without taking it: a stand-by replica
+// asks whether there is a leader to leave work to.
+func (db *DB) LeaderHeld(ctx context.Context, key string) (bool, error) {
+	var held bool
+	// A one-key advisory lock shows its bigint key split into classid
+	// (high half) and objid (low half), with objsubid 1.
+	err := db.pool.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM pg_locks
+			WHERE locktype = 'advisory' AND granted AND objsubid = 1
+			  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			  AND classid = ((hashtext($1)::bigint >> 32) & 4294967295)::oid
+			  AND objid = (hashtext($1)::bigint & 4294967295)::oid)`, key).Scan(&held)
+	return held, mapErr(err)
+}
+
 // Held checks that the lease's connection, and so the lock, is alive.
 func (l *Lease) Held(ctx context.Context) error { return l.conn.Ping(ctx) }
 

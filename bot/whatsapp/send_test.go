@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strings"
@@ -277,7 +278,7 @@ func TestFetchDocumentRoundTrip(t *testing.T) {
 	fc := &fakeClient{downloads: map[string][]byte{"/v/t62/doc": pdf}}
 	ch := New(fc, nil, Options{})
 	in := docEvent(t, ch, "/v/t62/doc", uint64(len(pdf)))
-	got, err := ch.download(context.Background(), in)
+	got, err := fetchAll(ch, in)
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("fetch: %q %v", got, err)
 	}
@@ -314,7 +315,7 @@ func TestFetchExpiredMediaAsksThePhone(t *testing.T) {
 		ch.HandleEvent(&events.MediaRetry{MessageID: info.ID, ChatID: info.Chat, Ciphertext: ct, IV: iv})
 	}
 	in := docEvent(t, ch, "/v/t62/expired", uint64(len(pdf)))
-	got, err := ch.download(context.Background(), in)
+	got, err := fetchAll(ch, in)
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("fetch after re-upload: %q %v", got, err)
 	}
@@ -332,4 +333,18 @@ func TestFetchExpiredMediaAsksThePhone(t *testing.T) {
 	if len(ch2.retries) != 0 {
 		t.Fatal("waiter left behind")
 	}
+}
+
+// fetchAll is Fetch read whole.
+func fetchAll(ch *Channel, in flows.Inbound) ([]byte, error) {
+	got, err := ch.Fetch(context.Background(), in)
+	if err != nil {
+		return nil, err
+	}
+	defer got.Body.Close()
+	b, err := io.ReadAll(got.Body)
+	if err == nil && int64(len(b)) != got.Size {
+		err = fmt.Errorf("read %d bytes, Size says %d", len(b), got.Size)
+	}
+	return b, err
 }

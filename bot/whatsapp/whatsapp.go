@@ -50,8 +50,9 @@ type Client interface {
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	// Upload encrypts and uploads a file for a media message.
 	Upload(ctx context.Context, data []byte, mediaType whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
-	// Download fetches and decrypts the file of a media sub-message.
-	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	// DownloadToFile fetches, checks and decrypts the file of a media
+	// sub-message in file, never holding it whole in memory.
+	DownloadToFile(ctx context.Context, msg whatsmeow.DownloadableMessage, file whatsmeow.File) error
 	// SendMediaRetryReceipt asks the sender's phone to upload an expired
 	// file again; the answer arrives as *events.MediaRetry.
 	SendMediaRetryReceipt(ctx context.Context, info *types.MessageInfo, mediaKey []byte) error
@@ -78,8 +79,16 @@ type Options struct {
 	Secret string
 	// Pacing: default 1 message/s per chat (groups alike) and 10/s overall.
 	Pacing bot.Pacing
-	// MaxDownload is the largest file Fetch downloads; default 20 MiB.
+	// MaxDownload is the largest file Fetch downloads; default 20 MiB. A
+	// download stops when it reaches it, whatever size the sender declared.
 	MaxDownload int64
+	// TempDir holds downloads until they are stored; default os.TempDir().
+	TempDir string
+	// HeldElsewhere reports whether some process (this one included)
+	// holds the WhatsApp session lock. A process without the connection
+	// (a stand-by replica) then puts a file message back for the connected
+	// one instead of failing an attempt (see standby.go). Optional.
+	HeldElsewhere func(ctx context.Context) (bool, error)
 	// LIDs resolves a phone-number JID to the LID when the event carries
 	// only the number (set it to Client.Store.LIDs). Optional: without it
 	// only what the event carries is used.
@@ -109,6 +118,8 @@ type Channel struct {
 	mu      sync.Mutex
 	retries map[types.MessageID][]chan *events.MediaRetry // Fetch calls waiting for a re-upload
 	problem string                                        // why the session does not work; "" when it does
+
+	standby standby // standby.go
 }
 
 // Health is nil while the session works, and otherwise says what a person

@@ -44,8 +44,12 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 				PerChat: time.Duration(float64(time.Second) / cfg.WhatsAppRatePerChat),
 				Global:  time.Duration(float64(time.Second) / cfg.WhatsAppRateGlobal),
 			},
-			LIDs: container.LIDMap,
-			Log:  log,
+			LIDs:        container.LIDMap,
+			MaxDownload: int64(cfg.MaxFileMB) << 20,
+			HeldElsewhere: func(ctx context.Context) (bool, error) {
+				return db.LeaderHeld(ctx, whatsappLock)
+			},
+			Log: log,
 			OnProblem: func(problem string) {
 				key, args := "alert.channel", []any{"WhatsApp", problem, "WhatsApp"}
 				if problem == "" {
@@ -58,7 +62,7 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 		})
 		receive := func(ctx context.Context) error {
 			for ctx.Err() == nil {
-				lease, err := db.TryLeader(ctx, "lapor-whatsapp")
+				lease, err := db.TryLeader(ctx, whatsappLock)
 				if err != nil || lease == nil {
 					if err != nil {
 						log.Warn("whatsapp: lock", "err", err)
@@ -106,6 +110,9 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 		return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active}, nil
 	}
 }
+
+// whatsappLock is the session lock: one connected process per number.
+const whatsappLock = "lapor-whatsapp"
 
 // whatsappDatabaseURL is the database the session lives in: the configured
 // one, or the private cluster's.

@@ -8,8 +8,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"go.mau.fi/whatsmeow/types/events"
+
+	"github.com/lapor-id/lapor/bot"
+	"github.com/lapor-id/lapor/bot/whatsapp"
 	"github.com/lapor-id/lapor/bot/whatsapp/whatsapptest"
+	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -148,4 +154,150 @@ func TestWhatsAppNumberBecomesLIDMidDraft(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waReplica is one lapor process on the WhatsApp fake: the connected one
+// holds the session lock and the client, a stand-by has neither.
+type waReplica struct {
+	ch   *whatsapp.Channel
+	logs *syncBuffer
+}
+
+// startWhatsAppReplica runs a lapor process on dbURL whose WhatsApp channel
+// is wired as sources_whatsapp.go wires it: the download limit from
+// LAPOR_MAX_FILE_MB and the session lock to tell a stand-by from the
+// connected process. connected takes the lock and the fake client.
+func startWhatsAppReplica(t *testing.T, fake *whatsapptest.Fake, dbURL string, connected bool, extra map[string]string) *waReplica {
+	t.Helper()
+	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": freeAddr(t), "LAPOR_LOG_LEVEL": "warn",
+		"LAPOR_OUTBOX_LEASE": "3s"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	cfg := hmust(LoadConfig(func(k string) string { return env[k] })).of(t)
+	r := &waReplica{logs: &syncBuffer{}}
+	started := make(chan *whatsapp.Channel, 1)
+	locked := make(chan struct{})
+	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
+		ch := whatsapp.New(nil, inbox, whatsapp.Options{Secret: "test", LIDs: fake,
+			Pacing:      bot.Pacing{PerChat: 10 * time.Millisecond, Global: time.Millisecond},
+			MaxDownload: int64(cfg.MaxFileMB) << 20,
+			HeldElsewhere: func(ctx context.Context) (bool, error) {
+				return db.LeaderHeld(ctx, whatsappLock)
+			}})
+		started <- ch
+		receive := func(ctx context.Context) error { <-ctx.Done(); return nil }
+		if connected {
+			receive = func(ctx context.Context) error {
+				lease, err := db.TryLeader(ctx, whatsappLock)
+				if err != nil || lease == nil {
+					return fmt.Errorf("the session lock: %v", err)
+				}
+				defer lease.Release()
+				ch.SetClient(fake)
+				close(locked)
+				<-ctx.Done()
+				return nil
+			}
+		}
+		return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active}, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveWith(ctx, cfg, newLogger(cfg, r.logs), []sourceFactory{factory}, nil) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("lapor: %v\n%s", err, r.logs)
+		}
+	})
+	select {
+	case r.ch = <-started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the WhatsApp channel never started")
+	}
+	if connected {
+		select {
+		case <-locked:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the connected replica never took the session lock")
+		}
+	}
+	return r
+}
+
+// Two replicas: one holds the WhatsApp connection, the other is a
+// stand-by whose workers take messages too. Every photo is downloaded by
+// the connected one: a stand-by that takes a photo message puts it back
+// without counting a failed attempt, so no citizen is asked to send a
+// file again, and none waits for a back-off.
+func TestWhatsAppStandbyReplicaLeavesFilesToTheConnectedOne(t *testing.T) {
+	t.Parallel()
+	fake := whatsapptest.New()
+	dbURL := pg.NewDatabase(t)
+	db := hmust(store.Open(context.Background(), dbURL, nil)).of(t)
+	t.Cleanup(db.Close)
+	// The stand-by has more workers, so it takes most messages.
+	primary := startWhatsAppReplica(t, fake, dbURL, true, map[string]string{"LAPOR_WORKERS": "3"})
+	startWhatsAppReplica(t, fake, dbURL, false, map[string]string{"LAPOR_WORKERS": "8"})
+	p := &whatsappPlatform{t: t, fake: fake, ch: primary.ch, seen: map[string]int{}}
+	photo := jpegWithGPS(t)
+
+	const citizens, photos = 4, 6
+	var people []*waCitizen
+	for i := range citizens {
+		c := &waCitizen{t: t, p: p, number: fmt.Sprintf("628118880%04d", i)}
+		c.say("/start")
+		c.expect("Selamat datang")
+		c.press("📝 Buat laporan", "Jenis laporan")
+		c.press("Pengaduan", "Uraian")
+		people = append(people, c)
+	}
+	// All photos at once, as a busy morning brings them, each taking a
+	// moment to download.
+	fake.SlowDownloads(30 * time.Millisecond)
+	var ids []string
+	for n := 0; n < photos; n++ {
+		for _, c := range people {
+			evt := fake.ImageFrom(c.number, photo, "").(*events.Message)
+			p.deliver(evt)
+			ids = append(ids, evt.Info.Chat.String()+"/"+evt.Info.ID)
+		}
+	}
+	for _, c := range people {
+		for n := 1; n <= photos; n++ {
+			c.expect(fmt.Sprintf("Bukti ke-%d diterima", n))
+		}
+	}
+	for _, ext := range ids {
+		n, err := db.InboundAttempts(context.Background(), "whatsapp", ext)
+		if err != nil || n != 0 {
+			t.Errorf("photo %s: %d failed attempts (%v); a stand-by must leave it to the connected replica", ext, n, err)
+		}
+	}
+}
+
+// A crafted document declares 2 kB while its file on the media server is
+// 2 GiB. The download stops at LAPOR_MAX_FILE_MB (on disk, never whole in
+// memory) and the citizen is told the file is over the limit; the draft
+// goes on.
+func TestWhatsAppDownloadStopsAtTheLimit(t *testing.T) {
+	t.Parallel()
+	fake := whatsapptest.New()
+	dbURL := pg.NewDatabase(t)
+	r := startWhatsAppReplica(t, fake, dbURL, true, map[string]string{"LAPOR_MAX_FILE_MB": "2"})
+	p := &whatsappPlatform{t: t, fake: fake, ch: r.ch, seen: map[string]int{}}
+	c := &waCitizen{t: t, p: p, number: "6281199900001"}
+	c.say("/start")
+	c.expect("Selamat datang")
+	c.press("📝 Buat laporan", "Jenis laporan")
+	c.press("Pengaduan", "Uraian")
+	p.deliver(fake.LyingDocument(whatsapptest.UserJID(c.number), whatsapptest.UserJID(c.number), 2000, 2<<30))
+	c.expect("terlalu besar")
+	const limit = 2 << 20
+	if served := fake.Served(); served > limit+64<<10 {
+		t.Fatalf("%d bytes downloaded for a limit of %d", served, limit)
+	}
+	c.say("Jalan berlubang di depan pasar.")
+	c.expect("Dicatat")
 }

@@ -40,6 +40,7 @@ type Fake struct {
 	lastUp  []byte
 	n       int
 	addr    addressing // addressing.go
+	fail    failures   // failures.go
 }
 
 var _ whatsapp.Client = (*Fake)(nil)
@@ -57,6 +58,9 @@ func (f *Fake) broadcast() {
 // SendMessage records a message (whatsapp.Client).
 func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
 	f.learnOnSend(to)
+	if err := f.sendFails(to); err != nil {
+		return whatsmeow.SendResponse{}, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := Sent{Chat: to.String()}
@@ -94,16 +98,6 @@ func (f *Fake) Upload(_ context.Context, data []byte, _ whatsmeow.MediaType) (wh
 	sum := sha256.Sum256(data)
 	return whatsmeow.UploadResponse{URL: "https://media.invalid" + path, DirectPath: path, MediaKey: sum[:],
 		FileEncSHA256: sum[:], FileSHA256: sum[:], FileLength: uint64(len(data))}, nil
-}
-
-// Download serves a file by its direct path (whatsapp.Client).
-func (f *Fake) Download(_ context.Context, m whatsmeow.DownloadableMessage) ([]byte, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if b, ok := f.media[m.GetDirectPath()]; ok {
-		return b, nil
-	}
-	return nil, whatsmeow.ErrMediaDownloadFailedWith410
 }
 
 // SendMediaRetryReceipt accepts a re-upload request (whatsapp.Client).
