@@ -53,7 +53,7 @@ func (ch *Channel) HandleEvent(evt any) bool {
 		ch.log.Error("WhatsApp rejects this client version (405): update go.mau.fi/whatsmeow")
 		ch.SetProblem("WhatsApp rejects this client version (405 client outdated): update lapor")
 	case *events.NotifyAccountReachoutTimelock:
-		ch.log.Error("WhatsApp restricts messages to new contacts (reach-out timelock)")
+		ch.timelock(e)
 	}
 	return true
 }

@@ -31,7 +31,7 @@ func TestDefaults(t *testing.T) {
 	if ch.Name() != "whatsapp" {
 		t.Fatal(ch.Name())
 	}
-	if p := ch.Pacing(); p.PerChat != time.Second || p.Global != 100*time.Millisecond || p.PerGroupPerMinute != 0 {
+	if p := ch.Pacing(); p.PerChat != time.Second || p.Global != time.Second || p.PerGroupPerMinute != 0 {
 		t.Fatalf("pacing %+v", p)
 	}
 	custom := bot.Pacing{PerChat: 2 * time.Second}
@@ -236,7 +236,8 @@ func TestSendErrors(t *testing.T) {
 			}
 			continue
 		}
-		if !isSE || se.RetryAfter != tc.retryAfter || se.Blocked != tc.blocked || se.Permanent != tc.permanent {
+		if !isSE || se.RetryAfter != tc.retryAfter || se.Blocked != tc.blocked || se.Permanent != tc.permanent ||
+			se.Account != (tc.retryAfter > 0) {
 			t.Errorf("%v: got %+v", tc.err, se)
 		}
 	}

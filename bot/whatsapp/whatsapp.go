@@ -77,7 +77,8 @@ type Options struct {
 	// that ids of two installations (or a test and production) never
 	// collide and cannot be predicted from the outbox ids.
 	Secret string
-	// Pacing: default 1 message/s per chat (groups alike) and 10/s overall.
+	// Pacing: default 1 message/s per chat (groups alike) and 1/s overall
+	// (why: README, "WhatsApp").
 	Pacing bot.Pacing
 	// MaxDownload is the largest file Fetch downloads; default 20 MiB. A
 	// download stops when it reaches it, whatever size the sender declared.
@@ -119,7 +120,8 @@ type Channel struct {
 	retries map[types.MessageID][]chan *events.MediaRetry // Fetch calls waiting for a re-upload
 	problem string                                        // why the session does not work; "" when it does
 
-	standby standby // standby.go
+	standby standby      // standby.go
+	pause   accountPause // pause.go
 }
 
 // Health is nil while the session works, and otherwise says what a person
@@ -152,7 +154,7 @@ var _ bot.Channel = (*Channel)(nil)
 // (see SetClient); inbox may be nil when the channel only sends.
 func New(client Client, inbox *bot.Inbox, o Options) *Channel {
 	if o.Pacing == (bot.Pacing{}) {
-		o.Pacing = bot.Pacing{PerChat: time.Second, Global: time.Second / 10}
+		o.Pacing = bot.Pacing{PerChat: time.Second, Global: time.Second}
 	}
 	if o.MaxDownload == 0 {
 		o.MaxDownload = 20 << 20

@@ -239,7 +239,7 @@ func settings() []setting {
 				return nil
 			}},
 		{"LAPOR_WHATSAPP_RATE_PER_CHAT", false, "WhatsApp messages per second to one chat", "1", posFloat(func(c *Config) *float64 { return &c.WhatsAppRatePerChat })},
-		{"LAPOR_WHATSAPP_RATE_GLOBAL", false, "WhatsApp messages per second in all", "10", posFloat(func(c *Config) *float64 { return &c.WhatsAppRateGlobal })},
+		{"LAPOR_WHATSAPP_RATE_GLOBAL", false, "WhatsApp messages per second in all (a number's limits are its own, see README)", "1", posFloat(func(c *Config) *float64 { return &c.WhatsAppRateGlobal })},
 		{"LAPOR_POLICY_FILE", false, "YAML file with the SOP's time limits; empty uses the embedded policy.yaml", "", str(func(c *Config) *string { return &c.PolicyFile })},
 		{"LAPOR_SWEEP_EVERY", false, "how often the deadline sweep runs", "1m", dur(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"LAPOR_LOG_LEVEL", false, "debug, info, warn or error", "info",
