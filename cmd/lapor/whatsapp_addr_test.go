@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -300,4 +301,26 @@ func TestWhatsAppDownloadStopsAtTheLimit(t *testing.T) {
 	}
 	c.say("Jalan berlubang di depan pasar.")
 	c.expect("Dicatat")
+}
+
+// A desk card names a WhatsApp reporter by the number an officer would
+// dial, not by the raw JID; and /identitas likewise.
+func TestWhatsAppDeskCardShowsAReadableNumber(t *testing.T) {
+	t.Parallel()
+	p := &whatsappPlatform{t: t, fake: whatsapptest.New(), seen: map[string]int{}}
+	dbURL := pg.NewDatabase(t)
+	env := map[string]string{"LAPOR_DATABASE_URL": dbURL}
+	if code := Run(context.Background(), []string{"admin", "add", "--whatsapp-user", fmt.Sprintf("62811%07d", pSuper), "--role", "super_admin"},
+		func(k string) string { return env[k] }, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("admin add: %d", code)
+	}
+	startWhatsApp(t, p, dbURL)
+	seen := map[string]string{}
+	runTranscript(t, p, seen, desksTranscript())
+	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
+	number := fmt.Sprintf("+62 811-%04d-%03d", pCitizen/1000, pCitizen%1000)
+	card := hmust(p.expect(gpSuper, seen["id"])).of(t)
+	if !strings.Contains(card, number) || strings.Contains(card, "whatsapp.net") {
+		t.Fatalf("the card does not show %q readably:\n%s", number, card)
+	}
 }
