@@ -329,7 +329,7 @@ func (d *Dispatcher) failed(ctx context.Context, m store.Outgoing, err error, lo
 		log.Error("platform refused a message for good", "err", err)
 		d.record(ctx, d.db.FailOutgoing(context.WithoutCancel(ctx), m.ID, now, err.Error()))
 	case retryAfter > 0:
-		log.Warn("rate limited by the platform", "retry_after", retryAfter)
+		log.Warn("the platform asked this chat to wait (rate limit, or not in the group)", "retry_after", retryAfter, "err", err)
 		d.pace.pause(m.ChatID, now.Add(retryAfter))
 		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, now.Add(retryAfter), err.Error()))
 	default:

@@ -22,8 +22,9 @@ import (
 type chatFailClient struct {
 	*fakeClient
 	mu   sync.Mutex
-	fail map[types.JID]error
-	sent map[types.JID]int
+	fail  map[types.JID]error
+	sent  map[types.JID]int
+	tried int // sends refused
 }
 
 func (c *chatFailClient) SendMessage(ctx context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
@@ -31,6 +32,8 @@ func (c *chatFailClient) SendMessage(ctx context.Context, to types.JID, m *waE2E
 	err := c.fail[to]
 	if err == nil {
 		c.sent[to]++
+	} else {
+		c.tried++
 	}
 	c.mu.Unlock()
 	if err != nil {
@@ -144,5 +147,37 @@ func TestTimelockEventPausesUntilItsEnd(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if n := fc.count(chatB); n != 0 {
 		t.Fatalf("%d messages sent during the timelock", n)
+	}
+}
+
+// The number is not in a desk's group (removed, or WhatsApp answered from
+// stale group data): that group's cards wait, in order, none failed and
+// the group not blocked; other chats go on at once.
+func TestNotInGroupKeepsTheDesksCards(t *testing.T) {
+	t.Parallel()
+	db := pg.NewDB(t)
+	group := types.NewJID("120363000000000777", types.GroupServer)
+	fc := &chatFailClient{fakeClient: &fakeClient{}, sent: map[types.JID]int{},
+		fail: map[types.JID]error{group: fmt.Errorf("failed to get group members: %w", whatsmeow.ErrNotInGroup)}}
+	ch := New(fc, nil, Options{Pacing: bot.Pacing{PerChat: time.Millisecond, Global: time.Millisecond}})
+	for i := range 3 {
+		enqueueText(t, db, group, fmt.Sprintf("kartu %d", i))
+	}
+	enqueueText(t, db, chatB, "untuk B")
+	runDispatcher(t, db, ch)
+	waitFor(t, "chat B served", func() bool { return fc.count(chatB) == 1 })
+	time.Sleep(300 * time.Millisecond)
+	pending, failed, err := db.OutboxCounts(context.Background())
+	if err != nil || failed != 0 || pending != 3 {
+		t.Fatalf("pending %d failed %d (%v): the desk's cards must wait, not fail", pending, failed, err)
+	}
+	if blocked, err := db.ChatBlocked(context.Background(), Name, group.String()); err != nil || blocked {
+		t.Fatalf("the group is blocked (%v)", err)
+	}
+	fc.mu.Lock()
+	tried := fc.tried
+	fc.mu.Unlock()
+	if tried != 1 {
+		t.Fatalf("the group was tried %d times; it must wait before the next try", tried)
 	}
 }

@@ -32,6 +32,11 @@ const (
 const (
 	rateLimitWait = 30 * time.Second
 	timelockWait  = 6 * time.Hour
+	// notInGroupWait is how long a group the account is not (or no
+	// longer) in waits before its next message is tried: until an admin
+	// adds the number back, its desk's cards wait, in order, instead of
+	// all being failed by one refusal.
+	notInGroupWait = 15 * time.Minute
 )
 
 // menuHint introduces the numbered list that replaces buttons.
@@ -237,7 +242,10 @@ func quote(to types.JID, replyTo string) *waE2E.ContextInfo {
 //   - 463, the reach-out timelock on an account WhatsApp restricts: the
 //     whole account waits hours; no chat is blocked: the citizen did
 //     nothing and the lock passes;
-//   - we are not (or no longer) in the group, or it is gone: Blocked;
+//   - we are not (or no longer) in the group: that group waits 15 minutes
+//     and is tried again (an admin may add the number back; WhatsApp may
+//     have answered from stale group data), its cards kept in order;
+//   - the group is gone: Blocked;
 //   - a recipient WhatsApp never accepts (a device JID, an unknown server, a
 //     broadcast list) or a malformed request (400): Permanent;
 //   - anything else (not connected, timeouts, a dropped socket, a device
@@ -256,7 +264,9 @@ func classify(err error) error {
 		return &bot.SendError{Err: err, RetryAfter: rateLimitWait, Account: true}
 	case code == 463:
 		return &bot.SendError{Err: err, RetryAfter: timelockWait, Account: true}
-	case errors.Is(err, whatsmeow.ErrNotInGroup), errors.Is(err, whatsmeow.ErrGroupNotFound):
+	case errors.Is(err, whatsmeow.ErrNotInGroup):
+		return &bot.SendError{Err: err, RetryAfter: notInGroupWait}
+	case errors.Is(err, whatsmeow.ErrGroupNotFound):
 		return &bot.SendError{Err: err, Blocked: true}
 	case errors.Is(err, whatsmeow.ErrRecipientADJID), errors.Is(err, whatsmeow.ErrUnknownServer),
 		errors.Is(err, whatsmeow.ErrBroadcastListUnsupported), errors.Is(err, whatsmeow.ErrInvalidInlineBotID),

@@ -212,7 +212,7 @@ func TestSendErrors(t *testing.T) {
 		{fmt.Errorf("failed to get device list: %w", whatsmeow.ErrIQRateOverLimit), 30 * time.Second, false, false, false},
 		{fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 429), 30 * time.Second, false, false, false},
 		{fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463), 6 * time.Hour, false, false, false},
-		{fmt.Errorf("failed to get group info: %w", whatsmeow.ErrNotInGroup), 0, true, false, false},
+		{fmt.Errorf("failed to get group info: %w", whatsmeow.ErrNotInGroup), 15 * time.Minute, false, false, false},
 		{whatsmeow.ErrGroupNotFound, 0, true, false, false},
 		{whatsmeow.ErrRecipientADJID, 0, false, true, false},
 		{whatsmeow.ErrUnknownServer, 0, false, true, false},
@@ -237,7 +237,7 @@ func TestSendErrors(t *testing.T) {
 			continue
 		}
 		if !isSE || se.RetryAfter != tc.retryAfter || se.Blocked != tc.blocked || se.Permanent != tc.permanent ||
-			se.Account != (tc.retryAfter > 0) {
+			se.Account != (tc.retryAfter > 0 && tc.retryAfter != notInGroupWait) {
 			t.Errorf("%v: got %+v", tc.err, se)
 		}
 	}
