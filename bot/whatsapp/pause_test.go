@@ -21,7 +21,7 @@ import (
 // chatFailClient refuses every send to some chats with an error.
 type chatFailClient struct {
 	*fakeClient
-	mu   sync.Mutex
+	mu    sync.Mutex
 	fail  map[types.JID]error
 	sent  map[types.JID]int
 	tried int // sends refused
