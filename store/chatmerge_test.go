@@ -220,32 +220,46 @@ func TestMergeChatKeepsTheDraftInProgress(t *testing.T) {
 	}
 }
 
-// LeaderHeld sees a lock another connection holds, in this database only,
-// and stops seeing it once released.
-func TestLeaderHeld(t *testing.T) {
+// LeaderElsewhere sees a lock another process holds, in this database
+// only, not its own, and stops seeing it once released.
+func TestLeaderElsewhere(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, other := pg.NewDB(t), pg.NewDB(t)
+	url := pg.NewDatabase(t)
+	holder, err := store.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(holder.Close)
+	standby, err := store.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(standby.Close)
+	other := pg.NewDB(t)
 	// Several keys: hashtext gives negative keys as well as positive ones.
 	for _, key := range []string{"lapor-whatsapp", "lapor-telegram", "x", "a", "b", "c", "d"} {
-		if held, err := db.LeaderHeld(ctx, key); err != nil || held {
+		if held, err := standby.LeaderElsewhere(ctx, key); err != nil || held {
 			t.Fatalf("%s before: %v %v", key, held, err)
 		}
-		lease, err := db.TryLeader(ctx, key)
+		lease, err := holder.TryLeader(ctx, key)
 		if err != nil || lease == nil {
 			t.Fatalf("take %s: %v", key, err)
 		}
-		if held, err := db.LeaderHeld(ctx, key); err != nil || !held {
+		if held, err := standby.LeaderElsewhere(ctx, key); err != nil || !held {
 			t.Fatalf("%s held: %v %v", key, held, err)
 		}
-		if held, _ := other.LeaderHeld(ctx, key); held {
+		if held, err := holder.LeaderElsewhere(ctx, key); err != nil || held {
+			t.Fatalf("%s: the holder sees its own lock as another's: %v", key, err)
+		}
+		if held, _ := other.LeaderElsewhere(ctx, key); held {
 			t.Fatalf("%s seen held in another database", key)
 		}
-		if held, _ := db.LeaderHeld(ctx, key+"2"); held {
+		if held, _ := standby.LeaderElsewhere(ctx, key+"2"); held {
 			t.Fatalf("%s2 seen held", key)
 		}
 		lease.Release()
-		if held, err := db.LeaderHeld(ctx, key); err != nil || held {
+		if held, err := standby.LeaderElsewhere(ctx, key); err != nil || held {
 			t.Fatalf("%s after release: %v %v", key, held, err)
 		}
 	}

@@ -13,11 +13,11 @@ import (
 // Only the process holding the WhatsApp connection can download a file;
 // the workers of every replica take messages. A stand-by replica (no
 // client) therefore leaves messages with files to the connected one while
-// some process holds the session (FilesElsewhere), and, should it take one
-// all the same (the session moved meanwhile), puts it back without
-// counting a failed attempt (notHere). When no process holds the session,
-// nobody can download: the plain error counts an attempt, and after the
-// last one the citizen is asked to send the file again.
+// another process holds the session (FilesElsewhere), and, should it take
+// one all the same (the session moved meanwhile), puts it back without
+// counting a failed attempt (notHere). When no other process holds the
+// session, nobody else can download: the plain error counts an attempt,
+// and after the last one the citizen is asked to send the file again.
 
 // errNoClient is a download or send on a process without the connection.
 var errNoClient = errors.New("whatsapp: not connected here")

@@ -85,10 +85,10 @@ type Options struct {
 	MaxDownload int64
 	// TempDir holds downloads until they are stored; default os.TempDir().
 	TempDir string
-	// HeldElsewhere reports whether some process (this one included)
-	// holds the WhatsApp session lock. A process without the connection
-	// (a stand-by replica) then puts a file message back for the connected
-	// one instead of failing an attempt (see standby.go). Optional.
+	// HeldElsewhere reports whether another process holds the WhatsApp
+	// session lock. A process without the connection (a stand-by replica)
+	// then leaves file messages to the connected one instead of failing
+	// attempts at them (see standby.go). Optional.
 	HeldElsewhere func(ctx context.Context) (bool, error)
 	// LIDs resolves a phone-number JID to the LID when the event carries
 	// only the number (set it to Client.Store.LIDs). Optional: without it

@@ -47,7 +47,7 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 			LIDs:        container.LIDMap,
 			MaxDownload: int64(cfg.MaxFileMB) << 20,
 			HeldElsewhere: func(ctx context.Context) (bool, error) {
-				return db.LeaderHeld(ctx, whatsappLock)
+				return db.LeaderElsewhere(ctx, whatsappLock)
 			},
 			Log: log,
 			OnProblem: func(problem string) {

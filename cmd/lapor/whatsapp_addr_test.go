@@ -184,7 +184,7 @@ func startWhatsAppReplica(t *testing.T, fake *whatsapptest.Fake, dbURL string, c
 			Pacing:      bot.Pacing{PerChat: 10 * time.Millisecond, Global: time.Millisecond},
 			MaxDownload: int64(cfg.MaxFileMB) << 20,
 			HeldElsewhere: func(ctx context.Context) (bool, error) {
-				return db.LeaderHeld(ctx, whatsappLock)
+				return db.LeaderElsewhere(ctx, whatsappLock)
 			}})
 		started <- ch
 		receive := func(ctx context.Context) error { <-ctx.Done(); return nil }

@@ -70,7 +70,8 @@ func (f *Fake) FailSendsTo(chat string, err error) {
 }
 
 // FailSendsRandomly makes a share (0..1) of sends fail transiently,
-// reproducibly from seed: half time out, half find the socket closed.
+// reproducibly from seed: a third find the socket closed, a third time out
+// undelivered, a third time out after the message arrived.
 func (f *Fake) FailSendsRandomly(share float64, seed uint64) {
 	f.fail.mu.Lock()
 	defer f.fail.mu.Unlock()
@@ -84,27 +85,48 @@ func (f *Fake) SendCounts() (attempts, failed int) {
 	return f.fail.attempts, f.fail.failed
 }
 
-// sendFails decides whether a send to to fails, and how.
-func (f *Fake) sendFails(to types.JID) error {
+// sendFails decides whether a send to to fails, and how; delivered is
+// true for a timeout whose message arrived all the same (the answer was
+// lost, not the message: whatsmeow cannot tell, and a resend with the same
+// id is what makes it harmless).
+func (f *Fake) sendFails(to types.JID) (delivered bool, err error) {
 	f.fail.mu.Lock()
 	defer f.fail.mu.Unlock()
 	f.fail.attempts++
-	var err error
 	switch {
 	case len(f.fail.next) > 0:
 		err, f.fail.next = f.fail.next[0], f.fail.next[1:]
 	case f.fail.chats[to.String()] != nil:
 		err = f.fail.chats[to.String()]
 	case f.fail.rng != nil && f.fail.rng.Float64() < f.fail.rate:
-		err = ErrTimedOut
-		if f.fail.rng.IntN(2) == 0 {
+		switch f.fail.rng.IntN(3) {
+		case 0:
 			err = whatsmeow.ErrNotConnected
+		case 1:
+			err = ErrTimedOut
+		default:
+			err, delivered = ErrTimedOut, true
 		}
 	}
 	if err != nil {
 		f.fail.failed++
 	}
-	return err
+	return delivered, err
+}
+
+// seenLocked reports whether chat already has a message with s's id: a
+// message sent again with its id (a retry after a timeout) shows once, as
+// on the phone. f.mu is held.
+func (f *Fake) seenLocked(s Sent) bool {
+	if s.ID == "" {
+		return false
+	}
+	for _, old := range f.sent[s.Chat] {
+		if old.ID == s.ID {
+			return true
+		}
+	}
+	return false
 }
 
 // FailNextDownloads makes the next downloads fail with errs, in order

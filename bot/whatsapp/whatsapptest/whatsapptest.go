@@ -58,8 +58,9 @@ func (f *Fake) broadcast() {
 // SendMessage records a message (whatsapp.Client).
 func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
 	f.learnOnSend(to)
-	if err := f.sendFails(to); err != nil {
-		return whatsmeow.SendResponse{}, err
+	delivered, fail := f.sendFails(to) // failures.go
+	if fail != nil && !delivered {
+		return whatsmeow.SendResponse{}, fail
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -82,9 +83,11 @@ func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, ex
 	case m.GetAudioMessage() != nil:
 		s.File = f.lastUp
 	}
-	f.sent[s.Chat] = append(f.sent[s.Chat], s)
-	f.broadcast()
-	return whatsmeow.SendResponse{ID: s.ID, Timestamp: time.Now()}, nil
+	if !f.seenLocked(s) { // failures.go: the phone drops a repeated id
+		f.sent[s.Chat] = append(f.sent[s.Chat], s)
+		f.broadcast()
+	}
+	return whatsmeow.SendResponse{ID: s.ID, Timestamp: time.Now()}, fail
 }
 
 // Upload keeps a file for the next media message (whatsapp.Client).
