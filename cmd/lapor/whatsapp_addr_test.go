@@ -324,3 +324,59 @@ func TestWhatsAppDeskCardShowsAReadableNumber(t *testing.T) {
 		t.Fatalf("the card does not show %q readably:\n%s", number, card)
 	}
 }
+
+// What make faults will do to WhatsApp, in small: a tenth of all sends
+// fail (socket closed, timeouts, some delivered all the same) while some
+// citizens' addresses switch from number to LID in the middle of their
+// drafts. Every citizen reaches the end of the draft in one chat, sees
+// each answer once, and nothing is left under a number that switched.
+func TestWhatsAppSendFailuresAndAddressSwitches(t *testing.T) {
+	t.Parallel()
+	fake := whatsapptest.New()
+	fake.FailSendsRandomly(0.1, 14)
+	p := &whatsappPlatform{t: t, fake: fake, seen: map[string]int{}}
+	dbURL := pg.NewDatabase(t)
+	startWhatsApp(t, p, dbURL)
+	db := hmust(store.Open(context.Background(), dbURL, nil)).of(t)
+	t.Cleanup(db.Close)
+	const citizens = 6
+	for i := range citizens {
+		number, lid := fmt.Sprintf("628117771%04d", i), fmt.Sprintf("8800000771%04d", i)
+		switches := i%2 == 0
+		c := &waCitizen{t: t, p: p, number: number}
+		c.say("/start")
+		c.expect("Selamat datang")
+		c.press("📝 Buat laporan", "Jenis laporan")
+		if switches {
+			fake.GiveLID(number, lid)
+		}
+		c.press("Pengaduan", "Uraian")
+		c.say("Jembatan desa retak di tengah, warga takut melintas.")
+		c.expect("Dicatat")
+		c.press("Lanjut ➡️", "Kapan kejadiannya")
+		c.press("Kemarin", "Di mana")
+		chat := whatsapptest.UserJID(number)
+		if switches {
+			chat = whatsapptest.LIDJID(lid)
+			if fake.Address(number) != chat {
+				t.Fatalf("citizen %d: the device never learnt the LID", i)
+			}
+			if d := hconversation(t, db, "whatsapp", whatsapptest.UserJID(number)); d.Step != "idle" {
+				t.Fatalf("citizen %d: a conversation is left under the number: %+v", i, d)
+			}
+		}
+		if d := hconversation(t, db, "whatsapp", chat); d.Step != "where" || len(d.Description) != 1 {
+			t.Fatalf("citizen %d: the draft under %s is %+v", i, chat, d)
+		}
+		seen := map[string]bool{}
+		for _, s := range fake.SentTo(number) {
+			if seen[s.ID] {
+				t.Fatalf("citizen %d: message %s shown twice", i, s.ID)
+			}
+			seen[s.ID] = true
+		}
+	}
+	if attempts, failed := fake.SendCounts(); failed == 0 {
+		t.Fatalf("no send failed in %d: the test proves nothing", attempts)
+	}
+}
