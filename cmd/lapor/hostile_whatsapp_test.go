@@ -137,7 +137,7 @@ func unsupportedKind(id, name, kind, reply string, build func(f *whatsapptest.Fa
 
 func whatsappHostileCases() []hostileCase[*waHostile] {
 	type E = *waHostile
-	return []hostileCase[E]{
+	return append([]hostileCase[E]{
 		unsupportedKind("H66", "sticker", "sticker", "stiker", func(f *whatsapptest.Fake, chat, sender string) any { return f.Sticker(chat, sender) }),
 		unsupportedKind("H67", "poll", "poll", "polling", func(f *whatsapptest.Fake, chat, sender string) any { return f.Poll(chat, sender) }),
 		unsupportedKind("H68", "reaction", "reaction", "reaksi emoji", func(f *whatsapptest.Fake, chat, sender string) any {
@@ -233,5 +233,5 @@ func whatsappHostileCases() []hostileCase[*waHostile] {
 				w.text(t, c, c, "halo\x00apa kabar")
 				w.expect(t, c, "Pesan Anda sudah kami baca")
 			}},
-	}
+	}, whatsappAddrHostileCases()...)
 }
