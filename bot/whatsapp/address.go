@@ -2,12 +2,41 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"go.mau.fi/whatsmeow/types"
 
+	"github.com/lapor-id/lapor/bot"
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
 )
+
+// storeMerging stores r in the inbox, merging the number's chat into the
+// LID's when r shows both (mergeAddresses). While a worker is handling one
+// of the number's messages the merge would have to wait for it, and the
+// event handler, which takes WhatsApp's events one at a time, must not:
+// r then goes to the number's chat, behind the messages being handled, and
+// a later message makes the merge.
+func (ch *Channel) storeMerging(ctx context.Context, r bot.Received) (int, error) {
+	n, err := ch.inbox.StoreWith(ctx, Name, []bot.Received{r}, mergeAddresses(ctx, r.Message))
+	if !errors.Is(err, store.ErrChatBusy) {
+		return n, err
+	}
+	if !r.Message.IsGroup {
+		r = underNumber(r)
+	}
+	return ch.inbox.Store(ctx, Name, []bot.Received{r})
+}
+
+// underNumber is a private message keyed by the sender's phone number
+// instead of their LID.
+func underNumber(r bot.Received) bot.Received {
+	pn, lid := r.Message.Username, r.Message.ChatID
+	r.ExternalID = pn + strings.TrimPrefix(r.ExternalID, lid)
+	r.Message.ChatID, r.Message.UserID = pn, pn
+	return r
+}
 
 // mergeAddresses is what must happen, in the transaction that stores msg,
 // because msg shows a person's LID and phone number together: the chat and

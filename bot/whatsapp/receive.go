@@ -77,7 +77,7 @@ func (ch *Channel) store(ctx context.Context, r bot.Received) bool {
 		ch.log.Error("no inbox: message not stored", "id", r.Message.MessageID)
 		return false
 	}
-	n, err := ch.inbox.StoreWith(ctx, Name, []bot.Received{r}, mergeAddresses(ctx, r.Message))
+	n, err := ch.storeMerging(ctx, r) // address.go
 	if err != nil {
 		ch.log.Warn("inbox store failed; WhatsApp will deliver the message again", "id", r.Message.MessageID, "err", err)
 		return false
