@@ -392,8 +392,9 @@ func ext(mime, fallback string) string {
 // CanonicalID applies the canonical-id rule to a JID written elsewhere (an
 // admin registering an officer by phone number): the LID when the LID map
 // knows it, otherwise the JID itself without device part. A number whose
-// LID is not known yet stays a phone-number JID; its messages then carry
-// the LID as UserID and the number as Username.
+// LID is not known yet stays a phone-number JID until a message shows the
+// number with its LID: then what was registered under the number becomes
+// the LID's (mergeAddresses, address.go).
 func (ch *Channel) CanonicalID(ctx context.Context, jid string) (string, error) {
 	j, err := types.ParseJID(jid)
 	if err != nil {

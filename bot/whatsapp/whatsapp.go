@@ -18,6 +18,8 @@
 // A private chat's ChatID and every UserID are that canonical id; a group's
 // ChatID is the group JID ("…@g.us"). The phone-number JID, when known, is
 // kept as Inbound.Username: flows stores it but never shows it to agencies.
+// A chat first keyed by the number (its LID not yet known) becomes the
+// LID's when a message first shows both (address.go).
 //
 // Nothing here is shown to users except the numbered-menu hint that
 // replaces inline buttons, which the regular WhatsApp app has not got.
