@@ -88,11 +88,12 @@ func (tx *Tx) MergeChat(ctx context.Context, channel, from, to string) (bool, er
 			AND EXISTS (SELECT 1 FROM menus WHERE channel = $1 AND chat_id = $3)`},
 		{"menu", `UPDATE menus SET chat_id = $3 WHERE channel = $1 AND chat_id = $2`},
 		{"reports", `UPDATE reports SET chat_id = $3 WHERE channel = $1 AND chat_id = $2`},
-		{"reporter", `UPDATE reports SET reporter_user_id = $3 WHERE channel = $1 AND reporter_user_id = $2`},
+		{"reporter", `UPDATE reports SET reporter_user_id = $3 WHERE channel = $1 AND chat_id = $3 AND reporter_user_id = $2`},
 		{"attachments", `UPDATE attachments SET chat_id = $3 WHERE channel = $1 AND chat_id = $2`},
 		{"documents", `UPDATE documents SET chat_id = $3 WHERE channel = $1 AND chat_id = $2`},
 		{"expired drafts", `UPDATE expired_drafts SET chat_id = $3 WHERE channel = $1 AND chat_id = $2`},
-		{"outbox", `UPDATE outbox SET chat_id = $3 WHERE channel = $1 AND chat_id = $2`},
+		// What is still to be sent; what was sent stays where it went.
+		{"outbox", `UPDATE outbox SET chat_id = $3 WHERE channel = $1 AND chat_id = $2 AND sent_at IS NULL AND failed_at IS NULL`},
 		{"officer", `UPDATE officers SET user_id = $3 WHERE channel = $1 AND user_id = $2
 			AND NOT EXISTS (SELECT 1 FROM officers WHERE channel = $1 AND user_id = $3)`},
 		{"desk", `UPDATE desks SET chat_id = $3 WHERE channel = $1 AND chat_id = $2 AND removed_at IS NULL

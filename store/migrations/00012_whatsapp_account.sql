@@ -9,5 +9,10 @@ CREATE TABLE channel_pauses (
     reason  text        NOT NULL DEFAULT ''
 );
 
+-- A chat's evidence, found when a WhatsApp number's chat becomes its LID's
+-- (store.Tx.MergeChat) without reading every attachment.
+CREATE INDEX attachments_by_chat ON attachments (channel, chat_id);
+
 -- +goose Down
+DROP INDEX attachments_by_chat;
 DROP TABLE channel_pauses;
