@@ -53,6 +53,15 @@ type FileDiscarder interface {
 	Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error
 }
 
+// FileHolder is a Channel only one process can download files from (the
+// one holding the WhatsApp connection). FilesElsewhere is true while
+// another process can and this one cannot: the workers then leave
+// messages with files of the channel to it. It is asked before every
+// claim, so it must be cheap (cached).
+type FileHolder interface {
+	FilesElsewhere(ctx context.Context) bool
+}
+
 // File is a stored file to send. A channel reads its bytes as a stream
 // with Open, or whole with Bytes, which counts them against the process's
 // FileMemory until the send ends.
@@ -198,6 +207,19 @@ type SendError struct {
 	RetryAfter time.Duration // the platform asked to wait (429)
 	Blocked    bool          // the chat refuses the bot for good
 	Permanent  bool          // the platform will never accept this message
+	// Account: RetryAfter holds back the whole account, every chat, on
+	// every replica (WhatsApp's limits and restrictions are per number).
+	Account bool
+}
+
+// AccountPause is a Channel whose platform can hold the whole account back
+// by telling, not only by refusing a send (WhatsApp's reach-out timelock
+// event). The dispatcher sends nothing on the channel before until; when
+// until changes it records the change for every replica: a later time
+// holds the account until then, a time not after now lifts the pause
+// (whatever caused it), zero means the platform said nothing.
+type AccountPause interface {
+	AccountPause() (until time.Time, reason string)
 }
 
 func (e *SendError) Error() string { return e.Err.Error() }
@@ -250,10 +272,10 @@ func (i *Inbox) StoreWith(ctx context.Context, channel string, batch []Received,
 }
 
 // errorKind classifies a send error for the dispatcher.
-func errorKind(err error) (retryAfter time.Duration, blocked, permanent bool) {
+func errorKind(err error) (retryAfter time.Duration, blocked, permanent, account bool) {
 	var se *SendError
 	if errors.As(err, &se) {
-		return se.RetryAfter, se.Blocked, se.Permanent
+		return se.RetryAfter, se.Blocked, se.Permanent, se.Account
 	}
-	return 0, false, false
+	return 0, false, false, false
 }

@@ -79,6 +79,8 @@ type Dispatcher struct {
 
 	mu       sync.Mutex
 	inFlight map[int64]bool // messages this process is delivering now
+
+	hold hold // hold.go: the account's pause
 }
 
 // NewDispatcher returns a dispatcher for ch.
@@ -106,7 +108,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	for {
 		free := cap(d.slots) - len(d.slots)
 		var claimed []store.Outgoing
-		if free > 0 && (d.o.Active == nil || d.o.Active()) {
+		if free > 0 && (d.o.Active == nil || d.o.Active()) && !d.heldUntil(ctx).After(d.o.Now()) {
 			var err error
 			claimed, err = d.db.ClaimOutgoing(ctx, d.ch.Name(), d.o.Now(), d.o.Lease, free)
 			if err != nil && ctx.Err() == nil {
@@ -194,6 +196,11 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	}
 	group := d.ch.IsGroup(m.ChatID)
 	for i := m.PartsSent; i < len(parts); i++ {
+		// The account was paused while this message waited.
+		if until := d.holdNow(); until.After(d.o.Now()) {
+			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, until, ""))
+			return
+		}
 		// Do not send after our lease ended: another replica may have
 		// claimed the message by then. Release it instead.
 		at, ok, err := d.pace.wait(ctx, m.ChatID, group, d.o.Now, leaseEnd.Add(-2*time.Second))
@@ -323,9 +330,13 @@ func (d *Dispatcher) head(ctx context.Context, f *File) ([]byte, error) {
 
 // failed decides what a failed send means for the message.
 func (d *Dispatcher) failed(ctx context.Context, m store.Outgoing, err error, log *slog.Logger) {
-	retryAfter, blocked, permanent := errorKind(err)
+	retryAfter, blocked, permanent, account := errorKind(err)
 	now := d.o.Now()
 	switch {
+	case account && retryAfter > 0:
+		log.Warn("the platform limits the whole account; every chat waits", "retry_after", retryAfter, "err", err)
+		d.holdAccount(ctx, now.Add(retryAfter), err.Error())
+		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, now.Add(retryAfter), err.Error()))
 	case blocked:
 		log.Warn("chat refuses the bot; its undelivered messages are failed", "err", err)
 		d.record(ctx, d.db.BlockChat(context.WithoutCancel(ctx), m.Channel, m.ChatID, err.Error(), now))
@@ -333,7 +344,7 @@ func (d *Dispatcher) failed(ctx context.Context, m store.Outgoing, err error, lo
 		log.Error("platform refused a message for good", "err", err)
 		d.record(ctx, d.db.FailOutgoing(context.WithoutCancel(ctx), m.ID, now, err.Error()))
 	case retryAfter > 0:
-		log.Warn("rate limited by the platform", "retry_after", retryAfter)
+		log.Warn("the platform asked this chat to wait (rate limit, or not in the group)", "retry_after", retryAfter, "err", err)
 		d.pace.pause(m.ChatID, now.Add(retryAfter))
 		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, now.Add(retryAfter), err.Error()))
 	default:

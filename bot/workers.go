@@ -96,6 +96,18 @@ func (f files) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, erro
 	return got, nil
 }
 
+// FilesElsewhere implements flows.FileRouter: the channels whose files
+// another process must download (see FileHolder).
+func (f files) FilesElsewhere(ctx context.Context) []string {
+	var out []string
+	for name, ch := range f.w.channels {
+		if h, ok := ch.(FileHolder); ok && h.FilesElsewhere(ctx) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // Discard implements flows.FileFetcher.
 func (f files) Discard(ctx context.Context, tx *store.Tx, in flows.Inbound) error {
 	if d, ok := f.w.channels[in.Channel].(FileDiscarder); ok {

@@ -120,7 +120,7 @@ func (c *courier) who(rec records.Record) string {
 	p := rec.Reporter
 	who := strings.TrimSpace(p.Name)
 	if p.Username != "" {
-		who = strings.TrimSpace(who + " (@" + p.Username + ")")
+		who = strings.TrimSpace(who + " (" + handleLabel(p.Username) + ")")
 	}
 	if p.Contact != "" {
 		who = strings.TrimSpace(who + " " + p.Contact)
@@ -129,6 +129,15 @@ func (c *courier) who(rec records.Record) string {
 		return "—"
 	}
 	return who
+}
+
+// handleLabel is a readable handle as shown in a message: a phone number
+// as it is, a username after "@".
+func handleLabel(handle string) string {
+	if records.IsPhoneHandle(handle) {
+		return handle
+	}
+	return "@" + handle
 }
 
 // buttons offers exactly the actions the desk may take in the report's stage.

@@ -39,6 +39,15 @@ type FileFetcher interface {
 	Discard(ctx context.Context, tx *store.Tx, in Inbound) error
 }
 
+// FileRouter is a FileFetcher that cannot download the files of some
+// channels in this process now (a replica without the WhatsApp
+// connection, while another process has it): FilesElsewhere names them,
+// and messages with their files are left to the process that can, instead
+// of being taken and failing (or being put back) here.
+type FileRouter interface {
+	FilesElsewhere(ctx context.Context) []string
+}
+
 // FetchFunc is a FileFetcher for platforms that store nothing on receipt:
 // Discard has nothing to delete.
 type FetchFunc func(ctx context.Context, in Inbound) (Fetched, error)

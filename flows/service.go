@@ -153,9 +153,13 @@ func (r *retryable) Unwrap() error { return r.err }
 // the chat, so nothing loops forever and nothing is silently dropped.
 func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
 	var claimed *retryable
+	var elsewhere []string
+	if r, ok := fetch.(FileRouter); ok {
+		elsewhere = r.FilesElsewhere(ctx)
+	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) (err error) {
 		now := s.now()
-		in, err := tx.ClaimInbound(ctx, now)
+		in, err := tx.ClaimInboundLeaving(ctx, now, elsewhere)
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrIdle
 		}

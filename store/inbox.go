@@ -93,6 +93,17 @@ func (db *DB) StoreInboundWith(ctx context.Context, batch []Inbound, also func(*
 // handled in parallel and each chat strictly in order. It returns
 // ErrNotFound when nothing is ready.
 func (tx *Tx) ClaimInbound(ctx context.Context, now time.Time) (Inbound, error) {
+	return tx.ClaimInboundLeaving(ctx, now, nil)
+}
+
+// ClaimInboundLeaving is ClaimInbound for a process that cannot download
+// the files of some channels (a replica without the WhatsApp connection):
+// an update with a file (payload key "file") of a channel in fileChannels
+// is left to the processes that can, and its chat waits for them.
+func (tx *Tx) ClaimInboundLeaving(ctx context.Context, now time.Time, fileChannels []string) (Inbound, error) {
+	if fileChannels == nil {
+		fileChannels = []string{} // = ANY(NULL) would match no row at all
+	}
 	var in Inbound
 	err := eachReadyHead(ctx, tx.tx,
 		`SELECT id, chat, next_attempt_at <= $3 FROM inbox_window($1, $2)`, []any{now},
@@ -101,7 +112,7 @@ func (tx *Tx) ClaimInbound(ctx context.Context, now time.Time) (Inbound, error) 
 			// and sort them all (a bitmap scan) to lock the first free one.
 			for len(heads) > 0 {
 				n := min(len(heads), 8)
-				if ok, err := tx.lockInbound(ctx, heads[:n], now, &in); ok || err != nil {
+				if ok, err := tx.lockInbound(ctx, heads[:n], now, fileChannels, &in); ok || err != nil {
 					return ok, err
 				}
 				heads = heads[n:]
@@ -119,7 +130,7 @@ func (tx *Tx) ClaimInbound(ctx context.Context, now time.Time) (Inbound, error) 
 
 // lockInbound locks the first of heads still pending and ready that no
 // other transaction holds, into in.
-func (tx *Tx) lockInbound(ctx context.Context, heads []int64, now time.Time, in *Inbound) (bool, error) {
+func (tx *Tx) lockInbound(ctx context.Context, heads []int64, now time.Time, fileChannels []string, in *Inbound) (bool, error) {
 	// The flood limit's count comes along, saving a round trip per message.
 	err := tx.tx.QueryRow(ctx, `
 		SELECT i.id, i.channel, i.external_id, i.chat_id, c.is_group, i.payload, i.received_at, i.attempts,
@@ -131,9 +142,10 @@ func (tx *Tx) lockInbound(ctx context.Context, heads []int64, now time.Time, in 
 		FROM inbox i
 		JOIN chats c ON c.channel = i.channel AND c.chat_id = i.chat_id
 		WHERE i.id = ANY($1) AND i.processed_at IS NULL AND i.next_attempt_at <= $2
+		  AND NOT (i.channel = ANY($3) AND i.payload ? 'file')
 		ORDER BY i.id
 		LIMIT 1
-		FOR UPDATE OF i SKIP LOCKED`, planned, heads, now).Scan(
+		FOR UPDATE OF i SKIP LOCKED`, planned, heads, now, fileChannels).Scan(
 		&in.ID, &in.Channel, &in.ExternalID, &in.ChatID, &in.IsGroup, &in.Payload, &in.ReceivedAt, &in.Attempts,
 		&in.ChatBlocked, &in.Recent)
 	if err == pgx.ErrNoRows {
@@ -203,6 +215,15 @@ func (db *DB) InboundOutcome(ctx context.Context, channel, externalID string) (s
 		return "", mapErr(err)
 	}
 	return *outcome, nil
+}
+
+// InboundAttempts returns how many failed attempts at handling a stored
+// update were counted (a postponement is none).
+func (db *DB) InboundAttempts(ctx context.Context, channel, externalID string) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT attempts FROM inbox WHERE channel = $1 AND external_id = $2`,
+		channel, externalID).Scan(&n)
+	return n, mapErr(err)
 }
 
 // LockInbound locks one unprocessed update by id (ErrNotFound if it was

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,6 +41,8 @@ type DB struct {
 	// handling citizens' messages.
 	marks *pgxpool.Pool
 	log   *slog.Logger
+
+	leases sync.Map // key → struct{}: the locks this DB's TryLeader holds
 }
 
 // Open connects to the database at url. It does not migrate.
@@ -184,6 +187,7 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
 type Lease struct {
 	conn *pgxpool.Conn
 	key  string
+	db   *DB
 }
 
 // TryLeader takes the lock named key if nobody holds it; nil, nil means
@@ -202,7 +206,27 @@ func (db *DB) TryLeader(ctx context.Context, key string) (*Lease, error) {
 		conn.Release()
 		return nil, nil
 	}
-	return &Lease{conn: conn, key: key}, nil
+	db.leases.Store(key, struct{}{})
+	return &Lease{conn: conn, key: key, db: db}, nil
+}
+
+// LeaderElsewhere reports whether another process holds the lock named
+// key in this database (not this one, through TryLeader), without taking
+// it: a stand-by replica asks whether there is a leader to leave work to.
+func (db *DB) LeaderElsewhere(ctx context.Context, key string) (bool, error) {
+	if _, mine := db.leases.Load(key); mine {
+		return false, nil
+	}
+	var held bool
+	// A one-key advisory lock shows its bigint key split into classid
+	// (high half) and objid (low half), with objsubid 1.
+	err := db.pool.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM pg_locks
+			WHERE locktype = 'advisory' AND granted AND objsubid = 1
+			  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			  AND classid = ((hashtext($1)::bigint >> 32) & 4294967295)::oid
+			  AND objid = (hashtext($1)::bigint & 4294967295)::oid)`, key).Scan(&held)
+	return held, mapErr(err)
 }
 
 // Held checks that the lease's connection, and so the lock, is alive.
@@ -214,6 +238,7 @@ func (l *Lease) Release() {
 	defer cancel()
 	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtext($1))`, l.key)
 	l.conn.Release()
+	l.db.leases.Delete(l.key)
 }
 
 // URL is the connection string of the database (for components that open

@@ -60,13 +60,15 @@ func (f *fakeClient) Upload(_ context.Context, b []byte, mt whatsmeow.MediaType)
 		FileEncSHA256: []byte("enc"), FileSHA256: []byte("sha"), FileLength: uint64(len(b))}, nil
 }
 
-func (f *fakeClient) Download(_ context.Context, m whatsmeow.DownloadableMessage) ([]byte, error) {
+func (f *fakeClient) DownloadToFile(_ context.Context, m whatsmeow.DownloadableMessage, file whatsmeow.File) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if b, ok := f.downloads[m.GetDirectPath()]; ok {
-		return b, nil
+	b, ok := f.downloads[m.GetDirectPath()]
+	f.mu.Unlock()
+	if !ok {
+		return whatsmeow.ErrMediaDownloadFailedWith410 // what an expired file looks like
 	}
-	return nil, whatsmeow.ErrMediaDownloadFailedWith410 // what an expired file looks like
+	_, err := file.Write(b)
+	return err
 }
 
 func (f *fakeClient) SendMediaRetryReceipt(_ context.Context, info *types.MessageInfo, key []byte) error {

@@ -116,18 +116,24 @@ func downloadable(m *waE2E.Message) whatsmeow.DownloadableMessage {
 // points at. A file WhatsApp's servers no longer keep is asked from the
 // sender's phone again (whose answer HandleEvent passes on); if no answer
 // comes within Options.MediaRetryWait, the error is transient and flows
-// tries again later. whatsmeow hands the file over whole (it decrypts and
-// checks it in memory), so the file is in memory for as long as the
-// conversation takes to store it, bounded by the workers' download slots.
+// tries again later.
+//
+// The file goes to a temporary file, never into memory: whatsmeow
+// downloads, checks and decrypts it there (Client.DownloadToFile), through
+// a writer that refuses to grow past Options.MaxDownload, so a message
+// that declares a small file and serves a huge one costs at most the limit
+// (on disk) before it is refused with flows.ErrFileTooBig. The returned
+// stream reads the temporary file, which is gone when it is closed (on
+// Linux at once: it is unlinked when made).
 func (ch *Channel) Fetch(ctx context.Context, in flows.Inbound) (flows.Fetched, error) {
-	data, err := ch.download(ctx, in)
+	f, err := ch.download(ctx, in)
 	if err != nil {
 		return flows.Fetched{}, err
 	}
-	return flows.FetchedBytes(data), nil
+	return flows.Fetched{Body: f, Size: f.size}, nil
 }
 
-func (ch *Channel) download(ctx context.Context, in flows.Inbound) ([]byte, error) {
+func (ch *Channel) download(ctx context.Context, in flows.Inbound) (*tempFile, error) {
 	if in.File == nil {
 		return nil, errors.New("whatsapp: message has no file")
 	}
@@ -136,25 +142,33 @@ func (ch *Channel) download(ctx context.Context, in flows.Inbound) ([]byte, erro
 	}
 	c := ch.client()
 	if c == nil {
-		return nil, errors.New("whatsapp: no client yet")
+		return nil, ch.notHere(ctx)
 	}
 	ref, media, err := decodeRef(in.File.ID)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, ch.o.SendTimeout)
-	defer cancel()
-	data, err := c.Download(ctx, media)
-	if mediaGone(err) {
-		data, err = ch.reupload(ctx, c, ref, media, err)
-	}
+	f, err := newTempFile(ch.o.TempDir, ch.o.MaxDownload)
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: download: %w", err)
 	}
-	if int64(len(data)) > ch.o.MaxDownload {
-		return nil, flows.ErrFileTooBig
+	ctx, cancel := context.WithTimeout(ctx, ch.o.SendTimeout)
+	defer cancel()
+	err = c.DownloadToFile(ctx, media, f.bounded())
+	if mediaGone(err) {
+		err = ch.reupload(ctx, c, ref, media, f, err)
 	}
-	return data, nil
+	if err == nil {
+		err = f.done()
+	}
+	if err != nil {
+		f.Close()
+		if errors.Is(err, errTooBig) {
+			return nil, flows.ErrFileTooBig
+		}
+		return nil, fmt.Errorf("whatsapp: download: %w", err)
+	}
+	return f, nil
 }
 
 // mediaGone reports whether the media servers no longer have the file.
@@ -166,15 +180,15 @@ func mediaGone(err error) bool {
 
 // reupload asks the sender's phone to upload an expired file again, waits
 // for its answer and downloads the file from its new place.
-func (ch *Channel) reupload(ctx context.Context, c Client, ref mediaRef, media whatsmeow.DownloadableMessage, cause error) ([]byte, error) {
+func (ch *Channel) reupload(ctx context.Context, c Client, ref mediaRef, media whatsmeow.DownloadableMessage, f *tempFile, cause error) error {
 	chat, err := types.ParseJID(ref.Chat)
 	if err != nil {
-		return nil, cause
+		return cause
 	}
 	info := &types.MessageInfo{ID: ref.ID, MessageSource: types.MessageSource{Chat: chat, IsGroup: ref.Group}}
 	if ref.Sender != "" {
 		if info.Sender, err = types.ParseJID(ref.Sender); err != nil {
-			return nil, cause
+			return cause
 		}
 	}
 	wait := make(chan *events.MediaRetry, 1)
@@ -183,7 +197,7 @@ func (ch *Channel) reupload(ctx context.Context, c Client, ref mediaRef, media w
 	ch.mu.Unlock()
 	defer ch.forgetRetry(ref.ID, wait)
 	if err := c.SendMediaRetryReceipt(ctx, info, media.GetMediaKey()); err != nil {
-		return nil, fmt.Errorf("%w; asking the sender's phone for it failed: %w", cause, err)
+		return fmt.Errorf("%w; asking the sender's phone for it failed: %w", cause, err)
 	}
 	ch.log.Debug("media expired; re-upload requested", "id", ref.ID)
 	timer := time.NewTimer(ch.o.MediaRetryWait)
@@ -192,22 +206,25 @@ func (ch *Channel) reupload(ctx context.Context, c Client, ref mediaRef, media w
 	select {
 	case evt = <-wait:
 	case <-timer.C:
-		return nil, fmt.Errorf("%w; the sender's phone has not uploaded it again yet", cause)
+		return fmt.Errorf("%w; the sender's phone has not uploaded it again yet", cause)
 	case <-ctx.Done():
-		return nil, fmt.Errorf("%w; waiting for the sender's phone: %w", cause, ctx.Err())
+		return fmt.Errorf("%w; waiting for the sender's phone: %w", cause, ctx.Err())
 	}
 	notif, err := whatsmeow.DecryptMediaRetryNotification(evt, media.GetMediaKey())
 	if err != nil {
-		return nil, fmt.Errorf("whatsapp: media re-upload: %w", err)
+		return fmt.Errorf("whatsapp: media re-upload: %w", err)
 	}
 	if notif.GetResult() != waMmsRetry.MediaRetryNotification_SUCCESS || notif.GetDirectPath() == "" {
-		return nil, fmt.Errorf("whatsapp: media re-upload failed: %s", notif.GetResult())
+		return fmt.Errorf("whatsapp: media re-upload failed: %s", notif.GetResult())
 	}
 	fresh := withDirectPath(media, notif.GetDirectPath())
 	if fresh == nil {
-		return nil, cause
+		return cause
 	}
-	return c.Download(ctx, fresh)
+	if err := f.reset(); err != nil {
+		return err
+	}
+	return c.DownloadToFile(ctx, fresh, f.bounded())
 }
 
 func (ch *Channel) forgetRetry(id types.MessageID, wait chan *events.MediaRetry) {

@@ -71,7 +71,7 @@ func (ch *Channel) handleEvent(evt any) bool {
 		ch.log.Error("disconnected, and whatsmeow does not reconnect", "reason", e.PermanentDisconnectDescription())
 		ch.SetProblem("WhatsApp disconnected (" + e.PermanentDisconnectDescription() + ")")
 	case *events.NotifyAccountReachoutTimelock:
-		ch.log.Error("WhatsApp restricts messages to new contacts (reach-out timelock)")
+		ch.timelock(e)
 	}
 	return true
 }
@@ -95,7 +95,7 @@ func (ch *Channel) store(ctx context.Context, r bot.Received) bool {
 		ch.log.Error("no inbox: message not stored", "id", r.Message.MessageID)
 		return false
 	}
-	n, err := ch.inbox.Store(ctx, Name, []bot.Received{r})
+	n, err := ch.storeMerging(ctx, r) // address.go
 	if err != nil {
 		ch.log.Warn("inbox store failed; WhatsApp will deliver the message again", "id", r.Message.MessageID, "err", err)
 		return false
@@ -410,8 +410,9 @@ func ext(mime, fallback string) string {
 // CanonicalID applies the canonical-id rule to a JID written elsewhere (an
 // admin registering an officer by phone number): the LID when the LID map
 // knows it, otherwise the JID itself without device part. A number whose
-// LID is not known yet stays a phone-number JID; its messages then carry
-// the LID as UserID and the number as Username.
+// LID is not known yet stays a phone-number JID until a message shows the
+// number with its LID: then what was registered under the number becomes
+// the LID's (mergeAddresses, address.go).
 func (ch *Channel) CanonicalID(ctx context.Context, jid string) (string, error) {
 	j, err := types.ParseJID(jid)
 	if err != nil {

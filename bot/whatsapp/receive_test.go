@@ -317,3 +317,60 @@ func TestCallBecomesUnsupportedMessage(t *testing.T) {
 		t.Fatalf("call: %+v", in)
 	}
 }
+
+// The first message under the LID arrives while a worker is handling the
+// number's message (a download may take a minute): the handler does not
+// wait for the merge; the message goes to the number's chat, in order, and
+// the next one makes the merge.
+func TestLIDWhileTheNumbersChatIsBusy(t *testing.T) {
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	ch := New(nil, bot.NewInbox(db, nil), Options{})
+	text := &waE2E.Message{Conversation: proto.String("halo")}
+	if !ch.HandleEvent(newMsg(citizenPN, citizenPN, types.JID{}, "B1", text)) {
+		t.Fatal("HandleEvent false")
+	}
+	claimed, release, worker := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		worker <- db.InTx(ctx, func(tx *lstore.Tx) error {
+			in, err := tx.ClaimInbound(ctx, t0.Add(time.Hour))
+			if err != nil {
+				return err
+			}
+			close(claimed)
+			<-release
+			return tx.FinishInbound(ctx, in.ID, "handled", t0)
+		})
+	}()
+	<-claimed
+	start := time.Now()
+	if !ch.HandleEvent(newMsg(citizenLID, citizenLID, citizenPN, "B2", text)) {
+		t.Fatal("HandleEvent false beside a busy worker")
+	}
+	if waited := time.Since(start); waited > time.Second {
+		t.Fatalf("the handler waited %v", waited)
+	}
+	if _, err := db.InboundOutcome(ctx, Name, citizenPN.String()+"/B2"); err != nil {
+		t.Fatalf("B2 not under the number: %v", err)
+	}
+	close(release)
+	if err := <-worker; err != nil {
+		t.Fatal(err)
+	}
+	if !ch.HandleEvent(newMsg(citizenLID, citizenLID, citizenPN, "B3", text)) {
+		t.Fatal("HandleEvent false")
+	}
+	rows := claimAll(t, db)
+	if len(rows) != 2 || rows[0].ExternalID != citizenLID.String()+"/B2" || rows[1].ExternalID != citizenLID.String()+"/B3" {
+		t.Fatalf("rows after the merge: %+v", rows)
+	}
+	for _, r := range rows {
+		var in flows.Inbound
+		if err := json.Unmarshal(r.Payload, &in); err != nil {
+			t.Fatal(err)
+		}
+		if in.ChatID != citizenLID.String() || in.UserID != citizenLID.String() || in.Username != citizenPN.String() {
+			t.Fatalf("payload after the merge: %+v", in)
+		}
+	}
+}

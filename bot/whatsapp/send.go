@@ -32,6 +32,11 @@ const (
 const (
 	rateLimitWait = 30 * time.Second
 	timelockWait  = 6 * time.Hour
+	// notInGroupWait is how long a group the account is not (or no
+	// longer) in waits before its next message is tried: until an admin
+	// adds the number back, its desk's cards wait, in order, instead of
+	// all being failed by one refusal.
+	notInGroupWait = 15 * time.Minute
 )
 
 // menuHint introduces the numbered list that replaces buttons.
@@ -232,10 +237,15 @@ func quote(to types.JID, replyTo string) *waE2E.ContextInfo {
 
 // classify tells the dispatcher what a send error means
 // (reference/whatsmeow.md §6, §9.2, §9.3):
-//   - 429 rate-overlimit: wait RetryAfter (30 s);
-//   - 463, the reach-out timelock on an account WhatsApp restricts: wait
-//     hours, not block: the citizen did nothing and the lock passes;
-//   - we are not (or no longer) in the group, or it is gone: Blocked;
+//   - 429 rate-overlimit: the whole account waits 30 s (limits are per
+//     number, see pause.go);
+//   - 463, the reach-out timelock on an account WhatsApp restricts: the
+//     whole account waits hours; no chat is blocked: the citizen did
+//     nothing and the lock passes;
+//   - we are not (or no longer) in the group: that group waits 15 minutes
+//     and is tried again (an admin may add the number back; WhatsApp may
+//     have answered from stale group data), its cards kept in order;
+//   - the group is gone: Blocked;
 //   - a recipient WhatsApp never accepts (a device JID, an unknown server, a
 //     broadcast list) or a malformed request (400): Permanent;
 //   - anything else (not connected, timeouts, a dropped socket, a device
@@ -251,10 +261,12 @@ func classify(err error) error {
 	code := serverCode(err)
 	switch {
 	case errors.Is(err, whatsmeow.ErrIQRateOverLimit), code == 429, strings.Contains(err.Error(), "rate-overlimit"):
-		return &bot.SendError{Err: err, RetryAfter: rateLimitWait}
+		return &bot.SendError{Err: err, RetryAfter: rateLimitWait, Account: true}
 	case code == 463:
-		return &bot.SendError{Err: err, RetryAfter: timelockWait}
-	case errors.Is(err, whatsmeow.ErrNotInGroup), errors.Is(err, whatsmeow.ErrGroupNotFound):
+		return &bot.SendError{Err: err, RetryAfter: timelockWait, Account: true}
+	case errors.Is(err, whatsmeow.ErrNotInGroup):
+		return &bot.SendError{Err: err, RetryAfter: notInGroupWait}
+	case errors.Is(err, whatsmeow.ErrGroupNotFound):
 		return &bot.SendError{Err: err, Blocked: true}
 	case errors.Is(err, whatsmeow.ErrRecipientADJID), errors.Is(err, whatsmeow.ErrUnknownServer),
 		errors.Is(err, whatsmeow.ErrBroadcastListUnsupported), errors.Is(err, whatsmeow.ErrInvalidInlineBotID),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strings"
@@ -30,7 +31,7 @@ func TestDefaults(t *testing.T) {
 	if ch.Name() != "whatsapp" {
 		t.Fatal(ch.Name())
 	}
-	if p := ch.Pacing(); p.PerChat != time.Second || p.Global != 100*time.Millisecond || p.PerGroupPerMinute != 0 {
+	if p := ch.Pacing(); p.PerChat != time.Second || p.Global != time.Second || p.PerGroupPerMinute != 0 {
 		t.Fatalf("pacing %+v", p)
 	}
 	custom := bot.Pacing{PerChat: 2 * time.Second}
@@ -211,7 +212,7 @@ func TestSendErrors(t *testing.T) {
 		{fmt.Errorf("failed to get device list: %w", whatsmeow.ErrIQRateOverLimit), 30 * time.Second, false, false, false},
 		{fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 429), 30 * time.Second, false, false, false},
 		{fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463), 6 * time.Hour, false, false, false},
-		{fmt.Errorf("failed to get group info: %w", whatsmeow.ErrNotInGroup), 0, true, false, false},
+		{fmt.Errorf("failed to get group info: %w", whatsmeow.ErrNotInGroup), 15 * time.Minute, false, false, false},
 		{whatsmeow.ErrGroupNotFound, 0, true, false, false},
 		{whatsmeow.ErrRecipientADJID, 0, false, true, false},
 		{whatsmeow.ErrUnknownServer, 0, false, true, false},
@@ -235,7 +236,8 @@ func TestSendErrors(t *testing.T) {
 			}
 			continue
 		}
-		if !isSE || se.RetryAfter != tc.retryAfter || se.Blocked != tc.blocked || se.Permanent != tc.permanent {
+		if !isSE || se.RetryAfter != tc.retryAfter || se.Blocked != tc.blocked || se.Permanent != tc.permanent ||
+			se.Account != (tc.retryAfter > 0 && tc.retryAfter != notInGroupWait) {
 			t.Errorf("%v: got %+v", tc.err, se)
 		}
 	}
@@ -277,7 +279,7 @@ func TestFetchDocumentRoundTrip(t *testing.T) {
 	fc := &fakeClient{downloads: map[string][]byte{"/v/t62/doc": pdf}}
 	ch := New(fc, nil, Options{})
 	in := docEvent(t, ch, "/v/t62/doc", uint64(len(pdf)))
-	got, err := ch.download(context.Background(), in)
+	got, err := fetchAll(ch, in)
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("fetch: %q %v", got, err)
 	}
@@ -314,7 +316,7 @@ func TestFetchExpiredMediaAsksThePhone(t *testing.T) {
 		ch.HandleEvent(&events.MediaRetry{MessageID: info.ID, ChatID: info.Chat, Ciphertext: ct, IV: iv})
 	}
 	in := docEvent(t, ch, "/v/t62/expired", uint64(len(pdf)))
-	got, err := ch.download(context.Background(), in)
+	got, err := fetchAll(ch, in)
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("fetch after re-upload: %q %v", got, err)
 	}
@@ -332,4 +334,18 @@ func TestFetchExpiredMediaAsksThePhone(t *testing.T) {
 	if len(ch2.retries) != 0 {
 		t.Fatal("waiter left behind")
 	}
+}
+
+// fetchAll is Fetch read whole.
+func fetchAll(ch *Channel, in flows.Inbound) ([]byte, error) {
+	got, err := ch.Fetch(context.Background(), in)
+	if err != nil {
+		return nil, err
+	}
+	defer got.Body.Close()
+	b, err := io.ReadAll(got.Body)
+	if err == nil && int64(len(b)) != got.Size {
+		err = fmt.Errorf("read %d bytes, Size says %d", len(b), got.Size)
+	}
+	return b, err
 }

@@ -18,6 +18,8 @@
 // A private chat's ChatID and every UserID are that canonical id; a group's
 // ChatID is the group JID ("…@g.us"). The phone-number JID, when known, is
 // kept as Inbound.Username: flows stores it but never shows it to agencies.
+// A chat first keyed by the number (its LID not yet known) becomes the
+// LID's when a message first shows both (address.go).
 //
 // Nothing here is shown to users except the numbered-menu hint that
 // replaces inline buttons, which the regular WhatsApp app has not got.
@@ -50,8 +52,9 @@ type Client interface {
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	// Upload encrypts and uploads a file for a media message.
 	Upload(ctx context.Context, data []byte, mediaType whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
-	// Download fetches and decrypts the file of a media sub-message.
-	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	// DownloadToFile fetches, checks and decrypts the file of a media
+	// sub-message in file, never holding it whole in memory.
+	DownloadToFile(ctx context.Context, msg whatsmeow.DownloadableMessage, file whatsmeow.File) error
 	// SendMediaRetryReceipt asks the sender's phone to upload an expired
 	// file again; the answer arrives as *events.MediaRetry.
 	SendMediaRetryReceipt(ctx context.Context, info *types.MessageInfo, mediaKey []byte) error
@@ -76,10 +79,19 @@ type Options struct {
 	// that ids of two installations (or a test and production) never
 	// collide and cannot be predicted from the outbox ids.
 	Secret string
-	// Pacing: default 1 message/s per chat (groups alike) and 10/s overall.
+	// Pacing: default 1 message/s per chat (groups alike) and 1/s overall
+	// (why: README, "WhatsApp").
 	Pacing bot.Pacing
-	// MaxDownload is the largest file Fetch downloads; default 20 MiB.
+	// MaxDownload is the largest file Fetch downloads; default 20 MiB. A
+	// download stops when it reaches it, whatever size the sender declared.
 	MaxDownload int64
+	// TempDir holds downloads until they are stored; default os.TempDir().
+	TempDir string
+	// HeldElsewhere reports whether another process holds the WhatsApp
+	// session lock. A process without the connection (a stand-by replica)
+	// then leaves file messages to the connected one instead of failing
+	// attempts at them (see standby.go). Optional.
+	HeldElsewhere func(ctx context.Context) (bool, error)
 	// LIDs resolves a phone-number JID to the LID when the event carries
 	// only the number (set it to Client.Store.LIDs). Optional: without it
 	// only what the event carries is used.
@@ -132,6 +144,9 @@ type Channel struct {
 	mu      sync.Mutex
 	retries map[types.MessageID][]chan *events.MediaRetry // Fetch calls waiting for a re-upload
 	problem Problem                                       // why the session does not work; zero when it does
+
+	standby standby      // standby.go
+	pause   accountPause // pause.go
 }
 
 // Health is nil while the session works, and otherwise says what is wrong
@@ -172,7 +187,7 @@ var _ bot.Channel = (*Channel)(nil)
 // (see SetClient); inbox may be nil when the channel only sends.
 func New(client Client, inbox *bot.Inbox, o Options) *Channel {
 	if o.Pacing == (bot.Pacing{}) {
-		o.Pacing = bot.Pacing{PerChat: time.Second, Global: time.Second / 10}
+		o.Pacing = bot.Pacing{PerChat: time.Second, Global: time.Second}
 	}
 	if o.MaxDownload == 0 {
 		o.MaxDownload = 20 << 20

@@ -243,7 +243,7 @@ func settings() []setting {
 				return nil
 			}},
 		{"LAPOR_WHATSAPP_RATE_PER_CHAT", false, "WhatsApp messages per second to one chat", "1", posFloat(func(c *Config) *float64 { return &c.WhatsAppRatePerChat })},
-		{"LAPOR_WHATSAPP_RATE_GLOBAL", false, "WhatsApp messages per second in all", "10", posFloat(func(c *Config) *float64 { return &c.WhatsAppRateGlobal })},
+		{"LAPOR_WHATSAPP_RATE_GLOBAL", false, "WhatsApp messages per second in all (a number's limits are its own, see README)", "1", posFloat(func(c *Config) *float64 { return &c.WhatsAppRateGlobal })},
 		{"LAPOR_WHATSAPP_VERSION", false, "WhatsApp Web version to advertise, e.g. 2.3000.1027069013; empty asks WhatsApp for the current one at start and after a 405 \"client outdated\"", "",
 			func(c *Config, v string) error {
 				if v != "" && !isWebVersion(v) {

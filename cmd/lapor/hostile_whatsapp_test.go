@@ -48,7 +48,7 @@ func startHostileWhatsApp(t *testing.T) *waHostile {
 	cfg := hmust(LoadConfig(func(k string) string { return env[k] })).of(t)
 	started := make(chan *whatsapp.Channel, 1)
 	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		ch := whatsapp.New(w.p.fake, inbox, whatsapp.Options{Secret: "test",
+		ch := whatsapp.New(w.p.fake, inbox, whatsapp.Options{Secret: "test", LIDs: w.p.fake,
 			Pacing: bot.Pacing{PerChat: 10 * time.Millisecond, Global: time.Millisecond}})
 		started <- ch
 		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, health: ch.Health}, nil
@@ -137,7 +137,7 @@ func unsupportedKind(id, name, kind, reply string, build func(f *whatsapptest.Fa
 
 func whatsappHostileCases() []hostileCase[*waHostile] {
 	type E = *waHostile
-	return []hostileCase[E]{
+	return append([]hostileCase[E]{
 		unsupportedKind("H66", "sticker", "sticker", "stiker", func(f *whatsapptest.Fake, chat, sender string) any { return f.Sticker(chat, sender) }),
 		unsupportedKind("H67", "poll", "poll", "polling", func(f *whatsapptest.Fake, chat, sender string) any { return f.Poll(chat, sender) }),
 		unsupportedKind("H68", "reaction", "reaction", "reaksi emoji", func(f *whatsapptest.Fake, chat, sender string) any {
@@ -233,5 +233,5 @@ func whatsappHostileCases() []hostileCase[*waHostile] {
 				w.text(t, c, c, "halo\x00apa kabar")
 				w.expect(t, c, "Pesan Anda sudah kami baca")
 			}},
-	}
+	}, whatsappAddrHostileCases()...)
 }

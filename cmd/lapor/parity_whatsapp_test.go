@@ -97,7 +97,7 @@ func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 	}
 	started := make(chan *whatsapp.Channel, 1)
 	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		ch := whatsapp.New(p.fake, inbox, whatsapp.Options{Secret: "test",
+		ch := whatsapp.New(p.fake, inbox, whatsapp.Options{Secret: "test", LIDs: p.fake,
 			Pacing: bot.Pacing{PerChat: 10 * time.Millisecond, Global: time.Millisecond}})
 		started <- ch
 		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, health: ch.Health}, nil

@@ -57,8 +57,14 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 			PerChat: time.Duration(float64(time.Second) / cfg.WhatsAppRatePerChat),
 			Global:  time.Duration(float64(time.Second) / cfg.WhatsAppRateGlobal),
 		},
-		LIDs: lids,
-		Log:  log,
+		LIDs:        lids,
+		MaxDownload: int64(cfg.MaxFileMB) << 20,
+		// A file of a message belongs to the process connected to
+		// WhatsApp: the others leave it while one holds the session.
+		HeldElsewhere: func(ctx context.Context) (bool, error) {
+			return db.LeaderElsewhere(ctx, whatsappLock)
+		},
+		Log: log,
 		OnProblem: func(p whatsapp.Problem) {
 			// Called from WhatsApp's event handling: a database that does
 			// not answer must not hold it up for long.
@@ -73,7 +79,7 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 	sup := whatsapp.NewSupervisor(ch, so)
 	var holding atomic.Bool
 	receive := func(ctx context.Context) error {
-		return exclusively(ctx, db, "lapor-whatsapp", log, &holding, func(ctx context.Context) error {
+		return exclusively(ctx, db, whatsappLock, log, &holding, func(ctx context.Context) error {
 			// As for Telegram: what the previous holder claimed and did
 			// not send goes out now, not when its leases run out.
 			if n, err := db.ReleaseLeases(ctx, whatsapp.Name, time.Now()); err != nil {
@@ -128,6 +134,9 @@ func loginPhone(args []string) (string, error) {
 	}
 	return "", fmt.Errorf("unexpected arguments %q", args)
 }
+
+// whatsappLock is the session lock: one connected process per number.
+const whatsappLock = "lapor-whatsapp"
 
 // whatsappDatabaseURL is the database the session lives in: the configured
 // one, or the private cluster's.

@@ -39,7 +39,9 @@ type Fake struct {
 	media   map[string][]byte // by direct path
 	lastUp  []byte
 	n       int
-	conn    connState // the connection side (conn.go)
+	conn    connState  // the connection side (conn.go)
+	addr    addressing // addressing.go
+	fail    failures   // failures.go
 }
 
 var _ whatsapp.Client = (*Fake)(nil)
@@ -56,6 +58,11 @@ func (f *Fake) broadcast() {
 
 // SendMessage records a message (whatsapp.Client).
 func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	f.learnOnSend(to)
+	delivered, fail := f.sendFails(to) // failures.go
+	if fail != nil && !delivered {
+		return whatsmeow.SendResponse{}, fail
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := Sent{Chat: to.String()}
@@ -77,9 +84,11 @@ func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, ex
 	case m.GetAudioMessage() != nil:
 		s.File = f.lastUp
 	}
-	f.sent[s.Chat] = append(f.sent[s.Chat], s)
-	f.broadcast()
-	return whatsmeow.SendResponse{ID: s.ID, Timestamp: time.Now()}, nil
+	if !f.seenLocked(s) { // failures.go: the phone drops a repeated id
+		f.sent[s.Chat] = append(f.sent[s.Chat], s)
+		f.broadcast()
+	}
+	return whatsmeow.SendResponse{ID: s.ID, Timestamp: time.Now()}, fail
 }
 
 // Upload keeps a file for the next media message (whatsapp.Client).
@@ -93,16 +102,6 @@ func (f *Fake) Upload(_ context.Context, data []byte, _ whatsmeow.MediaType) (wh
 	sum := sha256.Sum256(data)
 	return whatsmeow.UploadResponse{URL: "https://media.invalid" + path, DirectPath: path, MediaKey: sum[:],
 		FileEncSHA256: sum[:], FileSHA256: sum[:], FileLength: uint64(len(data))}, nil
-}
-
-// Download serves a file by its direct path (whatsapp.Client).
-func (f *Fake) Download(_ context.Context, m whatsmeow.DownloadableMessage) ([]byte, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if b, ok := f.media[m.GetDirectPath()]; ok {
-		return b, nil
-	}
-	return nil, whatsmeow.ErrMediaDownloadFailedWith410
 }
 
 // SendMediaRetryReceipt accepts a re-upload request (whatsapp.Client).
