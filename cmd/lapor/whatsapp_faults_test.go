@@ -241,6 +241,9 @@ func TestWhatsAppFaults(t *testing.T) {
 	began := time.Now()
 	fake := whatsapptest.New()
 	fake.FailSendsRandomly(0.10, 20261207)
+	// A download takes a moment, as from WhatsApp's media servers: photos
+	// wait for one when the connection goes.
+	fake.SlowDownloads(250 * time.Millisecond)
 	srv := whatsapptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	dbURL := pg.NewDatabase(t)
@@ -373,8 +376,9 @@ func TestWhatsAppFaults(t *testing.T) {
 			reconnected("the replaced stream")
 		}
 		if at(0.75) {
-			fake.Ban(101, 5*time.Second)
-			event("temporary ban (101) for 5 s")
+			// Longer than a message's five tries take (1+2+4+8 s).
+			fake.Ban(101, 16*time.Second)
+			event("temporary ban (101) for 16 s")
 			reconnected("the ban")
 		}
 	}()
