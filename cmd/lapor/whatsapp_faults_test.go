@@ -329,9 +329,14 @@ func TestWhatsAppFaults(t *testing.T) {
 			event("keep-alive timeout x3 (the connection stays up)")
 		}
 		if at(0.25) {
-			// While a message is on its way to the connected replica, so
-			// its acknowledgement dies with it.
-			_ = waitFor("a message in flight", 5*time.Second, srv.InFlight)
+			// Between storing a message and WhatsApp getting its
+			// acknowledgement: the message must come again, and be
+			// stored once.
+			srv.HoldNextAck()
+			if err := waitFor("a message whose acknowledgement is lost", 60*time.Second, srv.Holding); err != nil {
+				t.Error(err)
+				return
+			}
 			pid := srv.ConnectedProcess()
 			var victim *waReplicaProc
 			for _, r := range replicas {
@@ -347,7 +352,7 @@ func TestWhatsAppFaults(t *testing.T) {
 			victim.killed = true
 			_ = victim.cmd.Process.Signal(syscall.SIGKILL)
 			rep.Kills++
-			event("SIGKILL of the connected replica (pid %d); %d of %d citizens done", pid, done.Load(), citizens)
+			event("SIGKILL of the connected replica (pid %d), a message stored and not acknowledged; %d of %d citizens done", pid, done.Load(), citizens)
 			if done.Load() == int32(citizens) {
 				t.Error("every citizen had finished before the kill: the run proves nothing")
 			}

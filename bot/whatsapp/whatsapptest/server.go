@@ -50,6 +50,8 @@ type Server struct {
 	kick     chan struct{}
 	stats    ServerStats
 	inFlight bool // a message waits for its acknowledgement
+	holdNext bool // the next message's acknowledgement is lost (HoldNextAck)
+	holding  bool // a message's acknowledgement is being lost
 	stopPump chan struct{}
 	pumpDone chan struct{}
 }
@@ -137,6 +139,26 @@ func (s *Server) InFlight() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.inFlight
+}
+
+// HoldNextAck loses the acknowledgement of the next message delivered: the
+// client handles it and answers, but the answer never reaches WhatsApp, as
+// when a process dies between storing a message and acknowledging it. The
+// message stays in flight until its connection ends, and is delivered
+// again on the next one; nothing else is delivered meanwhile (whatsmeow
+// takes events one at a time). Holding reports when the answer came and
+// was lost.
+func (s *Server) HoldNextAck() {
+	s.mu.Lock()
+	s.holdNext = true
+	s.mu.Unlock()
+}
+
+// Holding reports whether a message's acknowledgement is being lost.
+func (s *Server) Holding() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.holding
 }
 
 // Pending is how many messages wait for an acknowledgement.
@@ -283,6 +305,28 @@ func (s *Server) forward(r *remote) whatsmeow.EventHandlerWithSuccessStatus {
 		case <-r.gone:
 			return false
 		case <-timeout.C:
+			return false
+		}
+		s.mu.Lock()
+		lose := s.holdNext && w.Kind == "message"
+		if lose {
+			s.holdNext = false
+		}
+		s.mu.Unlock()
+		if lose {
+			// The client's answer comes, and is lost.
+			select {
+			case <-ack:
+			case <-r.gone:
+				return false
+			}
+			s.mu.Lock()
+			s.holding = true
+			s.mu.Unlock()
+			<-r.gone
+			s.mu.Lock()
+			s.holding = false
+			s.mu.Unlock()
 			return false
 		}
 		select {

@@ -142,3 +142,27 @@ func TestServerSendsOnlyFromTheConnectedClient(t *testing.T) {
 		t.Fatalf("LID map after a send: %v %v", lid, err)
 	}
 }
+
+// A lost acknowledgement: the client handled the message, WhatsApp never
+// heard so; the next connection gets it again with its id.
+func TestServerLostAcknowledgement(t *testing.T) {
+	fake := whatsapptest.New()
+	srv := whatsapptest.NewServer(fake)
+	defer srv.Close()
+	r := whatsapptest.Dial(srv.URL())
+	first := connect(t, r, nil)
+	srv.HoldNextAck()
+	srv.Post(fake.TextFrom("6281100000001", "a"))
+	eventually(t, "the lost acknowledgement", srv.Holding)
+	srv.Post(fake.TextFrom("6281100000002", "b"))
+	time.Sleep(50 * time.Millisecond)
+	if got := first.ids(); len(got) != 1 {
+		t.Fatalf("delivered %v while a message was in flight", got)
+	}
+	first.conn.Disconnect()
+	second := connect(t, r, nil)
+	eventually(t, "the redelivery", func() bool { return srv.Pending() == 0 })
+	if got := second.ids(); len(got) != 2 || got[0] != first.ids()[0] {
+		t.Fatalf("second connection got %v; first %v", got, first.ids())
+	}
+}
