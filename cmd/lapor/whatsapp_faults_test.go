@@ -381,10 +381,29 @@ func TestWhatsAppFaults(t *testing.T) {
 			reconnected("the replaced stream")
 		}
 		if at(0.75) {
+			holder := srv.ConnectedProcess()
+			var addr string
+			for _, r := range replicas {
+				if r.cmd.Process.Pid == holder {
+					addr = r.addr
+				}
+			}
 			// Longer than a message's five tries take (1+2+4+8 s).
 			fake.Ban(101, 16*time.Second)
+			banned := time.Now()
 			event("temporary ban (101) for 16 s")
+			// The holder says so on /readyz, and is ready again by itself.
+			if err := waitFor("/readyz 503 during the ban", 10*time.Second, func() bool { return !hreadyOK(addr) }); err != nil {
+				t.Error(err)
+			} else {
+				event("/readyz of pid %d: 503 (banned)", holder)
+			}
 			reconnected("the ban")
+			if err := waitFor("/readyz 200 after the ban", 30*time.Second, func() bool { return hreadyOK(addr) }); err != nil {
+				t.Error(err)
+			} else {
+				event("/readyz of pid %d: 200 again, %.1fs after the ban began", holder, time.Since(banned).Seconds())
+			}
 		}
 	}()
 	wg.Wait()
