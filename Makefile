@@ -27,9 +27,15 @@ bench-go:
 	go test -run '^$$' -bench . -benchmem ./...
 
 # Fault and replica runs; each asserts zero loss from the database and the
-# fake Bot API's record and exits 1 when a check fails.
+# fake's record and exits 1 when a check fails. faults also runs the
+# WhatsApp fault run, a test of cmd/lapor (docs/LOAD.md), after the
+# Telegram one whatever its result.
 faults:
-	scripts/bench faults
+	status=0; scripts/bench faults || status=1; \
+	mkdir -p artifacts/bench; \
+	LAPOR_WA_FAULTS_CITIZENS=200 LAPOR_WA_FAULTS_OUT=$(CURDIR)/artifacts/bench/whatsapp-faults \
+		go test -count=1 -timeout 15m -run '^TestWhatsAppFaults$$' -v ./cmd/lapor || status=1; \
+	exit $$status
 
 replicas:
 	scripts/bench replicas

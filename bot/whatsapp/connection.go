@@ -141,6 +141,8 @@ func (s *Supervisor) problemKind() ProblemKind {
 
 // Run connects and keeps the connection until ctx ends.
 func (s *Supervisor) Run(ctx context.Context) error {
+	s.ch.supervised.Store(true)
+	defer s.ch.supervised.Store(false)
 	s.startVersion(ctx)
 	s.markDown()
 	unlinked := false

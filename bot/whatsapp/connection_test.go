@@ -15,6 +15,7 @@ import (
 
 	"github.com/lapor-id/lapor/bot/whatsapp"
 	"github.com/lapor-id/lapor/bot/whatsapp/whatsapptest"
+	"github.com/lapor-id/lapor/flows"
 )
 
 // supervised is a channel on the fake with its supervisor running.
@@ -371,5 +372,40 @@ func TestSupervisedPanicIsNotAcknowledged(t *testing.T) {
 	}
 	if !fake.Deliver(&events.Connected{}) {
 		t.Fatal("an ordinary event after the panic was refused")
+	}
+}
+
+// While the connected process reconnects (a dropped network, a temporary
+// ban) it has no client, and a file of a citizen's message waits for the
+// connection instead of counting failed attempts until the citizen is
+// asked to send it again (nothing could be sent to them meanwhile anyway).
+// Once a person must act (logged out), the attempts count again.
+func TestSupervisedFilesWaitForTheReconnect(t *testing.T) {
+	fake := whatsapptest.New()
+	s := startSupervised(t, fake, whatsapp.SupervisorOptions{})
+	s.working(t)
+	in := whatsapp.DocInboundForTest(t, s.ch)
+	fetch := func() error {
+		_, err := s.ch.Fetch(context.Background(), in)
+		return err
+	}
+	fake.NetworkDown()
+	waitFor(t, "the client taken away", func() bool { return !s.ch.Active() })
+	if err := fetch(); !errors.Is(err, flows.ErrFetchBusy) {
+		t.Fatalf("network down: %v, want ErrFetchBusy", err)
+	}
+	fake.NetworkUp()
+	s.working(t)
+	fake.LogOut()
+	s.broken(t, "logged out")
+	if err := fetch(); err == nil || errors.Is(err, flows.ErrFetchBusy) {
+		t.Fatalf("logged out: %v, want a failed attempt", err)
+	}
+	fake.Link()
+	s.working(t)
+	fake.Ban(101, time.Hour)
+	s.broken(t, "banned")
+	if err := fetch(); !errors.Is(err, flows.ErrFetchBusy) {
+		t.Fatalf("banned: %v, want ErrFetchBusy", err)
 	}
 }

@@ -15,9 +15,15 @@ import (
 // client) therefore leaves messages with files to the connected one while
 // another process holds the session (FilesElsewhere), and, should it take
 // one all the same (the session moved meanwhile), puts it back without
-// counting a failed attempt (notHere). When no other process holds the
-// session, nobody else can download: the plain error counts an attempt,
-// and after the last one the citizen is asked to send the file again.
+// counting a failed attempt (notHere). The connected process itself is
+// without a client while its supervisor reconnects (a dropped network, a
+// replaced stream, a temporary ban): its files wait for the connection the
+// same way, since nothing can be sent meanwhile either, and asking the
+// citizen to send the file again would only reach them once the file can
+// be downloaded after all. When no process holds the session, or the one
+// holding it waits for a person (logged out, not linked, client
+// outdated), nobody can download: the plain error counts an attempt, and
+// after the last one the citizen is asked to send the file again.
 
 // errNoClient is a download or send on a process without the connection.
 var errNoClient = errors.New("whatsapp: not connected here")
@@ -61,6 +67,9 @@ func (ch *Channel) sessionHeld(ctx context.Context) (bool, error) {
 
 // notHere is why a process without a client cannot download a file now.
 func (ch *Channel) notHere(ctx context.Context) error {
+	if ch.reconnecting() {
+		return flows.ErrFetchBusy
+	}
 	if ch.o.HeldElsewhere == nil {
 		return errNoClient
 	}
@@ -72,4 +81,21 @@ func (ch *Channel) notHere(ctx context.Context) error {
 		return flows.ErrFetchBusy
 	}
 	return errNoClient
+}
+
+// reconnecting reports whether this process holds the session (its
+// Supervisor runs) and the connection is expected back without anyone
+// doing anything.
+func (ch *Channel) reconnecting() bool {
+	if !ch.supervised.Load() {
+		return false
+	}
+	ch.mu.Lock()
+	kind := ch.problem.Kind
+	ch.mu.Unlock()
+	switch kind {
+	case ProblemLoggedOut, ProblemNotLinked, ProblemOutdated:
+		return false
+	}
+	return true
 }

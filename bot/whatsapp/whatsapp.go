@@ -145,8 +145,9 @@ type Channel struct {
 	retries map[types.MessageID][]chan *events.MediaRetry // Fetch calls waiting for a re-upload
 	problem Problem                                       // why the session does not work; zero when it does
 
-	standby standby      // standby.go
-	pause   accountPause // pause.go
+	standby    standby      // standby.go
+	supervised atomic.Bool  // a Supervisor runs on the channel: this process holds the session
+	pause      accountPause // pause.go
 }
 
 // Health is nil while the session works, and otherwise says what is wrong

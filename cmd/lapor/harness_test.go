@@ -20,10 +20,20 @@ import (
 
 var pg *pgtest.Cluster
 
+// asMain, when set (by a test file's init), runs the test binary as a
+// lapor of its own wiring instead of main(); ok false means "not this
+// time". The WhatsApp fault run uses it (whatsapp_faults_test.go).
+var asMain func() (code int, ok bool)
+
 func TestMain(m *testing.M) {
 	// The crash test runs the service as a child process: this same test
 	// binary, told to be lapor.
 	if os.Getenv("LAPOR_TEST_AS_MAIN") == "1" {
+		if asMain != nil {
+			if code, ok := asMain(); ok {
+				os.Exit(code)
+			}
+		}
 		main()
 		return
 	}
