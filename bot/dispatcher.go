@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lapor-id/lapor/flows"
@@ -175,7 +176,10 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	// for the memory of whole files or for the decode gate, cleaning an
 	// image) counts against it: a message not ready in time is given back
 	// rather than sent after another replica may have claimed it.
-	leaseEnd := d.o.Now().Add(d.o.Lease)
+	leaseEnd := m.LeaseUntil
+	if leaseEnd.IsZero() {
+		leaseEnd = d.o.Now().Add(d.o.Lease)
+	}
 	margin := min(2*time.Second, d.o.Lease/4)
 	prep, cancel := context.WithTimeout(ctx, d.o.Lease-margin)
 	file, err := d.file(prep, &msg, log)
@@ -190,12 +194,20 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		return
 	}
 	defer file.release()
+	// From here the lease is renewed while we work, so a send slower than
+	// a lease is not claimed and sent again by another replica.
+	claim := d.renew(ctx, m, log)
+	defer claim.stop()
 	parts := d.ch.Split(msg, file)
 	for i := range parts {
 		parts[i].Key = fmt.Sprintf("%d.%d", m.ID, i)
 	}
 	group := d.ch.IsGroup(m.ChatID)
 	for i := m.PartsSent; i < len(parts); i++ {
+		if claim.lost.Load() {
+			log.Warn("the message's lease was lost (this process stalled); the replica that claimed it sends the rest", "parts_sent", i)
+			return
+		}
 		// The account was paused while this message waited.
 		if until := d.holdNow(); until.After(d.o.Now()) {
 			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, until, ""))
@@ -224,6 +236,51 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		}
 	}
 	d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+}
+
+// renewal keeps a claimed message's lease alive while it is delivered.
+type renewal struct {
+	lost atomic.Bool // another replica has claimed the message since
+	stop func()
+}
+
+// renew renews m's lease at once and then every third of a lease, until
+// stop. A renewal that finds the claim gone marks it lost and stops; one
+// that fails (the database is briefly away) is tried again at the next
+// tick, the lease's remaining two thirds covering it.
+func (d *Dispatcher) renew(ctx context.Context, m store.Outgoing, log *slog.Logger) *renewal {
+	r := &renewal{}
+	if m.LeaseUntil.IsZero() {
+		r.stop = func() {}
+		return r
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	r.stop = func() { cancel(); <-done }
+	held := m.LeaseUntil
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(d.o.Lease / 3)
+		defer tick.Stop()
+		for {
+			until, ok, err := d.db.RenewLease(ctx, m.ID, held, d.o.Now().Add(d.o.Lease))
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("renewing a message's lease failed; trying again", "err", err)
+			case err == nil && !ok:
+				r.lost.Store(true)
+				return
+			case err == nil:
+				held = until
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return r
 }
 
 // file is the stored file a message sends, if any, to be read as a stream.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,5 +333,54 @@ func TestFileNotReadyWithinTheLeaseIsGivenBack(t *testing.T) {
 	defer ch.mu.Unlock()
 	if len(ch.outside) > 0 || ch.sent["b"] != 1 {
 		t.Fatalf("the card was sent %d times, %d of them after the lease had ended; want once, within it", ch.sent["b"], len(ch.outside))
+	}
+}
+
+// A send slower than a lease keeps its claim: the lease is renewed while
+// it lasts, so a second replica never claims the message and sends it
+// again. Here a lease is 1 s and a send takes 3 s.
+func TestSlowSendKeepsItsLease(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	db, err := store.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	b, _ := json.Marshal(flows.Outbound{Text: "tanggapan"})
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, "lease", "c", b, time.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	ch := &leaseChannel{name: "lease", db: pool, hold: 3 * time.Second, sending: make(chan struct{}), sent: map[string]int{}}
+	// The first replica claims the message and then claims nothing more
+	// (its own claims of a message it is still sending would renew the
+	// lease by themselves); the second starts claiming once the first
+	// is sending.
+	var sending atomic.Bool
+	for _, active := range []func() bool{func() bool { return !sending.Load() }, sending.Load} {
+		d := bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: time.Second, Poll: 50 * time.Millisecond,
+			MaxBackoff: time.Second, Active: active})
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { d.Run(runCtx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	<-ch.sending
+	sending.Store(true)
+	time.Sleep(5 * time.Second)
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	if ch.sent["c"] != 1 || len(ch.outside) > 0 {
+		t.Fatalf("the message was sent %d times (%d after its lease had ended); want once", ch.sent["c"], len(ch.outside))
+	}
+	var sent bool
+	if err := pool.QueryRow(ctx, `SELECT sent_at IS NOT NULL FROM outbox`).Scan(&sent); err != nil || !sent {
+		t.Fatalf("not marked sent: %v %v", sent, err)
 	}
 }

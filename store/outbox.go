@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -20,6 +21,9 @@ type Outgoing struct {
 	Attempts  int
 	PartsSent int // a message split into several platform messages resumes here
 	CreatedAt time.Time
+	// LeaseUntil is when the claim's lease ends; it also names the claim,
+	// so that only its holder renews it (RenewLease).
+	LeaseUntil time.Time
 }
 
 // Enqueue adds a message to the outbox. It runs inside the transaction that
@@ -96,7 +100,7 @@ func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, 
 					WHERE id = ANY($1) AND sent_at IS NULL AND failed_at IS NULL
 					  AND not_before <= $2 AND (lease_until IS NULL OR lease_until < $2)
 					FOR UPDATE SKIP LOCKED)
-				RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at`,
+				RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at, lease_until`,
 				planned, heads, now, lease)
 			if err != nil {
 				return false, mapErr(err)
@@ -104,7 +108,7 @@ func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, 
 			defer rows.Close()
 			for rows.Next() {
 				var o Outgoing
-				if err := rows.Scan(&o.ID, &o.Channel, &o.ChatID, &o.Payload, &o.Attempts, &o.PartsSent, &o.CreatedAt); err != nil {
+				if err := rows.Scan(&o.ID, &o.Channel, &o.ChatID, &o.Payload, &o.Attempts, &o.PartsSent, &o.CreatedAt, &o.LeaseUntil); err != nil {
 					return false, mapErr(err)
 				}
 				out = append(out, o)
@@ -113,6 +117,27 @@ func (db *DB) ClaimOutgoing(ctx context.Context, channel string, now time.Time, 
 		})
 	slices.SortFunc(out, func(a, b Outgoing) int { return cmp.Compare(a.ID, b.ID) })
 	return out, err
+}
+
+// RenewLease extends the lease of a claimed, undelivered message to until,
+// provided it is still the claim whose lease ends at held (no other
+// replica has claimed the message since), and returns the new lease end.
+// A sender renews while it works, so a send that takes longer than a
+// lease (an upload on a slow link) is not claimed and sent again by
+// another replica; ok is false when the claim was lost.
+func (db *DB) RenewLease(ctx context.Context, id int64, held, until time.Time) (time.Time, bool, error) {
+	var renewed time.Time
+	err := db.marks.QueryRow(ctx, `
+		UPDATE outbox SET lease_until = $3
+		WHERE id = $1 AND lease_until = $2 AND sent_at IS NULL AND failed_at IS NULL
+		RETURNING lease_until`, id, held, until).Scan(&renewed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, mapErr(err)
+	}
+	return renewed, true, nil
 }
 
 // ReleaseLeases makes every leased, undelivered message of a channel

@@ -551,3 +551,44 @@ func TestPostponeInboundLeavesAClaimedUpdate(t *testing.T) {
 		t.Fatalf("the update was postponed although another worker held it: %v", err)
 	}
 }
+
+// Only the claim that holds a message's lease renews it: after the lease
+// ran out and another replica claimed the message, the first claim's
+// renewal fails, and the new claim's works.
+func TestRenewLeaseOnlyByItsClaim(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.Enqueue(ctx, "telegram", "a", []byte(`{"text":"x"}`), t0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.ClaimOutgoing(ctx, "telegram", t0, time.Minute, 1)
+	if err != nil || len(first) != 1 || !first[0].LeaseUntil.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("claim: %+v %v", first, err)
+	}
+	until, ok, err := db.RenewLease(ctx, first[0].ID, first[0].LeaseUntil, t0.Add(90*time.Second))
+	if err != nil || !ok || !until.Equal(t0.Add(90*time.Second)) {
+		t.Fatalf("renewal by the holder: %v %v %v", until, ok, err)
+	}
+	if _, ok, _ := db.RenewLease(ctx, first[0].ID, first[0].LeaseUntil, t0.Add(2*time.Minute)); ok {
+		t.Fatal("a renewal naming the lease before the last renewal worked")
+	}
+	second, _ := db.ClaimOutgoing(ctx, "telegram", t0.Add(2*time.Minute), time.Minute, 1)
+	if len(second) != 1 {
+		t.Fatalf("the expired lease was not claimable: %+v", second)
+	}
+	if _, ok, _ := db.RenewLease(ctx, first[0].ID, until, t0.Add(3*time.Minute)); ok {
+		t.Fatal("the first claim renewed a lease another replica holds now")
+	}
+	if _, ok, err := db.RenewLease(ctx, second[0].ID, second[0].LeaseUntil, t0.Add(3*time.Minute)); !ok || err != nil {
+		t.Fatalf("the new holder's renewal: %v %v", ok, err)
+	}
+	if err := db.MarkSent(ctx, second[0].ID, t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.RenewLease(ctx, second[0].ID, t0.Add(3*time.Minute), t0.Add(4*time.Minute)); ok {
+		t.Fatal("a sent message's lease was renewed")
+	}
+}
