@@ -37,8 +37,12 @@ type DispatcherOptions struct {
 	// dispatcher of the process; nil means the process's default
 	// (DefaultFileMemory).
 	FileMemory *FileMemory
-	Now        func() time.Time
-	Log        *slog.Logger
+	// OnPause is told once (by the replica that recorded it) of an account
+	// pause of at least PauseNotice: the platform restricts the whole
+	// account until until, for reason. nil tells nobody.
+	OnPause func(ctx context.Context, until time.Time, reason string)
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 func (o *DispatcherOptions) defaults() {

@@ -384,3 +384,94 @@ func TestSlowSendKeepsItsLease(t *testing.T) {
 		t.Fatalf("not marked sent: %v %v", sent, err)
 	}
 }
+
+// refusingChannel refuses the sends to its chats for the whole account,
+// as WhatsApp's 429 (a half-minute pause) and 463 (a restriction for
+// hours) do, and takes every other send.
+type refusingChannel struct {
+	leaseChannel
+	refuse map[string]time.Duration // chat → the pause its first send gets
+}
+
+func (c *refusingChannel) Send(ctx context.Context, chat string, p bot.Part) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d, ok := c.refuse[chat]; ok {
+		delete(c.refuse, chat)
+		return &bot.SendError{Err: fmt.Errorf("refused for the account"), RetryAfter: d, Account: true}
+	}
+	c.sent[chat]++
+	return nil
+}
+
+// The admins are told of an account pause once, by the replica that
+// recorded it, and only when it is long enough to matter: a 463's hours,
+// not a 429's half minute.
+func TestLongAccountPauseIsToldOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pg.NewDB(t)
+	type told struct {
+		until  time.Time
+		reason string
+	}
+	var (
+		mu    sync.Mutex
+		tolds []told
+	)
+	run := func(ch bot.Channel) {
+		d := bot.NewDispatcher(db, ch, bot.DispatcherOptions{Lease: 5 * time.Second, Poll: 20 * time.Millisecond, MaxBackoff: time.Second,
+			OnPause: func(_ context.Context, until time.Time, reason string) {
+				mu.Lock()
+				defer mu.Unlock()
+				tolds = append(tolds, told{until, reason})
+			}})
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { d.Run(runCtx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	enqueue := func(chat string) {
+		b, _ := json.Marshal(flows.Outbound{Text: "pesan"})
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, "refusing", chat, b, time.Now()) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ch := &refusingChannel{leaseChannel: leaseChannel{name: "refusing", sent: map[string]int{}},
+		refuse: map[string]time.Duration{"a": 300 * time.Millisecond, "b": time.Hour}}
+	run(ch)
+	run(ch) // a second replica: it sees the pause, and does not tell it again
+
+	enqueue("a") // a 429: held 300 ms, then sent; nobody told
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		ch.mu.Lock()
+		n := ch.sent["a"]
+		ch.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the message held by a short pause was not sent")
+		}
+	}
+	start := time.Now()
+	enqueue("b") // a 463: held for an hour
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		until, _, err := db.ChannelPause(ctx, "refusing")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if until.After(start.Add(59 * time.Minute)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the hour's pause was not recorded")
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the second replica reads the pause too
+	mu.Lock()
+	defer mu.Unlock()
+	if len(tolds) != 1 || tolds[0].until.Before(start.Add(59*time.Minute)) || tolds[0].reason == "" {
+		t.Fatalf("told %+v; want the hour's pause once", tolds)
+	}
+}

@@ -37,9 +37,13 @@ func (d *Dispatcher) heldUntil(ctx context.Context) time.Time {
 				err = d.db.LiftChannelPause(ctx, d.ch.Name(), now)
 				d.o.Log.Warn("the platform lifted the account's restriction", "channel", d.ch.Name())
 			} else {
-				err = d.db.PauseChannel(ctx, d.ch.Name(), until, reason)
+				var recorded bool
+				recorded, err = d.db.PauseChannel(ctx, d.ch.Name(), until, reason)
 				d.o.Log.Warn("the platform restricts the account; holding every message back", "channel", d.ch.Name(),
 					"until", until, "reason", reason)
+				if recorded {
+					d.paused(ctx, now, until, reason)
+				}
 			}
 			if err == nil {
 				d.hold.mu.Lock()
@@ -83,5 +87,22 @@ func (d *Dispatcher) holdAccount(ctx context.Context, until time.Time, reason st
 		d.hold.until = until
 	}
 	d.hold.mu.Unlock()
-	d.record(ctx, d.db.PauseChannel(context.WithoutCancel(ctx), d.ch.Name(), until, reason))
+	recorded, err := d.db.PauseChannel(context.WithoutCancel(ctx), d.ch.Name(), until, reason)
+	d.record(ctx, err)
+	if recorded {
+		d.paused(ctx, d.o.Now(), until, reason)
+	}
+}
+
+// PauseNotice is the shortest account pause the admins are told of: a
+// rate limit's half minute passes unnoticed, a restriction for hours does
+// not.
+const PauseNotice = 10 * time.Minute
+
+// paused tells OnPause of a pause this process recorded, when it is long
+// enough to matter.
+func (d *Dispatcher) paused(ctx context.Context, now, until time.Time, reason string) {
+	if d.o.OnPause != nil && until.Sub(now) >= PauseNotice {
+		d.o.OnPause(context.WithoutCancel(ctx), until, reason)
+	}
 }

@@ -119,8 +119,9 @@ var workflowTexts = map[string][2]string{
 	"wf.libur.saved":   {"Libur %s disimpan; %d batas waktu laporan terbuka dihitung ulang.", "Holiday %s saved; %d open deadlines recomputed."},
 	"wf.libur.none":    {"Belum ada perubahan hari libur.", "No holiday changes yet."},
 
-	"alert.channel":    {"⚠️ Layanan %s berhenti: %s. Warga tidak dapat dilayani lewat %s sampai admin TI memperbaikinya.", "⚠️ The %s service stopped: %s. Citizens cannot be served over %s until IT fixes it."},
-	"alert.channel.ok": {"✅ Layanan %s berjalan kembali.", "✅ The %s service works again."},
+	"alert.channel":        {"⚠️ Layanan %s berhenti: %s. Warga tidak dapat dilayani lewat %s sampai admin TI memperbaikinya.", "⚠️ The %s service stopped: %s. Citizens cannot be served over %s until IT fixes it."},
+	"alert.channel.paused": {"⚠️ %s membatasi nomor layanan (%s): semua pesan ke warga dan meja ditahan sampai %s, lalu dikirim dengan sendirinya; tidak ada yang hilang. Jangan gunakan nomor ini untuk pesan massal.", "⚠️ %s restricts the service's number (%s): every message to citizens and desks is held until %s, then sent by itself; nothing is lost. Do not use this number for bulk messages."},
+	"alert.channel.ok":     {"✅ Layanan %s berjalan kembali.", "✅ The %s service works again."},
 	// The WhatsApp connection's problems (bot/whatsapp.ProblemKind): what
 	// happened, what lapor does by itself, what IT must do.
 	"alert.wa.not_linked":  {"⚠️ Layanan WhatsApp belum berjalan: belum ada nomor WhatsApp yang ditautkan. Admin TI perlu menjalankan lapor whatsapp-login; layanan tersambung sendiri setelah itu.", "⚠️ The WhatsApp service is not running: no WhatsApp number is linked. IT must run lapor whatsapp-login; the service connects by itself afterwards."},

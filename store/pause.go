@@ -8,13 +8,15 @@ import (
 
 // PauseChannel holds a channel's whole account back until until (a rate
 // limit or restriction of the platform account); a longer pause already
-// recorded stands.
-func (db *DB) PauseChannel(ctx context.Context, channel string, until time.Time, reason string) error {
-	_, err := db.pool.Exec(ctx, `
+// recorded stands. It reports whether this call recorded the pause (new,
+// or longer than the one recorded), so that of several replicas refused
+// at once only one tells the admins.
+func (db *DB) PauseChannel(ctx context.Context, channel string, until time.Time, reason string) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `
 		INSERT INTO channel_pauses (channel, until, reason) VALUES ($1, $2, $3)
 		ON CONFLICT (channel) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason
 		WHERE channel_pauses.until < EXCLUDED.until`, channel, until, reason)
-	return mapErr(err)
+	return tag.RowsAffected() > 0, mapErr(err)
 }
 
 // LiftChannelPause ends a channel's pause (the platform lifted it early):

@@ -6,12 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/lapor-id/lapor/bot/whatsapp/whatsapptest"
+	"github.com/lapor-id/lapor/store"
 )
 
 // whatsappAddrHostileCases are the WhatsApp group's cases about
@@ -83,7 +85,7 @@ func whatsappAddrHostileCases() []hostileCase[*waHostile] {
 			}},
 		{id: "H123", channel: "whatsapp", name: "463 refused to one chat",
 			input:  "WhatsApp refuses the bot's answer to one citizen with 463; a second citizen then writes /start; later WhatsApp lifts the restriction",
-			expect: "the second citizen gets no answer either while the number is restricted (the pause is the account's, not the chat's); once lifted both get theirs",
+			expect: "the second citizen gets no answer either while the number is restricted (the pause is the account's, not the chat's); the super admin desk is told once that WhatsApp restricts the number and until when; once lifted both get theirs",
 			run: func(t *testing.T, w E) {
 				a, b := w.person(), w.person()
 				w.p.fake.FailNextSends(whatsapptest.ErrTimelock)
@@ -91,6 +93,9 @@ func whatsappAddrHostileCases() []hostileCase[*waHostile] {
 				hwait(t, "the restriction recorded", func() bool {
 					until, _, err := w.db.ChannelPause(context.Background(), "whatsapp")
 					return err == nil && until.After(time.Now().Add(time.Hour))
+				})
+				haudited(t, w.db, "the super admin desk told of the restriction", func(e store.AuditEntry) bool {
+					return e.Action == "service_alert" && strings.Contains(e.Detail, "WhatsApp membatasi nomor layanan")
 				})
 				w.text(t, b, b, "/start")
 				time.Sleep(time.Second)

@@ -316,7 +316,8 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		sources = append(sources, src)
 		workers.AddChannel(src.ch)
-		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Active: src.active, Log: log}))
+		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Active: src.active,
+			OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Log: log}))
 	}
 
 	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
@@ -486,5 +487,23 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return false
 	case <-t.C:
 		return true
+	}
+}
+
+// pauseNotice tells the super admin desk that a platform restricts the
+// service's account (WhatsApp's 463 or reach-out timelock): every message
+// of the channel waits until the pause ends.
+func pauseNotice(svc *flows.Service, lang flows.Lang, channel string, log *slog.Logger) func(context.Context, time.Time, string) {
+	name := map[string]string{"whatsapp": "WhatsApp", "telegram": "Telegram"}[channel]
+	if name == "" {
+		name = channel
+	}
+	return func(ctx context.Context, until time.Time, reason string) {
+		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		text := flows.T(lang, "alert.channel.paused", name, reason, until.In(calendar.Jakarta).Format("02-01-2006 15:04")+" WIB")
+		if err := svc.AlertDesk(ctx, flows.DeskSuperAdmin, text); err != nil {
+			log.Error("could not tell the super admin desk of the account's pause", "channel", channel, "err", err)
+		}
 	}
 }
