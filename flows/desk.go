@@ -64,6 +64,7 @@ var officerCommands = map[string]string{
 	"catat": "/catat <jenis> | <kecamatan> | <uraian> | <kontak>", "lapor_id": "/lapor_id <ID> <nomor LAPOR! nasional>",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
+	"saya": "/saya",
 }
 
 // commandRoles says who may use each non-workflow command.
@@ -83,6 +84,7 @@ var commandRoles = map[string][]Role{
 	"bukan_wewenang": {RoleLiaison}, "setujui": {RoleSuperAdmin, RoleRegencyAdmin}, "perbaiki": {RoleSuperAdmin, RoleRegencyAdmin},
 	"daftar_grup": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"saya": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 }
 
 // isOfficerCommand reports whether a private-chat command belongs to the

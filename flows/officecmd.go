@@ -108,6 +108,12 @@ func (o *office) command() error {
 		return o.holidayCommand(args)
 	case "sla":
 		return o.say(o.s.cfg.Policy.Describe(o.lang))
+	case "saya":
+		text, err := whoAmI(o.ctx, o.c, o.in.Channel, o.msg)
+		if err != nil {
+			return err
+		}
+		return o.say(text)
 	}
 	return refuse(o.lang, "wf.usage", usage)
 }

@@ -290,6 +290,9 @@ func (s *Service) handleMessage(ctx context.Context, tx *store.Tx, in store.Inbo
 	if msg.Kind == KindMembership {
 		return tx.FinishInbound(ctx, in.ID, "noted: membership", now)
 	}
+	if msg.Kind == KindCommand && (msg.Command == "saya" || msg.Command == "whoami") {
+		return s.answerWhoAmI(ctx, tx, in, msg, now)
+	}
 	if msg.Kind == KindCommand && (msg.Command == "bantuan" || msg.Command == "help") {
 		// An officer's help in a private chat lists their role's commands
 		// before the citizen's.

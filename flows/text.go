@@ -194,8 +194,8 @@ var texts = map[string][2]string{ // [id, en]
 	"unit.super_admin": {"Super Admin LAPOR! SP4N", "LAPOR! SP4N super admin"},
 	"event.submitted":  {"Laporan diterima", "Report received"},
 	"unknown.command": {
-		"Perintah /%s tidak dikenal. Perintah yang tersedia: /start, /status, /laporan, /batal, /bahasa, /bantuan.",
-		"Unknown command /%s. Available commands: /start, /status, /laporan, /batal, /bahasa, /bantuan."},
+		"Perintah /%s tidak dikenal. Perintah yang tersedia: /start, /status, /laporan, /batal, /bahasa, /bantuan, /saya.",
+		"Unknown command /%s. Available commands: /start, /status, /laporan, /batal, /bahasa, /bantuan, /saya."},
 	"stale.button": {
 		"Tombol itu sudah tidak berlaku.",
 		"That button is no longer valid."},

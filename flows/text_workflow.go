@@ -120,6 +120,11 @@ var workflowTexts = map[string][2]string{
 	"wf.libur.none":    {"Belum ada perubahan hari libur.", "No holiday changes yet."},
 
 	"alert.channel":        {"⚠️ Layanan %s berhenti: %s. Warga tidak dapat dilayani lewat %s sampai admin TI memperbaikinya.", "⚠️ The %s service stopped: %s. Citizens cannot be served over %s until IT fixes it."},
+	"saya.id":              {"ID Anda di %s: %s", "Your id on %s: %s"},
+	"saya.citizen":         {"Anda tidak terdaftar sebagai petugas: di sini Anda dilayani sebagai warga. Bila Anda akan didaftarkan sebagai petugas, berikan ID di atas kepada admin.", "You are not registered as an officer: here you are served as a citizen. If you are to be registered as an officer, give the id above to an admin."},
+	"saya.officer":         {"Anda terdaftar sebagai petugas: %s (%s).", "You are registered as an officer: %s (%s)."},
+	"saya.desks":           {"Meja Anda: %s", "Your desks: %s"},
+	"saya.nodesk":          {"Belum ada grup atau ruang yang terdaftar sebagai meja peran Anda (admin: /kode_grup atau /kode_ruang).", "No group or room is registered as your role's desk yet (admins: /kode_grup or /kode_ruang)."},
 	"alert.channel.paused": {"⚠️ %s membatasi nomor layanan (%s): semua pesan ke warga dan meja ditahan sampai %s, lalu dikirim dengan sendirinya; tidak ada yang hilang. Jangan gunakan nomor ini untuk pesan massal.", "⚠️ %s restricts the service's number (%s): every message to citizens and desks is held until %s, then sent by itself; nothing is lost. Do not use this number for bulk messages."},
 	"alert.channel.ok":     {"✅ Layanan %s berjalan kembali.", "✅ The %s service works again."},
 	// The WhatsApp connection's problems (bot/whatsapp.ProblemKind): what
