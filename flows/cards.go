@@ -134,10 +134,18 @@ func (c *courier) who(rec records.Record) string {
 // handleLabel is a readable handle as shown in a message: a phone number
 // as it is, a username after "@".
 func handleLabel(handle string) string {
-	if records.IsPhoneHandle(handle) {
+	if strings.HasPrefix(handle, "+") { // a phone number (Config.Handles)
 		return handle
 	}
 	return "@" + handle
+}
+
+// readableHandle is a reporter's handle as officers read it (Config.Handles).
+func (s *Service) readableHandle(channel, handle string) string {
+	if f := s.cfg.Handles[channel]; f != nil && handle != "" {
+		return f(handle)
+	}
+	return handle
 }
 
 // buttons offers exactly the actions the desk may take in the report's stage.

@@ -422,7 +422,7 @@ func (o *office) identity(arg string) error {
 	}
 	account := "—"
 	if r.ReporterUsername != "" {
-		account = handleLabel(records.ReadableHandle(r.ReporterUsername))
+		account = handleLabel(o.s.readableHandle(r.Channel, r.ReporterUsername))
 	}
 	return o.say(T(o.lang, "wf.identity", r.TrackingID, nonEmpty(r.ReporterName+" "+r.Contact, "—"), account, r.Channel, r.ChatID))
 }

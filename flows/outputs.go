@@ -125,7 +125,7 @@ func (s *Service) wholeRecord(l Lang, r *store.Report, files []store.Attachment,
 		Stage: r.Stage, StageName: stageName(l, Stage(r.Stage)), Open: !Stage(r.Stage).Final(),
 		AgencyCode: r.AgencyCode, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, StageDeadline: r.StageDeadline,
 		Round: r.Round, ClosedReason: r.ClosedReason, Rating: r.Rating, RatingComment: r.RatingComment,
-		Reporter: &records.Reporter{Name: r.ReporterName, Username: records.ReadableHandle(r.ReporterUsername), Contact: r.Contact,
+		Reporter: &records.Reporter{Name: r.ReporterName, Username: s.readableHandle(r.Channel, r.ReporterUsername), Contact: r.Contact,
 			Channel: r.Channel, ChatID: r.ChatID},
 	}
 	if r.AgencyCode != "" {

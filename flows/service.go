@@ -43,6 +43,10 @@ type Config struct {
 	// that channel's messages carry (WhatsApp: "0812…" becomes
 	// "62812…@s.whatsapp.net"); a channel without an entry keeps it as typed.
 	OfficerIDs map[string]func(typed string) (string, error)
+	// Handles turns a reporter's handle on a channel into what officers
+	// read (WhatsApp: "62812…@s.whatsapp.net" becomes "+62 812-…"); a
+	// channel without an entry shows it as stored.
+	Handles map[string]func(handle string) string
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.

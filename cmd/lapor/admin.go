@@ -104,3 +104,18 @@ func whatsappUserID(s string) (string, error) {
 	}
 	return n + "@s.whatsapp.net", nil
 }
+
+// readableNumber is the inverse for officers' eyes: a phone-number JID
+// reads as the number they would dial ("6281234567890@s.whatsapp.net" is
+// "+62 812-3456-7890"); anything else (a LID) stays as it is.
+func readableNumber(jid string) string {
+	number, ok := strings.CutSuffix(jid, "@s.whatsapp.net")
+	if !ok || number == "" || strings.Trim(number, "0123456789") != "" {
+		return jid
+	}
+	if rest, ok := strings.CutPrefix(number, "62"); ok && len(rest) >= 8 {
+		// Indonesian mobile numbers: +62 8xx-xxxx-xxxx.
+		return "+62 " + rest[:3] + "-" + rest[3:7] + "-" + rest[7:]
+	}
+	return "+" + number
+}

@@ -133,6 +133,7 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.WebURL = cfg.WebURL()
 	fcfg.FloodPerMinute = cfg.FloodPerMinute
 	fcfg.OfficerIDs = map[string]func(string) (string, error){"whatsapp": whatsappUserID}
+	fcfg.Handles = map[string]func(string) string{"whatsapp": readableNumber}
 	return fcfg, nil
 }
 
