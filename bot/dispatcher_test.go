@@ -193,6 +193,24 @@ func TestDeliveryThroughFaults(t *testing.T) {
 	t.Logf("%d faults injected", faults)
 }
 
+// dbAndPool is a test database as the store and as a plain pool, to look
+// at the outbox's leases from outside the dispatcher.
+func dbAndPool(t *testing.T) (*store.DB, *pgxpool.Pool) {
+	t.Helper()
+	url := pg.NewDatabase(t)
+	db, err := store.Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return db, pool
+}
+
 // leaseChannel is a platform whose sends check, in the database, that the
 // dispatcher still holds the message's lease when it sends. A send of a
 // file reads it whole (as WhatsApp's upload does) and takes hold to
@@ -252,17 +270,7 @@ func (c *leaseChannel) Send(ctx context.Context, chat string, p bot.Part) error 
 func TestFileNotReadyWithinTheLeaseIsGivenBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pg.NewDatabase(t)
-	db, err := store.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	db, pool := dbAndPool(t)
 	var photo bytes.Buffer
 	if err := jpeg.Encode(&photo, image.NewRGBA(image.Rect(0, 0, 64, 64)), nil); err != nil {
 		t.Fatal(err)
@@ -290,7 +298,7 @@ func TestFileNotReadyWithinTheLeaseIsGivenBack(t *testing.T) {
 
 	// Another channel's send holds all of the memory for 4 s.
 	var docID int64
-	err = db.InTx(ctx, func(tx *store.Tx) (err error) {
+	err := db.InTx(ctx, func(tx *store.Tx) (err error) {
 		docID, err = tx.AddDocument(ctx, store.Document{Kind: "document", Name: "rekap.pdf", MIME: "application/pdf"},
 			bytes.Repeat([]byte("x"), 1<<20), time.Now())
 		return err
@@ -342,17 +350,7 @@ func TestFileNotReadyWithinTheLeaseIsGivenBack(t *testing.T) {
 func TestSlowSendKeepsItsLease(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pg.NewDatabase(t)
-	db, err := store.Open(ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	db, pool := dbAndPool(t)
 	b, _ := json.Marshal(flows.Outbound{Text: "tanggapan"})
 	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, "lease", "c", b, time.Now()) }); err != nil {
 		t.Fatal(err)
