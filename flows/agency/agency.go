@@ -188,79 +188,22 @@ func loopsBack(agencies []Agency, byCode map[string]int, i int) bool {
 	}
 }
 
-// Scores for Suggest. An agency named outright (by alias, code or name) is
-// almost certainly what the citizen means, so it outweighs several topic
-// words; each word of a matched topic phrase counts, so a specific phrase
-// ("jalan berlubang") beats a single generic word; the kecamatan bonus only
-// breaks ties and puts the citizen's own kecamatan office on the list.
-const (
-	aliasScore     = 10
-	topicWordScore = 3
-	kecamatanBonus = 1
-)
-
 // Suggest ranks agencies for a complaint text, best first, and returns at
-// most n of them, only those with a positive score. An alias, the code or
-// the full name of an agency found in the text counts strongly ("Dinkes",
-// "PUPR"); each topic found counts by its number of words. Matching is
-// case-insensitive and on whole words or phrases: punctuation is ignored,
-// "sekolah" does not match the topic "sekolah sd". kecamatanCode, the
-// Kemendagri code of the kecamatan the complaint is about ("35.20.09") or "",
-// adds a small bonus to that kecamatan's office. Ties go to the lower code,
-// so the order is deterministic.
+// most n of them, only those with a positive score. It is Rank without the
+// bodies outside the regency's authority and without history; see Rank for
+// how a text is scored. Ties go to the lower code, so the order is
+// deterministic.
 func Suggest(agencies []Agency, text, kecamatanCode string, n int) []Agency {
 	if n <= 0 {
 		return nil
 	}
-	words := strings.Fields(matchKey(text))
-	type scored struct {
-		i, score int
-	}
-	var ranked []scored
+	byCode := make(map[string]int, len(agencies))
 	for i, a := range agencies {
-		score := 0
-		seen := map[string]bool{}
-		for _, name := range append([]string{a.Code, a.Name}, a.Aliases...) {
-			key := matchKey(name)
-			if key == "" || seen[key] {
-				continue
-			}
-			seen[key] = true
-			if containsPhrase(words, strings.Fields(key)) {
-				score += aliasScore
-			}
-		}
-		for _, t := range a.Topics {
-			key := matchKey(t)
-			if key == "" || seen[key] {
-				continue
-			}
-			seen[key] = true
-			switch phrase := strings.Fields(key); {
-			case containsPhrase(words, phrase):
-				score += topicWordScore * len(phrase)
-			case len(phrase) > 1 && nearPhrase(words, phrase, phraseSlack):
-				// "saluran air di depan pasar tersumbat" is still about
-				// "saluran tersumbat", a little less surely.
-				score += topicWordScore*len(phrase) - 1
-			}
-		}
-		if kecamatanCode != "" && a.WilayahCode == kecamatanCode {
-			score += kecamatanBonus
-		}
-		if score > 0 {
-			ranked = append(ranked, scored{i, score})
-		}
+		byCode[a.Code] = i
 	}
-	slices.SortFunc(ranked, func(x, y scored) int {
-		if x.score != y.score {
-			return y.score - x.score
-		}
-		return strings.Compare(agencies[x.i].Code, agencies[y.i].Code)
-	})
-	out := make([]Agency, 0, min(n, len(ranked)))
-	for _, r := range ranked[:min(n, len(ranked))] {
-		out = append(out, agencies[r.i].clone())
+	var out []Agency
+	for _, s := range Rank(Query{Text: text, KecamatanCode: kecamatanCode}, agencies, nil, n) {
+		out = append(out, agencies[byCode[s.Code]].clone())
 	}
 	return out
 }
@@ -342,45 +285,6 @@ func matchKey(s string) string {
 	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
-}
-
-// containsPhrase reports whether phrase occurs as consecutive words of words.
-// phraseSlack is how many other words may stand between the words of a
-// topic phrase that still counts (with a lower score).
-const phraseSlack = 5
-
-// nearPhrase reports whether phrase's words occur in order in words with at
-// most slack other words between them in all.
-func nearPhrase(words, phrase []string, slack int) bool {
-	for start, w := range words {
-		if w != phrase[0] {
-			continue
-		}
-		k, gaps := 1, 0
-		for i := start + 1; i < len(words) && k < len(phrase) && gaps <= slack; i++ {
-			if words[i] == phrase[k] {
-				k++
-			} else {
-				gaps++
-			}
-		}
-		if k == len(phrase) && gaps <= slack {
-			return true
-		}
-	}
-	return false
-}
-
-func containsPhrase(words, phrase []string) bool {
-	if len(phrase) == 0 {
-		return false
-	}
-	for i := 0; i+len(phrase) <= len(words); i++ {
-		if slices.Equal(words[i:i+len(phrase)], phrase) {
-			return true
-		}
-	}
-	return false
 }
 
 func isSlug(s string) bool {
