@@ -153,7 +153,7 @@ const (
 // whole words or phrases, forgiving of the way people type in chat: common
 // shorthand ("jln", "tdk"), stretched letters ("tolooong"), Javanese and
 // Indonesian possessive endings ("dalane", "lampunya") and one typo in a
-// word of five letters or more count, one point less. A kecamatan office's
+// word of six letters or more count, one point less. A kecamatan office's
 // name in the text says where, not who: it counts like the kecamatan bonus.
 // Ties go to the lower code, so the order is deterministic.
 func Rank(q Query, agencies []Agency, outside []Outside, n int) []Suggestion {
@@ -232,7 +232,9 @@ func normWords(s string) []string {
 	for i, w := range ws {
 		ws[i] = normWord(w)
 	}
-	return strings.Fields(strings.Join(ws, " ")) // shorthand may stand for two words
+	ws = strings.Fields(strings.Join(ws, " ")) // shorthand may stand for two words
+	// "alun-alun", "lampu2": a reduplicated word is the word.
+	return slices.Compact(ws)
 }
 
 // shorthand maps chat abbreviations to the words topics use.
@@ -244,7 +246,7 @@ var shorthand = map[string]string{
 	"yg": "yang", "dgn": "dengan", "utk": "untuk", "krn": "karena", "lg": "lagi", "bs": "bisa", "bisa2": "bisa",
 	"banyu": "air", "toya": "air", "omah": "rumah", "dalan": "jalan", "ratan": "jalan", "sekolahan": "sekolah",
 	"uwuh": "sampah", "rusak2": "rusak", "bolong": "berlubang", "growong": "berlubang", "lobang": "lubang",
-	"mampet": "tersumbat", "buntu": "tersumbat", "numpuk": "menumpuk", "lampune": "lampu",
+	"mampet": "tersumbat", "ngalir": "mengalir", "mlaku": "jalan", "buntu": "tersumbat", "numpuk": "menumpuk", "lampune": "lampu",
 }
 
 // normWord undoes chat spelling: stretched letters ("rusaaak"), a
@@ -306,7 +308,7 @@ func wordMatch(w, v string) int {
 			}
 		}
 	}
-	if len(v) >= 5 && len(w) >= 5 && len(w)-len(v) <= 1 && len(v)-len(w) <= 1 && w[0] == v[0] && typoDistance(w, v) <= 1 {
+	if len(v) >= 6 && len(w) >= 6 && len(w)-len(v) <= 1 && len(v)-len(w) <= 1 && w[0] == v[0] && typoDistance(w, v) <= 1 {
 		return 1
 	}
 	return 0
@@ -440,4 +442,42 @@ func (t *text) scoreInto(matched *[]string, names, topics []string) float64 {
 		*matched = append(*matched, e.label)
 	}
 	return total
+}
+
+// stopwords are words too common in complaints to tell reports apart.
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`yang dan di ke dari ini itu ada tidak sudah belum untuk dengan pada dalam
+		karena atau juga saya kami kita kamu anda mereka dia nya sangat sekali lagi akan bisa mohon tolong
+		segera pak bu bapak ibu mas mbak kok sih dong ya tapi tetapi padahal jadi sampai sejak oleh agar
+		supaya harus masih hanya cuma bagaimana kenapa mengapa apa siapa kapan dimana mana sini sana situ
+		banyak sering selalu terus setiap tiap hari bulan tahun minggu jam kali warga desa dusun kabupaten
+		magetan pemkab pemerintah laporan lapor melaporkan mau ingin minta terima kasih semua para orang
+		the is are was`) {
+		stopwords[w] = true
+	}
+}
+
+// SearchTerms picks the words of a complaint worth searching past reports
+// for: normalised as Rank reads them (shorthand, endings kept), without
+// stop words and words under three letters, ASCII letters and digits only,
+// each once, at most 32.
+func SearchTerms(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range normWords(text) {
+		if len(w) < 3 || stopwords[w] || seen[w] || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+			continue
+		}
+		if strings.Trim(w, "0123456789") == "" {
+			continue // a number says nothing about the subject
+		}
+		seen[w] = true
+		out = append(out, w)
+		if len(out) == 32 {
+			break
+		}
+	}
+	return out
 }
