@@ -408,7 +408,8 @@ func (o *office) askReason(act Action, id string, version int) error {
 	return o.say(T(o.lang, "wf.ask.reason", r.TrackingID, eventName(o.lang, string(act))), rows...)
 }
 
-// offerAgencies suggests agencies for a disposition.
+// offerAgencies suggests agencies for a disposition, each with its reasons
+// (flows/suggest.go).
 func (o *office) offerAgencies(id string, version int) error {
 	r, err := o.lockReport(id, version)
 	if err != nil {
@@ -424,12 +425,12 @@ func (o *office) offerAgencies(id string, version int) error {
 	if err != nil {
 		return err
 	}
-	var buttons [][]Button
-	for _, a := range agency.Suggest(toAgencies(rows), r.Description, r.KecamatanCode, 6) {
-		buttons = append(buttons, []Button{{Label: truncate(a.Name, 40),
-			Data: fmt.Sprintf("w|%s|%s|%d|%s", ActDispose, r.TrackingID, r.Version, a.Code)}})
+	sugs, err := suggestAgencies(o.ctx, o.tx, &r, rows, suggestionsShown)
+	if err != nil {
+		return err
 	}
-	return o.say(T(o.lang, "wf.choose.agency", r.TrackingID, r.TrackingID), buttons...)
+	menu, buttons := o.suggestionMenu(&r, sugs)
+	return o.say(T(o.lang, "wf.choose.agency", r.TrackingID, r.TrackingID)+"\n\n"+menu, buttons...)
 }
 
 // freeMessage handles text and files in a desk: the reason an officer was
