@@ -31,7 +31,7 @@ func suggestAgencies(ctx context.Context, tx *store.Tx, r *store.Report, rows []
 	}
 	q := agency.Query{Text: r.Description, KecamatanCode: r.KecamatanCode}
 	for _, p := range found {
-		q.Precedents = append(q.Precedents, agency.Precedent{AgencyCode: p.AgencyCode, Similarity: p.Score})
+		q.Precedents = append(q.Precedents, agency.Precedent{AgencyCode: p.AgencyCode, Similarity: p.Score, Shared: p.Shared})
 	}
 	return agency.Rank(q, withSeedVocabulary(toAgencies(rows)), agency.OutsideAuthority(), n), nil
 }

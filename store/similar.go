@@ -13,6 +13,7 @@ type Precedent struct {
 	ReportID   int64
 	AgencyCode string
 	Score      float64 // sum over the shared words of their rarity (BM25's idf); higher is more similar
+	Shared     int     // how many of the terms it shares
 }
 
 // SimilarDisposed finds the past reports disposed to an agency (the one
@@ -50,7 +51,8 @@ func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64
 			WHERE agency_code IS NOT NULL AND id <> $2
 				AND to_tsvector('indonesian', description) @@ to_tsquery('indonesian', $3)
 		)
-		SELECT p.id, p.agency_code, sum(ln(1 + (n.n - terms.df + 0.5) / (terms.df + 0.5))) AS score
+		SELECT p.id, p.agency_code, sum(ln(1 + (n.n - terms.df + 0.5) / (terms.df + 0.5))) AS score,
+			count(*) AS shared
 		FROM past p JOIN terms ON p.tsv @@ terms.tq CROSS JOIN n
 		GROUP BY p.id, p.agency_code
 		ORDER BY score DESC, p.id DESC
@@ -62,7 +64,7 @@ func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64
 	var out []Precedent
 	for rows.Next() {
 		var p Precedent
-		if err := rows.Scan(&p.ReportID, &p.AgencyCode, &p.Score); err != nil {
+		if err := rows.Scan(&p.ReportID, &p.AgencyCode, &p.Score, &p.Shared); err != nil {
 			return nil, mapErr(err)
 		}
 		out = append(out, p)

@@ -84,6 +84,10 @@ func Embedded() ([]Agency, error) {
 	return as, nil
 }
 
+// Parse decodes and validates an agency file in the format of
+// opd-magetan.yaml (an edited copy, or an older version to compare with).
+func Parse(b []byte) ([]Agency, error) { return parse(b) }
+
 var defaultAgencies = sync.OnceValue(func() []Agency {
 	as, err := Embedded()
 	if err != nil {

@@ -108,6 +108,7 @@ type Query struct {
 type Precedent struct {
 	AgencyCode string
 	Similarity float64 // > 0; only relative sizes matter
+	Shared     int     // how many distinct words it shares with the complaint
 }
 
 // Suggestion is one ranked answer with the reasons for it, to show the
@@ -135,14 +136,18 @@ type Suggestion struct {
 // phrase ("jalan berlubang") beats a single generic word and overlapping
 // topics ("sampah", "sampah numpuk") do not add up; the kecamatan bonus only
 // breaks ties and puts the citizen's own kecamatan office on the list.
-// History adds up to historyScore per similar report, scaled by its
-// similarity to the most similar one: a few consistent precedents weigh
-// like a specific phrase.
+// History adds historyScore per similar past report, scaled by its
+// similarity to the most similar one: one such report weighs less than a
+// topic word (a coincidence must not override what the citizen wrote),
+// three that agree weigh like a two-word phrase.
 const (
 	aliasScore     = 10
 	topicWordScore = 3
 	kecamatanBonus = 1
-	historyScore   = 4.0
+	historyScore   = 2.0
+	// minShared is how many words a past report must share to count: one
+	// word in common is a coincidence.
+	minShared = 2
 	// phraseSlack is how many other words may stand between the words of
 	// a topic phrase that still counts (one point less).
 	phraseSlack = 5
@@ -182,14 +187,31 @@ func Rank(q Query, agencies []Agency, outside []Outside, n int) []Suggestion {
 		s.Score += t.scoreInto(&s.Matched, append([]string{o.Name}, o.Aliases...), o.Topics)
 		out = append(out, s)
 	}
+	counts := func(p Precedent) bool { return p.Similarity > 0 && p.Shared >= minShared }
 	best := 0.0
 	for _, p := range q.Precedents {
-		best = max(best, p.Similarity)
+		if counts(p) {
+			best = max(best, p.Similarity)
+		}
+	}
+	local := ""
+	kinds := map[string]string{}
+	for _, a := range agencies {
+		kinds[a.Code] = a.Kind
+		if q.KecamatanCode != "" && a.Kind == KindKecamatan && a.WilayahCode == q.KecamatanCode {
+			local = a.Code
+		}
 	}
 	for _, p := range q.Precedents {
-		i, ok := byCode[p.AgencyCode]
-		if !ok || best <= 0 || p.Similarity <= 0 {
-			continue // retired since, or not scored
+		code := p.AgencyCode
+		if kinds[code] == KindKecamatan && local != "" {
+			// A like report went to its own kecamatan office: this one
+			// goes to the office of its kecamatan.
+			code = local
+		}
+		i, ok := byCode[code]
+		if !ok || !counts(p) {
+			continue // an agency retired since, or a coincidence
 		}
 		out[i].Similar++
 		out[i].Score += historyScore * p.Similarity / best
