@@ -22,9 +22,11 @@ type labelledComplaint struct {
 	Want string `yaml:"want"`
 }
 
-func loadLabelledSet(t testing.TB) []labelledComplaint {
+func loadLabelledSet(t testing.TB) []labelledComplaint { return loadComplaints(t, "agency/testdata/labelled.yaml") }
+
+func loadComplaints(t testing.TB, path string) []labelledComplaint {
 	t.Helper()
-	b, err := os.ReadFile("agency/testdata/labelled.yaml")
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,6 +217,17 @@ func TestSuggestionAccuracyWithHistory(t *testing.T) {
 	t.Logf("leave one out: %d complaints, each against the other disposed ones", len(items))
 	t.Log("| suggester | n | top-1 | top-3 | top-3 misses by label |")
 	for _, r := range loo {
+		t.Log(r)
+	}
+
+	// The held-out set against the whole labelled set as history.
+	held := loadComplaints(t, "agency/testdata/heldout.yaml")
+	heldResults := []*accuracy{{name: "seed before, keywords only"}, {name: "seed before + history"},
+		{name: "history only (no vocabulary)"}, {name: "keywords only"}, {name: "keywords + history"}}
+	evaluate(all, held, make([]int64, len(held)), heldResults)
+	t.Logf("held out: %d complaints, the %d disposed labelled ones as history", len(held), len(items))
+	t.Log("| suggester | n | top-1 | top-3 | top-3 misses by label |")
+	for _, r := range heldResults {
 		t.Log(r)
 	}
 
