@@ -22,7 +22,9 @@ type labelledComplaint struct {
 	Want string `yaml:"want"`
 }
 
-func loadLabelledSet(t testing.TB) []labelledComplaint { return loadComplaints(t, "agency/testdata/labelled.yaml") }
+func loadLabelledSet(t testing.TB) []labelledComplaint {
+	return loadComplaints(t, "agency/testdata/labelled.yaml")
+}
 
 func loadComplaints(t testing.TB, path string) []labelledComplaint {
 	t.Helper()
