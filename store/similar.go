@@ -37,16 +37,17 @@ func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64
 		return nil, nil
 	}
 	rows, err := tx.tx.Query(ctx, `
+		-- MATERIALIZED: each part once, not once per joined row.
 		WITH q AS (
 			SELECT t, plainto_tsquery('indonesian', t) AS tq FROM unnest($1::text[]) AS t
-		), terms AS (
+		), terms AS MATERIALIZED (
 			-- document frequency of each term among disposed reports
 			SELECT q.t, q.tq, (SELECT count(*) FROM reports r
 				WHERE r.agency_code IS NOT NULL AND to_tsvector('indonesian', r.description) @@ q.tq) AS df
 			FROM q WHERE numnode(q.tq) > 0
-		), n AS (
+		), n AS MATERIALIZED (
 			SELECT count(*) AS n FROM reports WHERE agency_code IS NOT NULL
-		), past AS (
+		), past AS MATERIALIZED (
 			SELECT id, agency_code, to_tsvector('indonesian', description) AS tsv FROM reports
 			WHERE agency_code IS NOT NULL AND id <> $2
 				AND to_tsvector('indonesian', description) @@ to_tsquery('indonesian', $3)
