@@ -25,7 +25,10 @@ type Precedent struct {
 // half of them weighs little and "pju" a lot.
 //
 // It uses full-text search with the Indonesian stemmer ("penerangan",
-// "terang"), served by the partial GIN index of migration 00014.
+// "terang"), served by the partial GIN index of migration 00014. Only the
+// rarer terms pick candidates (a word in over a tenth of the disposed
+// reports would make every such report one); the common ones still count
+// in the score of a candidate that has them.
 func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64, limit int) ([]Precedent, error) {
 	var clean []string
 	for _, t := range terms {
@@ -47,10 +50,15 @@ func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64
 			FROM q WHERE numnode(q.tq) > 0
 		), n AS MATERIALIZED (
 			SELECT count(*) AS n FROM reports WHERE agency_code IS NOT NULL
+		), probe AS MATERIALIZED (
+			-- The rarer terms find the candidates: a word in more than a
+			-- tenth of the reports ("jalan") only adds to their score.
+			SELECT coalesce((SELECT to_tsquery('indonesian', string_agg(t, ' | ')) FROM terms, n
+				WHERE df > 0 AND df <= greatest(20, n.n / 10)), to_tsquery('indonesian', $3)) AS tq
 		), past AS MATERIALIZED (
 			SELECT id, agency_code, to_tsvector('indonesian', description) AS tsv FROM reports
 			WHERE agency_code IS NOT NULL AND id <> $2
-				AND to_tsvector('indonesian', description) @@ to_tsquery('indonesian', $3)
+				AND to_tsvector('indonesian', description) @@ (SELECT tq FROM probe)
 		)
 		SELECT p.id, p.agency_code, sum(ln(1 + (n.n - terms.df + 0.5) / (terms.df + 0.5))) AS score,
 			count(*) AS shared
