@@ -53,7 +53,7 @@ var commandActions = map[string]Action{
 var officerCommands = map[string]string{
 	"verifikasi": "/verifikasi <ID>", "tunda": "/tunda <ID> <pertanyaan>", "arsip": "/arsip <ID> <alasan: umum|bukan|spam|duplikat <ID>|…>",
 	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>", "kembalikan": "/kembalikan <ID> <alasan>",
-	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai]",
+	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai | templat [nomor] | kosongkan | batal]",
 	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan>", "antrian": "/antrian",
 	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id>]",
 	"opd": "/opd [tambah <kode> <nama> | ubah <kode> <nama> | nonaktif <kode>]", "identitas": "/identitas <ID>",
@@ -64,7 +64,8 @@ var officerCommands = map[string]string{
 	"catat": "/catat <jenis> | <kecamatan> | <uraian> | <kontak>", "lapor_id": "/lapor_id <ID> <nomor LAPOR! nasional>",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
-	"saya": "/saya",
+	"saya":    "/saya",
+	"templat": "/templat [daftar | lihat <nomor> | hapus <nomor atau judul>]\n/templat tambah <judul> | <isi dengan {nomor} {instansi} {tanggal} {tanggal_laporan} {batas_waktu}>",
 }
 
 // commandRoles says who may use each non-workflow command.
@@ -84,7 +85,8 @@ var commandRoles = map[string][]Role{
 	"bukan_wewenang": {RoleLiaison}, "setujui": {RoleSuperAdmin, RoleRegencyAdmin}, "perbaiki": {RoleSuperAdmin, RoleRegencyAdmin},
 	"daftar_grup": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
-	"saya": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"saya":    {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"templat": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison},
 }
 
 // isOfficerCommand reports whether a private-chat command belongs to the
@@ -307,7 +309,8 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 }
 
 func (o *office) submitRow(r *store.Report) []Button {
-	return []Button{{Label: T(o.lang, "b.submit"), Data: fmt.Sprintf("w|%s|%s|%d|", ActSubmitAnswer, r.TrackingID, r.Version)}}
+	return []Button{{Label: T(o.lang, "b.submit"), Data: fmt.Sprintf("w|%s|%s|%d|", ActSubmitAnswer, r.TrackingID, r.Version)},
+		o.templateButton(r)}
 }
 
 // agencyCode resolves what an officer typed to an active agency.
@@ -344,6 +347,8 @@ func (o *office) button() error {
 		return o.act(parts[2], version(parts[3]), act, parts[4])
 	case len(parts) == 4 && parts[0] == "p":
 		return o.askReason(Action(parts[1]), parts[2], version(parts[3]))
+	case len(parts) == 4 && parts[0] == "tpl":
+		return o.answerTemplate(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
 	case len(parts) == 4 && parts[0] == "c":

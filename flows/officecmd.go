@@ -61,6 +61,9 @@ func (o *office) command() error {
 		case strings.EqualFold(rest, "selesai") || strings.EqualFold(rest, "kirim"):
 			return o.submitAnswer(id, 0)
 		}
+		if handled, err := o.answerVerb(id, rest); handled {
+			return err
+		}
 		o.msg.Text = rest
 		return o.appendAnswer(id)
 	case "batal":
@@ -108,6 +111,8 @@ func (o *office) command() error {
 		return o.holidayCommand(args)
 	case "sla":
 		return o.say(o.s.cfg.Policy.Describe(o.lang))
+	case "templat":
+		return o.templates(args)
 	case "saya":
 		text, err := whoAmI(o.ctx, o.c, o.in.Channel, o.msg)
 		if err != nil {
