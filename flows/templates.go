@@ -489,3 +489,39 @@ func (o *office) pickTemplate(r *store.Report, n int64) error {
 	}
 	return o.say(T(o.lang, "tpl.draft", r.TrackingID, t.ID, t.Title, replaced, filled), o.submitRow(r), edit)
 }
+
+// reasonFromTemplate lets a reviewer asking an agency to improve its answer
+// give a regency-wide template as the reason: "templat <n>" (typed after
+// /perbaiki <ID>, or as the reason the Perbaiki button asks for) becomes
+// the template's text, filled for the report; {batas_waktu} is the new
+// deadline the agency will have. Any other reason stays as typed.
+func (o *office) reasonFromTemplate(r *store.Report, reason string) (string, error) {
+	word, arg := splitFirst(reason)
+	if !strings.EqualFold(word, "templat") || !isNumber(arg) || !reviewer(o.a, r) {
+		return reason, nil
+	}
+	n, _ := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
+	t, err := o.tx.TemplateByID(o.ctx, n)
+	if err == nil && t.AgencyCode != "" {
+		err = store.ErrNotFound // an agency's own templates are not the admins'
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		if aerr := o.audit("template_use", r.ID, false, fmt.Sprintf("reason: #%d not a regency template", n)); aerr != nil {
+			return "", aerr
+		}
+		return "", refuse(o.lang, "tpl.notfound", "#"+strconv.FormatInt(n, 10))
+	}
+	if err != nil {
+		return "", err
+	}
+	parts, err := parseTemplate(t.Body)
+	if err != nil {
+		return "", fmt.Errorf("template %d no longer parses: %w", t.ID, err)
+	}
+	values := o.templateValues(r)
+	values["batas_waktu"] = FormatDate(o.lang, o.s.cal().Deadline(o.now, o.s.stageDays(StageAtAgency)).In(calendar.Jakarta))
+	if err := o.audit("template_use", r.ID, true, fmt.Sprintf("reason: #%d %s", t.ID, t.Title)); err != nil {
+		return "", err
+	}
+	return fillTemplate(parts, values), nil
+}

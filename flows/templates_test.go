@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -327,4 +328,35 @@ func TestTemplateDraftCanBeDropped(t *testing.T) {
 	if a := h.draft(r); a.Body != "" {
 		t.Fatalf("draft %q after /tanggapi batal", a.Body)
 	}
+}
+
+// A reviewer may give a regency-wide template as the reason for sending an
+// answer back; an agency's template is not theirs to use.
+func TestRevisionReasonFromTemplate(t *testing.T) {
+	h := chainHarness(t)
+	regency := h.addTemplate(gRegency, uRegency, "Kurang foto | Mohon {instansi} melengkapi foto hasil tindak lanjut laporan {nomor} paling lambat {batas_waktu}.")
+	agency := h.addTemplate(gPupr, uPupr, "Internal | teks milik pupr")
+	r := h.seedReport(flows.StageAnswerReview, "pupr", false)
+	expect(t, h.send(gRegency, groupCmd(uRegency, "perbaiki", r.TrackingID+" templat "+agency)), "tidak ditemukan")
+	if cur, _ := h.reportNow(r.TrackingID); cur.Stage != string(flows.StageAnswerReview) {
+		t.Fatalf("stage %s after a refused template", cur.Stage)
+	}
+	h.post(gRegency, deskPress(uRegency, fmt.Sprintf("p|revise|%s|%d", r.TrackingID, r.Version)))
+	h.drainAll()
+	h.post(gRegency, deskText(uRegency, "templat "+regency))
+	out := h.drainAll()
+	cur, _ := h.reportNow(r.TrackingID)
+	if cur.Stage != string(flows.StageAtAgency) {
+		t.Fatalf("stage %s; replies %+v", cur.Stage, out[gRegency])
+	}
+	want := "Mohon " + puprName + " melengkapi foto hasil tindak lanjut laporan " + r.TrackingID +
+		" paling lambat " + flows.FormatDate(flows.LangID, cur.StageDeadline.In(calendar.Jakarta)) + "."
+	expect(t, out[gPupr], want)
+	if !h.auditHas("template_use", true, "reason: #"+regency) {
+		t.Fatal("no audit line for the reason's template")
+	}
+	// Any other reason stays as typed.
+	r2 := h.seedReport(flows.StageAnswerReview, "pupr", false)
+	h.post(gRegency, groupCmd(uRegency, "perbaiki", r2.TrackingID+" templat foto kurang jelas"))
+	expect(t, h.drainAll()[gPupr], "templat foto kurang jelas")
 }
