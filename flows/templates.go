@@ -338,7 +338,8 @@ const (
 )
 
 // answerVerb handles /tanggapi <ID> templat [n] | kosongkan | batal. It
-// reports false when rest is answer text.
+// reports false when rest is answer text, which may well start with one of
+// those words ("Templat surat sudah kami kirim.").
 func (o *office) answerVerb(id, rest string) (bool, error) {
 	word, arg := splitFirst(rest)
 	switch strings.ToLower(word) {
@@ -346,10 +347,9 @@ func (o *office) answerVerb(id, rest string) (bool, error) {
 		if arg == "" {
 			return true, o.answerTemplate(id, 0, tplVerbList)
 		}
-		if !isNumber(arg) {
-			return true, refuse(o.lang, "wf.usage", officerCommands["tanggapi"])
+		if isNumber(arg) {
+			return true, o.answerTemplate(id, 0, strings.TrimPrefix(arg, "#"))
 		}
-		return true, o.answerTemplate(id, 0, strings.TrimPrefix(arg, "#"))
 	case "kosongkan":
 		if arg == "" {
 			return true, o.answerTemplate(id, 0, tplVerbClear)

@@ -265,7 +265,11 @@ func TestTemplateTextIsChecked(t *testing.T) {
 	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" templat "+all)),
 		r.TrackingID+" "+puprName+" Senin, 30 November 2026 Senin, 30 November 2026 "+deadline)
 	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" templat #"+long)), strings.Repeat("a", 2000))
-	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" templat dua")), "Cara pakai")
+	// Words after "templat" other than a number are answer text.
+	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" Templat surat sudah kami kirim.")), "dicatat")
+	if a := h.draft(r); !strings.HasSuffix(a.Body, "\n\nTemplat surat sudah kami kirim.") {
+		t.Fatalf("draft %q", a.Body)
+	}
 }
 
 // An owner keeps at most 50 templates.
