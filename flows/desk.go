@@ -344,6 +344,8 @@ func (o *office) button() error {
 		return o.act(parts[2], version(parts[3]), act, parts[4])
 	case len(parts) == 4 && parts[0] == "p":
 		return o.askReason(Action(parts[1]), parts[2], version(parts[3]))
+	case len(parts) == 4 && parts[0] == "mrg": // mrg|duplicate|version|original (flows/duplicates.go)
+		return o.merge(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
 	case len(parts) == 4 && parts[0] == "c":
