@@ -51,7 +51,7 @@ func (c *courier) duplicatesOf(r *store.Report) ([]store.Report, error) {
 		stop += " " + k.Name
 	}
 	cands, err := c.tx.SimilarOpenReports(c.ctx, store.SimilarQuery{ReportID: r.ID, Since: c.now.Add(-duplicateWindow),
-		RadiusM: duplicateRadiusM, StopWords: stop, Limit: 20})
+		RadiusM: duplicateRadiusM, StopWords: stop, MinShared: duplicateMinShared, Limit: 20})
 	if err != nil {
 		return nil, err
 	}
