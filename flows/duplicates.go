@@ -149,14 +149,30 @@ func (c *courier) tellFollowers(r *store.Report, key string, args ...any) error 
 	if err != nil {
 		return err
 	}
+	// A chat hears each piece of news once, also when its citizen reported
+	// the matter twice.
+	told := map[string]bool{chatKey(r): true}
 	for i := range followers {
 		f := &followers[i]
+		if told[chatKey(f)] {
+			continue
+		}
+		told[chatKey(f)] = true
 		news := T(citizenLang(f), fkey, args...)
 		if err := c.tellReporter(f, nil, "dup.n.follow", r.TrackingID, f.TrackingID, news); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// chatKey is where news of a report goes: its chat, or for a walk-in
+// complaint the report itself (the regency desk passes each on).
+func chatKey(r *store.Report) string {
+	if r.Channel == ChannelConventional {
+		return "report\x00" + r.TrackingID
+	}
+	return r.Channel + "\x00" + r.ChatID
 }
 
 func citizenLang(r *store.Report) Lang {

@@ -443,3 +443,32 @@ func TestDuplicateSuggestionLimits(t *testing.T) {
 		}
 	}
 }
+
+// A citizen who reported the same matter twice hears each piece of news
+// once; a follower reads it in their own language.
+func TestFollowersHearNewsOnceInTheirLanguage(t *testing.T) {
+	h := chainHarness(t)
+	log := map[string][]flows.Outbound{}
+	orig := h.seedReport(flows.StageSubmitted, "", false)
+	again := h.seedReport(flows.StageSubmitted, "", false) // the same chat
+	en := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan", Description: potholeB,
+		KecamatanCode: "35.20.07", Confidential: true, Channel: "test", ChatID: "8800", ReporterName: "Tourist",
+		Lang: "en", Stage: string(flows.StageSubmitted), ResponsibleUnit: "super_admin", StageStartedAt: h.now, SubmittedAt: h.now}
+	if err := h.db.InTx(h.ctx, func(tx *store.Tx) error { return tx.CreateReport(h.ctx, &en) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{again.TrackingID, en.TrackingID} {
+		out := h.officer(uSuper, gSuper, cmd("gabungkan", d+" "+orig.TrackingID), log)
+		expect(t, out[gSuper], "digabungkan ke laporan "+orig.TrackingID)
+	}
+	expect(t, log["8800"], "Your report "+en.TrackingID+" is the same as report "+orig.TrackingID)
+	out := h.officer(uSuper, gSuper, cmd("verifikasi", orig.TrackingID), log)
+	chat := identities["telegram"].chat
+	if len(out[chat]) != 1 || !strings.Contains(out[chat][0].Text, "sudah diverifikasi") {
+		t.Fatalf("the citizen who reported twice was told %d times: %q", len(out[chat]), joined(out[chat]))
+	}
+	expect(t, out["8800"], "News of report "+orig.TrackingID, "your report "+en.TrackingID, "was verified")
+	if strings.Contains(joined(out["8800"]), "Laporan") {
+		t.Fatalf("the English follower got Indonesian: %q", joined(out["8800"]))
+	}
+}
