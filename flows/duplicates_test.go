@@ -1,9 +1,11 @@
 package flows_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -475,5 +477,65 @@ func TestFollowersHearNewsOnceInTheirLanguage(t *testing.T) {
 	expect(t, out["8800"], "News of report "+orig.TrackingID, "your report "+en.TrackingID, "was verified")
 	if strings.Contains(joined(out["8800"]), "Laporan") {
 		t.Fatalf("the English follower got Indonesian: %q", joined(out["8800"]))
+	}
+}
+
+// Two super admins, in two desks at once, merge A into B and B into A:
+// one merge wins, the other is refused as a loop; never both, never a
+// deadlock.
+func TestCrossedMergesAtOnce(t *testing.T) {
+	h := chainHarness(t)
+	const gSuper2 = "-1011"
+	code, err := h.svc.IssueDeskCode(h.ctx, flows.DeskSuperAdmin, "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, h.send(gSuper2, groupCmd(uSuper, "daftar_grup", code)), "terdaftar sebagai meja")
+	h.drainAll()
+	for round := range 6 {
+		a, b := h.seedReport(flows.StageSubmitted, "", false).TrackingID, h.seedReport(flows.StageSubmitted, "", false).TrackingID
+		var batch []store.Inbound
+		for i, c := range []struct{ chat, args string }{{gSuper, a + " " + b}, {gSuper2, b + " " + a}} {
+			m := groupCmd(uSuper, "gabungkan", c.args)
+			m.Channel, m.ChatID, m.At = "test", c.chat, h.now
+			payload, _ := json.Marshal(m)
+			batch = append(batch, store.Inbound{Channel: "test", ExternalID: fmt.Sprintf("crossed-%d-%d", round, i),
+				ChatID: c.chat, IsGroup: true, Payload: payload, ReceivedAt: h.now})
+		}
+		if _, err := h.db.StoreInbound(h.ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					err := h.svc.HandleNext(h.ctx, h.fetch)
+					if errors.Is(err, flows.ErrIdle) {
+						return
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: %v", round, err)
+		}
+		out := h.drainAll()
+		intoB, intoA := h.mergedInto(a) == b, h.mergedInto(b) == a
+		if intoA == intoB {
+			t.Fatalf("round %d: %s into %s %v, %s into %s %v; want exactly one: %q / %q", round, a, b, intoB, b, a, intoA,
+				joined(out[gSuper]), joined(out[gSuper2]))
+		}
+		if len(out[gSuper]) != 1 || len(out[gSuper2]) != 1 {
+			t.Fatalf("round %d: each desk wants one answer: %q / %q", round, joined(out[gSuper]), joined(out[gSuper2]))
+		}
 	}
 }
