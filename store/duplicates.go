@@ -32,14 +32,15 @@ type Similar struct {
 }
 
 // SimilarOpenReports lists open (not closed, not archived) reports submitted
-// since q.Since that share at least q.MinShared words with the report's description
-// and lie in its kecamatan or within q.RadiusM of its pin; most shared words
-// first. The caller decides what is similar enough.
+// since q.Since that share at least q.MinShared words with the report's
+// description and lie in its kecamatan or within q.RadiusM of its pin; most
+// shared words first. The caller decides what is similar enough.
 func (tx *Tx) SimilarOpenReports(ctx context.Context, q SimilarQuery) ([]Similar, error) {
 	if q.Limit == 0 {
 		q.Limit = 20
 	}
-	// First the report's own words, as a query for the index: any of them.
+	// First the report's own words, less the stop words: plain letters and
+	// digits, so that they can be quoted into a query.
 	var words, stop []string
 	err := tx.tx.QueryRow(ctx, `
 		WITH stop AS (SELECT tsvector_to_array(to_tsvector('indonesian', $2)) AS stop)
