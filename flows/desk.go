@@ -354,6 +354,8 @@ func (o *office) button() error {
 		return o.askReason(Action(parts[1]), parts[2], version(parts[3]))
 	case len(parts) == 4 && parts[0] == "tpl":
 		return o.answerTemplate(parts[1], version(parts[2]), parts[3])
+	case len(parts) == 4 && parts[0] == "mrg": // mrg|duplicate|version|original (flows/duplicates.go)
+		return o.merge(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
 	case len(parts) == 4 && parts[0] == "c":

@@ -107,6 +107,8 @@ func (o *office) command() error {
 		return o.record(args)
 	case "lapor_id":
 		return o.laporID(args)
+	case "gabungkan":
+		return o.mergeCommand(args)
 	case "libur":
 		return o.holidayCommand(args)
 	case "sla":
