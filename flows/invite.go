@@ -126,10 +126,6 @@ func (s *Service) redeemInvite(ctx context.Context, tx *store.Tx, in store.Inbou
 		return err
 	}
 	c := &courier{ctx: ctx, s: s, tx: tx, now: now, lang: lang}
-	audit := func(action string, allowed bool, detail string) error {
-		return tx.Audit(ctx, store.AuditEntry{At: now, Channel: in.Channel, ChatID: in.ChatID, UserID: msg.UserID,
-			Action: action, Allowed: allowed, Detail: truncate(detail, 500)})
-	}
 	reply := func(text, outcome string) error {
 		if err := c.send(in.Channel, in.ChatID, Outbound{Text: text, ReplyTo: msg.MessageID}); err != nil {
 			return err
@@ -139,7 +135,8 @@ func (s *Service) redeemInvite(ctx context.Context, tx *store.Tx, in store.Inbou
 
 	if in.IsGroup || msg.IsGroup {
 		// Not looked up, so not used: a group learns nothing of it.
-		if err := audit("invite_use", false, "group chat"); err != nil {
+		if err := tx.Audit(ctx, store.AuditEntry{At: now, Channel: in.Channel, ChatID: in.ChatID, UserID: msg.UserID,
+			Action: "invite_use", Detail: "group chat"}); err != nil {
 			return err
 		}
 		if _, err := tx.DeskByChat(ctx, in.Channel, in.ChatID); errors.Is(err, store.ErrNotFound) {
@@ -149,80 +146,135 @@ func (s *Service) redeemInvite(ctx context.Context, tx *store.Tx, in store.Inbou
 		}
 		return reply(T(lang, "invite.group"), "refused: invitation in a group")
 	}
-	failures, err := tx.InviteFailures(ctx, in.Channel, in.ChatID, now.Add(-inviteFailWindow))
+	_, refused, err := s.useInvitation(ctx, c, in.Channel, in.ChatID, msg, typed)
 	if err != nil {
 		return err
 	}
-	if failures >= inviteMaxFailures {
-		if err := audit("invite_use", false, "too many bad codes"); err != nil {
-			return err
-		}
-		s.log.Warn("invitation codes refused: too many bad ones from a chat", "channel", in.Channel, "chat", in.ChatID)
-		return reply(T(lang, "invite.limited"), "refused: invitation limit")
-	}
-	if _, err := officerOf(ctx, tx, in.Channel, msg); err == nil {
-		if err := audit("invite_use", false, "already an officer"); err != nil {
-			return err
-		}
-		who, err := whoAmI(ctx, c, in.Channel, msg)
-		if err != nil {
-			return err
-		}
-		return reply(T(lang, "invite.already")+"\n\n"+who, "refused: already an officer")
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-
-	code, ok := normalizeInviteCode(typed)
-	var inv store.Invitation
-	if ok {
-		inv, err = tx.UseInvitation(ctx, inviteHash(code), in.Channel+":"+msg.UserID, now)
-	}
-	if !ok || errors.Is(err, store.ErrNotFound) {
-		why := "malformed"
-		if ok {
-			why, err = whyNotOpen(ctx, tx, inviteHash(code), now)
-			if err != nil {
-				return err
-			}
-		}
-		if err := audit("invite_bad", false, why); err != nil {
-			return err
-		}
-		return reply(T(lang, "invite.bad"), "refused: bad invitation code")
-	}
-	if err != nil {
-		return err
-	}
-
-	name := truncate(nonEmpty(inv.Name, strings.TrimSpace(msg.UserName)), 80)
-	if err := tx.PutOfficer(ctx, store.Officer{Channel: in.Channel, UserID: msg.UserID, Name: name, Role: inv.Role,
-		AgencyCode: inv.AgencyCode, Active: true, CreatedBy: fmt.Sprintf("invitation #%d of %s", inv.ID, inv.IssuedBy)}, now); err != nil {
-		return err
-	}
-	if err := audit("invite_use", true, fmt.Sprintf("#%d %s %s", inv.ID, inv.Role, inv.AgencyCode)); err != nil {
-		return err
-	}
-	role := roleName(lang, Role(inv.Role))
-	if inv.AgencyCode != "" {
-		role += ", " + c.agencyName(inv.AgencyCode)
+	switch refused {
+	case "invite.bad", "invite.limited":
+		return reply(T(lang, refused), "refused: "+refused)
 	}
 	who, err := whoAmI(ctx, c, in.Channel, msg)
 	if err != nil {
 		return err
 	}
+	if refused == "invite.already" {
+		return reply(T(lang, refused)+"\n\n"+who, "refused: already an officer")
+	}
+	off, err := officerOf(ctx, tx, in.Channel, msg)
+	if err != nil {
+		return err
+	}
+	return reply(T(lang, "invite.welcome", c.officerRole(lang, off.Role, off.AgencyCode))+"\n\n"+who, "handled: invitation")
+}
+
+// useInvitation makes msg's sender on channel an officer with a typed
+// code, writes the audit line and tells the chat that issued it who
+// joined. A refusal comes back as the key of the text that explains it
+// (invite.limited, invite.already, invite.bad), with nothing changed but
+// the audit log.
+func (s *Service) useInvitation(ctx context.Context, c *courier, channel, chatID string, msg Inbound, typed string) (store.Invitation, string, error) {
+	tx, now := c.tx, c.now
+	audit := func(action string, allowed bool, detail string) error {
+		return tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: chatID, UserID: msg.UserID,
+			Action: action, Allowed: allowed, Detail: truncate(detail, 500)})
+	}
+	failures, err := tx.InviteFailures(ctx, channel, chatID, now.Add(-inviteFailWindow))
+	if err != nil {
+		return store.Invitation{}, "", err
+	}
+	if failures >= inviteMaxFailures {
+		s.log.Warn("invitation codes refused: too many bad ones from a chat", "channel", channel, "chat", chatID)
+		return store.Invitation{}, "invite.limited", audit("invite_use", false, "too many bad codes")
+	}
+	if _, err := officerOf(ctx, tx, channel, msg); err == nil {
+		return store.Invitation{}, "invite.already", audit("invite_use", false, "already an officer")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.Invitation{}, "", err
+	}
+
+	code, ok := normalizeInviteCode(typed)
+	var inv store.Invitation
+	if ok {
+		inv, err = tx.UseInvitation(ctx, inviteHash(code), channel+":"+msg.UserID, now)
+	}
+	if !ok || errors.Is(err, store.ErrNotFound) {
+		why := "malformed"
+		if ok {
+			if why, err = whyNotOpen(ctx, tx, inviteHash(code), now); err != nil {
+				return inv, "", err
+			}
+		}
+		return inv, "invite.bad", audit("invite_bad", false, why)
+	}
+	if err != nil {
+		return inv, "", err
+	}
+
+	name := truncate(nonEmpty(inv.Name, nonEmpty(strings.TrimSpace(msg.UserName), roleName(s.cfg.DefaultLang, Role(inv.Role)))), 80)
+	if err := tx.PutOfficer(ctx, store.Officer{Channel: channel, UserID: msg.UserID, Name: name, Role: inv.Role,
+		AgencyCode: inv.AgencyCode, Active: true, CreatedBy: fmt.Sprintf("invitation #%d of %s", inv.ID, inv.IssuedBy)}, now); err != nil {
+		return inv, "", err
+	}
+	if err := audit("invite_use", true, fmt.Sprintf("#%d %s %s", inv.ID, inv.Role, inv.AgencyCode)); err != nil {
+		return inv, "", err
+	}
 	// The chat that issued it reads who joined, in the service's language
 	// (a desk is read by many).
 	dl := s.cfg.DefaultLang
-	deskRoleName := roleName(dl, Role(inv.Role))
-	if inv.AgencyCode != "" {
-		deskRoleName += ", " + c.agencyName(inv.AgencyCode)
+	if err := c.send(inv.IssuedChannel, inv.IssuedChat, Outbound{Text: T(dl, "invite.joined", name, c.officerRole(dl, inv.Role, inv.AgencyCode),
+		inv.ID, channelName(channel), s.readableHandle(channel, msg.UserID))}); err != nil {
+		return inv, "", err
 	}
-	if err := c.send(inv.IssuedChannel, inv.IssuedChat, Outbound{Text: T(dl, "invite.joined", name, deskRoleName, inv.ID,
-		channelName(in.Channel), s.readableHandle(in.Channel, msg.UserID))}); err != nil {
-		return err
+	return inv, "", nil
+}
+
+// officerRole names a role, with its agency for a liaison officer.
+func (c *courier) officerRole(lang Lang, role, agencyCode string) string {
+	name := roleName(lang, Role(role))
+	if agencyCode != "" {
+		name += ", " + c.agencyName(agencyCode)
 	}
-	return reply(T(lang, "invite.welcome", role)+"\n\n"+who, "handled: invitation")
+	return name
+}
+
+// enterRoomByInvitation is the web chat's way in with an invitation (its
+// sign-in link, EnterRoom): the browser's user becomes the officer and
+// enters the web room of their role's desk. A browser whose user is an
+// officer already enters their own room and leaves the code unused. A
+// refused code is ErrBadRoomCode, after its audit line is committed.
+func (s *Service) enterRoomByInvitation(ctx context.Context, channel, userID, code string) (Room, error) {
+	var room Room
+	var refused string
+	now := s.now()
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		c := &courier{ctx: ctx, s: s, tx: tx, now: now, lang: s.cfg.DefaultLang}
+		msg := Inbound{UserID: userID}
+		var err error
+		if _, refused, err = s.useInvitation(ctx, c, channel, userID, msg, code); err != nil || refused == "invite.bad" || refused == "invite.limited" {
+			return err
+		}
+		off, err := officerOf(ctx, tx, channel, msg)
+		if err != nil {
+			return err
+		}
+		kind := deskOfRole(Role(off.Role))
+		title, err := s.deskTitle(ctx, tx, kind, off.AgencyCode)
+		if err != nil {
+			return err
+		}
+		d, err := tx.EnsureDesk(ctx, store.Desk{Kind: kind, AgencyCode: off.AgencyCode, Channel: channel,
+			ChatID: RoomChatID(kind, off.AgencyCode), Title: title}, userID, now)
+		if err != nil {
+			return err
+		}
+		room = Room{ChatID: d.ChatID, Title: title, Officer: off.Name}
+		return nil
+	})
+	if err == nil && (refused == "invite.bad" || refused == "invite.limited") {
+		err = ErrBadRoomCode
+	}
+	return room, err
 }
 
 // whyNotOpen says, for the audit log only, why no open invitation has a
@@ -301,10 +353,7 @@ func (o *office) invitations(verb, args string) error {
 	if err := o.audit("invite_issue", 0, true, strings.TrimSpace(fmt.Sprintf("#%d %s %s %s", id, r, agencyCode, name))); err != nil {
 		return err
 	}
-	who := roleName(o.lang, r)
-	if agencyCode != "" {
-		who += ", " + o.c.agencyName(agencyCode)
-	}
+	who := o.c.officerRole(o.lang, string(r), agencyCode)
 	named := ""
 	if name != "" {
 		named = " (" + name + ")"
@@ -358,11 +407,7 @@ func (o *office) listInvitations() error {
 	}
 	lines := []string{T(o.lang, "invite.list.head")}
 	for _, inv := range open {
-		who := roleName(o.lang, Role(inv.Role))
-		if inv.AgencyCode != "" {
-			who += ", " + o.c.agencyName(inv.AgencyCode)
-		}
-		lines = append(lines, T(o.lang, "invite.list.line", inv.ID, who, nonEmpty(inv.Name, "—"),
+		lines = append(lines, T(o.lang, "invite.list.line", inv.ID, o.c.officerRole(o.lang, inv.Role, inv.AgencyCode), nonEmpty(inv.Name, "—"),
 			FormatDateTime(o.lang, inv.ExpiresAt.In(calendar.Jakarta))))
 	}
 	return o.say(strings.Join(lines, "\n"))

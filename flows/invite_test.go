@@ -400,3 +400,46 @@ func TestInviteConcurrentRedemption(t *testing.T) {
 		t.Errorf("audit: %d uses, %d bad codes", len(uses), len(bads))
 	}
 }
+
+// The web chat's sign-in (EnterRoom) takes an invitation's code: the
+// browser's user becomes the officer in their desk's web room. A bad
+// code is ErrBadRoomCode with its audit line kept; a browser whose user is
+// an officer already enters their own room and leaves the code unused.
+func TestInviteWebSignIn(t *testing.T) {
+	h := inviteHarness(t, false)
+	code, _ := h.invite(gRegency, uRegency, "liaison_officer pupr Rina")
+
+	if _, err := h.svc.EnterRoom(h.ctx, "web", "w-guess", "AAAA-BBBB-CCCC"); !errors.Is(err, flows.ErrBadRoomCode) {
+		t.Fatalf("a wrong code: %v", err)
+	}
+	room, err := h.svc.EnterRoom(h.ctx, "web", "w-rina", strings.ToLower(code))
+	if err != nil || room.ChatID != flows.RoomChatID(flows.DeskAgency, "pupr") || room.Officer != "Rina" {
+		t.Fatalf("EnterRoom with the invitation: %+v, %v", room, err)
+	}
+	if off, err := h.officer("web", "w-rina"); err != nil || off.Role != string(flows.RoleLiaison) || off.AgencyCode != "pupr" {
+		t.Fatalf("the web officer: %+v, %v", off, err)
+	}
+	if got, err := h.svc.RoomOf(h.ctx, "web", "w-rina", room.ChatID); err != nil || got.Title == "" {
+		t.Errorf("RoomOf: %+v, %v", got, err)
+	}
+	expect(t, h.drainOn("test")[gRegency], "Rina bergabung sebagai Pejabat Penghubung", "(web, ID w-rina)")
+
+	// Already an officer: their room, the new code untouched.
+	second, _ := h.invite(gRegency, uRegency, "ombudsman Ombi")
+	if again, err := h.svc.EnterRoom(h.ctx, "web", "w-rina", second); err != nil || again.ChatID != room.ChatID {
+		t.Fatalf("an officer's browser with another invitation: %+v, %v", again, err)
+	}
+	if other, err := h.svc.EnterRoom(h.ctx, "web", "w-ombi", second); err != nil || other.ChatID != flows.RoomChatID(flows.DeskOmbudsman, "") {
+		t.Fatalf("the untouched code in another browser: %+v, %v", other, err)
+	}
+	if _, err := h.svc.EnterRoom(h.ctx, "web", "w-late", code); !errors.Is(err, flows.ErrBadRoomCode) {
+		t.Fatalf("a used code on the web: %v", err)
+	}
+	var whys []string
+	for _, a := range h.audits("invite_bad") {
+		whys = append(whys, a.ChatID+": "+regexp.MustCompile(`#\d+`).ReplaceAllString(a.Detail, "#N"))
+	}
+	if fmt.Sprint(whys) != "[w-guess: unknown code w-late: #N used]" {
+		t.Errorf("bad web codes audited as %q", whys)
+	}
+}

@@ -49,6 +49,21 @@ func TestInviteOverTelegram(t *testing.T) {
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a reused code made an officer: %v", err)
 	}
+
+	// The web link signs a browser in to the desk's web room as the officer.
+	sent = c.must(c.regency.say("/petugas undang liaison_officer dinkes Oki", "Kode undangan"))
+	web := regexp.MustCompile(`http://` + regexp.QuoteMeta(c.env["LAPOR_HTTP_ADDR"]) + `/\?masuk=(\S+)`).FindStringSubmatch(sent.Text)
+	if web == nil {
+		t.Fatalf("no web sign-in link in %q", sent.Text)
+	}
+	oki := newBrowser(t, c.env["LAPOR_HTTP_ADDR"], nil)
+	if status, body := oki.signIn(web[1]); status != 200 || !strings.Contains(body, "Dinas Kesehatan") || !strings.Contains(body, "Oki") {
+		t.Fatalf("web sign-in with the invitation: %d %s", status, body)
+	}
+	c.must(c.regency.expect("Oki bergabung sebagai Pejabat Penghubung, Dinas Kesehatan"))
+	if status, _ := newBrowser(t, c.env["LAPOR_HTTP_ADDR"], nil).signIn(web[1]); status != 403 {
+		t.Errorf("the web link worked twice: %d", status)
+	}
 }
 
 func TestInviteLinks(t *testing.T) {
