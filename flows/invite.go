@@ -146,7 +146,12 @@ func (s *Service) redeemInvite(ctx context.Context, tx *store.Tx, in store.Inbou
 		}
 		return reply(T(lang, "invite.group"), "refused: invitation in a group")
 	}
-	_, refused, err := s.useInvitation(ctx, c, in.Channel, in.ChatID, msg, typed)
+	if in.ChatBlocked { // they are back: the chat may be written to again
+		if err := tx.UnblockChat(ctx, in.Channel, in.ChatID); err != nil {
+			return err
+		}
+	}
+	refused, err := s.useInvitation(ctx, c, in.Channel, in.ChatID, msg, typed)
 	if err != nil {
 		return err
 	}
@@ -172,25 +177,28 @@ func (s *Service) redeemInvite(ctx context.Context, tx *store.Tx, in store.Inbou
 // code, writes the audit line and tells the chat that issued it who
 // joined. A refusal comes back as the key of the text that explains it
 // (invite.limited, invite.already, invite.bad), with nothing changed but
-// the audit log.
-func (s *Service) useInvitation(ctx context.Context, c *courier, channel, chatID string, msg Inbound, typed string) (store.Invitation, string, error) {
+// the audit log; "" is a new officer.
+func (s *Service) useInvitation(ctx context.Context, c *courier, channel, chatID string, msg Inbound, typed string) (string, error) {
 	tx, now := c.tx, c.now
 	audit := func(action string, allowed bool, detail string) error {
 		return tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: chatID, UserID: msg.UserID,
 			Action: action, Allowed: allowed, Detail: truncate(detail, 500)})
 	}
+	if msg.UserID == "" { // no one to register: nothing is looked up
+		return "invite.bad", audit("invite_use", false, "no user id")
+	}
 	failures, err := tx.InviteFailures(ctx, channel, chatID, now.Add(-inviteFailWindow))
 	if err != nil {
-		return store.Invitation{}, "", err
+		return "", err
 	}
 	if failures >= inviteMaxFailures {
 		s.log.Warn("invitation codes refused: too many bad ones from a chat", "channel", channel, "chat", chatID)
-		return store.Invitation{}, "invite.limited", audit("invite_use", false, "too many bad codes")
+		return "invite.limited", audit("invite_use", false, "too many bad codes")
 	}
 	if _, err := officerOf(ctx, tx, channel, msg); err == nil {
-		return store.Invitation{}, "invite.already", audit("invite_use", false, "already an officer")
+		return "invite.already", audit("invite_use", false, "already an officer")
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return store.Invitation{}, "", err
+		return "", err
 	}
 
 	code, ok := normalizeInviteCode(typed)
@@ -202,31 +210,31 @@ func (s *Service) useInvitation(ctx context.Context, c *courier, channel, chatID
 		why := "malformed"
 		if ok {
 			if why, err = whyNotOpen(ctx, tx, inviteHash(code), now); err != nil {
-				return inv, "", err
+				return "", err
 			}
 		}
-		return inv, "invite.bad", audit("invite_bad", false, why)
+		return "invite.bad", audit("invite_bad", false, why)
 	}
 	if err != nil {
-		return inv, "", err
+		return "", err
 	}
 
 	name := truncate(nonEmpty(inv.Name, nonEmpty(strings.TrimSpace(msg.UserName), roleName(s.cfg.DefaultLang, Role(inv.Role)))), 80)
 	if err := tx.PutOfficer(ctx, store.Officer{Channel: channel, UserID: msg.UserID, Name: name, Role: inv.Role,
 		AgencyCode: inv.AgencyCode, Active: true, CreatedBy: fmt.Sprintf("invitation #%d of %s", inv.ID, inv.IssuedBy)}, now); err != nil {
-		return inv, "", err
+		return "", err
 	}
 	if err := audit("invite_use", true, fmt.Sprintf("#%d %s %s", inv.ID, inv.Role, inv.AgencyCode)); err != nil {
-		return inv, "", err
+		return "", err
 	}
 	// The chat that issued it reads who joined, in the service's language
 	// (a desk is read by many).
 	dl := s.cfg.DefaultLang
 	if err := c.send(inv.IssuedChannel, inv.IssuedChat, Outbound{Text: T(dl, "invite.joined", name, c.officerRole(dl, inv.Role, inv.AgencyCode),
 		inv.ID, channelName(channel), s.readableHandle(channel, msg.UserID))}); err != nil {
-		return inv, "", err
+		return "", err
 	}
-	return inv, "", nil
+	return "", nil
 }
 
 // officerRole names a role, with its agency for a liaison officer.
@@ -251,7 +259,7 @@ func (s *Service) enterRoomByInvitation(ctx context.Context, channel, userID, co
 		c := &courier{ctx: ctx, s: s, tx: tx, now: now, lang: s.cfg.DefaultLang}
 		msg := Inbound{UserID: userID}
 		var err error
-		if _, refused, err = s.useInvitation(ctx, c, channel, userID, msg, code); err != nil || refused == "invite.bad" || refused == "invite.limited" {
+		if refused, err = s.useInvitation(ctx, c, channel, userID, msg, code); err != nil || refused == "invite.bad" || refused == "invite.limited" {
 			return err
 		}
 		off, err := officerOf(ctx, tx, channel, msg)
