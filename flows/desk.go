@@ -55,7 +55,7 @@ var officerCommands = map[string]string{
 	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>", "kembalikan": "/kembalikan <ID> <alasan>",
 	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai | templat [nomor] | kosongkan | batal]",
 	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan | templat <nomor>>", "antrian": "/antrian",
-	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id>]",
+	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id> | undang <peran> [kode OPD] <nama> | undangan | undang batal <kode>]",
 	"opd": "/opd [tambah <kode> <nama> | ubah <kode> <nama> | nonaktif <kode>]", "identitas": "/identitas <ID>",
 	"kode_grup": "/kode_grup <super_admin|regency_admin|ombudsman|agency> [kode OPD]",
 	"ekspor":    "/ekspor [csv|xlsx] [YYYY-MM | YYYY | YYYY-MM-DD..YYYY-MM-DD] [kode OPD]", "cetak": "/cetak <ID>",

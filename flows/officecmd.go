@@ -305,6 +305,8 @@ func (o *office) officers(args string) error {
 			return err
 		}
 		return o.say(T(o.lang, "wf.officer.added", strings.TrimSpace(user+" "+name), roleName(o.lang, r)))
+	case "undang", "undangan", "invite":
+		return o.invitations(strings.ToLower(verb), rest)
 	case "hapus", "remove":
 		user, _ := splitFirst(rest)
 		user, err := o.officerID(user)

@@ -85,6 +85,9 @@ func (s *Service) IssueRoomCode(ctx context.Context, kind, agencyCode, name, iss
 // becomes the desk's officer, and the desk gets its room if it had none.
 func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (Room, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
+	if _, ok := normalizeInviteCode(code); ok { // an officer invitation's sign-in link
+		return s.enterRoomByInvitation(ctx, channel, userID, code)
+	}
 	var room Room
 	now := s.now()
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
