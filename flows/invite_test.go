@@ -110,7 +110,7 @@ func waText(user, number, name, text string) flows.Inbound {
 	return flows.Inbound{Kind: flows.KindText, Text: text, UserID: user, Username: number, UserName: name, NumberedMenus: true}
 }
 
-func (h *harness) officer(channel, user string) (store.Officer, error) {
+func (h *harness) officerRecord(channel, user string) (store.Officer, error) {
 	var off store.Officer
 	err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
 		var err error
@@ -185,7 +185,7 @@ func TestInviteRedeemedOnTelegramAndWhatsApp(t *testing.T) {
 			t.Errorf("the welcome lacks %q: %s", want, got)
 		}
 	}
-	off, err := h.officer("telegram", "5551234")
+	off, err := h.officerRecord("telegram", "5551234")
 	if err != nil || off.Role != string(flows.RoleLiaison) || off.AgencyCode != "pupr" || off.Name != "Rina Wati" {
 		t.Fatalf("officer after the invitation: %+v, %v", off, err)
 	}
@@ -206,7 +206,7 @@ func TestInviteRedeemedOnTelegramAndWhatsApp(t *testing.T) {
 	if !strings.Contains(got, "Selamat bergabung") || !strings.Contains(got, "Admin Kabupaten") || !strings.Contains(got, "ID Anda di WhatsApp: "+lid) {
 		t.Errorf("the WhatsApp welcome: %s", got)
 	}
-	if off, err := h.officer("whatsapp", lid); err != nil || off.Role != string(flows.RoleRegencyAdmin) || off.Name != "Budi" {
+	if off, err := h.officerRecord("whatsapp", lid); err != nil || off.Role != string(flows.RoleRegencyAdmin) || off.Name != "Budi" {
 		t.Fatalf("officer after the WhatsApp invitation: %+v, %v", off, err)
 	}
 	if told := h.drainOn("test")[uSuper]; len(told) != 1 || !strings.Contains(told[0].Text, "Budi bergabung sebagai Admin Kabupaten") {
@@ -222,7 +222,7 @@ func TestInviteRedeemedOnTelegramAndWhatsApp(t *testing.T) {
 	if !strings.Contains(got, "Selamat bergabung") || !strings.Contains(got, "Ombudsman") {
 		t.Errorf("a hand-typed code: %s", got)
 	}
-	if off, err := h.officer("whatsapp", "777@lid"); err != nil || off.Name != "Pak Ombudsman" {
+	if off, err := h.officerRecord("whatsapp", "777@lid"); err != nil || off.Name != "Pak Ombudsman" {
 		t.Errorf("an invitation without a name takes the platform's: %+v, %v", off, err)
 	}
 
@@ -251,7 +251,7 @@ func TestInviteMisuse(t *testing.T) {
 	}
 	expect(t, h.sendOn("telegram", "6001", tgStart("6001", "Dewi", code)), "Selamat bergabung")
 	expect(t, h.sendOn("telegram", "6002", tgStart("6002", "Someone", code)), bad)
-	if _, err := h.officer("telegram", "6002"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := h.officerRecord("telegram", "6002"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a used code made a second officer: %v", err)
 	}
 
@@ -338,7 +338,7 @@ func TestInviteBruteForceLimit(t *testing.T) {
 		h.now = h.now.Add(time.Minute)
 	}
 	expect(t, h.sendOn("whatsapp", "99@lid", waText("99@lid", "", "X", "DAFTAR PETUGAS "+code)), "Terlalu banyak kode undangan yang salah")
-	if _, err := h.officer("whatsapp", "99@lid"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := h.officerRecord("whatsapp", "99@lid"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a limited chat got in: %v", err)
 	}
 	// Garbage counts as a bad code too, in another chat; the limit is per chat.
@@ -389,7 +389,7 @@ func TestInviteConcurrentRedemption(t *testing.T) {
 		default:
 			t.Errorf("chat %s was told %q", chat, text)
 		}
-		if _, err := h.officer("telegram", chat); err == nil {
+		if _, err := h.officerRecord("telegram", chat); err == nil {
 			officers++
 		}
 	}
@@ -416,7 +416,7 @@ func TestInviteWebSignIn(t *testing.T) {
 	if err != nil || room.ChatID != flows.RoomChatID(flows.DeskAgency, "pupr") || room.Officer != "Rina" {
 		t.Fatalf("EnterRoom with the invitation: %+v, %v", room, err)
 	}
-	if off, err := h.officer("web", "w-rina"); err != nil || off.Role != string(flows.RoleLiaison) || off.AgencyCode != "pupr" {
+	if off, err := h.officerRecord("web", "w-rina"); err != nil || off.Role != string(flows.RoleLiaison) || off.AgencyCode != "pupr" {
 		t.Fatalf("the web officer: %+v, %v", off, err)
 	}
 	if got, err := h.svc.RoomOf(h.ctx, "web", "w-rina", room.ChatID); err != nil || got.Title == "" {
