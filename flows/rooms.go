@@ -82,7 +82,8 @@ func (s *Service) IssueRoomCode(ctx context.Context, kind, agencyCode, name, iss
 }
 
 // EnterRoom signs userID of a channel in with a room code: the user
-// becomes the desk's officer, and the desk gets its room if it had none.
+// becomes the desk's officer, the desk gets its room if it had none, and
+// the room shows the desk's queue.
 func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (Room, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	var room Room
@@ -114,6 +115,15 @@ func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (
 			return err
 		}
 		room = Room{ChatID: d.ChatID, Title: title, Officer: name}
+		// The room opens on the desk's work: its queue is the newest
+		// message, the first thing the officer sees.
+		queue, err := s.deskQueue(ctx, tx, s.cfg.DefaultLang, now, rc.Kind, rc.AgencyCode, title, 1)
+		if err != nil {
+			return err
+		}
+		if err := enqueue(ctx, tx, d.Channel, d.ChatID, Outbound{Text: queue}, now, s.remembersMenus(d.Channel)); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: d.ChatID, UserID: userID,
 			Action: "enter_room", Allowed: true, Detail: rc.Kind + " " + rc.AgencyCode})
 	})
