@@ -35,6 +35,10 @@ type Policy struct {
 	untilMinutes int // WorkingHoursUntil in minutes after midnight
 }
 
+// defaultWorkingHoursUntil ends the working hours of a policy file that
+// does not say (one written before working_hours_until existed).
+const defaultWorkingHoursUntil = "16:00"
+
 // DefaultPolicy returns the embedded policy.
 func DefaultPolicy() Policy {
 	p, err := ParsePolicy(defaultPolicy)
@@ -82,6 +86,10 @@ func ParsePolicy(b []byte) (Policy, error) {
 		errs = append(errs, fmt.Errorf("working_hours_from: want HH:MM, got %q", p.WorkingHoursFrom))
 	} else {
 		p.fromMinutes = t.Hour()*60 + t.Minute()
+	}
+	if p.WorkingHoursUntil == "" {
+		// Policy files copied before the key existed keep working.
+		p.WorkingHoursUntil = defaultWorkingHoursUntil
 	}
 	if t, err := time.Parse("15:04", p.WorkingHoursUntil); err != nil {
 		errs = append(errs, fmt.Errorf("working_hours_until: want HH:MM, got %q", p.WorkingHoursUntil))

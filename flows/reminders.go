@@ -89,7 +89,7 @@ func reminderText(l Lang, now time.Time, items []dueItem) string {
 	lines := []string{T(l, "rem.head", FormatDate(l, now.In(calendar.Jakarta))), T(l, "rem.counts", overdue, today, soon), T(l, "rem.top")}
 	top := mostUrgent(items)
 	for _, it := range top {
-		when := T(l, "due.over", it.over)
+		when := T(l, "due.over", max(1, it.over))
 		switch {
 		case !it.overdue && it.left == 0:
 			when = T(l, "due.today")
@@ -126,7 +126,7 @@ func escalationText(l Lang, _ time.Time, items []dueItem) string {
 	lines := []string{T(l, "esc.total", len(items)), strings.Join(counts, " · "), T(l, "esc.top")}
 	top := mostUrgent(items)
 	for _, it := range top {
-		lines = append(lines, T(l, "esc.line", it.tracking, it.owner, FormatDate(l, it.deadline.In(calendar.Jakarta)), it.over))
+		lines = append(lines, T(l, "esc.line", it.tracking, it.owner, FormatDate(l, it.deadline.In(calendar.Jakarta)), max(1, it.over)))
 	}
 	if rest := len(items) - len(top); rest > 0 {
 		lines = append(lines, T(l, "esc.more", rest))
