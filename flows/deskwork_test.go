@@ -193,6 +193,11 @@ func TestReminderOfManyOverdueIsOneReadableMessage(t *testing.T) {
 	if lines := strings.Count(text, "\n") + 1; lines > 10 || len(text) > 1500 {
 		t.Fatalf("the reminder has %d lines, %d bytes:\n%s", lines, len(text), text)
 	}
+	digest := startingWith(got[gPupr], "☀️")
+	if len(digest) != 1 || !strings.Contains(digest[0], "305 laporan terbuka") || len(reminderItem.FindAllString(digest[0], -1)) != 30 ||
+		!strings.Contains(digest[0], "…dan 275 laporan lainnya") {
+		t.Fatalf("the digest of 305 open reports: %q", digest)
+	}
 	esc := startingWith(got[gRegency], "⚠️")
 	if len(esc) != 1 || !strings.Contains(esc[0], ": 300") || len(reminderItem.FindAllString(esc[0], -1)) != 5 {
 		t.Fatalf("the regency desk's escalation: %q", esc)

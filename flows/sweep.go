@@ -363,6 +363,9 @@ func (sw *sweep) flush() error {
 	return nil
 }
 
+// digestLines is how many reports a digest lists; it counts them all.
+const digestLines = 30
+
 // digests sends each desk, once per working day, its open items by deadline.
 func (sw *sweep) digests() error {
 	if !sw.toDesks {
@@ -386,7 +389,7 @@ func (sw *sweep) digests() error {
 		default:
 			continue
 		}
-		f.Limit = 30
+		f.Limit = queueScan
 		reports, err := sw.tx.FindReports(sw.ctx, f)
 		if err != nil {
 			return err
@@ -402,9 +405,12 @@ func (sw *sweep) digests() error {
 			continue
 		}
 		lines := []string{T(l, "digest.head", FormatDate(l, today.Start()), len(reports))}
-		for _, r := range reports {
+		for _, r := range reports[:min(len(reports), digestLines)] {
 			lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(l, Stage(r.Stage)),
 				FormatDate(l, r.StageDeadline.In(calendar.Jakarta))))
+		}
+		if rest := len(reports) - digestLines; rest > 0 {
+			lines = append(lines, T(l, "rem.more", rest))
 		}
 		if err := sw.c.send(d.Channel, d.ChatID, Outbound{Text: strings.Join(lines, "\n")}); err != nil {
 			return err
