@@ -159,6 +159,21 @@ func (s *Service) RoomOf(ctx context.Context, channel, userID, chatID string) (R
 	return room, err
 }
 
+// RoomQueue is the queue of the desk whose room is chatID on channel, as
+// its web room shows it when an officer opens the page.
+func (s *Service) RoomQueue(ctx context.Context, channel, chatID string) (string, error) {
+	var text string
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		d, err := tx.DeskByChat(ctx, channel, chatID)
+		if err != nil {
+			return err
+		}
+		text, err = s.deskQueue(ctx, tx, s.cfg.DefaultLang, s.now(), d.Kind, d.AgencyCode, d.Title, 1)
+		return err
+	})
+	return text, err
+}
+
 func (s *Service) deskTitle(ctx context.Context, tx *store.Tx, kind, agencyCode string) (string, error) {
 	if kind != DeskAgency {
 		return roleName(s.cfg.DefaultLang, deskRole(kind)), nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,21 @@ func TestWebRoomOpensOnTheQueue(t *testing.T) {
 	}
 	if !strings.Contains(queue.Text, "🔴 "+second) || !strings.Contains(queue.Text, "terlambat") || strings.Contains(queue.Text, "🔴 "+first) {
 		t.Fatalf("the overdue report is not marked (or the other is):\n%s", queue.Text)
+	}
+
+	// Opening the page again (a reload, the next morning) shows the queue
+	// above the room.
+	status, body := super.post("/api/session", nil)
+	var session struct{ Room, Queue string }
+	if err := json.Unmarshal([]byte(body), &session); status != 200 || err != nil {
+		t.Fatalf("session: %d %s", status, body)
+	}
+	if session.Room == "" || !strings.HasPrefix(session.Queue, "📋") || !strings.Contains(session.Queue, "🔴 "+second) ||
+		strings.Index(session.Queue, second) > strings.Index(session.Queue, first) {
+		t.Fatalf("the opened room's queue: %q", session.Queue)
+	}
+	if status, body := cz.post("/api/session", nil); status != 200 || strings.Contains(body, "queue") {
+		t.Fatalf("a citizen's session shows a queue: %d %s", status, body)
 	}
 
 	card := super.say("/laporan "+first, "Riwayat laporan")
