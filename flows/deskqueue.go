@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +45,10 @@ func (s *Service) deskQueue(ctx context.Context, tx *store.Tx, l Lang, now time.
 	reports, err := tx.FindReports(ctx, f)
 	if err != nil {
 		return "", err
+	}
+	if kind == DeskOmbudsman {
+		// The Ombudsman's desk holds only what was forwarded to it.
+		reports = slices.DeleteFunc(reports, func(r store.Report) bool { return r.OmbudsmanAt.IsZero() })
 	}
 	if len(reports) == 0 {
 		return T(l, "queue.none", title), nil

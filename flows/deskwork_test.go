@@ -229,6 +229,9 @@ func TestDeskQueueAndReportCard(t *testing.T) {
 		t.Fatalf("overdue and due today are not marked:\n%s", q.Text)
 	}
 
+	// The Ombudsman's desk holds only what was forwarded to it.
+	expect(t, h.send(gOmbudsman, groupCmd(uOmbudsman, "antrian", "")), "tidak ada laporan terbuka")
+
 	// In the agency's desk: the card with its buttons, and the history.
 	card := expect(t, h.send(gPupr, groupCmd(uPupr, "laporan", late.TrackingID)), late.TrackingID, "Riwayat laporan")
 	answer := fmt.Sprintf("w|%s|%s|%d|", flows.ActAnswer, late.TrackingID, late.Version)
@@ -250,6 +253,27 @@ func TestDeskQueueAndReportCard(t *testing.T) {
 	in := press(dispose)
 	in.IsGroup, in.UserID, in.UserName = true, uRegency, "Petugas "+uRegency
 	expect(t, h.send(gRegency, in), "Disposisi "+held.TrackingID, "ke OPD mana")
+}
+
+// The working hours end at working_hours_until, which /sla shows; a policy
+// file without it (copied before it existed) ends them at 16:00, and one
+// ending before it starts is refused.
+func TestWorkingHoursUntil(t *testing.T) {
+	p := flows.DefaultPolicy()
+	if p.WorkingHoursUntil != "16:00" || !strings.Contains(p.Describe(flows.LangID), "07:30–16:00 WIB") {
+		t.Fatalf("until %q, /sla: %s", p.WorkingHoursUntil, p.Describe(flows.LangID))
+	}
+	base := "stages: {submitted: 3, at_regency: 5, at_agency: 10, answer_review: 7, answered: 10}\nremind_before: [2, 1, 0]\n" +
+		"citizen_remind_before: 2\nombudsman_after: 60\ntunda_remind_after: 3\ntunda_expire_after: 10\ndraft_expire_after: 7\n" +
+		"supervisor: {agency: regency_admin, regency_admin: super_admin, super_admin: super_admin}\nworking_hours_from: \"08:00\"\n"
+	old, err := flows.ParsePolicy([]byte(base))
+	if err != nil || old.WorkingHoursUntil != "16:00" {
+		t.Fatalf("a policy without working_hours_until: %q %v", old.WorkingHoursUntil, err)
+	}
+	if _, err := flows.ParsePolicy([]byte(base + "working_hours_until: \"07:00\"\n")); err == nil ||
+		!strings.Contains(err.Error(), "working_hours_until") {
+		t.Fatalf("working hours ending before they start: %v", err)
+	}
 }
 
 // A desk's web room opens on its queue.
