@@ -229,6 +229,7 @@ func TestDeskQueueAndReportCard(t *testing.T) {
 		t.Fatalf("overdue and due today are not marked:\n%s", q.Text)
 	}
 
+	t.Logf("/antrian:\n%s", q.Text)
 	// The Ombudsman's desk holds only what was forwarded to it.
 	expect(t, h.send(gOmbudsman, groupCmd(uOmbudsman, "antrian", "")), "tidak ada laporan terbuka")
 
