@@ -401,7 +401,7 @@ func TestAdminTools(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	for _, s := range c.fake.Sent(puprGroup) {
-		if strings.Contains(s.Text, "Antrian") || strings.Contains(s.Text, "Tidak ada laporan terbuka") {
+		if strings.Contains(s.Text, "Antrean") || strings.Contains(s.Text, "tidak ada laporan terbuka") {
 			t.Fatalf("the bot still answers in a group it was removed from: %q", s.Text)
 		}
 	}
