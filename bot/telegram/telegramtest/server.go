@@ -58,6 +58,12 @@ type Options struct {
 	GlobalRate float64
 	// GlobalBurst is the burst of the global limit (default 30).
 	GlobalBurst int
+	// ReadAllGroupMessages switches the bot's group privacy mode off, as
+	// BotFather's /setprivacy "Disable" does: the bot then receives every
+	// message in its groups. By default privacy mode is on, like a new
+	// bot's, and plain group text that is neither a command nor a reply to
+	// the bot is withheld (see SetPrivacy).
+	ReadAllGroupMessages bool
 	// Now is the clock for flood control, message dates and Sent.At
 	// (default time.Now). It must be safe for concurrent use. Long-poll
 	// timeouts always run on real time.
@@ -113,6 +119,7 @@ type Server struct {
 	stats        Stats
 	global       *gcra
 	fault        func(method string) Fault
+	privacy      bool // group privacy mode (BotFather /setprivacy)
 }
 
 // New starts a fake Bot API server. Call Close when done.
@@ -130,6 +137,7 @@ func New(o Options) *Server {
 		callbacks:    map[string]*callbackState{},
 		stats:        newStats(),
 		global:       newGCRA(o.GlobalRate, o.GlobalBurst),
+		privacy:      !o.ReadAllGroupMessages,
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -262,7 +270,9 @@ func indexRoutes(list ...route) map[string]route {
 }
 
 func (s *Server) getMe(*request) (any, *apiError) {
-	return wireBot{wireUser: s.bot, CanJoinGroups: true}, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return wireBot{wireUser: s.bot, CanJoinGroups: true, CanReadAllGroupMessages: !s.privacy}, nil
 }
 
 func (s *Server) deleteWebhook(*request) (any, *apiError) { return true, nil }
