@@ -464,6 +464,9 @@ func (o *office) freeMessage() (bool, error) {
 	if replied != "" && o.a.officer.Role == string(RoleLiaison) {
 		return true, o.appendAnswer(replied)
 	}
+	if replied != "" && p.Act == "" && o.msg.ReplyToBot {
+		return true, o.nothingAsked(replied)
+	}
 	return false, nil
 }
 

@@ -67,6 +67,10 @@ type Inbound struct {
 	// a bare number answers the last list the chat was offered.
 	NumberedMenus bool      `json:"numbered_menus,omitempty"`
 	At            time.Time `json:"at"`
+
+	// ReplyToBot says the message replied to is a bot's (Telegram tells;
+	// other channels leave it false).
+	ReplyToBot bool `json:"reply_to_bot,omitempty"`
 }
 
 // Clean makes a message safe to store and to show: no NUL characters

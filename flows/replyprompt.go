@@ -20,7 +20,18 @@ func (o *office) otherReport(p pending, replied string) error {
 	return refuse(o.lang, "wf.pending.other", replied, p.Report)
 }
 
+// nothingAsked answers an officer's reply to the bot's message about a
+// report when nothing waits for their input (the request was never made,
+// or was left for longer than pendingFor): in privacy mode the reply was
+// meant for the bot, and silence would look like it was taken.
+func (o *office) nothingAsked(replied string) error {
+	return refuse(o.lang, "wf.reply.nothing", replied)
+}
+
 var replyPromptTexts = map[string][2]string{
+	"wf.reply.nothing": {
+		"Balasan Anda tentang laporan %s tidak diproses: tidak ada permintaan yang menunggu jawaban Anda (permintaan berlaku 30 menit). Tekan lagi tombol pada pesan laporan itu, atau pakai perintah (lihat /bantuan).",
+		"Your reply about report %s was not taken: nothing waits for your answer (a request lasts 30 minutes). Press the button on the report's message again, or use a command (see /bantuan)."},
 	"wf.pending.other": {
 		"Pesan Anda membalas pesan tentang laporan %s, padahal yang sedang menunggu jawaban Anda adalah laporan %s. Balas pesan permintaan untuk laporan itu, atau ketik /batal lebih dulu.",
 		"Your message replies to a message about report %s, but what waits for your answer is report %s. Reply to the request about that report, or type /batal first."},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
@@ -97,5 +98,29 @@ func TestReplyNamesTheReport(t *testing.T) {
 	expect(t, reply(gPupr, uPupr, a.TrackingID, "Ini urusan dinas kesehatan."), "✅ "+a.TrackingID)
 	if cur, _ := h.reportNow(a.TrackingID); cur.Stage != string(flows.StageAtRegency) {
 		t.Fatalf("report a is at %s after not ours", cur.Stage)
+	}
+}
+
+// A reply to the bot's message about a report when nothing waits for the
+// officer's input is answered, not dropped in silence; a reply to someone
+// else's message is conversation and left alone.
+func TestReplyWithNothingAsked(t *testing.T) {
+	h := chainHarness(t)
+	r := h.seedReport(flows.StageSubmitted, "", false)
+	reply := func(toBot bool) []flows.Outbound {
+		return h.send(gSuper, flows.Inbound{Kind: flows.KindText, Text: "Sudah saya baca.", IsGroup: true, UserID: uSuper,
+			ReplyToText: "📋 " + r.TrackingID + " · Pengaduan\n...", ReplyToBot: toBot})
+	}
+	expect(t, reply(true), "Balasan Anda tentang laporan "+r.TrackingID+" tidak diproses")
+	if got := reply(false); len(got) != 0 {
+		t.Fatalf("a reply to a colleague was answered: %+v", got)
+	}
+	// A request left for over half an hour is gone: the late reply is told so.
+	expect(t, h.send(gSuper, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("p|tunda|%s|%d", r.TrackingID, r.Version),
+		IsGroup: true, UserID: uSuper}), "balas pesan ini dengan pertanyaan")
+	h.now = h.now.Add(31 * time.Minute)
+	expect(t, reply(true), "tidak ada permintaan yang menunggu jawaban Anda")
+	if cur, _ := h.reportNow(r.TrackingID); cur.Stage != string(flows.StageSubmitted) {
+		t.Fatalf("stage %s: the late reply acted", cur.Stage)
 	}
 }

@@ -107,6 +107,9 @@ func TestWorkflowInPrivacyModeGroups(t *testing.T) {
 	c.must(cz.expect("Foto sesudah pengerukan"))
 	c.must(cz.pressPrefix("c|accept|"+id+"|", "", "Bagaimana penilaian"))
 
+	// A reply to the bot's message when nothing waits for it is answered.
+	c.must(c.regency.reply("Foto sesudah pengerukan", "Terima kasih, sudah saya baca.", "tidak diproses"))
+
 	r := c.report(id)
 	if r.Stage != "closed" || r.AgencyCode != "pupr" {
 		t.Fatalf("report %s at %s (%s)", id, r.Stage, r.AgencyCode)
