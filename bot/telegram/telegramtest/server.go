@@ -7,10 +7,13 @@
 // download size limits), the Bot API's validation errors (text and caption
 // lengths counted in UTF-16 code units, inline keyboards, callback answers,
 // blocked and unknown chats), flood control (per-chat, per-group and global
-// limits answered with 429 and retry_after), and injected transport faults.
+// limits answered with 429 and retry_after), group privacy mode (on by
+// default, as for a new bot: a group's plain text that is neither a command
+// nor a reply to the bot never reaches it; privacy.go), and injected
+// transport faults.
 //
-// Tests play the citizens through methods such as SendText, SendPhoto and
-// PressButton, point the bot at APIEndpoint and FileEndpoint, and assert on
+// Tests play the citizens through methods such as SendText, SendPhoto,
+// ReplyText and PressButton, point the bot at APIEndpoint and FileEndpoint, and assert on
 // what the bot delivered with Sent, WaitSent and Stats. Error descriptions,
 // HTTP statuses and the JSON envelope follow the real Bot API, so a bot's
 // error handling can be tested against it unchanged.
