@@ -1,5 +1,7 @@
 package flows
 
+import "regexp"
+
 // Prompts officers answer by replying. A Telegram group in its default
 // privacy mode delivers to the bot only commands, button presses and
 // replies to the bot's own messages: whatever lapor asks an officer to type
@@ -7,11 +9,22 @@ package flows
 // names its report by the message it answers (see freeMessage).
 
 // prompt asks the officer for typed input in a message they answer by
-// replying to it; on Telegram their app opens that reply by itself when
-// the prompt answers a message of theirs (force_reply, selective).
+// replying to it. On Telegram their app opens that reply by itself
+// (force_reply, selective) for the people the prompt targets: the author
+// of the message it answers (a command) and whoever it @mentions. After a
+// button press it answers the bot's own message, so it names the officer
+// by their Telegram username when they have one; without one they tap
+// Reply themselves, as the text says.
 func (o *office) prompt(text string) error {
+	if o.msg.Kind == KindButton && o.in.Channel == "telegram" && telegramUsername.MatchString(o.msg.Username) {
+		text = "@" + o.msg.Username + " " + text
+	}
 	return o.c.send(o.in.Channel, o.in.ChatID, Outbound{Text: text, ReplyTo: o.msg.MessageID, ForceReply: true})
 }
+
+// telegramUsername is a Telegram username (without "@"): Telegram turns
+// "@" and such a name in a message's text into a mention of that user.
+var telegramUsername = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{3,31}$`)
 
 // otherReport refuses a reply about one report while the officer's started
 // action waits for input about another: the text must not land on the

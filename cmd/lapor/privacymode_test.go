@@ -38,12 +38,17 @@ func (c *chain) chatter(p *citizen, text string) {
 }
 
 // prompted checks that a message asking an officer to type asks for a
-// reply, and on Telegram opens it (force_reply, selective).
-func (c *chain) prompted(s telegramtest.Sent) telegramtest.Sent {
+// reply, and on Telegram opens it (force_reply, selective) for the officer
+// who pressed the button: it mentions them, since it answers the bot's
+// own message.
+func (c *chain) prompted(p *citizen, s telegramtest.Sent) telegramtest.Sent {
 	c.t.Helper()
 	if !strings.Contains(s.Text, "alas pesan ini") || !s.ForceReply || !s.Selective {
 		c.t.Fatalf("prompt %q (force_reply %v, selective %v): an officer in a privacy-mode group could not answer it",
 			s.Text, s.ForceReply, s.Selective)
+	}
+	if mention := fmt.Sprintf("@citizen%d ", p.user); !strings.HasPrefix(s.Text, mention) {
+		c.t.Fatalf("prompt %q does not mention %s: the forced reply targets nobody", s.Text, mention)
 	}
 	return s
 }
@@ -77,7 +82,7 @@ func TestWorkflowInPrivacyModeGroups(t *testing.T) {
 
 	// The liaison officer answers, typing the answer as replies.
 	c.must(c.pupr.expect("Balas kartu ini"))
-	prompt := c.prompted(c.must(c.pupr.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan")))
+	prompt := c.prompted(c.pupr, c.must(c.pupr.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan")))
 	c.chatter(c.pupr, "Ini jawaban yang tidak membalas apa pun.")
 	c.fake.ReplyText(puprGroup, 9003, prompt.MessageID, "Saluran sudah dikeruk tim UPT pada 27 November.")
 	noted := c.must(c.pupr.expect("dicatat"))
@@ -88,7 +93,7 @@ func TestWorkflowInPrivacyModeGroups(t *testing.T) {
 
 	// The regency admin asks for a revision, typing the reason as a reply.
 	c.must(c.regency.expect("Tanggapan OPD"))
-	c.prompted(c.must(c.regency.pressPrefix("p|revise|"+id+"|", "", "balas pesan ini dengan alasannya")))
+	c.prompted(c.regency, c.must(c.regency.pressPrefix("p|revise|"+id+"|", "", "balas pesan ini dengan alasannya")))
 	c.chatter(c.regency, "Sebutkan juga volume sampahnya.") // not a reply: not the reason
 	c.must(c.regency.reply("balas pesan ini dengan alasannya", "Lampirkan foto sesudah pengerukan.", "✅ "+id))
 	c.must(cz.expect("sedang diperbaiki"))
