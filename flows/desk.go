@@ -302,7 +302,10 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 		if err := o.savePending(pending{Act: ActAnswer, Report: r.TrackingID, Version: r.Version}); err != nil {
 			return err
 		}
-		return o.say(T(o.lang, "wf.answer.start", r.TrackingID), o.submitRow(&r))
+		// No Send answer button yet: the prompt asks for a reply, and a
+		// message has either buttons or a forced reply (it comes with the
+		// first part noted).
+		return o.prompt(T(o.lang, "wf.answer.start", r.TrackingID))
 	}
 	if err := o.savePending(pending{}); err != nil {
 		return err
@@ -408,16 +411,19 @@ func (o *office) askReason(act Action, id string, version int) error {
 		return err
 	}
 	if act == ActDefer {
-		return o.say(T(o.lang, "wf.ask.question", r.TrackingID))
+		return o.prompt(T(o.lang, "wf.ask.question", r.TrackingID))
 	}
-	var rows [][]Button
+	ask := T(o.lang, "wf.ask.reason", r.TrackingID, eventName(o.lang, string(act)))
 	if act == ActArchive {
+		// The usual reasons are buttons; another one is typed as a reply,
+		// which the officer starts by hand (buttons and a forced reply do
+		// not go together).
 		do := func(key, arg string) Button {
 			return Button{Label: T(o.lang, key), Data: fmt.Sprintf("w|%s|%s|%d|%s", act, r.TrackingID, r.Version, arg)}
 		}
-		rows = [][]Button{{do("r.umum", "umum"), do("r.bukan", "bukan"), do("r.spam", "spam")}}
+		return o.say(ask, []Button{do("r.umum", "umum"), do("r.bukan", "bukan"), do("r.spam", "spam")})
 	}
-	return o.say(T(o.lang, "wf.ask.reason", r.TrackingID, eventName(o.lang, string(act))), rows...)
+	return o.prompt(ask)
 }
 
 // offerAgencies suggests agencies for a disposition.
@@ -445,22 +451,33 @@ func (o *office) offerAgencies(id string, version int) error {
 }
 
 // freeMessage handles text and files in a desk: the reason an officer was
-// asked for, or a part of an answer (also when replying to a card).
+// asked for, or a part of an answer (also when replying to a card). A
+// reply names its report by the message it replies to (a card, a prompt,
+// a confirmation), which is how a Telegram group in privacy mode delivers
+// typed text at all; that report comes before the started action's.
 func (o *office) freeMessage() (bool, error) {
 	p, _, err := o.loadPending()
 	if err != nil {
 		return false, err
 	}
 	text := cleanText(o.msg.Text)
+	replied := trackingInText.FindString(o.msg.ReplyToText)
 	switch {
+	case p.Act == ActAnswer && replied != "":
+		return true, o.appendAnswer(replied)
 	case p.Act == ActAnswer:
 		return true, o.appendAnswer(p.Report)
+	case p.Act != "" && replied != "" && replied != p.Report:
+		return true, o.otherReport(p, replied)
 	case p.Act != "" && text != "":
 		return true, o.act(p.Report, p.Version, p.Act, text)
 	}
 	// A liaison officer replying to a card of a report at their agency.
-	if id := trackingInText.FindString(o.msg.ReplyToText); id != "" && o.a.officer.Role == string(RoleLiaison) {
-		return true, o.appendAnswer(id)
+	if replied != "" && o.a.officer.Role == string(RoleLiaison) {
+		return true, o.appendAnswer(replied)
+	}
+	if replied != "" && p.Act == "" && o.msg.ReplyToBot {
+		return true, o.nothingAsked(replied)
 	}
 	return false, nil
 }
