@@ -183,6 +183,9 @@ func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...
 		return err
 	}
 	msgs := []Outbound{c.cardOf(r, rec, deskKind, extra...)}
+	if err := c.addDuplicates(r, deskKind, &msgs[0]); err != nil { // flows/duplicates.go
+		return err
+	}
 	n := len(rec.Attachments)
 	for i, a := range rec.Attachments {
 		if a.Withheld {
@@ -201,7 +204,17 @@ func (c *courier) tellCitizen(r *store.Report, key string, args ...any) error {
 	return c.tellCitizenWith(r, nil, key, args...)
 }
 
+// tellCitizenWith sends news with buttons to the reporter; the reporters of
+// duplicates merged into the report hear it too (flows/duplicates.go).
 func (c *courier) tellCitizenWith(r *store.Report, rows [][]Button, key string, args ...any) error {
+	if err := c.tellReporter(r, rows, key, args...); err != nil {
+		return err
+	}
+	return c.tellFollowers(r, key, args...)
+}
+
+// tellReporter sends news to the reporter of r alone.
+func (c *courier) tellReporter(r *store.Report, rows [][]Button, key string, args ...any) error {
 	lang := Lang(r.Lang)
 	if lang != LangEN {
 		lang = LangID
@@ -320,6 +333,9 @@ func (c *courier) announce(r *store.Report, act Action, arg string) error {
 		var row []Button
 		for n := 1; n <= 5; n++ {
 			row = append(row, Button{Label: strings.Repeat("⭐", 1) + fmt.Sprint(n), Data: fmt.Sprintf("rate|%s|%d", r.TrackingID, n)})
+		}
+		if err := c.tellFollowers(r, "n.accept", r.TrackingID); err != nil {
+			return err
 		}
 		if r.Channel == ChannelConventional {
 			return nil
