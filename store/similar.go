@@ -25,10 +25,11 @@ type Precedent struct {
 // half of them weighs little and "pju" a lot.
 //
 // It uses full-text search with the Indonesian stemmer ("penerangan",
-// "terang"), served by the partial GIN index of migration 00014. Only the
-// rarer terms pick candidates (a word in over a tenth of the disposed
-// reports would make every such report one); the common ones still count
-// in the score of a candidate that has them.
+// "terang"), served by the partial GIN index of migration 00014 and the
+// stored words of migration 00016. Only the rarer terms pick candidates (a
+// word in over a tenth of the disposed reports would make every such report
+// one); the common ones still count in the score of a candidate that has
+// them.
 func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64, limit int) ([]Precedent, error) {
 	var clean []string
 	for _, t := range terms {
@@ -56,7 +57,9 @@ func (tx *Tx) SimilarDisposed(ctx context.Context, terms []string, exclude int64
 			SELECT coalesce((SELECT to_tsquery('indonesian', string_agg(t, ' | ')) FROM terms, n
 				WHERE df > 0 AND df <= greatest(20, n.n / 10)), to_tsquery('indonesian', $3)) AS tq
 		), past AS MATERIALIZED (
-			SELECT id, agency_code, to_tsvector('indonesian', description) AS tsv FROM reports
+			-- The index finds them; their words are the stored column of
+			-- migration 00016, so no description is parsed again.
+			SELECT id, agency_code, description_words AS tsv FROM reports
 			WHERE agency_code IS NOT NULL AND id <> $2
 				AND to_tsvector('indonesian', description) @@ (SELECT tq FROM probe)
 		)
