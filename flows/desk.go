@@ -302,9 +302,17 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 		if err := o.savePending(pending{Act: ActAnswer, Report: r.TrackingID, Version: r.Version}); err != nil {
 			return err
 		}
-		// No Send answer button yet: the prompt asks for a reply, and a
-		// message has either buttons or a forced reply (it comes with the
-		// first part noted).
+		// No Send answer button yet (it comes with the first part noted).
+		// A message has either buttons or a forced reply: where the agency
+		// has canned answers, the prompt offers them and the officer taps
+		// Reply themselves; otherwise the reply opens by itself.
+		tpls, err := o.tx.Templates(o.ctx, visibleOwners(r.AgencyCode)...)
+		if err != nil {
+			return err
+		}
+		if len(tpls) > 0 {
+			return o.say(o.mention(T(o.lang, "wf.answer.start", r.TrackingID)), []Button{o.templateButton(&r)})
+		}
 		return o.prompt(T(o.lang, "wf.answer.start", r.TrackingID))
 	}
 	if err := o.savePending(pending{}); err != nil {

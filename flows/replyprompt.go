@@ -16,10 +16,16 @@ import "regexp"
 // by their Telegram username when they have one; without one they tap
 // Reply themselves, as the text says.
 func (o *office) prompt(text string) error {
+	return o.c.send(o.in.Channel, o.in.ChatID, Outbound{Text: o.mention(text), ReplyTo: o.msg.MessageID, ForceReply: true})
+}
+
+// mention starts a request with the Telegram username of the officer who
+// pressed a button, so that Telegram shows it to them.
+func (o *office) mention(text string) string {
 	if o.msg.Kind == KindButton && o.in.Channel == "telegram" && telegramUsername.MatchString(o.msg.Username) {
-		text = "@" + o.msg.Username + " " + text
+		return "@" + o.msg.Username + " " + text
 	}
-	return o.c.send(o.in.Channel, o.in.ChatID, Outbound{Text: text, ReplyTo: o.msg.MessageID, ForceReply: true})
+	return text
 }
 
 // telegramUsername is a Telegram username (without "@"): Telegram turns

@@ -37,7 +37,7 @@ func TestInviteOverTelegram(t *testing.T) {
 	}
 	c.must(c.regency.expect("Sinta bergabung sebagai Pejabat Penghubung"))
 	// She works in the pupr desk now.
-	c.must((&citizen{fake: c.fake, chat: puprGroup, user: 9050, wait: sinta.wait}).say("/antrian", "Tidak ada laporan terbuka"))
+	c.must((&citizen{fake: c.fake, chat: puprGroup, user: 9050, wait: sinta.wait}).say("/antrian", "tidak ada laporan terbuka"))
 
 	// The same code again, from someone else: refused, nothing learnt.
 	other := newCitizen(c.fake, 9051)
