@@ -91,14 +91,15 @@ func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (
 	}
 	var room Room
 	now := s.now()
+	bad := false
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		rc, err := tx.UseRoomCode(ctx, code, channel+":"+userID, now)
 		if errors.Is(err, store.ErrNotFound) || code == "" {
-			if err := tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: userID, UserID: userID,
-				Action: "enter_room", Detail: "bad code"}); err != nil {
-				return err
-			}
-			return ErrBadRoomCode
+			// The refusal is committed with its audit line; the caller
+			// gets ErrBadRoomCode after the commit.
+			bad = true
+			return tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: userID, UserID: userID,
+				Action: "enter_room", Detail: "bad code"})
 		}
 		if err != nil {
 			return err
@@ -130,6 +131,9 @@ func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (
 		return tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: d.ChatID, UserID: userID,
 			Action: "enter_room", Allowed: true, Detail: rc.Kind + " " + rc.AgencyCode})
 	})
+	if err == nil && bad {
+		err = ErrBadRoomCode
+	}
 	return room, err
 }
 

@@ -34,6 +34,10 @@ func TestRoomCodes(t *testing.T) {
 	if _, err := h.svc.EnterRoom(h.ctx, "web", "w-other", code); !errors.Is(err, flows.ErrBadRoomCode) {
 		t.Fatalf("a used code: %v", err)
 	}
+	// The refusal stays in the audit log (it used to roll back with it).
+	if bad := h.audits("enter_room"); len(bad) != 2 || bad[1].Allowed || bad[1].UserID != "w-other" || bad[1].Detail != "bad code" {
+		t.Fatalf("audit of the refused room code: %+v", bad)
+	}
 	if _, err := h.svc.RoomOf(h.ctx, "web", "w-rina", room.ChatID); err != nil {
 		t.Fatalf("Rina's own room: %v", err)
 	}
