@@ -176,23 +176,56 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 // cardTo sends a report's card, then its evidence (images without their
 // metadata), to a desk: both as the desk's readers may see them, so an
 // anonymous report's files go to an agency under neutral names, and only
-// its photos.
+// its photos. Each card is registered (livecard.go) so that it follows the
+// report's state.
 func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...string) error {
 	rec, err := c.view(r, deskReaders(deskKind, agencyCode))
 	if err != nil {
 		return err
 	}
-	msgs := []Outbound{c.cardOf(r, rec, deskKind, extra...)}
+	var kept []string
+	for _, e := range extra {
+		if e != "" {
+			kept = append(kept, e)
+		}
+	}
+	card := c.cardOf(r, rec, deskKind, kept...)
+	state, err := c.stateLine(r)
+	if err != nil {
+		return err
+	}
+	if state != "" {
+		card.Text = state + "\n\n" + card.Text
+	}
+	var files []Outbound
 	n := len(rec.Attachments)
 	for i, a := range rec.Attachments {
 		if a.Withheld {
-			msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
+			files = append(files, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
 			continue
 		}
-		msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
+		files = append(files, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
 			AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 	}
-	return c.toDesk(deskKind, agencyCode, msgs...)
+	desks, err := c.tx.DesksOf(c.ctx, deskKind, agencyCode)
+	if err != nil {
+		return err
+	}
+	if len(desks) == 0 {
+		c.s.log.Warn("no group is registered for a desk; the report waits in its queue", "desk", deskKind, "agency", agencyCode)
+	}
+	for _, d := range desks {
+		m, err := c.registerCard(r, d, deskKind, agencyCode, strings.Join(kept, "\n\n"), card)
+		if err != nil {
+			return err
+		}
+		for _, o := range append([]Outbound{m}, files...) {
+			if err := c.send(d.Channel, d.ChatID, o); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // tellCitizen sends news to the reporter's own chat, in their language. A
@@ -248,6 +281,10 @@ func (c *courier) announce(r *store.Report, act Action, arg string) error {
 	note := ""
 	if arg != "" {
 		note = T(l, "card.reason", arg)
+	}
+	// Every card the desks hold shows the new state first.
+	if err := c.refreshCards(r); err != nil {
+		return err
 	}
 	switch act {
 	case ActVerify:

@@ -127,6 +127,15 @@ type Outbound struct {
 	// from an image before sending it; an image that cannot be cleaned is
 	// not sent.
 	StripMetadata bool `json:"strip_metadata,omitempty"`
+	// Card says this message is the card (report_cards row) of a report
+	// in a desk: the dispatcher records the platform's id of the message
+	// that carries its buttons, so the card can be edited in place later.
+	Card int64 `json:"card,omitempty"`
+	// EditCard makes the message an edit of that card in place: Text and
+	// Buttons replace what the card shows. EditSeq numbers the edit; one
+	// older than the card's newest is dropped when its turn comes.
+	EditCard int64 `json:"edit_card,omitempty"`
+	EditSeq  int64 `json:"edit_seq,omitempty"`
 }
 
 // Choices flattens a message's buttons in display order (row by row, left

@@ -247,6 +247,7 @@ var routes = indexRoutes(
 	route{"sendVoice", mediaHandler("sendVoice", kindVoice)},
 	route{"editMessageText", (*Server).editMessageText},
 	route{"editMessageReplyMarkup", (*Server).editMessageReplyMarkup},
+	route{"editMessageCaption", (*Server).editMessageCaption},
 	route{"answerCallbackQuery", (*Server).answerCallbackQuery},
 	route{"sendChatAction", (*Server).sendChatAction},
 	route{"getChat", (*Server).getChat},

@@ -1,0 +1,148 @@
+package flows
+
+import (
+	"context"
+	"strings"
+
+	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/store"
+)
+
+// A card is the report's current state (issue 15 §1): every card of a
+// report that a desk holds is registered (store.Card) when it is enqueued,
+// and whenever the report moves the courier enqueues an edit of each, so
+// every desk sees the new state line and only the buttons still valid for
+// it. The dispatcher records the platform's id of each card when it sends
+// it and applies the edits in the chat's order.
+
+// deskCard is a card as it should look now in the desk it was sent to.
+func (c *courier) deskCard(r *store.Report, card store.Card) (Outbound, error) {
+	rec, err := c.view(r, deskReaders(card.DeskKind, card.AgencyCode))
+	if err != nil {
+		return Outbound{}, err
+	}
+	kind := card.DeskKind
+	if kind == DeskAgency && card.AgencyCode != r.AgencyCode {
+		kind = "" // the report left this agency: nothing to do here any more
+	}
+	var extra []string
+	if card.Extra != "" {
+		extra = append(extra, card.Extra)
+	}
+	o := c.cardOf(r, rec, kind, extra...)
+	state, err := c.stateLine(r)
+	if err != nil {
+		return Outbound{}, err
+	}
+	if state != "" {
+		o.Text = state + "\n\n" + o.Text
+	}
+	return o, nil
+}
+
+// stateLine says what last happened to the report, by whom and when:
+// "✅ Diverifikasi oleh Sari, 7 Desember 2026 10.12 WIB". "" for a report
+// nothing has happened to since it came in.
+func (c *courier) stateLine(r *store.Report) (string, error) {
+	return stateLine(c.ctx, c.tx, c.lang, r, c.agencyName)
+}
+
+func stateLine(ctx context.Context, tx *store.Tx, l Lang, r *store.Report, agencyName func(string) string) (string, error) {
+	events, err := tx.Events(ctx, r.ID)
+	if err != nil {
+		return "", err
+	}
+	// The newest event that moved the report or marked it (not, say, an
+	// admin viewing the reporter's identity).
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		key := "live.state." + e.Kind
+		if _, ok := texts[key]; !ok {
+			continue
+		}
+		what := T(l, key)
+		if e.Kind == string(ActDispose) && e.Note != "" {
+			what = T(l, "live.state.dispose.to", agencyName(e.Note))
+		}
+		when := FormatDateTime(l, e.At.In(calendar.Jakarta))
+		if e.ActorRole == string(RoleCitizen) || e.ActorRole == string(RoleSystem) || e.ActorRole == "" {
+			return T(l, "live.state.at", what, when), nil
+		}
+		who := strings.TrimSpace(e.ActorID)
+		if i := strings.IndexByte(who, ' '); i >= 0 {
+			who = strings.TrimSpace(who[i+1:])
+		} else {
+			who = "" // an id without a name tells a desk nothing
+		}
+		if who == "" {
+			who = roleName(l, Role(e.ActorRole))
+		}
+		return T(l, "live.state.by", what, who, when), nil
+	}
+	return "", nil
+}
+
+// staleButton explains to someone who pressed a card's button after the
+// report moved on what happened to it, in a whole sentence.
+func staleButton(ctx context.Context, tx *store.Tx, r *store.Report, lang Lang) error {
+	agencies := map[string]string{}
+	if all, err := tx.Agencies(ctx, true); err == nil {
+		for _, a := range all {
+			agencies[a.Code] = a.Name
+		}
+	}
+	state, err := stateLine(ctx, tx, lang, r, func(code string) string {
+		if n, ok := agencies[code]; ok {
+			return n
+		}
+		return code
+	})
+	if err != nil {
+		return err
+	}
+	now := stageName(lang, Stage(r.Stage))
+	if state == "" {
+		return &refusal{text: T(lang, "live.stale.changed", r.TrackingID, now)}
+	}
+	return &refusal{text: T(lang, "live.stale", r.TrackingID, state, now)}
+}
+
+// registerCard records a card about to be sent to a desk chat and returns
+// the message that carries it.
+func (c *courier) registerCard(r *store.Report, d store.Desk, deskKind, agencyCode, extra string, card Outbound) (Outbound, error) {
+	id, err := c.tx.AddCard(c.ctx, store.Card{ReportID: r.ID, Channel: d.Channel, ChatID: d.ChatID,
+		DeskKind: deskKind, AgencyCode: agencyCode, Extra: extra}, c.now)
+	if err != nil {
+		return Outbound{}, err
+	}
+	card.Card = id
+	return card, nil
+}
+
+// refreshCards enqueues an edit of every card of the report, in every
+// desk that holds one, to show its current state and valid buttons. Call
+// it after a report changed (its version did: the old buttons are stale).
+func (c *courier) refreshCards(r *store.Report) error {
+	cards, err := c.tx.CardsOf(c.ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, card := range cards {
+		o, err := c.deskCard(r, card)
+		if err != nil {
+			return err
+		}
+		seq, err := c.tx.NextCardEdit(c.ctx, card.ID)
+		if err != nil {
+			return err
+		}
+		edit := Outbound{Text: o.Text, Buttons: o.Buttons, EditCard: card.ID, EditSeq: seq}
+		if o.Buttons == nil {
+			edit.Buttons = [][]Button{} // say "no buttons", not "keep them"
+		}
+		if err := c.send(card.Channel, card.ChatID, edit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
