@@ -20,6 +20,7 @@ type courier struct {
 	now      time.Time
 	lang     Lang              // desks read the deployment's default language
 	agencies map[string]string // code -> name, loaded on first use
+	fresh    map[int64]bool    // cards registered in this transaction (livecard.go)
 }
 
 func (c *courier) send(channel, chat string, o Outbound) error {
@@ -275,16 +276,20 @@ func (c *courier) agencyName(code string) string {
 }
 
 // announce does what a transition means for everyone else: the card moves
-// to the desk that now holds the report, and the citizen hears about it.
+// to the desk that now holds the report, the citizen hears about it, and
+// every card the desks hold shows the new state.
 func (c *courier) announce(r *store.Report, act Action, arg string) error {
+	if err := c.announceMove(r, act, arg); err != nil {
+		return err
+	}
+	return c.refreshCards(r)
+}
+
+func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 	l := c.lang
 	note := ""
 	if arg != "" {
 		note = T(l, "card.reason", arg)
-	}
-	// Every card the desks hold shows the new state first.
-	if err := c.refreshCards(r); err != nil {
-		return err
 	}
 	switch act {
 	case ActVerify:

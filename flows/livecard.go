@@ -15,15 +15,19 @@ import (
 // it. The dispatcher records the platform's id of each card when it sends
 // it and applies the edits in the chat's order.
 
-// deskCard is a card as it should look now in the desk it was sent to.
-func (c *courier) deskCard(r *store.Report, card store.Card) (Outbound, error) {
+// deskCard is a card as it should look now in the desk it was sent to; a
+// retired one (a newer card of the report is in the same chat) shows the
+// state without buttons and points to the newer card.
+func (c *courier) deskCard(r *store.Report, card store.Card, retired bool) (Outbound, error) {
 	rec, err := c.view(r, deskReaders(card.DeskKind, card.AgencyCode))
 	if err != nil {
 		return Outbound{}, err
 	}
+	// Buttons only where the report is now: the desk that holds it (an
+	// agency's only while it is that agency's).
 	kind := card.DeskKind
-	if kind == DeskAgency && card.AgencyCode != r.AgencyCode {
-		kind = "" // the report left this agency: nothing to do here any more
+	if retired || kind != stageUnit(Stage(r.Stage)) || kind == DeskAgency && card.AgencyCode != r.AgencyCode {
+		kind = "" // nothing to do on this card (any more)
 	}
 	var extra []string
 	if card.Extra != "" {
@@ -33,6 +37,9 @@ func (c *courier) deskCard(r *store.Report, card store.Card) (Outbound, error) {
 	state, err := c.stateLine(r)
 	if err != nil {
 		return Outbound{}, err
+	}
+	if retired {
+		state = strings.TrimSpace(state + "\n" + T(c.lang, "live.newer"))
 	}
 	if state != "" {
 		o.Text = state + "\n\n" + o.Text
@@ -116,19 +123,36 @@ func (c *courier) registerCard(r *store.Report, d store.Desk, deskKind, agencyCo
 		return Outbound{}, err
 	}
 	card.Card = id
+	if c.fresh == nil {
+		c.fresh = map[int64]bool{}
+	}
+	c.fresh[id] = true
 	return card, nil
 }
 
 // refreshCards enqueues an edit of every card of the report, in every
 // desk that holds one, to show its current state and valid buttons. Call
 // it after a report changed (its version did: the old buttons are stale).
+// Only the newest card of a report in a chat is live: an older one gets a
+// last edit (the state, no buttons, a pointer to the newer card) and is
+// left alone since, so each change costs a desk one edit, not one per
+// card it ever got (a group takes 20 messages a minute, edits included).
+// Cards sent in this transaction are current already.
 func (c *courier) refreshCards(r *store.Report) error {
 	cards, err := c.tx.CardsOf(c.ctx, r.ID)
 	if err != nil {
 		return err
 	}
+	newest := map[[2]string]int64{}
+	for _, card := range cards { // oldest first
+		newest[[2]string{card.Channel, card.ChatID}] = card.ID
+	}
 	for _, card := range cards {
-		o, err := c.deskCard(r, card)
+		if card.Retired || c.fresh[card.ID] {
+			continue
+		}
+		retire := newest[[2]string{card.Channel, card.ChatID}] != card.ID
+		o, err := c.deskCard(r, card, retire)
 		if err != nil {
 			return err
 		}
@@ -136,11 +160,15 @@ func (c *courier) refreshCards(r *store.Report) error {
 		if err != nil {
 			return err
 		}
-		edit := Outbound{Text: o.Text, Buttons: o.Buttons, EditCard: card.ID, EditSeq: seq}
-		if o.Buttons == nil {
-			edit.Buttons = [][]Button{} // say "no buttons", not "keep them"
+		if retire {
+			if err := c.tx.RetireCard(c.ctx, card.ID); err != nil {
+				return err
+			}
 		}
-		if err := c.send(card.Channel, card.ChatID, edit); err != nil {
+		edit := Outbound{Text: o.Text, Buttons: o.Buttons, EditCard: card.ID, EditSeq: seq}
+		// An edit offers no new list at the chat's end: a numbered-menu
+		// chat's last menu stays what it was.
+		if err := enqueue(c.ctx, c.tx, card.Channel, card.ChatID, edit, c.now, false); err != nil {
 			return err
 		}
 	}

@@ -25,6 +25,8 @@ var liveCardTexts = map[string][2]string{
 	"live.state.by":         {"%s oleh %s, %s", "%s by %s, %s"},
 	"live.state.at":         {"%s, %s", "%s, %s"},
 
+	"live.newer": {"(Pesan terbaru tentang laporan ini ada di bawah.)", "(The newest card of this report is further down.)"},
+
 	"live.stale":         {"Tombol itu sudah tidak berlaku: laporan %s sudah ditangani lebih dulu (%s). Tahap sekarang: %s.", "That button no longer applies: report %s was handled already (%s). Current stage: %s."},
 	"live.stale.changed": {"Tombol itu sudah tidak berlaku: laporan %s sudah berubah. Tahap sekarang: %s.", "That button no longer applies: report %s has changed. Current stage: %s."},
 }

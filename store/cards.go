@@ -20,6 +20,9 @@ type Card struct {
 	Caption   bool // the card is the caption of a file
 	SentAt    time.Time
 	EditSeq   int64 // the newest edit enqueued for the card
+	// Retired: a newer card of the report is in the same chat; this one
+	// had its last edit.
+	Retired bool
 }
 
 // AddCard registers a card about to be enqueued in the transaction and
@@ -37,7 +40,7 @@ func (tx *Tx) AddCard(ctx context.Context, c Card, now time.Time) (int64, error)
 func (tx *Tx) CardsOf(ctx context.Context, reportID int64) ([]Card, error) {
 	rows, err := tx.tx.Query(ctx, `
 		SELECT id, report_id, channel, chat_id, desk_kind, agency_code, extra, coalesce(message_id, ''), caption,
-			coalesce(sent_at, 'epoch'::timestamptz), edit_seq
+			coalesce(sent_at, 'epoch'::timestamptz), edit_seq, retired
 		FROM report_cards WHERE report_id = $1 ORDER BY id`, reportID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -62,11 +65,17 @@ func (tx *Tx) NextCardEdit(ctx context.Context, cardID int64) (int64, error) {
 	return seq, mapErr(err)
 }
 
+// RetireCard marks a card that had its last edit.
+func (tx *Tx) RetireCard(ctx context.Context, cardID int64) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE report_cards SET retired = true WHERE id = $1`, cardID)
+	return mapErr(err)
+}
+
 // Card returns one card.
 func (db *DB) Card(ctx context.Context, id int64) (Card, error) {
 	row := db.pool.QueryRow(ctx, `
 		SELECT id, report_id, channel, chat_id, desk_kind, agency_code, extra, coalesce(message_id, ''), caption,
-			coalesce(sent_at, 'epoch'::timestamptz), edit_seq
+			coalesce(sent_at, 'epoch'::timestamptz), edit_seq, retired
 		FROM report_cards WHERE id = $1`, id)
 	return scanCard(row)
 }
@@ -83,7 +92,7 @@ type cardRow interface{ Scan(...any) error }
 func scanCard(row cardRow) (Card, error) {
 	var c Card
 	err := row.Scan(&c.ID, &c.ReportID, &c.Channel, &c.ChatID, &c.DeskKind, &c.AgencyCode, &c.Extra, &c.MessageID, &c.Caption,
-		&c.SentAt, &c.EditSeq)
+		&c.SentAt, &c.EditSeq, &c.Retired)
 	if err != nil {
 		return Card{}, mapErr(err)
 	}

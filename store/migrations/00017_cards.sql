@@ -20,7 +20,11 @@ CREATE TABLE report_cards (
     caption     boolean     NOT NULL DEFAULT false,
     created_at  timestamptz NOT NULL,
     sent_at     timestamptz,
-    edit_seq    bigint      NOT NULL DEFAULT 0
+    edit_seq    bigint      NOT NULL DEFAULT 0,
+    -- a newer card of the report went to the same chat: this one had a
+    -- last edit (no buttons, a pointer to the newer one) and is left
+    -- alone since, so a desk's edits per change stay one
+    retired     boolean     NOT NULL DEFAULT false
 );
 CREATE INDEX report_cards_by_report ON report_cards (report_id);
 

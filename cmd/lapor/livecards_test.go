@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lapor-id/lapor/bot/telegram/telegramtest"
+)
+
+// cardNow is a card message as its desk sees it now: its last send or edit.
+type cardNow struct {
+	id      int
+	text    string
+	buttons []string // the actions of its buttons ("verify", "dsp", ...)
+}
+
+// cardsOf returns the current state of every card of report id the bot
+// sent to the chat (a message that named the report as "📋 <id>").
+func cardsOf(fake *telegramtest.Server, chat int64, id string) []cardNow {
+	var out []cardNow
+	index := map[int]int{}
+	for _, s := range fake.Sent(chat) {
+		body := s.Text + s.Caption
+		i, known := index[s.MessageID]
+		switch {
+		case known:
+		case strings.HasPrefix(s.Method, "send") && strings.Contains(body, "📋 "+id):
+			i = len(out)
+			index[s.MessageID] = i
+			out = append(out, cardNow{id: s.MessageID})
+		default:
+			continue
+		}
+		c := &out[i]
+		if s.Method == "editMessageReplyMarkup" {
+			c.buttons = actions(s.Keyboard)
+			continue
+		}
+		c.text, c.buttons = body, actions(s.Keyboard)
+	}
+	return out
+}
+
+func actions(kb [][]telegramtest.Button) []string {
+	var out []string
+	for _, row := range kb {
+		for _, b := range row {
+			parts := strings.Split(b.Data, "|")
+			act := parts[0]
+			if len(parts) > 1 && (act == "w" || act == "p" || act == "c") {
+				act = parts[1]
+			}
+			out = append(out, act)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// waitCards waits until the newest card of the report in the chat shows
+// want and offers exactly the actions given, and every older one there is
+// retired (no buttons, a pointer to the newest).
+func (c *chain) waitCards(chat int64, id, want string, acts ...string) []cardNow {
+	c.t.Helper()
+	slices.Sort(acts)
+	var cards []cardNow
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		cards = cardsOf(c.fake, chat, id)
+		ok := len(cards) > 0
+		for i, card := range cards {
+			switch {
+			case i < len(cards)-1:
+				// An older card of the report in the chat: retired, it
+				// points to the newest one and offers nothing.
+				if !strings.Contains(card.text, "Pesan terbaru tentang laporan ini ada di bawah") || len(card.buttons) > 0 {
+					ok = false
+				}
+			case !strings.Contains(card.text, want) || !slices.Equal(card.buttons, acts):
+				ok = false
+			}
+		}
+		if ok {
+			return cards
+		}
+	}
+	var got []string
+	for _, card := range cards {
+		got = append(got, fmt.Sprintf("%v %q", card.buttons, card.text))
+	}
+	c.t.Fatalf("chat %d: the cards of %s do not show %q with %v:\n%s", chat, id, want, acts, strings.Join(got, "\n"))
+	return nil
+}
+
+// Issue 15 §1: after every step of the chain each card of the report, in
+// every desk that holds one, shows the new state and only the buttons
+// still valid there; a button pressed after the report moved on answers
+// with a whole sentence.
+func TestLiveCardsFollowTheReport(t *testing.T) {
+	t.Parallel()
+	c := newChain(t)
+	cz := newCitizen(c.fake, 7001)
+	id, err := cz.fileReport(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := c.waitCards(superGroup, id, "Tahap: Menunggu verifikasi", "archive", "central", "tunda", "verify")[0]
+
+	c.must(c.super.pressPrefix("w|verify|"+id+"|", "", "✅ "+id))
+	c.waitCards(superGroup, id, "✅ Diverifikasi oleh Sari")
+	c.waitCards(regencyGroup, id, "✅ Diverifikasi oleh Sari", "archive", "dsp", "return", "tunda")
+
+	c.must(c.regency.say("/disposisi "+id+" pupr", "✅ "+id))
+	c.waitCards(superGroup, id, "➡️ Diteruskan ke")
+	c.waitCards(regencyGroup, id, "➡️ Diteruskan ke")
+	c.waitCards(puprGroup, id, "➡️ Diteruskan ke", "answer", "not_ours")
+
+	// Not ours: the pupr card is done; the regency's newest card offers
+	// the disposition again and its older card is retired.
+	c.must(c.pupr.pressPrefix("p|not_ours|"+id+"|", "", "balas dengan alasannya"))
+	c.must(c.pupr.say("Ini urusan dinas kesehatan.", "✅ "+id))
+	c.waitCards(puprGroup, id, "↩️ Dinyatakan bukan kewenangan")
+	regency := c.waitCards(regencyGroup, id, "↩️ Dinyatakan bukan kewenangan", "archive", "dsp", "return", "tunda")
+	if len(regency) != 2 || !strings.Contains(regency[0].text, "Pesan terbaru tentang laporan ini ada di bawah") {
+		t.Fatalf("the regency's older card is not retired: %+v", regency)
+	}
+	c.waitCards(superGroup, id, "↩️ Dinyatakan bukan kewenangan")
+
+	c.must(c.regency.say("/disposisi "+id+" dinkes", "✅ "+id))
+	c.waitCards(dinkesGroup, id, "➡️ Diteruskan ke", "answer", "not_ours")
+	c.waitCards(puprGroup, id, "➡️ Diteruskan ke") // pupr sees where it went, and no buttons
+	c.must(c.dinkes.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan"))
+	c.must(c.dinkes.say("Petugas puskesmas sudah datang ke lokasi.", "dicatat"))
+	c.must(c.dinkes.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
+	c.waitCards(dinkesGroup, id, "📝 Tanggapan perangkat daerah dikirim untuk ditinjau oleh Dewi")
+	c.waitCards(regencyGroup, id, "📝 Tanggapan perangkat daerah dikirim", "approve", "revise")
+	c.waitCards(superGroup, id, "📝 Tanggapan perangkat daerah dikirim")
+
+	c.must(c.regency.pressPrefix("w|approve|"+id+"|", "", "✅ "+id))
+	for _, g := range []int64{superGroup, regencyGroup, puprGroup, dinkesGroup} {
+		c.waitCards(g, id, "✅ Tanggapan disetujui dan dikirim kepada pelapor oleh Budi")
+	}
+	c.must(cz.pressPrefix("c|accept|"+id+"|", "", "Bagaimana penilaian"))
+	for _, g := range []int64{superGroup, regencyGroup, puprGroup, dinkesGroup} {
+		c.waitCards(g, id, "🏁 Pelapor menerima tanggapan; laporan selesai")
+	}
+
+	// A press that raced the edit (the officer's app still showed the
+	// first card's buttons) is answered with a whole sentence.
+	c.fake.PressButton(superGroup, 9001, first.id, fmt.Sprintf("w|verify|%s|1|", id))
+	stale := c.must(c.super.expect("Tombol itu sudah tidak berlaku"))
+	want := "Tombol itu sudah tidak berlaku: laporan " + id + " sudah ditangani lebih dulu (🏁 Pelapor menerima tanggapan; laporan selesai, "
+	if !strings.HasPrefix(stale.Text, want) || !strings.HasSuffix(stale.Text, "Tahap sekarang: Selesai.") ||
+		strings.Contains(stale.Text, "sudah Pelapor") {
+		t.Fatalf("stale press answer: %q", stale.Text)
+	}
+}
