@@ -114,3 +114,15 @@ func (d *Dispatcher) deliverEdit(ctx context.Context, m store.Outgoing, msg flow
 	}
 	done()
 }
+
+// replyToCard makes a message that answers a card (flows.Outbound.
+// ReplyToCard) a reply to the card's message, now that it was sent. A card
+// never sent leaves the message a plain one.
+func (d *Dispatcher) replyToCard(ctx context.Context, msg *flows.Outbound) {
+	if msg.ReplyToCard == 0 || msg.ReplyTo != "" {
+		return
+	}
+	if card, err := d.db.Card(ctx, msg.ReplyToCard); err == nil {
+		msg.ReplyTo = card.MessageID
+	}
+}

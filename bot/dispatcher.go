@@ -180,6 +180,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		d.deliverEdit(ctx, m, msg, log)
 		return
 	}
+	d.replyToCard(ctx, &msg)
 	// The lease runs from the claim, so getting the file ready (waiting
 	// for the memory of whole files or for the decode gate, cleaning an
 	// image) counts against it: a message not ready in time is given back

@@ -317,8 +317,7 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 		if err != nil {
 			return err
 		}
-		extra := T(l, "card.answer", c.agencyName(ans.AgencyCode), ans.Body)
-		if err := c.cardTo(r, DeskRegency, "", extra); err != nil {
+		if err := c.reviewTo(r, T(l, "card.answer", c.agencyName(ans.AgencyCode), ans.Body)); err != nil {
 			return err
 		}
 		if err := c.answerFiles(r, ans, DeskRegency); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -29,11 +30,16 @@ func (c *courier) deskCard(r *store.Report, card store.Card, retired bool) (Outb
 	if retired || kind != stageUnit(Stage(r.Stage)) || kind == DeskAgency && card.AgencyCode != r.AgencyCode {
 		kind = "" // nothing to do on this card (any more)
 	}
-	var extra []string
-	if card.Extra != "" {
-		extra = append(extra, card.Extra)
+	var o Outbound
+	if card.Layout == layoutReview {
+		o = Outbound{Text: c.reviewText(rec, card.Extra), Buttons: c.buttons(r, kind)}
+	} else {
+		var extra []string
+		if card.Extra != "" {
+			extra = append(extra, card.Extra)
+		}
+		o = c.cardOf(r, rec, kind, extra...)
 	}
-	o := c.cardOf(r, rec, kind, extra...)
 	state, err := c.stateLine(r)
 	if err != nil {
 		return Outbound{}, err
@@ -114,6 +120,78 @@ func staleButton(ctx context.Context, tx *store.Tx, r *store.Report, lang Lang) 
 	return &refusal{text: T(lang, "live.stale", r.TrackingID, state, now)}
 }
 
+// layoutReview is the card an answer's reviewers get: the agency's answer
+// first, then a short summary of the report, replying to the desk's full
+// card of it.
+const layoutReview = "review"
+
+// reviewText is a review card's text: the answer, then the summary.
+func (c *courier) reviewText(rec records.Record, answer string) string {
+	l := c.lang
+	kec := rec.Kecamatan
+	if kec == "" {
+		kec = "—"
+	}
+	desc := strings.Join(strings.Fields(rec.Description), " ")
+	return answer + "\n\n" + T(l, "live.review.summary", rec.TrackingID, T(l, "type."+rec.Type), kec,
+		stageName(l, Stage(rec.Stage)), truncate(desc, 200), rec.TrackingID)
+}
+
+// reviewTo sends the answer's review card to the regency desk: the answer
+// leads, the report is summed up, and the card replies to the desk's
+// newest full card of the report, which holds the rest (and its evidence).
+func (c *courier) reviewTo(r *store.Report, answer string) error {
+	rec, err := c.view(r, deskReaders(DeskRegency, ""))
+	if err != nil {
+		return err
+	}
+	state, err := c.stateLine(r)
+	if err != nil {
+		return err
+	}
+	card := Outbound{Text: c.reviewText(rec, answer), Buttons: c.buttons(r, DeskRegency)}
+	if state != "" {
+		card.Text = state + "\n\n" + card.Text
+	}
+	cards, err := c.tx.CardsOf(c.ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	desks, err := c.tx.DesksOf(c.ctx, DeskRegency, "")
+	if err != nil {
+		return err
+	}
+	if len(desks) == 0 {
+		c.s.log.Warn("no group is registered for a desk; the report waits in its queue", "desk", DeskRegency)
+	}
+	for _, d := range desks {
+		id, err := c.tx.AddCard(c.ctx, store.Card{ReportID: r.ID, Channel: d.Channel, ChatID: d.ChatID,
+			DeskKind: DeskRegency, Extra: answer, Layout: layoutReview}, c.now)
+		if err != nil {
+			return err
+		}
+		c.markFresh(id)
+		m := card
+		m.Card = id
+		for _, old := range cards { // the newest full card of the report in this chat
+			if old.Channel == d.Channel && old.ChatID == d.ChatID && old.Layout != layoutReview {
+				m.ReplyToCard = old.ID
+			}
+		}
+		if err := c.send(d.Channel, d.ChatID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *courier) markFresh(id int64) {
+	if c.fresh == nil {
+		c.fresh = map[int64]bool{}
+	}
+	c.fresh[id] = true
+}
+
 // registerCard records a card about to be sent to a desk chat and returns
 // the message that carries it.
 func (c *courier) registerCard(r *store.Report, d store.Desk, deskKind, agencyCode, extra string, card Outbound) (Outbound, error) {
@@ -123,10 +201,7 @@ func (c *courier) registerCard(r *store.Report, d store.Desk, deskKind, agencyCo
 		return Outbound{}, err
 	}
 	card.Card = id
-	if c.fresh == nil {
-		c.fresh = map[int64]bool{}
-	}
-	c.fresh[id] = true
+	c.markFresh(id)
 	return card, nil
 }
 

@@ -136,6 +136,10 @@ type Outbound struct {
 	// older than the card's newest is dropped when its turn comes.
 	EditCard int64 `json:"edit_card,omitempty"`
 	EditSeq  int64 `json:"edit_seq,omitempty"`
+	// ReplyToCard makes the message a reply to that card's message, its
+	// platform id looked up when the message is sent (the card may not
+	// have gone out when this was written).
+	ReplyToCard int64 `json:"reply_to_card,omitempty"`
 }
 
 // Choices flattens a message's buttons in display order (row by row, left

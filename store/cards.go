@@ -14,6 +14,7 @@ type Card struct {
 	DeskKind   string
 	AgencyCode string
 	Extra      string // what the card said besides the report, kept for its edits
+	Layout     string // "full" (the whole report) or "review" (an answer, then a summary)
 	// MessageID is the platform's id of the message that carries the
 	// card's buttons; "" until the card was sent.
 	MessageID string
@@ -30,16 +31,16 @@ type Card struct {
 func (tx *Tx) AddCard(ctx context.Context, c Card, now time.Time) (int64, error) {
 	var id int64
 	err := tx.tx.QueryRow(ctx, `
-		INSERT INTO report_cards (report_id, channel, chat_id, desk_kind, agency_code, extra, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.ReportID, c.Channel, c.ChatID, c.DeskKind, c.AgencyCode, c.Extra, now).Scan(&id)
+		INSERT INTO report_cards (report_id, channel, chat_id, desk_kind, agency_code, extra, layout, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, coalesce(nullif($7, ''), 'full'), $8) RETURNING id`,
+		c.ReportID, c.Channel, c.ChatID, c.DeskKind, c.AgencyCode, c.Extra, c.Layout, now).Scan(&id)
 	return id, mapErr(err)
 }
 
 // CardsOf lists a report's cards, oldest first.
 func (tx *Tx) CardsOf(ctx context.Context, reportID int64) ([]Card, error) {
 	rows, err := tx.tx.Query(ctx, `
-		SELECT id, report_id, channel, chat_id, desk_kind, agency_code, extra, coalesce(message_id, ''), caption,
+		SELECT id, report_id, channel, chat_id, desk_kind, agency_code, extra, layout, coalesce(message_id, ''), caption,
 			coalesce(sent_at, 'epoch'::timestamptz), edit_seq, retired
 		FROM report_cards WHERE report_id = $1 ORDER BY id`, reportID)
 	if err != nil {
@@ -74,7 +75,7 @@ func (tx *Tx) RetireCard(ctx context.Context, cardID int64) error {
 // Card returns one card.
 func (db *DB) Card(ctx context.Context, id int64) (Card, error) {
 	row := db.pool.QueryRow(ctx, `
-		SELECT id, report_id, channel, chat_id, desk_kind, agency_code, extra, coalesce(message_id, ''), caption,
+		SELECT id, report_id, channel, chat_id, desk_kind, agency_code, extra, layout, coalesce(message_id, ''), caption,
 			coalesce(sent_at, 'epoch'::timestamptz), edit_seq, retired
 		FROM report_cards WHERE id = $1`, id)
 	return scanCard(row)
@@ -91,7 +92,7 @@ type cardRow interface{ Scan(...any) error }
 
 func scanCard(row cardRow) (Card, error) {
 	var c Card
-	err := row.Scan(&c.ID, &c.ReportID, &c.Channel, &c.ChatID, &c.DeskKind, &c.AgencyCode, &c.Extra, &c.MessageID, &c.Caption,
+	err := row.Scan(&c.ID, &c.ReportID, &c.Channel, &c.ChatID, &c.DeskKind, &c.AgencyCode, &c.Extra, &c.Layout, &c.MessageID, &c.Caption,
 		&c.SentAt, &c.EditSeq, &c.Retired)
 	if err != nil {
 		return Card{}, mapErr(err)

@@ -44,6 +44,16 @@ func cardsOf(fake *telegramtest.Server, chat int64, id string) []cardNow {
 	return out
 }
 
+// sentMessage is the send that made a message.
+func sentMessage(fake *telegramtest.Server, chat int64, id int) telegramtest.Sent {
+	for _, s := range fake.Sent(chat) {
+		if s.MessageID == id && strings.HasPrefix(s.Method, "send") {
+			return s
+		}
+	}
+	return telegramtest.Sent{}
+}
+
 func actions(kb [][]telegramtest.Button) []string {
 	var out []string
 	for _, row := range kb {
@@ -135,7 +145,19 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 	c.must(c.dinkes.say("Petugas puskesmas sudah datang ke lokasi.", "dicatat"))
 	c.must(c.dinkes.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
 	c.waitCards(dinkesGroup, id, "📝 Tanggapan perangkat daerah dikirim untuk ditinjau oleh Dewi")
-	c.waitCards(regencyGroup, id, "📝 Tanggapan perangkat daerah dikirim", "approve", "revise")
+	regency = c.waitCards(regencyGroup, id, "📝 Tanggapan perangkat daerah dikirim", "approve", "revise")
+	// The review card leads with the answer, sums the report up, and
+	// replies to the desk's full card of it.
+	review := regency[len(regency)-1]
+	answerAt := strings.Index(review.text, "Tanggapan OPD Dinas Kesehatan:\nPetugas puskesmas sudah datang ke lokasi.")
+	summaryAt := strings.Index(review.text, "Ringkasan laporan:\n📋 "+id+" · Pengaduan · Kecamatan Magetan")
+	if answerAt < 0 || summaryAt < answerAt || strings.Contains(review.text, "Uraian:") ||
+		!strings.Contains(review.text, "saluran air di depan rumah") {
+		t.Fatalf("review card:\n%s", review.text)
+	}
+	if sent := sentMessage(c.fake, regencyGroup, review.id); sent.ReplyTo != regency[len(regency)-2].id {
+		t.Fatalf("the review card replies to message %d, not to the full card %d", sent.ReplyTo, regency[len(regency)-2].id)
+	}
 	c.waitCards(superGroup, id, "📝 Tanggapan perangkat daerah dikirim")
 
 	c.must(c.regency.pressPrefix("w|approve|"+id+"|", "", "✅ "+id))

@@ -16,6 +16,9 @@ CREATE TABLE report_cards (
     -- what the card said besides the report (a reason, the answer under
     -- review), kept when the card is drawn again
     extra       text        NOT NULL DEFAULT '',
+    -- 'full': the whole report; 'review': the agency's answer first, then
+    -- a short summary of the report (what an answer's reviewers get)
+    layout      text        NOT NULL DEFAULT 'full',
     message_id  text,
     caption     boolean     NOT NULL DEFAULT false,
     created_at  timestamptz NOT NULL,
