@@ -174,8 +174,8 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 	return nil
 }
 
-// cardTo sends a report's card, then its evidence (images without their
-// metadata), to a desk: both as the desk's readers may see them, so an
+// cardTo sends a report's card with its evidence (images without their
+// metadata: the photos before the card, other files after it) to a desk: both as the desk's readers may see them, so an
 // anonymous report's files go to an agency under neutral names, and only
 // its photos. Each card is registered (livecard.go) so that it follows the
 // report's state.
@@ -198,15 +198,22 @@ func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...
 	if state != "" {
 		card.Text = state + "\n\n" + card.Text
 	}
-	var files []Outbound
+	// The photos come before the card, so nobody acts on a report before
+	// seeing its evidence; other files (and the line saying one is
+	// withheld) follow it.
+	var before, after []Outbound
 	n := len(rec.Attachments)
 	for i, a := range rec.Attachments {
-		if a.Withheld {
-			files = append(files, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
-			continue
+		switch {
+		case a.Withheld:
+			after = append(after, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
+		case isPhoto(a):
+			before = append(before, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
+				AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
+		default:
+			after = append(after, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
+				AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 		}
-		files = append(files, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
-			AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 	}
 	desks, err := c.tx.DesksOf(c.ctx, deskKind, agencyCode)
 	if err != nil {
@@ -220,7 +227,8 @@ func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...
 		if err != nil {
 			return err
 		}
-		for _, o := range append([]Outbound{m}, files...) {
+		msgs := append(append(append([]Outbound{}, before...), m), after...)
+		for _, o := range msgs {
 			if err := c.send(d.Channel, d.ChatID, o); err != nil {
 				return err
 			}

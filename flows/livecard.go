@@ -249,3 +249,9 @@ func (c *courier) refreshCards(r *store.Report) error {
 	}
 	return nil
 }
+
+// isPhoto reports whether an attachment is a picture, shown before its
+// report's card.
+func isPhoto(a records.Attachment) bool {
+	return a.Kind == string(KindPhoto) || strings.HasPrefix(a.MIME, "image/")
+}

@@ -30,8 +30,8 @@ var liveCardTexts = map[string][2]string{
 	"live.review.summary": {"Ringkasan laporan:\n📋 %s · %s · Kecamatan %s\nTahap: %s\n%s\n\nLaporan lengkap dan buktinya ada pada pesan yang dibalas ini (atau ketik /laporan %s).",
 		"Summary of the report:\n📋 %s · %s · Kecamatan %s\nStage: %s\n%s\n\nThe whole report and its evidence are in the message this replies to (or type /laporan %s)."},
 
-	"live.stale":         {"Tombol itu sudah tidak berlaku: laporan %s sudah ditangani lebih dulu (%s). Tahap sekarang: %s.", "That button no longer applies: report %s was handled already (%s). Current stage: %s."},
-	"live.stale.changed": {"Tombol itu sudah tidak berlaku: laporan %s sudah berubah. Tahap sekarang: %s.", "That button no longer applies: report %s has changed. Current stage: %s."},
+	"live.stale":         {"Laporan %s sudah ditangani lebih dulu (%s), jadi tombol itu tidak berlaku lagi. Tahap sekarang: %s.", "Report %s was handled already (%s), so that button no longer applies. Current stage: %s."},
+	"live.stale.changed": {"Laporan %s sudah berubah sejak pesan itu dikirim, jadi tombol itu tidak berlaku lagi. Tahap sekarang: %s.", "Report %s changed since that message was sent, so that button no longer applies. Current stage: %s."},
 }
 
 func init() {

@@ -172,10 +172,31 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 	// A press that raced the edit (the officer's app still showed the
 	// first card's buttons) is answered with a whole sentence.
 	c.fake.PressButton(superGroup, 9001, first.id, fmt.Sprintf("w|verify|%s|1|", id))
-	stale := c.must(c.super.expect("Tombol itu sudah tidak berlaku"))
-	want := "Tombol itu sudah tidak berlaku: laporan " + id + " sudah ditangani lebih dulu (🏁 Pelapor menerima tanggapan; laporan selesai, "
+	stale := c.must(c.super.expect("tombol itu tidak berlaku lagi"))
+	want := "Laporan " + id + " sudah ditangani lebih dulu (🏁 Pelapor menerima tanggapan; laporan selesai, "
 	if !strings.HasPrefix(stale.Text, want) || !strings.HasSuffix(stale.Text, "Tahap sekarang: Selesai.") ||
 		strings.Contains(stale.Text, "sudah Pelapor") {
 		t.Fatalf("stale press answer: %q", stale.Text)
 	}
+}
+
+// evidenceBeforeCard returns the first evidence photo of report id sent to
+// the chat, failing the test unless it came before the report's first card.
+func evidenceBeforeCard(t *testing.T, fake *telegramtest.Server, chat int64, id string) telegramtest.Sent {
+	t.Helper()
+	var photo *telegramtest.Sent
+	for _, s := range fake.Sent(chat) {
+		body := s.Text + s.Caption
+		switch {
+		case photo == nil && strings.HasPrefix(s.Method, "send") && strings.Contains(body, "Lampiran "+id):
+			photo = &s
+		case strings.HasPrefix(s.Method, "send") && strings.Contains(body, "📋 "+id):
+			if photo == nil {
+				t.Fatalf("chat %d: the card of %s came before its evidence", chat, id)
+			}
+			return *photo
+		}
+	}
+	t.Fatalf("chat %d: no card of %s", chat, id)
+	return telegramtest.Sent{}
 }
