@@ -33,6 +33,7 @@ type SentCard struct {
 	MessageID string
 	Caption   bool // the card is the caption of a file
 	SentAt    time.Time
+	Age       time.Duration // how long ago it was sent, by the dispatcher's clock
 }
 
 // ErrEditGone says a card can no longer be edited; the edit is dropped.
@@ -104,7 +105,8 @@ func (d *Dispatcher) deliverEdit(ctx context.Context, m store.Outgoing, msg flow
 		return
 	}
 	p := Part{Key: strconv.FormatInt(m.ID, 10) + ".edit", Text: msg.Text, Buttons: msg.Buttons}
-	err = ed.EditCard(context.WithoutCancel(ctx), m.ChatID, SentCard{MessageID: card.MessageID, Caption: card.Caption, SentAt: card.SentAt}, p)
+	err = ed.EditCard(context.WithoutCancel(ctx), m.ChatID, SentCard{MessageID: card.MessageID, Caption: card.Caption,
+		SentAt: card.SentAt, Age: d.o.Now().Sub(card.SentAt)}, p)
 	switch {
 	case errors.Is(err, ErrEditGone):
 		log.Debug("card edit given up: the platform will not apply it", "card", card.ID, "err", err)
