@@ -256,3 +256,58 @@ func TestLiveCardsOnWhatsApp(t *testing.T) {
 		}
 	}
 }
+
+// In a desk's web room the card is replaced where it stands: the live
+// stream gets a line naming the card's seq with the new state and no
+// buttons, and a reload shows the card's own line changed. The photo
+// comes before the card.
+func TestLiveCardsInWebRooms(t *testing.T) {
+	t.Parallel()
+	env := webEnv(t, pg.NewDatabase(t))
+	startInProcess(t, env)
+	super := officer(t, env, "--desk", "super_admin", "--name", "Sari")
+	officer(t, env, "--desk", "regency_admin", "--name", "Budi")
+	cz := newBrowser(t, env["LAPOR_HTTP_ADDR"], nil)
+	id := fileWebReport(t, cz, jpegWithGPS(t))
+
+	photo := super.expect("Lampiran " + id)
+	card := super.expect("📋 " + id)
+	if photo.Attachment == nil || photo.Seq > card.Seq || len(card.Buttons) == 0 {
+		t.Fatalf("photo %+v, card %+v", photo, card)
+	}
+	super.pressLabel("✅ Verifikasi", "✅ "+id)
+	redrawn := func(got []webMsg) bool {
+		for _, m := range got {
+			if m.Replaces == card.Seq && strings.HasPrefix(m.Text, "✅ Diverifikasi oleh Sari") && len(m.Buttons) == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	if err := eventually(func() bool {
+		super.mu.Lock()
+		defer super.mu.Unlock()
+		return redrawn(super.got)
+	}, "the card was not redrawn in the room's stream"); err != nil {
+		t.Fatal(err)
+	}
+	// A reload reads the transcript from its start: the card's own line
+	// shows the new state.
+	super.close()
+	super.mu.Lock()
+	super.got, super.seen = nil, 0
+	super.mu.Unlock()
+	super.listen()
+	if err := eventually(func() bool {
+		super.mu.Lock()
+		defer super.mu.Unlock()
+		for _, m := range super.got {
+			if m.Seq == card.Seq {
+				return strings.HasPrefix(m.Text, "✅ Diverifikasi oleh Sari") && len(m.Buttons) == 0
+			}
+		}
+		return false
+	}, "the reloaded transcript shows the card as it was"); err != nil {
+		t.Fatal(err)
+	}
+}

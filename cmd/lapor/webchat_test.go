@@ -41,6 +41,7 @@ type webMsg struct {
 	Attachment *struct {
 		URL string `json:"url"`
 	} `json:"attachment"`
+	Replaces int64 `json:"replaces"` // the seq of the line (a card) this one redraws
 }
 
 func newBrowser(t *testing.T, addr string, jar http.CookieJar) *browser {
