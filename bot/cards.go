@@ -128,3 +128,10 @@ func (d *Dispatcher) replyToCard(ctx context.Context, msg *flows.Outbound) {
 		msg.ReplyTo = card.MessageID
 	}
 }
+
+// AlbumSender is a Channel that sends several photos as one album
+// (Telegram's media group): a report's evidence, right before its card.
+// Channels without albums get the photos one by one.
+type AlbumSender interface {
+	SendAlbum(ctx context.Context, chatID string, parts []Part) error
+}

@@ -181,6 +181,10 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		return
 	}
 	d.replyToCard(ctx, &msg)
+	if len(msg.Album) > 0 {
+		d.deliverAlbum(ctx, m, msg, log)
+		return
+	}
 	// The lease runs from the claim, so getting the file ready (waiting
 	// for the memory of whole files or for the decode gate, cleaning an
 	// image) counts against it: a message not ready in time is given back

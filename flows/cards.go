@@ -215,6 +215,7 @@ func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...
 				AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 		}
 	}
+	before = albums(before)
 	desks, err := c.tx.DesksOf(c.ctx, deskKind, agencyCode)
 	if err != nil {
 		return err

@@ -255,3 +255,27 @@ func (c *courier) refreshCards(r *store.Report) error {
 func isPhoto(a records.Attachment) bool {
 	return a.Kind == string(KindPhoto) || strings.HasPrefix(a.MIME, "image/")
 }
+
+// albums gathers photo messages into albums of at most ten (Telegram's
+// limit); a single photo, or one left over, stays a message of its own.
+func albums(photos []Outbound) []Outbound {
+	var out []Outbound
+	for len(photos) > 0 {
+		n := min(len(photos), 10)
+		if len(photos)-n == 1 { // never leave one alone when two groups can share
+			n--
+		}
+		chunk := photos[:n]
+		photos = photos[n:]
+		if len(chunk) < 2 {
+			out = append(out, chunk...)
+			continue
+		}
+		album := Outbound{StripMetadata: true}
+		for _, p := range chunk {
+			album.Album = append(album.Album, AlbumItem{AttachmentID: p.AttachmentID, FileName: p.FileName, Caption: p.Text})
+		}
+		out = append(out, album)
+	}
+	return out
+}

@@ -140,6 +140,17 @@ type Outbound struct {
 	// platform id looked up when the message is sent (the card may not
 	// have gone out when this was written).
 	ReplyToCard int64 `json:"reply_to_card,omitempty"`
+	// Album sends 2 to 10 stored photos together, right before a card (a
+	// Telegram media group; one by one where a channel has no albums),
+	// each under its caption, cleaned like StripMetadata says.
+	Album []AlbumItem `json:"album,omitempty"`
+}
+
+// AlbumItem is one photo of an album.
+type AlbumItem struct {
+	AttachmentID int64  `json:"attachment_id"`
+	FileName     string `json:"file_name,omitempty"`
+	Caption      string `json:"caption,omitempty"`
 }
 
 // Choices flattens a message's buttons in display order (row by row, left

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lapor-id/lapor/bot/telegram/telegramtest"
 	"github.com/lapor-id/lapor/bot/whatsapp/whatsapptest"
+	"github.com/lapor-id/lapor/flows/media"
 )
 
 // cardNow is a card message as its desk sees it now: its last send or edit.
@@ -310,4 +311,82 @@ func TestLiveCardsInWebRooms(t *testing.T) {
 	}, "the reloaded transcript shows the card as it was"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Evidence comes with the card: on Telegram a report's photos arrive as
+// one album right before the card, without their location metadata, and
+// other files follow the card.
+func TestLiveCardsEvidenceAlbumBeforeTheCard(t *testing.T) {
+	t.Parallel()
+	c := newChain(t)
+	cz := newCitizen(c.fake, 7002)
+	if err := cz.toDescription("pengaduan"); err != nil {
+		t.Fatal(err)
+	}
+	c.must(cz.say("Jembatan kayu di dusun Krajan patah, anak sekolah memutar dua kilometer.", "Dicatat"))
+	c.must(cz.press("what:next", "Kapan"))
+	c.must(cz.say("25/11/2026", "Di mana"))
+	c.fake.SendLocation(cz.chat, cz.chat, -7.6634, 111.3574)
+	c.must(cz.expect("paling dekat"))
+	c.must(cz.say("Magetan", "Bukti"))
+	for i := 1; i <= 3; i++ {
+		c.fake.SendPhoto(cz.chat, cz.chat, jpegWithGPS(t), fmt.Sprintf("foto %d", i))
+		c.must(cz.expect(fmt.Sprintf("Bukti ke-%d diterima", i)))
+	}
+	c.fake.SendDocument(cz.chat, cz.chat, "surat-desa.pdf", "application/pdf", []byte("%PDF-1.7 surat"), "")
+	c.must(cz.expect("Bukti ke-4 diterima"))
+	c.must(cz.press("ev:done", "Sembunyikan identitas"))
+	c.must(cz.press("anon:no", "Rahasiakan"))
+	c.must(cz.press("conf:no", "Ringkasan"))
+	done := c.must(cz.press("sum:send", "Nomor laporan: "))
+	id := done.Text[strings.Index(done.Text, "MGT-"):][:10]
+
+	check := func(chat int64) {
+		t.Helper()
+		c.waitCards(chat, id, "📋 "+id, actionsFor(chat)...)
+		want := "album album album card document"
+		var got string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !strings.HasPrefix(got, want); time.Sleep(20 * time.Millisecond) {
+			got = evidenceOrder(t, c.fake, chat, id)
+		}
+		if !strings.HasPrefix(got, want) {
+			t.Fatalf("chat %d: evidence and card came as %q, want %q", chat, got, want)
+		}
+	}
+	check(superGroup)
+	c.must(c.super.pressPrefix("w|verify|"+id+"|", "", "✅ "+id))
+	c.must(c.regency.say("/disposisi "+id+" pupr", "✅ "+id))
+	check(puprGroup)
+}
+
+// evidenceOrder lists what of report id reached the chat, in order: each
+// album photo, the cards and other files.
+func evidenceOrder(t *testing.T, fake *telegramtest.Server, chat int64, id string) string {
+	var order []string
+	for _, s := range fake.Sent(chat) {
+		body := s.Text + s.Caption
+		switch {
+		case s.Method == "sendMediaGroup" && strings.Contains(body, "Lampiran "+id):
+			if hasGPS(s.FileData) || media.HasLocation(s.FileData) || len(s.FileData) == 0 {
+				t.Fatalf("chat %d: an album photo still carries GPS or is empty", chat)
+			}
+			order = append(order, "album")
+		case s.Method == "sendDocument" && strings.Contains(body, "Lampiran "+id):
+			order = append(order, "document")
+		case strings.HasPrefix(s.Method, "send") && strings.Contains(body, "📋 "+id):
+			order = append(order, "card")
+		}
+	}
+	return strings.Join(order, " ")
+}
+
+// actionsFor is what a fresh card offers in the chain's desks.
+func actionsFor(chat int64) []string {
+	switch chat {
+	case superGroup:
+		return []string{"archive", "central", "tunda", "verify"}
+	case puprGroup, dinkesGroup:
+		return []string{"answer", "not_ours"}
+	}
+	return []string{"archive", "dsp", "return", "tunda"}
 }
