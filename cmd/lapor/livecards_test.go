@@ -390,3 +390,46 @@ func actionsFor(chat int64) []string {
 	}
 	return []string{"archive", "dsp", "return", "tunda"}
 }
+
+// A channel without albums (the web room, like WhatsApp) gets a report's
+// photos one by one, each before the card, each without its GPS tag.
+func TestLiveCardsPhotosOneByOneBeforeTheCard(t *testing.T) {
+	t.Parallel()
+	env := webEnv(t, pg.NewDatabase(t))
+	startInProcess(t, env)
+	super := officer(t, env, "--desk", "super_admin", "--name", "Sari")
+	b := newBrowser(t, env["LAPOR_HTTP_ADDR"], nil)
+	b.say("/start", "Selamat datang")
+	b.press("menu:new", "Jenis laporan")
+	b.press("type:pengaduan", "Uraian")
+	b.say("Jembatan kayu di dusun Krajan patah, anak sekolah memutar dua kilometer.", "Dicatat")
+	b.press("what:next", "Kapan")
+	b.press("when:today", "Di mana")
+	b.say("Dusun Krajan, Magetan", "paling dekat")
+	b.press("kec:35.20.06", "Bukti")
+	for i := 1; i <= 2; i++ {
+		if code, body := b.upload(fmt.Sprintf("jembatan-%d.jpg", i), jpegWithGPS(t)); code != 202 {
+			t.Fatalf("upload: %d %s", code, body)
+		}
+		b.expect(fmt.Sprintf("Bukti ke-%d diterima", i))
+	}
+	b.press("ev:done", "Sembunyikan")
+	b.press("anon:no", "Rahasiakan")
+	b.press("conf:no", "Ringkasan")
+	id := anyTrackingID.FindString(b.press("sum:send", "Nomor laporan").Text)
+
+	first := super.expect("Lampiran " + id + " (1/2)")
+	second := super.expect("Lampiran " + id + " (2/2)")
+	card := super.expect("📋 " + id)
+	if first.Seq > second.Seq || second.Seq > card.Seq {
+		t.Fatalf("order: photo %d, photo %d, card %d", first.Seq, second.Seq, card.Seq)
+	}
+	for _, m := range []webMsg{first, second} {
+		if m.Attachment == nil || m.Attachment.URL == "" {
+			t.Fatalf("no photo in %+v", m)
+		}
+		if status, body := super.get(m.Attachment.URL); status != 200 || hasGPS(body) {
+			t.Fatalf("the room's photo: status %d, GPS %v", status, hasGPS(body))
+		}
+	}
+}
