@@ -182,6 +182,16 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 		strings.Contains(stale.Text, "sudah Pelapor") {
 		t.Fatalf("stale press answer: %q", stale.Text)
 	}
+	edits, desk := 0, 0
+	for _, s := range c.fake.AllSent() {
+		if s.ChatID < 0 {
+			desk++
+			if strings.HasPrefix(s.Method, "edit") {
+				edits++
+			}
+		}
+	}
+	t.Logf("desk groups: %d deliveries, %d of them card edits", desk, edits)
 }
 
 // evidenceBeforeCard returns the first evidence photo of report id sent to
