@@ -193,6 +193,9 @@ type Part struct {
 	File    *File
 	Buttons [][]flows.Button
 	ReplyTo string
+	// ForceReply asks the member replied to to answer this part by a reply
+	// (flows.Outbound.ForceReply); channels without it ignore it.
+	ForceReply bool
 }
 
 // Received is one update a channel received, translated.

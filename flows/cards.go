@@ -191,6 +191,9 @@ func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...
 		}
 	}
 	card := c.cardOf(r, rec, deskKind, kept...)
+	if err := c.addDuplicates(r, deskKind, &card); err != nil { // flows/duplicates.go
+		return err
+	}
 	state, err := c.stateLine(r)
 	if err != nil {
 		return err
@@ -244,7 +247,17 @@ func (c *courier) tellCitizen(r *store.Report, key string, args ...any) error {
 	return c.tellCitizenWith(r, nil, key, args...)
 }
 
+// tellCitizenWith sends news with buttons to the reporter; the reporters of
+// duplicates merged into the report hear it too (flows/duplicates.go).
 func (c *courier) tellCitizenWith(r *store.Report, rows [][]Button, key string, args ...any) error {
+	if err := c.tellReporter(r, rows, key, args...); err != nil {
+		return err
+	}
+	return c.tellFollowers(r, key, args...)
+}
+
+// tellReporter sends news to the reporter of r alone.
+func (c *courier) tellReporter(r *store.Report, rows [][]Button, key string, args ...any) error {
 	lang := Lang(r.Lang)
 	if lang != LangEN {
 		lang = LangID
@@ -370,6 +383,9 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 		var row []Button
 		for n := 1; n <= 5; n++ {
 			row = append(row, Button{Label: strings.Repeat("⭐", 1) + fmt.Sprint(n), Data: fmt.Sprintf("rate|%s|%d", r.TrackingID, n)})
+		}
+		if err := c.tellFollowers(r, "n.accept", r.TrackingID); err != nil {
+			return err
 		}
 		if r.Channel == ChannelConventional {
 			return nil

@@ -53,9 +53,9 @@ var commandActions = map[string]Action{
 var officerCommands = map[string]string{
 	"verifikasi": "/verifikasi <ID>", "tunda": "/tunda <ID> <pertanyaan>", "arsip": "/arsip <ID> <alasan: umum|bukan|spam|duplikat <ID>|…>",
 	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>", "kembalikan": "/kembalikan <ID> <alasan>",
-	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai]",
-	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan>", "antrian": "/antrian",
-	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id>]",
+	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai | templat [nomor] | kosongkan | batal]",
+	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan | templat <nomor>>", "antrian": "/antrian [halaman]",
+	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id> | undang <peran> [kode OPD] <nama> | undangan | undang batal <kode>]",
 	"opd": "/opd [tambah <kode> <nama> | ubah <kode> <nama> | nonaktif <kode>]", "identitas": "/identitas <ID>",
 	"kode_grup": "/kode_grup <super_admin|regency_admin|ombudsman|agency> [kode OPD]",
 	"ekspor":    "/ekspor [csv|xlsx] [YYYY-MM | YYYY | YYYY-MM-DD..YYYY-MM-DD] [kode OPD]", "cetak": "/cetak <ID>",
@@ -64,7 +64,8 @@ var officerCommands = map[string]string{
 	"catat": "/catat <jenis> | <kecamatan> | <uraian> | <kontak>", "lapor_id": "/lapor_id <ID> <nomor LAPOR! nasional>",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
-	"saya": "/saya",
+	"saya":    "/saya",
+	"templat": "/templat [daftar | lihat <nomor> | hapus <nomor atau judul>]\n/templat tambah <judul> | <isi dengan {nomor} {instansi} {tanggal} {tanggal_laporan} {batas_waktu}>",
 }
 
 // commandRoles says who may use each non-workflow command.
@@ -84,7 +85,8 @@ var commandRoles = map[string][]Role{
 	"bukan_wewenang": {RoleLiaison}, "setujui": {RoleSuperAdmin, RoleRegencyAdmin}, "perbaiki": {RoleSuperAdmin, RoleRegencyAdmin},
 	"daftar_grup": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
-	"saya": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"saya":    {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"templat": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison},
 }
 
 // isOfficerCommand reports whether a private-chat command belongs to the
@@ -277,6 +279,11 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 		}
 		arg = code
 	}
+	if act == ActRevise {
+		if arg, err = o.reasonFromTemplate(&r, arg); err != nil {
+			return err
+		}
+	}
 	_, err = o.s.transition(o.ctx, o.tx, o.a, &r, act, arg, o.now, o.lang)
 	var ref *refusal
 	if errors.As(err, &ref) {
@@ -295,7 +302,10 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 		if err := o.savePending(pending{Act: ActAnswer, Report: r.TrackingID, Version: r.Version}); err != nil {
 			return err
 		}
-		return o.say(T(o.lang, "wf.answer.start", r.TrackingID), o.submitRow(&r))
+		// No Send answer button yet: the prompt asks for a reply, and a
+		// message has either buttons or a forced reply (it comes with the
+		// first part noted).
+		return o.prompt(T(o.lang, "wf.answer.start", r.TrackingID))
 	}
 	if err := o.savePending(pending{}); err != nil {
 		return err
@@ -307,7 +317,8 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 }
 
 func (o *office) submitRow(r *store.Report) []Button {
-	return []Button{{Label: T(o.lang, "b.submit"), Data: fmt.Sprintf("w|%s|%s|%d|", ActSubmitAnswer, r.TrackingID, r.Version)}}
+	return []Button{{Label: T(o.lang, "b.submit"), Data: fmt.Sprintf("w|%s|%s|%d|", ActSubmitAnswer, r.TrackingID, r.Version)},
+		o.templateButton(r)}
 }
 
 // agencyCode resolves what an officer typed to an active agency.
@@ -344,6 +355,10 @@ func (o *office) button() error {
 		return o.act(parts[2], version(parts[3]), act, parts[4])
 	case len(parts) == 4 && parts[0] == "p":
 		return o.askReason(Action(parts[1]), parts[2], version(parts[3]))
+	case len(parts) == 4 && parts[0] == "tpl":
+		return o.answerTemplate(parts[1], version(parts[2]), parts[3])
+	case len(parts) == 4 && parts[0] == "mrg": // mrg|duplicate|version|original (flows/duplicates.go)
+		return o.merge(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
 	case len(parts) == 4 && parts[0] == "c":
@@ -396,16 +411,19 @@ func (o *office) askReason(act Action, id string, version int) error {
 		return err
 	}
 	if act == ActDefer {
-		return o.say(T(o.lang, "wf.ask.question", r.TrackingID))
+		return o.prompt(T(o.lang, "wf.ask.question", r.TrackingID))
 	}
-	var rows [][]Button
+	ask := T(o.lang, "wf.ask.reason", r.TrackingID, eventName(o.lang, string(act)))
 	if act == ActArchive {
+		// The usual reasons are buttons; another one is typed as a reply,
+		// which the officer starts by hand (buttons and a forced reply do
+		// not go together).
 		do := func(key, arg string) Button {
 			return Button{Label: T(o.lang, key), Data: fmt.Sprintf("w|%s|%s|%d|%s", act, r.TrackingID, r.Version, arg)}
 		}
-		rows = [][]Button{{do("r.umum", "umum"), do("r.bukan", "bukan"), do("r.spam", "spam")}}
+		return o.say(ask, []Button{do("r.umum", "umum"), do("r.bukan", "bukan"), do("r.spam", "spam")})
 	}
-	return o.say(T(o.lang, "wf.ask.reason", r.TrackingID, eventName(o.lang, string(act))), rows...)
+	return o.prompt(ask)
 }
 
 // offerAgencies suggests agencies for a disposition.
@@ -433,22 +451,33 @@ func (o *office) offerAgencies(id string, version int) error {
 }
 
 // freeMessage handles text and files in a desk: the reason an officer was
-// asked for, or a part of an answer (also when replying to a card).
+// asked for, or a part of an answer (also when replying to a card). A
+// reply names its report by the message it replies to (a card, a prompt,
+// a confirmation), which is how a Telegram group in privacy mode delivers
+// typed text at all; that report comes before the started action's.
 func (o *office) freeMessage() (bool, error) {
 	p, _, err := o.loadPending()
 	if err != nil {
 		return false, err
 	}
 	text := cleanText(o.msg.Text)
+	replied := trackingInText.FindString(o.msg.ReplyToText)
 	switch {
+	case p.Act == ActAnswer && replied != "":
+		return true, o.appendAnswer(replied)
 	case p.Act == ActAnswer:
 		return true, o.appendAnswer(p.Report)
+	case p.Act != "" && replied != "" && replied != p.Report:
+		return true, o.otherReport(p, replied)
 	case p.Act != "" && text != "":
 		return true, o.act(p.Report, p.Version, p.Act, text)
 	}
 	// A liaison officer replying to a card of a report at their agency.
-	if id := trackingInText.FindString(o.msg.ReplyToText); id != "" && o.a.officer.Role == string(RoleLiaison) {
-		return true, o.appendAnswer(id)
+	if replied != "" && o.a.officer.Role == string(RoleLiaison) {
+		return true, o.appendAnswer(replied)
+	}
+	if replied != "" && p.Act == "" && o.msg.ReplyToBot {
+		return true, o.nothingAsked(replied)
 	}
 	return false, nil
 }

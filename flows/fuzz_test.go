@@ -155,6 +155,7 @@ func FuzzParsePolicy(f *testing.F) {
 		"stages: {submitted: 0, closed: 3}\n",
 		"stages: {submitted: 366}\nremind_before: [-1, 31]\ntunda_expire_after: 1\ntunda_remind_after: 2\n",
 		"working_hours_from: \"24:00\"\n",
+		"working_hours_from: \"16:00\"\nworking_hours_until: \"07:30\"\n",
 		"supervisor: {agency: agency}\n",
 		"colour: red\n",
 		"stages: &s {submitted: 3}\nsupervisor: *s\n",
@@ -195,8 +196,12 @@ func FuzzParsePolicy(f *testing.F) {
 		if p.TundaExpireAfter <= p.TundaRemindAfter {
 			t.Fatalf("tunda expires (%d) before its reminder (%d)", p.TundaExpireAfter, p.TundaRemindAfter)
 		}
-		if _, err := time.Parse("15:04", p.WorkingHoursFrom); err != nil {
+		from, err := time.Parse("15:04", p.WorkingHoursFrom)
+		if err != nil {
 			t.Fatalf("working_hours_from %q", p.WorkingHoursFrom)
+		}
+		if until, err := time.Parse("15:04", p.WorkingHoursUntil); err != nil || !until.After(from) {
+			t.Fatalf("working hours %q to %q", p.WorkingHoursFrom, p.WorkingHoursUntil)
 		}
 		for _, desk := range []string{flows.DeskAgency, flows.DeskRegency, flows.DeskSuperAdmin} {
 			if s := p.Supervisor[desk]; s != flows.DeskRegency && s != flows.DeskSuperAdmin {

@@ -39,6 +39,9 @@ func (c *courier) deskCard(r *store.Report, card store.Card, retired bool) (Outb
 			extra = append(extra, card.Extra)
 		}
 		o = c.cardOf(r, rec, kind, extra...)
+		if err := c.addDuplicates(r, kind, &o); err != nil { // flows/duplicates.go
+			return Outbound{}, err
+		}
 	}
 	state, err := c.stateLine(r)
 	if err != nil {

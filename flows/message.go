@@ -67,6 +67,10 @@ type Inbound struct {
 	// a bare number answers the last list the chat was offered.
 	NumberedMenus bool      `json:"numbered_menus,omitempty"`
 	At            time.Time `json:"at"`
+
+	// ReplyToBot says the message replied to is a bot's (Telegram tells;
+	// other channels leave it false).
+	ReplyToBot bool `json:"reply_to_bot,omitempty"`
 }
 
 // Clean makes a message safe to store and to show: no NUL characters
@@ -127,6 +131,11 @@ type Outbound struct {
 	// from an image before sending it; an image that cannot be cleaned is
 	// not sent.
 	StripMetadata bool `json:"strip_metadata,omitempty"`
+	// ForceReply marks a prompt the officer answers by replying to it: on
+	// Telegram the app of the person it replies to opens a reply by
+	// itself (force_reply, selective), which a group in privacy mode needs
+	// to deliver the typed answer. Ignored with Buttons, and elsewhere.
+	ForceReply bool `json:"force_reply,omitempty"`
 	// Card says this message is the card (report_cards row) of a report
 	// in a desk: the dispatcher records the platform's id of the message
 	// that carries its buttons, so the card can be edited in place later.

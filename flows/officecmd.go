@@ -61,6 +61,9 @@ func (o *office) command() error {
 		case strings.EqualFold(rest, "selesai") || strings.EqualFold(rest, "kirim"):
 			return o.submitAnswer(id, 0)
 		}
+		if handled, err := o.answerVerb(id, rest); handled {
+			return err
+		}
 		o.msg.Text = rest
 		return o.appendAnswer(id)
 	case "batal":
@@ -71,7 +74,7 @@ func (o *office) command() error {
 	case "bantuan":
 		return o.help()
 	case "antrian":
-		return o.queue()
+		return o.queue(args)
 	case "laporan", "status":
 		if args == "" {
 			return refuse(o.lang, "wf.usage", usage)
@@ -104,10 +107,14 @@ func (o *office) command() error {
 		return o.record(args)
 	case "lapor_id":
 		return o.laporID(args)
+	case "gabungkan":
+		return o.mergeCommand(args)
 	case "libur":
 		return o.holidayCommand(args)
 	case "sla":
 		return o.say(o.s.cfg.Policy.Describe(o.lang))
+	case "templat":
+		return o.templates(args)
 	case "saya":
 		text, err := whoAmI(o.ctx, o.c, o.in.Channel, o.msg)
 		if err != nil {
@@ -130,37 +137,22 @@ func (o *office) help() error {
 	return o.say(roleName(o.lang, role) + ":\n" + strings.Join(lines, "\n"))
 }
 
-// queue lists the open reports this desk holds, nearest deadline first.
-func (o *office) queue() error {
-	var f store.ReportFilter
-	switch {
-	case o.a.desk == nil:
+// queue lists the open reports this desk holds, nearest deadline first,
+// one page at a time (deskqueue.go).
+func (o *office) queue(args string) error {
+	if o.a.desk == nil {
 		return refuse(o.lang, "wf.onlydesk")
-	case o.a.desk.Kind == DeskSuperAdmin:
-		f.Stages = []string{string(StageSubmitted), string(StageAnswerReview)}
-	case o.a.desk.Kind == DeskRegency:
-		f.Stages = []string{string(StageAtRegency), string(StageAnswerReview)}
-	case o.a.desk.Kind == DeskAgency:
-		f.Stages, f.AgencyCode = []string{string(StageAtAgency)}, o.a.desk.AgencyCode
-	default:
-		f.Stages = []string{string(StageSubmitted), string(StageAtRegency), string(StageAtAgency), string(StageAnswerReview)}
 	}
-	reports, err := o.tx.FindReports(o.ctx, f)
+	d := o.a.desk
+	text, err := o.s.deskQueue(o.ctx, o.tx, o.lang, o.now, d.Kind, d.AgencyCode, nonEmpty(d.Title, o.deskName(d.Kind, d.AgencyCode)), queuePageArg(args))
 	if err != nil {
 		return err
 	}
-	if len(reports) == 0 {
-		return o.say(T(o.lang, "wf.queue.none"))
-	}
-	lines := []string{T(o.lang, "wf.queue.head")}
-	for _, r := range reports {
-		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(o.lang, Stage(r.Stage)), o.formatDeadline(r.StageDeadline)))
-	}
-	return o.say(strings.Join(lines, "\n"))
+	return o.say(text)
 }
 
-// timeline shows a report's card and its whole history. An agency sees
-// only reports disposed to it.
+// timeline shows a report's card, with the buttons of the desk it is typed
+// in, and its whole history. An agency sees only reports disposed to it.
 func (o *office) timeline(arg string) error {
 	id, ok := ParseTrackingID(arg, o.s.cfg.TrackingPrefix)
 	if !ok {
@@ -200,15 +192,17 @@ func (o *office) timeline(arg string) error {
 		}
 		lines = append(lines, line)
 	}
-	deskKind := DeskRegency
+	deskKind := "" // outside a desk: no buttons
 	if o.a.desk != nil {
 		deskKind = o.a.desk.Kind
 	}
+	// The card carries the buttons this desk may use on the report now
+	// (none where it may not act), its history below.
 	card, err := o.c.card(&r, rd, deskKind)
 	if err != nil {
 		return err
 	}
-	return o.say(card.Text + "\n\n" + strings.Join(lines, "\n"))
+	return o.say(card.Text+"\n\n"+T(o.lang, "laporan.steps")+"\n"+strings.Join(lines, "\n"), card.Buttons...)
 }
 
 func (o *office) search(words string) error {
@@ -298,6 +292,8 @@ func (o *office) officers(args string) error {
 			return err
 		}
 		return o.say(T(o.lang, "wf.officer.added", strings.TrimSpace(user+" "+name), roleName(o.lang, r)))
+	case "undang", "undangan", "invite":
+		return o.invitations(strings.ToLower(verb), rest)
 	case "hapus", "remove":
 		user, _ := splitFirst(rest)
 		user, err := o.officerID(user)

@@ -25,13 +25,19 @@ type Policy struct {
 	TundaExpireAfter    int               `yaml:"tunda_expire_after"`
 	DraftExpireAfter    int               `yaml:"draft_expire_after"`
 	WorkingHoursFrom    string            `yaml:"working_hours_from"`
+	WorkingHoursUntil   string            `yaml:"working_hours_until"`
 	Supervisor          map[string]string `yaml:"supervisor"`
 	Calendar            struct {
 		CountStartDay        bool `yaml:"count_start_day"`
 		CutiBersamaIsHoliday bool `yaml:"cuti_bersama_is_holiday"`
 	} `yaml:"calendar"`
-	fromMinutes int // WorkingHoursFrom in minutes after midnight
+	fromMinutes  int // WorkingHoursFrom in minutes after midnight
+	untilMinutes int // WorkingHoursUntil in minutes after midnight
 }
+
+// defaultWorkingHoursUntil ends the working hours of a policy file that
+// does not say (one written before working_hours_until existed).
+const defaultWorkingHoursUntil = "16:00"
 
 // DefaultPolicy returns the embedded policy.
 func DefaultPolicy() Policy {
@@ -81,6 +87,15 @@ func ParsePolicy(b []byte) (Policy, error) {
 	} else {
 		p.fromMinutes = t.Hour()*60 + t.Minute()
 	}
+	if p.WorkingHoursUntil == "" {
+		// Policy files copied before the key existed keep working.
+		p.WorkingHoursUntil = defaultWorkingHoursUntil
+	}
+	if t, err := time.Parse("15:04", p.WorkingHoursUntil); err != nil {
+		errs = append(errs, fmt.Errorf("working_hours_until: want HH:MM, got %q", p.WorkingHoursUntil))
+	} else if p.untilMinutes = t.Hour()*60 + t.Minute(); p.untilMinutes <= p.fromMinutes {
+		errs = append(errs, fmt.Errorf("working_hours_until: %s is not later than working_hours_from %s", p.WorkingHoursUntil, p.WorkingHoursFrom))
+	}
 	for _, desk := range []string{DeskAgency, DeskRegency, DeskSuperAdmin} {
 		sup := p.Supervisor[desk]
 		if sup != DeskRegency && sup != DeskSuperAdmin {
@@ -98,6 +113,6 @@ func (p Policy) Describe(lang Lang) string {
 		fmt.Fprintf(&b, "\n• %s: %d %s", stageName(lang, st), p.Stages[st], T(lang, "sla.days"))
 	}
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
-		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom)
+		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil)
 	return b.String()
 }

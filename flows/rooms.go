@@ -82,9 +82,13 @@ func (s *Service) IssueRoomCode(ctx context.Context, kind, agencyCode, name, iss
 }
 
 // EnterRoom signs userID of a channel in with a room code: the user
-// becomes the desk's officer, and the desk gets its room if it had none.
+// becomes the desk's officer, the desk gets its room if it had none, and
+// the room shows the desk's queue.
 func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (Room, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
+	if _, ok := normalizeInviteCode(code); ok { // an officer invitation's sign-in link
+		return s.enterRoomByInvitation(ctx, channel, userID, code)
+	}
 	var room Room
 	now := s.now()
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -114,6 +118,15 @@ func (s *Service) EnterRoom(ctx context.Context, channel, userID, code string) (
 			return err
 		}
 		room = Room{ChatID: d.ChatID, Title: title, Officer: name}
+		// The room opens on the desk's work: its queue is the newest
+		// message, the first thing the officer sees.
+		queue, err := s.deskQueue(ctx, tx, s.cfg.DefaultLang, now, rc.Kind, rc.AgencyCode, title, 1)
+		if err != nil {
+			return err
+		}
+		if err := enqueue(ctx, tx, d.Channel, d.ChatID, Outbound{Text: queue}, now, s.remembersMenus(d.Channel)); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, store.AuditEntry{At: now, Channel: channel, ChatID: d.ChatID, UserID: userID,
 			Action: "enter_room", Allowed: true, Detail: rc.Kind + " " + rc.AgencyCode})
 	})
@@ -147,6 +160,21 @@ func (s *Service) RoomOf(ctx context.Context, channel, userID, chatID string) (R
 		return nil
 	})
 	return room, err
+}
+
+// RoomQueue is the queue of the desk whose room is chatID on channel, as
+// its web room shows it when an officer opens the page.
+func (s *Service) RoomQueue(ctx context.Context, channel, chatID string) (string, error) {
+	var text string
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		d, err := tx.DeskByChat(ctx, channel, chatID)
+		if err != nil {
+			return err
+		}
+		text, err = s.deskQueue(ctx, tx, s.cfg.DefaultLang, s.now(), d.Kind, d.AgencyCode, d.Title, 1)
+		return err
+	})
+	return text, err
 }
 
 func (s *Service) deskTitle(ctx context.Context, tx *store.Tx, kind, agencyCode string) (string, error) {

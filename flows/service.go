@@ -47,6 +47,14 @@ type Config struct {
 	// read (WhatsApp: "62812…@s.whatsapp.net" becomes "+62 812-…"); a
 	// channel without an entry shows it as stored.
 	Handles map[string]func(handle string) string
+	// InviteTTL is how long an officer invitation (/petugas undang) may
+	// wait to be used.
+	InviteTTL time.Duration
+	// InviteLinks makes, per channel, the link that opens a private chat
+	// with the bot carrying an invitation code (InviteMessage); "" when the
+	// channel cannot make one now (not configured or not linked). Without
+	// a link the code alone is shown.
+	InviteLinks map[string]func(code string) string
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.
@@ -65,6 +73,7 @@ func DefaultConfig() Config {
 		Policy:             DefaultPolicy(),
 		FloodPerMinute:     30,
 		ButtonDataChannels: []string{"telegram", "web"},
+		InviteTTL:          72 * time.Hour,
 	}
 }
 
@@ -283,6 +292,9 @@ func (s *Service) handleMessage(ctx context.Context, tx *store.Tx, in store.Inbo
 	}
 	if err := numberedChoice(ctx, tx, in, &msg); err != nil {
 		return err
+	}
+	if code, ok := inviteAttempt(msg); ok { // before a group's or a citizen's /start
+		return s.redeemInvite(ctx, tx, in, msg, code, now)
 	}
 	if in.IsGroup || msg.IsGroup {
 		outcome, err := s.handleGroup(ctx, tx, in, msg, files, now)

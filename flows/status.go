@@ -45,10 +45,18 @@ func (t *turn) showStatus(arg string) error {
 	if !r.StageDeadline.IsZero() {
 		deadline = FormatDate(t.lang, r.StageDeadline.In(calendar.Jakarta))
 	}
-	return t.say("status.view", r.TrackingID, T(t.lang, "type."+r.Type),
+	view := T(t.lang, "status.view", r.TrackingID, T(t.lang, "type."+r.Type),
 		FormatDateTime(t.lang, r.SubmittedAt.In(calendar.Jakarta)),
 		textOr(t.lang, "stage."+r.Stage, r.Stage), textOr(t.lang, "unit."+r.ResponsibleUnit, r.ResponsibleUnit),
 		deadline, strings.Join(history, "\n"))
+	merged, err := t.mergedNote(&r, own) // flows/duplicates.go
+	if err != nil {
+		return err
+	}
+	if merged != "" {
+		view += "\n\n" + merged
+	}
+	return t.out.say(view)
 }
 
 // listReports answers /laporan with the chat's own reports.

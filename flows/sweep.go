@@ -29,8 +29,10 @@ type SweepResult struct {
 // the silent close, forwarding to the Ombudsman, Tunda reminders and
 // expiry, abandoned drafts, and the morning digests. It is state-based:
 // everything it sends is marked, so a rerun, a second scheduler or a
-// process that was down sends each thing once. Officers are only written to
-// on working days from the policy's working hours.
+// process that was down sends each thing once. Nothing runs before the
+// policy's working hours on a working day; reminders, escalations and
+// digests to desks also wait while it is after working_hours_until (for
+// the next working morning), while the citizens' own news goes out.
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	if err := s.ReloadCalendar(ctx); err != nil {
@@ -39,14 +41,16 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	now := s.now()
 	cal := s.cal()
 	local := now.In(calendar.Jakarta)
-	if !cal.IsWorkingDay(now) || local.Hour()*60+local.Minute() < s.cfg.Policy.fromMinutes {
+	minute := local.Hour()*60 + local.Minute()
+	if !cal.IsWorkingDay(now) || minute < s.cfg.Policy.fromMinutes {
 		return res, nil
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		sw := &sweep{s: s, tx: tx, ctx: ctx, now: now, cal: cal, res: &res,
 			c:        &courier{ctx: ctx, s: s, tx: tx, now: now, lang: s.cfg.DefaultLang},
-			due:      map[deskKey][]string{},
-			escalate: map[deskKey][]string{}}
+			toDesks:  minute < s.cfg.Policy.untilMinutes,
+			due:      map[deskKey][]dueItem{},
+			escalate: map[deskKey][]dueItem{}}
 		for _, step := range []func() error{sw.deadlines, sw.ombudsman, sw.tunda, sw.drafts, sw.flush, sw.digests} {
 			if err := step(); err != nil {
 				return err
@@ -67,8 +71,9 @@ type sweep struct {
 	cal      *calendar.Calendar
 	c        *courier
 	res      *SweepResult
-	due      map[deskKey][]string // reminder lines per responsible desk
-	escalate map[deskKey][]string // overdue lines per supervising desk
+	toDesks  bool                  // inside working hours: desks may be reminded
+	due      map[deskKey][]dueItem // reminders per responsible desk
+	escalate map[deskKey][]dueItem // overdue items per supervising desk
 }
 
 func (sw *sweep) lang() Lang { return sw.s.cfg.DefaultLang }
@@ -103,7 +108,7 @@ func (sw *sweep) deadlines() error {
 	type pending struct {
 		key      store.MarkKey
 		desk     deskKey
-		line     string
+		item     dueItem
 		escalate bool
 	}
 	var todo []pending
@@ -116,30 +121,30 @@ func (sw *sweep) deadlines() error {
 			}
 			continue
 		}
-		d := FormatDate(l, deadline.In(calendar.Jakarta))
+		if !sw.toDesks {
+			continue // after working hours: the next working morning's sweep reminds
+		}
+		item := dueItem{tracking: r.TrackingID, stage: Stage(r.Stage), deadline: deadline}
 		if !sw.now.After(deadline) {
 			left := sw.cal.WorkingDaysBetween(sw.now, deadline)
 			if !slices.Contains(p.RemindBefore, left) {
 				continue
 			}
-			when := T(l, "due.left", left)
-			if left == 0 {
-				when = T(l, "due.today")
-			}
+			item.left = left
 			todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("due-%d", left)},
-				desk: holder(r), line: T(l, "due.line", r.TrackingID, stageName(l, Stage(r.Stage)), d, when)})
+				desk: holder(r), item: item})
 			continue
 		}
-		over := sw.cal.WorkingDaysBetween(deadline, sw.now)
+		item.overdue, item.over = true, sw.cal.WorkingDaysBetween(deadline, sw.now)
 		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "overdue:" + today},
-			desk: holder(r), line: T(l, "due.line", r.TrackingID, stageName(l, Stage(r.Stage)), d, T(l, "due.over", over))})
+			desk: holder(r), item: item})
 		h := holder(r)
-		owner := roleName(l, Role(h.kind))
+		item.owner = roleName(l, Role(h.kind))
 		if h.kind == DeskAgency {
-			owner = sw.c.agencyName(h.agency)
+			item.owner = sw.c.agencyName(h.agency)
 		}
 		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "escalated"},
-			desk: deskKey{p.Supervisor[h.kind], ""}, line: T(l, "esc.line", r.TrackingID, owner, d, over), escalate: true})
+			desk: deskKey{p.Supervisor[h.kind], ""}, item: item, escalate: true})
 	}
 	keys := make([]store.MarkKey, len(todo))
 	for i, t := range todo {
@@ -153,10 +158,10 @@ func (sw *sweep) deadlines() error {
 		switch {
 		case !fresh[i]:
 		case t.escalate:
-			sw.escalate[t.desk] = append(sw.escalate[t.desk], t.line)
+			sw.escalate[t.desk] = append(sw.escalate[t.desk], t.item)
 			sw.res.Escalations++
 		default:
-			sw.due[t.desk] = append(sw.due[t.desk], t.line)
+			sw.due[t.desk] = append(sw.due[t.desk], t.item)
 			sw.res.Reminders++
 		}
 	}
@@ -346,20 +351,20 @@ func (sw *sweep) drafts() error {
 }
 
 // flush sends one message per desk with its reminders, and one per
-// supervising desk with its escalations.
+// supervising desk with its escalations (reminders.go writes them).
 func (sw *sweep) flush() error {
 	l := sw.lang()
 	for _, batch := range []struct {
-		lines map[deskKey][]string
-		head  string
-	}{{sw.due, "due.head"}, {sw.escalate, "esc.head"}} {
-		keys := make([]deskKey, 0, len(batch.lines))
-		for k := range batch.lines {
+		items map[deskKey][]dueItem
+		text  func(Lang, time.Time, []dueItem) string
+	}{{sw.due, reminderText}, {sw.escalate, escalationText}} {
+		keys := make([]deskKey, 0, len(batch.items))
+		for k := range batch.items {
 			keys = append(keys, k)
 		}
 		slices.SortFunc(keys, func(a, b deskKey) int { return strings.Compare(a.kind+a.agency, b.kind+b.agency) })
 		for _, k := range keys {
-			if err := sw.c.toDesk(k.kind, k.agency, Outbound{Text: T(l, batch.head) + "\n" + strings.Join(batch.lines[k], "\n")}); err != nil {
+			if err := sw.c.toDesk(k.kind, k.agency, Outbound{Text: batch.text(l, sw.now, batch.items[k])}); err != nil {
 				return err
 			}
 		}
@@ -367,8 +372,14 @@ func (sw *sweep) flush() error {
 	return nil
 }
 
+// digestLines is how many reports a digest lists; it counts them all.
+const digestLines = 30
+
 // digests sends each desk, once per working day, its open items by deadline.
 func (sw *sweep) digests() error {
+	if !sw.toDesks {
+		return nil // after working hours: it goes out the next working morning
+	}
 	desks, err := sw.tx.AllDesks(sw.ctx)
 	if err != nil {
 		return err
@@ -387,7 +398,7 @@ func (sw *sweep) digests() error {
 		default:
 			continue
 		}
-		f.Limit = 30
+		f.Limit = queueScan
 		reports, err := sw.tx.FindReports(sw.ctx, f)
 		if err != nil {
 			return err
@@ -403,9 +414,12 @@ func (sw *sweep) digests() error {
 			continue
 		}
 		lines := []string{T(l, "digest.head", FormatDate(l, today.Start()), len(reports))}
-		for _, r := range reports {
+		for _, r := range reports[:min(len(reports), digestLines)] {
 			lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(l, Stage(r.Stage)),
 				FormatDate(l, r.StageDeadline.In(calendar.Jakarta))))
+		}
+		if rest := len(reports) - digestLines; rest > 0 {
+			lines = append(lines, T(l, "rem.more", rest))
 		}
 		if err := sw.c.send(d.Channel, d.ChatID, Outbound{Text: strings.Join(lines, "\n")}); err != nil {
 			return err

@@ -411,7 +411,7 @@ func TestStartedActionExpires(t *testing.T) {
 	h := chainHarness(t)
 	r := h.seedReport(flows.StageSubmitted, "", false)
 	expect(t, h.send(gSuper, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("p|archive|%s|%d", r.TrackingID, r.Version),
-		IsGroup: true, UserID: uSuper}), "balas dengan alasannya")
+		IsGroup: true, UserID: uSuper}), "balas pesan ini dengan alasannya")
 	h.now = h.now.Add(31 * time.Minute)
 	if got := h.send(gSuper, flows.Inbound{Kind: flows.KindText, Text: "selamat pagi semua", IsGroup: true, UserID: uSuper}); len(got) != 0 {
 		t.Fatalf("chatter answered: %+v", got)

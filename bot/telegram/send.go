@@ -33,6 +33,7 @@ func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 	}
 	parts[0].ReplyTo = msg.ReplyTo
 	parts[len(parts)-1].Buttons = msg.Buttons
+	parts[len(parts)-1].ForceReply = msg.ForceReply
 	return parts
 }
 
@@ -58,6 +59,9 @@ func (ch *Channel) SendID(ctx context.Context, chatID string, p bot.Part) (strin
 	}
 	if len(p.Buttons) > 0 {
 		params.Set("reply_markup", keyboard(p.Buttons))
+	} else if p.ForceReply {
+		// One markup per message: buttons win, and their text asks for a reply.
+		params.Set("reply_markup", `{"force_reply":true,"selective":true}`)
 	}
 	var (
 		res json.RawMessage

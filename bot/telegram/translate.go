@@ -66,6 +66,7 @@ func base(m *tgbotapi.Message) flows.Inbound {
 	}
 	if r := m.ReplyToMessage; r != nil {
 		in.ReplyToText = r.Text + r.Caption
+		in.ReplyToBot = r.From != nil && r.From.IsBot
 	}
 	setUser(&in, m.From)
 	return in

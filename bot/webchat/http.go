@@ -192,6 +192,12 @@ func (c *Channel) session(w http.ResponseWriter, r *http.Request) {
 	out := map[string]string{"csrf": s.CSRF, "lang": s.Lang}
 	if v.room != nil {
 		out["room"], out["officer"] = v.room.Title, v.room.Officer
+		// The room opens on the desk's work: its queue, above the cards.
+		if q, err := c.o.Rooms.RoomQueue(r.Context(), Name, v.room.ChatID); err == nil {
+			out["queue"] = q
+		} else {
+			c.o.Log.Warn("desk queue not shown", "room", v.room.ChatID, "err", err)
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -72,6 +72,8 @@ type Options struct {
 type Rooms interface {
 	EnterRoom(ctx context.Context, channel, userID, code string) (flows.Room, error)
 	RoomOf(ctx context.Context, channel, userID, chatID string) (flows.Room, error)
+	// RoomQueue is the desk's queue, shown above the room when the page opens.
+	RoomQueue(ctx context.Context, channel, chatID string) (string, error)
 }
 
 // Channel is the web chat.

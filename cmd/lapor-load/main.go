@@ -176,7 +176,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.FaultShare, "fault-share", o.FaultShare, "faults: share of API calls the fake fails")
 	fs.DurationVar(&o.FaultFor, "fault-for", o.FaultFor, "faults: how long the fake fails calls")
 	fs.IntVar(&o.Replicas, "replicas", o.Replicas, "replicas: lapor serve processes on the one database")
-	fs.DurationVar(&o.SweepEvery, "sweep-every", o.SweepEvery, "replicas: LAPOR_SWEEP_EVERY")
+	fs.DurationVar(&o.SweepEvery, "sweep-every", o.SweepEvery, "replicas: how often the run sweeps, from every replica at once, on a fixed working-morning clock")
 	fs.IntVar(&o.Overdue, "overdue", o.Overdue, "replicas: overdue reports seeded for the sweep")
 	fs.BoolVar(&o.KillActive, "kill-active", o.KillActive, "replicas: SIGKILL the replica that talks to Telegram halfway, and start it again")
 	fs.DurationVar(&o.SlowPlans, "slow-plans", o.SlowPlans, "log the plans of lapor's statements slower than this with auto_explain and report them (0: off)")

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/store"
 )
@@ -20,10 +18,11 @@ import (
 // the throughput load. Only one replica at a time long-polls Telegram and
 // sends to it (an advisory lock, like the scheduler's); the others stand by,
 // and every replica's workers handle stored messages. Overdue reports are
-// seeded so that the deadline sweep (every --sweep-every) has reminders and
-// escalations to send. Halfway the replica that talks to Telegram is killed
-// and started again. Asserted from the database and the fake: no message
-// handled twice, no reminder sent twice, nothing lost, one poller at a time.
+// seeded so that the deadline sweep (every --sweep-every, on a fixed
+// working-morning clock: sweeps.go) has reminders and escalations to send.
+// Halfway the replica that talks to Telegram is killed and started again.
+// Asserted from the database and the fake: no message handled twice, one
+// reminder per desk and sweep day, nothing lost, one poller at a time.
 func runReplicas(ctx context.Context, o Options, rep *Report, log *slog.Logger) (err error) {
 	rig, err := NewRig(ctx, o, rep, o.Limits, true, log)
 	if err != nil {
@@ -31,7 +30,9 @@ func runReplicas(ctx context.Context, o Options, rep *Report, log *slog.Logger) 
 	}
 	defer func() { rig.Close(err != nil) }()
 	setParams(rep, o, "flood-per-minute", "replicas", "citizens", "officers", "rate", "duration", "workers", "sweep-every", "overdue", "outbox-lease")
-	extra := map[string]string{"LAPOR_SWEEP_EVERY": o.SweepEvery.String()}
+	// The replicas' own sweep reads the real clock: it is off, and this
+	// process sweeps on a fixed one instead.
+	extra := map[string]string{"LAPOR_SWEEP_EVERY": "8760h"}
 	var replicas []*Proc
 	for i := 0; i < o.Replicas; i++ {
 		p, err := rig.startLapor(ctx, fmt.Sprintf("lapor-%d", i+1), extra)
@@ -44,11 +45,24 @@ func runReplicas(ctx context.Context, o Options, rep *Report, log *slog.Logger) 
 	if err := rig.registerDesks(ctx, ds); err != nil {
 		return err
 	}
-	seeded, err := rig.seedOverdue(ctx, o.Overdue)
+	days := sweepDays(time.Now(), calendar.Default())
+	seeded, err := rig.seedOverdue(ctx, o.Overdue, days[0])
 	if err != nil {
 		return err
 	}
+	all := ds
 	ds = ds[:min(max(o.Officers, 0), len(ds))]
+	sw, err := rig.newSweeper(ctx, o.Replicas)
+	if err != nil {
+		return err
+	}
+	defer sw.close()
+	sctx, stopSweeps := context.WithCancel(ctx)
+	sweepsDone := make(chan struct{})
+	go func() {
+		defer close(sweepsDone)
+		sw.run(sctx, days, o.SweepEvery, time.Now().Add(o.Duration/2))
+	}()
 
 	kills := 0
 	between := func(ctx context.Context, start time.Time) {
@@ -78,6 +92,10 @@ func runReplicas(ctx context.Context, o Options, rep *Report, log *slog.Logger) 
 		}
 	}
 	l := rig.drive(ctx, ds, false, between)
+	stopSweeps()
+	<-sweepsDone
+	sw.set(days[1])
+	sw.once(ctx) // the second day's sweep, for a run shorter than the interval
 	rig.reportLoad(ctx, l, "lapor (all replicas)")
 	if err := rig.verifyZeroLoss(ctx, l.Citizens); err != nil {
 		return err
@@ -100,161 +118,46 @@ func runReplicas(ctx context.Context, o Options, rep *Report, log *slog.Logger) 
 	}
 	rep.Add("replicas that held the Telegram lock at some time", float64(active), "replicas")
 
-	return rig.verifyReminders(ctx, seeded)
+	if _, err := rig.drain(ctx, o.Drain); err != nil {
+		rep.Note("after the sweeps: %v", err)
+	}
+	return rig.verifySweeps(ctx, sw, days, all, seeded)
 }
 
-// seedOverdue imports n reports past their stage deadline, spread over the
-// super admin, regency admin and pupr desks, for the sweep to remind and
-// escalate.
-func (r *Rig) seedOverdue(ctx context.Context, n int) ([]string, error) {
+// seedOverdue imports n reports a week past their stage deadline on the
+// first sweep day, spread over the super admin, regency admin and pupr
+// desks, for the sweep to remind and escalate. It returns how many each
+// desk holds ("super_admin", "regency_admin", "agency pupr").
+func (r *Rig) seedOverdue(ctx context.Context, n int, day time.Time) (map[string]int, error) {
+	perDesk := map[string]int{}
 	if n <= 0 {
-		return nil, nil
+		return perDesk, nil
 	}
 	db, err := store.Open(ctx, r.dbURL, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	now := time.Now()
 	stages := []string{"submitted", "at_regency", "at_agency"}
+	holders := []string{deskSuper, deskRegency, deskAgency + " pupr"}
+	started := day.AddDate(0, 0, -14)
 	var reports []store.Report
-	var ids []string
 	for i := 0; i < n; i++ {
 		rp := store.Report{TrackingID: fmt.Sprintf("LOAD-%06d", i), Type: "pengaduan", Description: "laporan uji beban yang lewat batas waktu",
 			Confidential: true, Channel: "telegram", ChatID: fmt.Sprint(800000 + i), Stage: stages[i%3], KecamatanCode: "35.20.06",
-			StageStartedAt: now.AddDate(0, 0, -14), SubmittedAt: now.AddDate(0, 0, -14), DeadlineBase: now.AddDate(0, 0, -14),
-			DeadlineDays: 3, StageDeadline: now.AddDate(0, 0, -7)}
+			StageStartedAt: started, SubmittedAt: started, DeadlineBase: started,
+			DeadlineDays: 3, StageDeadline: day.AddDate(0, 0, -7)}
 		if rp.Stage == "at_agency" {
 			rp.AgencyCode = "pupr"
 		}
 		reports = append(reports, rp)
-		ids = append(ids, rp.TrackingID)
+		perDesk[holders[i%3]]++
 	}
 	if _, err := db.ImportReports(ctx, reports); err != nil {
 		return nil, fmt.Errorf("seeding overdue reports: %w", err)
 	}
 	r.log.Info("seeded overdue reports", "n", n)
-	return ids, nil
-}
-
-// sweepOpen reports whether lapor's sweep writes to desks now: on working
-// days in Asia/Jakarta from the policy's working hours.
-func sweepOpen(now time.Time) (bool, string) {
-	local := now.In(calendar.Jakarta)
-	if !calendar.Default().IsWorkingDay(now) {
-		return false, local.Format("Monday 2 January 2006") + " is not a working day in Asia/Jakarta"
-	}
-	from, _ := time.Parse("15:04", flows.DefaultPolicy().WorkingHoursFrom)
-	if local.Hour()*60+local.Minute() < from.Hour()*60+from.Minute() {
-		return false, "it is " + local.Format("15:04") + " in Asia/Jakarta, before working hours (" + flows.DefaultPolicy().WorkingHoursFrom + ")"
-	}
-	return true, ""
-}
-
-var reminderLine = regexp.MustCompile(`• ([A-Z]{2,5}-[0-9A-Z]{6})\b`)
-
-// reminderKinds reads the reminder and escalation lines of a desk message.
-func reminderKinds(text string) (kind string, ids []string) {
-	switch {
-	case strings.HasPrefix(text, "⏰"):
-		kind = "due"
-	case strings.HasPrefix(text, "⚠️"):
-		kind = "escalated"
-	default:
-		return "", nil
-	}
-	for _, m := range reminderLine.FindAllStringSubmatch(text, -1) {
-		ids = append(ids, m[1])
-	}
-	return kind, ids
-}
-
-// verifyReminders checks the sweep's reminders under several replicas:
-// each (report, kind) is written to the outbox at most once, delivered at
-// most once apart from at-least-once repeats of the same message, and every
-// seeded overdue report got its reminder and its escalation.
-func (r *Rig) verifyReminders(ctx context.Context, seeded []string) error {
-	rep := r.rep
-	open, why := sweepOpen(time.Now())
-	stored := map[string]int{}
-	err := retryQuery(ctx, func(ctx context.Context) error {
-		clear(stored)
-		rows, err := r.pool.Query(ctx, `SELECT payload FROM outbox WHERE chat_id LIKE '-%' ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var payload []byte
-			if err := rows.Scan(&payload); err != nil {
-				return err
-			}
-			var msg flows.Outbound
-			_ = json.Unmarshal(payload, &msg)
-			kind, ids := reminderKinds(msg.Text)
-			for _, id := range ids {
-				stored[kind+" "+id]++
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return err
-	}
-	// The fake's record, with a message repeated right after itself (an
-	// at-least-once redelivery, counted with the duplicates) read once.
-	delivered := map[string]int{}
-	last := map[int64]string{}
-	for _, s := range r.fake.AllSent() {
-		if s.ChatID >= 0 || !strings.HasPrefix(s.Method, "send") {
-			continue
-		}
-		if last[s.ChatID] == s.Text {
-			continue
-		}
-		last[s.ChatID] = s.Text
-		kind, ids := reminderKinds(s.Text)
-		for _, id := range ids {
-			delivered[kind+" "+id]++
-		}
-	}
-	dupStored, dupDelivered := 0, 0
-	for _, k := range sortedKeys(stored) {
-		if stored[k] > 1 {
-			dupStored++
-			rep.Note("reminder %s written %d times", k, stored[k])
-		}
-	}
-	for _, k := range sortedKeys(delivered) {
-		if delivered[k] > 1 {
-			dupDelivered++
-			rep.Note("reminder %s delivered %d times", k, delivered[k])
-		}
-	}
-	marks, err := r.count(ctx, `SELECT count(*) FROM sweep_marks`)
-	if err != nil {
-		return err
-	}
-	rep.Add("sweep marks", float64(marks), "marks")
-	rep.Add("reminder lines delivered", float64(len(delivered)), "(report, kind)")
-	if !open {
-		rep.Skip("no duplicate reminders", "the sweep writes to desks only on working days from working hours, and %s; "+
-			"%d reminder lines were delivered (none expected). Run on a working day after 07:30 WIB", why, len(delivered))
-		return nil
-	}
-	rep.Check("no duplicate reminders (outbox)", dupStored == 0, "%d (report, kind) written more than once", dupStored)
-	rep.Check("no duplicate reminders (delivered)", dupDelivered == 0, "%d (report, kind) delivered more than once", dupDelivered)
-	missing := 0
-	for _, id := range seeded {
-		for _, kind := range []string{"due", "escalated"} {
-			if delivered[kind+" "+id] == 0 {
-				missing++
-			}
-		}
-	}
-	rep.Check("every overdue report reminded and escalated once", missing == 0,
-		"%d of %d expected reminder lines missing", missing, 2*len(seeded))
-	return nil
+	return perDesk, nil
 }
 
 var lockTaken = regexp.MustCompile(`^time=(\S+) .*msg="lock taken" lock=lapor-telegram`)

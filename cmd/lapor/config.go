@@ -44,6 +44,7 @@ type Config struct {
 	MaxFileMB            int
 	MaxAttachments       int
 	DraftReminderAfter   time.Duration
+	InviteTTL            time.Duration // how long an officer invitation may wait to be used
 	Workers              int
 	FloodPerMinute       int
 	OutboxLease          time.Duration
@@ -227,6 +228,7 @@ func settings() []setting {
 			}},
 		{"LAPOR_MAX_ATTACHMENTS", false, "evidence files per report", "10", posInt(func(c *Config) *int { return &c.MaxAttachments })},
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
+		{"LAPOR_INVITE_TTL", false, "how long an officer invitation (/petugas undang) may wait to be used", "72h", dur(func(c *Config) *time.Duration { return &c.InviteTTL })},
 		{"LAPOR_WORKERS", false, "chats handled at once (at most this minus 2 downloading files)", "8", posInt(func(c *Config) *int { return &c.Workers })},
 		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice", "30",
 			posInt(func(c *Config) *int { return &c.FloodPerMinute })},

@@ -530,7 +530,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 				tsay(t, h.super, "/verifikasi "+id, "✅ "+id)
 				tsay(t, h.regency, "/disposisi "+id+" pupr", "✅ "+id)
 				tsay(t, h.pupr, "/tanggapi "+id, "tulis tanggapan")
-				tsay(t, h.pupr, runeText(10000), "dicatat (10000 karakter")
+				hmust(h.pupr.reply("tulis tanggapan", runeText(10000), "dicatat (10000 karakter")).of(t) // privacy mode: a reply
 				tsay(t, h.pupr, "/tanggapi "+id+" selesai", "✅ "+id)
 				tsay(t, h.regency, "/setujui "+id, "✅ "+id)
 				var parts int

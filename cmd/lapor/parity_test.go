@@ -60,6 +60,18 @@ func (p *telegramPlatform) chat(c int) int64 {
 func (p *telegramPlatform) user(person int) int64 { return int64(900000 + person) }
 
 func (p *telegramPlatform) text(chat, person int, s string) {
+	if chat < 0 && !strings.HasPrefix(s, "/") {
+		// A desk group in privacy mode delivers typed text only as a reply
+		// to the bot: the officer replies to the bot's newest message (the
+		// prompt the transcript waited for).
+		sent := p.fake.Sent(p.chat(chat))
+		for i := len(sent) - 1; i >= 0; i-- {
+			if strings.HasPrefix(sent[i].Method, "send") {
+				p.fake.ReplyText(p.chat(chat), p.user(person), sent[i].MessageID, s)
+				return
+			}
+		}
+	}
 	p.fake.SendText(p.chat(chat), p.user(person), s)
 }
 

@@ -132,6 +132,7 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.DraftReminderAfter = cfg.DraftReminderAfter
 	fcfg.WebURL = cfg.WebURL()
 	fcfg.FloodPerMinute = cfg.FloodPerMinute
+	fcfg.InviteTTL = cfg.InviteTTL
 	fcfg.OfficerIDs = map[string]func(string) (string, error){"whatsapp": whatsappUserID}
 	fcfg.Handles = map[string]func(string) string{"whatsapp": readableNumber}
 	return fcfg, nil
@@ -146,6 +147,9 @@ type source struct {
 	info    func() map[string]any           // more to show on /readyz (e.g. the WhatsApp version)
 	web     http.Handler                    // pages and API served at / (the web chat)
 	jobs    []scheduler.Job                 // the channel's housekeeping, run by the scheduler's leader
+	// inviteLink makes the link that opens an officer invitation in a
+	// private chat with the bot (nil: none on this channel; see invitelinks.go).
+	inviteLink func(code string) string
 }
 
 // sourceFactory builds a source once the inbox it stores into exists.
@@ -191,8 +195,10 @@ func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
 			}
 			return err
 		}}
+		// An invitation's web link signs the browser in to its desk's room.
+		inviteLink := func(code string) string { return flows.SignInLink(cfg.WebURL(), code) }
 		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler(),
-			jobs: []scheduler.Job{expire}}, nil
+			jobs: []scheduler.Job{expire}, inviteLink: inviteLink}, nil
 	}
 }
 
@@ -222,7 +228,11 @@ func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
 				return tg.Poll(ctx, inbox)
 			})
 		}
-		return source{ch: tg, receive: receive, active: active.Load}, nil
+		// The bot's username, for invitation links: asked when an admin
+		// first invites someone, not at start.
+		username := &lazyName{ask: tg.Me, timeout: 5 * time.Second}
+		inviteLink := func(code string) string { return telegramInviteLink(username.get(), code) }
+		return source{ch: tg, receive: receive, active: active.Load, inviteLink: inviteLink}, nil
 	}
 }
 
@@ -290,6 +300,9 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	if err != nil {
 		return err
 	}
+	// Each channel adds its invitation link below, before anything
+	// handles a message (the service shares this map).
+	fcfg.InviteLinks = map[string]func(string) string{}
 	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if err := svc.Seed(ctx); err != nil {
 		return err
@@ -316,6 +329,9 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 			return err
 		}
 		sources = append(sources, src)
+		if src.inviteLink != nil {
+			fcfg.InviteLinks[src.ch.Name()] = src.inviteLink
+		}
 		workers.AddChannel(src.ch)
 		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Active: src.active,
 			OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Log: log}))
@@ -343,6 +359,16 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		n, err := svc.RemindIdleDrafts(ctx)
 		if n > 0 {
 			wakeDispatchers()
+		}
+		return err
+	}}); err != nil {
+		return err
+	}
+
+	if err := sched.Add(scheduler.Job{Name: "invitation-expiry", Spec: "@every 10m", Run: func(ctx context.Context) error {
+		n, err := svc.ExpireInvitations(ctx)
+		if n > 0 {
+			log.Info("officer invitations expired unused", "invitations", n)
 		}
 		return err
 	}}); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/phone"
 	"github.com/lapor-id/lapor/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
 )
 
 // optionalSources adds WhatsApp when LAPOR_WHATSAPP=1.
@@ -42,8 +43,12 @@ func whatsappSource(cfg Config, log *slog.Logger) sourceFactory {
 		if err != nil {
 			return source{}, err
 		}
-		return supervisedWhatsApp(cfg, log, db, svc, inbox, container.LIDMap, whatsapp.SupervisorOptions{
-			Open: whatsapp.Dialer(container, log), Versions: whatsapp.WebVersion(nil)}), nil
+		src := supervisedWhatsApp(cfg, log, db, svc, inbox, container.LIDMap, whatsapp.SupervisorOptions{
+			Open: whatsapp.Dialer(container, log), Versions: whatsapp.WebVersion(nil)})
+		src.inviteLink = func(code string) string {
+			return whatsappInviteLink(linkedNumber(container), flows.InviteMessage(code))
+		}
+		return src, nil
 	}
 }
 
@@ -117,6 +122,19 @@ func whatsappAlert(lang flows.Lang, p whatsapp.Problem) string {
 		return flows.T(lang, "alert.wa.refused", code)
 	}
 	return flows.T(lang, "alert.channel", "WhatsApp", p.Detail, "WhatsApp")
+}
+
+// linkedNumber is the phone number of the linked WhatsApp account in
+// international digits, read from the device store each time (a new login
+// may link another number), or "" when none is linked.
+func linkedNumber(container *sqlstore.Container) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	device, err := container.GetFirstDevice(ctx)
+	if err != nil || device == nil || device.ID == nil {
+		return ""
+	}
+	return device.ID.User
 }
 
 // loginPhone is the number of whatsapp-login --phone in international

@@ -141,7 +141,7 @@ func (c *chain) toAgency(citizenChat int64, photo []byte) (*citizen, string) {
 // answer writes and submits pupr's answer.
 func (c *chain) answer(id, text string) {
 	c.must(c.pupr.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan"))
-	c.must(c.pupr.say(text, "dicatat"))
+	c.must(c.pupr.reply("tulis tanggapan", text, "dicatat"))
 	c.must(c.pupr.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
 }
 
@@ -165,8 +165,8 @@ func TestWorkflowHappyPath(t *testing.T) {
 	}
 
 	c.must(c.pupr.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan"))
-	c.must(c.pupr.say("Saluran sudah dibersihkan pada 27 November oleh tim UPT.", "dicatat"))
-	c.fake.SendDocument(puprGroup, 9003, "berita-acara.pdf", "application/pdf", []byte("%PDF-1.7 berita acara"), "")
+	noted := c.must(c.pupr.reply("tulis tanggapan", "Saluran sudah dibersihkan pada 27 November oleh tim UPT.", "dicatat"))
+	c.fake.ReplyDocument(puprGroup, 9003, noted.MessageID, "berita-acara.pdf", "application/pdf", []byte("%PDF-1.7 berita acara"), "")
 	c.must(c.pupr.expect("1 berkas"))
 	c.must(c.pupr.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
 	c.must(cz.expect("Instansi sudah menanggapi"))
@@ -194,8 +194,8 @@ func TestWorkflowNotOursThenAnotherAgency(t *testing.T) {
 	t.Parallel()
 	c := newChain(t)
 	cz, id := c.toAgency(6002, nil)
-	c.must(c.pupr.pressPrefix("p|not_ours|"+id+"|", "", "balas dengan alasannya"))
-	c.must(c.pupr.say("Ini urusan puskesmas, bukan PUPR.", "✅ "+id))
+	c.must(c.pupr.pressPrefix("p|not_ours|"+id+"|", "", "balas pesan ini dengan alasannya"))
+	c.must(c.pupr.reply("dengan alasannya", "Ini urusan puskesmas, bukan PUPR.", "✅ "+id))
 	c.must(cz.expect("bukan kewenangan instansi sebelumnya"))
 	c.must(c.regency.expect("Ini urusan puskesmas"))
 	c.must(c.regency.pressPrefix("dsp|"+id+"|", "", "ke OPD mana"))
@@ -220,7 +220,7 @@ func TestWorkflowReturnArchiveAndCentral(t *testing.T) {
 	c.must(c.regency.say("/kembalikan "+id+" bukan kewenangan kabupaten, jalan nasional", "✅ "+id))
 	c.must(cz.expect("dikembalikan ke Super Admin"))
 	c.must(c.super.expect("jalan nasional"))
-	c.must(c.super.pressPrefix("p|archive|"+id+"|", "", "balas dengan alasannya"))
+	c.must(c.super.pressPrefix("p|archive|"+id+"|", "", "balas pesan ini dengan alasannya"))
 	c.must(c.super.pressPrefix("w|archive|"+id+"|", "|spam", "✅ "+id))
 	c.must(cz.expect("diarsipkan"))
 	if r := c.report(id); r.Stage != "archived" {
@@ -402,7 +402,7 @@ func TestAdminTools(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	for _, s := range c.fake.Sent(puprGroup) {
-		if strings.Contains(s.Text, "Antrian") || strings.Contains(s.Text, "Tidak ada laporan terbuka") {
+		if strings.Contains(s.Text, "Antrean") || strings.Contains(s.Text, "tidak ada laporan terbuka") {
 			t.Fatalf("the bot still answers in a group it was removed from: %q", s.Text)
 		}
 	}

@@ -12,6 +12,8 @@ type chatState struct {
 	id            int64
 	known         bool // the bot may write here: a citizen wrote first, or AllowChat
 	blocked       bool
+	botAdmin      bool // the bot administers the group: it reads everything
+	otherBotLast  bool // another bot wrote after this one (AnotherBotWrote)
 	lastMessageID int
 	messages      map[int]*wireMessage
 	bucket        *gcra   // per-chat flood control

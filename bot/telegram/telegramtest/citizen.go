@@ -8,7 +8,9 @@ import (
 // The methods below play the citizens. Each queues an update for the bot
 // and marks the chat as known. A private chat's id is its user's id
 // (positive); group chat ids are negative. Methods that create a message
-// return the update id and the new message's id.
+// return the update id and the new message's id; in a group in privacy
+// mode (privacy.go) a message the bot would not receive is put in the chat
+// but queues nothing, and its update id is 0.
 
 // SendText sends a text message. Text starting with a command ("/start",
 // "/start@bot args") carries a bot_command entity, so tgbotapi's
@@ -124,6 +126,10 @@ func (s *Server) EditText(chatID, userID int64, messageID int, newText string) (
 	m.Text = newText
 	m.Entities = commandEntity(newText)
 	m.EditDate = s.now().Unix()
+	if !s.deliversLocked(s.chats[chatID], m) {
+		s.stats.Withheld++
+		return 0
+	}
 	return s.enqueueLocked(wireUpdate{EditedMessage: m})
 }
 
@@ -160,6 +166,11 @@ func (s *Server) post(chatID, userID int64, fill func(*wireMessage)) (updateID, 
 	c.known = true
 	m := s.newMessageLocked(c, citizen(userID))
 	fill(m)
+	if !s.deliversLocked(c, m) {
+		s.stats.Withheld++
+		s.broadcastLocked()
+		return 0, m.MessageID
+	}
 	return s.enqueueLocked(wireUpdate{Message: m}), m.MessageID
 }
 

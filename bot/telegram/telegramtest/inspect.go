@@ -18,6 +18,8 @@ type Sent struct {
 	ParseMode   string
 	Keyboard    [][]Button // the inline keyboard; nil if none
 	ReplyTo     int        // id of the message replied to; 0 if none
+	ForceReply  bool       // reply_markup was force_reply
+	Selective   bool       // ... with selective set
 	FileID      string     // the file sent (uploaded or re-sent by file_id)
 	FileName    string     // an upload's multipart file name
 	ContentType string     // an upload's multipart Content-Type
@@ -40,6 +42,9 @@ type Stats struct {
 	GetUpdatesCalls   int
 	AnsweredCallbacks int
 	ChatActions       int
+	// Withheld counts members' group messages (new or edited) the bot
+	// did not receive because of privacy mode.
+	Withheld int
 }
 
 func newStats() Stats {

@@ -28,6 +28,7 @@ type outgoing struct {
 	keyboard  *inlineKeyboard
 	replyTo   int
 	orphanOK  bool // allow_sending_without_reply
+	force     forceReply
 	kind      fileKind
 	upload    *upload // a new file, or
 	fileID    string  // a file sent before
@@ -79,6 +80,7 @@ func newOutgoing(method string, rq *request) (outgoing, *apiError) {
 		keyboard:  kb,
 		replyTo:   rq.number("reply_to_message_id"),
 		orphanOK:  rq.flag("allow_sending_without_reply"),
+		force:     parseForceReply(rq.str("reply_markup")),
 	}, err
 }
 
@@ -111,6 +113,7 @@ func (s *Server) deliver(chatRef string, o outgoing) (any, *apiError) {
 	}
 
 	m := s.newMessageLocked(c, s.bot)
+	c.otherBotLast = false
 	m.ReplyToMessage = reply
 	m.Text = o.visible
 	m.Caption = strings.TrimSpace(plainText(o.caption, o.parseMode))
@@ -119,14 +122,16 @@ func (s *Server) deliver(chatRef string, o outgoing) (any, *apiError) {
 		attach(m, o.kind, file)
 	}
 	sent := Sent{
-		Method:    o.method,
-		ChatID:    c.id,
-		MessageID: m.MessageID,
-		Text:      o.text,
-		Caption:   o.caption,
-		ParseMode: o.parseMode,
-		Keyboard:  buttons(o.keyboard),
-		At:        s.now(),
+		Method:     o.method,
+		ChatID:     c.id,
+		MessageID:  m.MessageID,
+		Text:       o.text,
+		Caption:    o.caption,
+		ParseMode:  o.parseMode,
+		Keyboard:   buttons(o.keyboard),
+		ForceReply: o.force.ForceReply,
+		Selective:  o.force.ForceReply && o.force.Selective,
+		At:         s.now(),
 	}
 	if reply != nil {
 		sent.ReplyTo = reply.MessageID
@@ -406,6 +411,27 @@ func parseKeyboard(raw string) (*inlineKeyboard, *apiError) {
 		return nil, nil
 	}
 	return &inlineKeyboard{InlineKeyboard: markup.InlineKeyboard}, nil
+}
+
+// forceReply is a ForceReply reply_markup: the client opens a reply to the
+// message (for selective: only for the users it targets).
+type forceReply struct {
+	ForceReply bool `json:"force_reply"`
+	Selective  bool `json:"selective"`
+}
+
+// parseForceReply reads a force_reply markup; parseKeyboard has checked
+// the JSON. A markup that also has an inline keyboard is an inline
+// keyboard: a message shows one kind of markup.
+func parseForceReply(raw string) forceReply {
+	var f struct {
+		forceReply
+		InlineKeyboard json.RawMessage `json:"inline_keyboard"`
+	}
+	if raw == "" || json.Unmarshal([]byte(raw), &f) != nil || f.InlineKeyboard != nil {
+		return forceReply{}
+	}
+	return f.forceReply
 }
 
 func checkButton(b inlineButton) *apiError {

@@ -7,10 +7,13 @@
 // download size limits), the Bot API's validation errors (text and caption
 // lengths counted in UTF-16 code units, inline keyboards, callback answers,
 // blocked and unknown chats), flood control (per-chat, per-group and global
-// limits answered with 429 and retry_after), and injected transport faults.
+// limits answered with 429 and retry_after), group privacy mode (on by
+// default, as for a new bot: a group's plain text that is neither a command
+// nor a reply to the bot never reaches it; privacy.go), and injected
+// transport faults.
 //
-// Tests play the citizens through methods such as SendText, SendPhoto and
-// PressButton, point the bot at APIEndpoint and FileEndpoint, and assert on
+// Tests play the citizens through methods such as SendText, SendPhoto,
+// ReplyText and PressButton, point the bot at APIEndpoint and FileEndpoint, and assert on
 // what the bot delivered with Sent, WaitSent and Stats. Error descriptions,
 // HTTP statuses and the JSON envelope follow the real Bot API, so a bot's
 // error handling can be tested against it unchanged.
@@ -58,6 +61,12 @@ type Options struct {
 	GlobalRate float64
 	// GlobalBurst is the burst of the global limit (default 30).
 	GlobalBurst int
+	// ReadAllGroupMessages switches the bot's group privacy mode off, as
+	// BotFather's /setprivacy "Disable" does: the bot then receives every
+	// message in its groups. By default privacy mode is on, like a new
+	// bot's, and plain group text that is neither a command nor a reply to
+	// the bot is withheld (see SetPrivacy).
+	ReadAllGroupMessages bool
 	// Now is the clock for flood control, message dates and Sent.At
 	// (default time.Now). It must be safe for concurrent use. Long-poll
 	// timeouts always run on real time.
@@ -114,6 +123,7 @@ type Server struct {
 	stats        Stats
 	global       *gcra
 	fault        func(method string) Fault
+	privacy      bool // group privacy mode (BotFather /setprivacy)
 }
 
 // New starts a fake Bot API server. Call Close when done.
@@ -131,6 +141,7 @@ func New(o Options) *Server {
 		callbacks:    map[string]*callbackState{},
 		stats:        newStats(),
 		global:       newGCRA(o.GlobalRate, o.GlobalBurst),
+		privacy:      !o.ReadAllGroupMessages,
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -265,7 +276,9 @@ func indexRoutes(list ...route) map[string]route {
 }
 
 func (s *Server) getMe(*request) (any, *apiError) {
-	return wireBot{wireUser: s.bot, CanJoinGroups: true}, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return wireBot{wireUser: s.bot, CanJoinGroups: true, CanReadAllGroupMessages: !s.privacy}, nil
 }
 
 func (s *Server) deleteWebhook(*request) (any, *apiError) { return true, nil }

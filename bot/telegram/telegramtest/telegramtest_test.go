@@ -784,7 +784,10 @@ func rawUpload(t *testing.T, srv *telegramtest.Server, method, field string, siz
 }
 
 func TestCitizenMessageKinds(t *testing.T) {
-	srv := start(t, unlimited)
+	// The poll goes to a group: privacy mode off, so that it is delivered.
+	o := unlimited
+	o.ReadAllGroupMessages = true
+	srv := start(t, o)
 	bot := newBot(t, srv)
 	srv.SendVideo(42, 42, []byte("mp4"), "flood")
 	srv.SendVoice(42, 42, []byte("ogg"), "")

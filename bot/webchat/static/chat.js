@@ -77,6 +77,7 @@
       roomIs: 'Ruang petugas: {room}',
       officerIs: 'Masuk sebagai {name}',
       signOut: 'Keluar dari ruang',
+      roomQueue: 'Antrean meja ini',
       roomEmpty: 'Kartu laporan untuk meja ini akan muncul di sini. Tekan tombol pada kartu, atau ketik /bantuan untuk daftar perintah.',
       signingIn: 'Memeriksa kode masuk…',
       switchConfirm: 'Browser ini sudah masuk ke ruang petugas "{room}". Tautan masuk ini akan mengganti ruang dan peran Anda di browser ini. Lanjutkan?',
@@ -132,6 +133,7 @@
       roomIs: 'Officer room: {room}',
       officerIs: 'Signed in as {name}',
       signOut: 'Leave the room',
+      roomQueue: "This desk's queue",
       roomEmpty: 'Report cards for this desk appear here. Press the buttons on a card, or type /bantuan for the list of commands.',
       signingIn: 'Checking the sign-in code…',
       switchConfirm: 'This browser is already signed in to the officer room "{room}". This sign-in link will replace your room and role in this browser. Continue?',
@@ -180,6 +182,8 @@
     room: $('room'),
     roomTitle: $('room-title'),
     roomOfficer: $('room-officer'),
+    roomQueue: $('room-queue'),
+    roomQueueText: $('room-queue-text'),
     signOut: $('signout'),
     replying: $('replying'),
     replyingText: $('replying-text'),
@@ -187,7 +191,7 @@
   };
 
   // In a desk room (an officer's browser) rather than the citizen's chat.
-  let room = null; // {title, officer}
+  let room = null; // {title, officer, queue}
   let replyTo = null; // {seq, text}: the message the next text answers
 
   let embedded = false;
@@ -354,7 +358,9 @@
         if (r.ok && r.data && typeof r.data.csrf === 'string' && r.data.csrf) {
           csrf = r.data.csrf;
           setLang(r.data.lang === 'en' ? 'en' : 'id');
-          setRoom(typeof r.data.room === 'string' && r.data.room ? { title: r.data.room, officer: r.data.officer || '' } : null);
+          setRoom(typeof r.data.room === 'string' && r.data.room
+            ? { title: r.data.room, officer: r.data.officer || '', queue: typeof r.data.queue === 'string' ? r.data.queue : '' }
+            : null);
           if (statusKey === 'sessionRetry') setStatus(source ? '' : 'connecting');
           return;
         }
@@ -374,6 +380,12 @@
     if (room) {
       el.roomTitle.textContent = t('roomIs', { room: room.title });
       el.roomOfficer.textContent = room.officer ? t('officerIs', { name: room.officer }) : '';
+      if (el.roomQueue && el.roomQueueText) {
+        // The desk's open reports, nearest deadline first: what the
+        // officer sees first when the room opens.
+        el.roomQueueText.textContent = room.queue || '';
+        el.roomQueue.hidden = !room.queue;
+      }
       if (el.empty) {
         el.empty.dataset.i18n = 'roomEmpty';
         el.empty.textContent = t('roomEmpty');
