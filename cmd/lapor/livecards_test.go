@@ -133,8 +133,8 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 
 	// Not ours: the pupr card is done; the regency's newest card offers
 	// the disposition again and its older card is retired.
-	c.must(c.pupr.pressPrefix("p|not_ours|"+id+"|", "", "balas dengan alasannya"))
-	c.must(c.pupr.say("Ini urusan dinas kesehatan.", "✅ "+id))
+	c.must(c.pupr.pressPrefix("p|not_ours|"+id+"|", "", "balas pesan ini dengan alasannya"))
+	c.must(c.pupr.reply("dengan alasannya", "Ini urusan dinas kesehatan.", "✅ "+id))
 	c.waitCards(puprGroup, id, "↩️ Dinyatakan bukan kewenangan")
 	regency := c.waitCards(regencyGroup, id, "↩️ Dinyatakan bukan kewenangan", "archive", "dsp", "return", "tunda")
 	if len(regency) != 2 || !strings.Contains(regency[0].text, "Pesan terbaru tentang laporan ini ada di bawah") {
@@ -146,7 +146,7 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 	c.waitCards(dinkesGroup, id, "➡️ Diteruskan ke", "answer", "not_ours")
 	c.waitCards(puprGroup, id, "➡️ Diteruskan ke") // pupr sees where it went, and no buttons
 	c.must(c.dinkes.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan"))
-	c.must(c.dinkes.say("Petugas puskesmas sudah datang ke lokasi.", "dicatat"))
+	c.must(c.dinkes.reply("tulis tanggapan", "Petugas puskesmas sudah datang ke lokasi.", "dicatat"))
 	c.must(c.dinkes.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
 	c.waitCards(dinkesGroup, id, "📝 Tanggapan perangkat daerah dikirim untuk ditinjau oleh Dewi")
 	regency = c.waitCards(regencyGroup, id, "📝 Tanggapan perangkat daerah dikirim", "approve", "revise")
