@@ -176,6 +176,15 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		d.record(ctx, d.db.FailOutgoing(ctx, m.ID, d.o.Now(), "undecodable: "+err.Error()))
 		return
 	}
+	if msg.EditCard != 0 {
+		d.deliverEdit(ctx, m, msg, log)
+		return
+	}
+	d.replyToCard(ctx, &msg)
+	if len(msg.Album) > 0 {
+		d.deliverAlbum(ctx, m, msg, log)
+		return
+	}
 	// The lease runs from the claim, so getting the file ready (waiting
 	// for the memory of whole files or for the decode gate, cleaning an
 	// image) counts against it: a message not ready in time is given back
@@ -231,7 +240,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		// A send already begun is finished even when we are stopping (the
 		// channel bounds it with its own timeout): cancelling it midway
 		// would make the platform deliver it and us send it again.
-		if err := d.ch.Send(context.WithoutCancel(ctx), m.ChatID, parts[i]); err != nil {
+		if err := d.sendPart(context.WithoutCancel(ctx), m, &msg, parts[i], i == len(parts)-1, log); err != nil {
 			d.failed(ctx, m, err, log)
 			return
 		}

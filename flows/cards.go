@@ -20,6 +20,7 @@ type courier struct {
 	now      time.Time
 	lang     Lang              // desks read the deployment's default language
 	agencies map[string]string // code -> name, loaded on first use
+	fresh    map[int64]bool    // cards registered in this transaction (livecard.go)
 }
 
 func (c *courier) send(channel, chat string, o Outbound) error {
@@ -173,29 +174,71 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 	return nil
 }
 
-// cardTo sends a report's card, then its evidence (images without their
-// metadata), to a desk: both as the desk's readers may see them, so an
+// cardTo sends a report's card with its evidence (images without their
+// metadata: the photos before the card, other files after it) to a desk: both as the desk's readers may see them, so an
 // anonymous report's files go to an agency under neutral names, and only
-// its photos.
+// its photos. Each card is registered (livecard.go) so that it follows the
+// report's state.
 func (c *courier) cardTo(r *store.Report, deskKind, agencyCode string, extra ...string) error {
 	rec, err := c.view(r, deskReaders(deskKind, agencyCode))
 	if err != nil {
 		return err
 	}
-	msgs := []Outbound{c.cardOf(r, rec, deskKind, extra...)}
-	if err := c.addDuplicates(r, deskKind, &msgs[0]); err != nil { // flows/duplicates.go
+	var kept []string
+	for _, e := range extra {
+		if e != "" {
+			kept = append(kept, e)
+		}
+	}
+	card := c.cardOf(r, rec, deskKind, kept...)
+	if err := c.addDuplicates(r, deskKind, &card); err != nil { // flows/duplicates.go
 		return err
 	}
+	state, err := c.stateLine(r)
+	if err != nil {
+		return err
+	}
+	if state != "" {
+		card.Text = state + "\n\n" + card.Text
+	}
+	// The photos come before the card, so nobody acts on a report before
+	// seeing its evidence; other files (and the line saying one is
+	// withheld) follow it.
+	var before, after []Outbound
 	n := len(rec.Attachments)
 	for i, a := range rec.Attachments {
-		if a.Withheld {
-			msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
-			continue
+		switch {
+		case a.Withheld:
+			after = append(after, Outbound{Text: T(c.lang, "card.attachment.withheld", r.TrackingID, i+1, n)})
+		case isPhoto(a):
+			before = append(before, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
+				AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
+		default:
+			after = append(after, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
+				AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 		}
-		msgs = append(msgs, Outbound{Text: T(c.lang, "card.attachment", r.TrackingID, i+1, n),
-			AttachmentID: a.ID, FileName: a.Name, StripMetadata: true})
 	}
-	return c.toDesk(deskKind, agencyCode, msgs...)
+	before = albums(before)
+	desks, err := c.tx.DesksOf(c.ctx, deskKind, agencyCode)
+	if err != nil {
+		return err
+	}
+	if len(desks) == 0 {
+		c.s.log.Warn("no group is registered for a desk; the report waits in its queue", "desk", deskKind, "agency", agencyCode)
+	}
+	for _, d := range desks {
+		m, err := c.registerCard(r, d, deskKind, agencyCode, strings.Join(kept, "\n\n"), card)
+		if err != nil {
+			return err
+		}
+		msgs := append(append(append([]Outbound{}, before...), m), after...)
+		for _, o := range msgs {
+			if err := c.send(d.Channel, d.ChatID, o); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // tellCitizen sends news to the reporter's own chat, in their language. A
@@ -255,8 +298,16 @@ func (c *courier) agencyName(code string) string {
 }
 
 // announce does what a transition means for everyone else: the card moves
-// to the desk that now holds the report, and the citizen hears about it.
+// to the desk that now holds the report, the citizen hears about it, and
+// every card the desks hold shows the new state.
 func (c *courier) announce(r *store.Report, act Action, arg string) error {
+	if err := c.announceMove(r, act, arg); err != nil {
+		return err
+	}
+	return c.refreshCards(r)
+}
+
+func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 	l := c.lang
 	note := ""
 	if arg != "" {
@@ -288,8 +339,7 @@ func (c *courier) announce(r *store.Report, act Action, arg string) error {
 		if err != nil {
 			return err
 		}
-		extra := T(l, "card.answer", c.agencyName(ans.AgencyCode), ans.Body)
-		if err := c.cardTo(r, DeskRegency, "", extra); err != nil {
+		if err := c.reviewTo(r, T(l, "card.answer", c.agencyName(ans.AgencyCode), ans.Body)); err != nil {
 			return err
 		}
 		if err := c.answerFiles(r, ans, DeskRegency); err != nil {

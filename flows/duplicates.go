@@ -266,6 +266,9 @@ func (o *office) merge(dupArg string, version int, origArg string) error {
 	if err := o.audit("merge", dup.ID, true, root.TrackingID); err != nil {
 		return err
 	}
+	if err := o.c.refreshCards(&dup); err != nil { // the duplicate's cards show it archived (livecard.go)
+		return err
+	}
 	if err := o.savePending(pending{}); err != nil {
 		return err
 	}

@@ -288,7 +288,7 @@ func TestDuplicateMergeMisuse(t *testing.T) {
 	// The press that counts, then the same press again: stale.
 	out = h.officer(uSuper, gSuper, press1, log)
 	expect(t, out[gSuper], "digabungkan ke laporan "+b)
-	refused(uSuper, gSuper, press1, a, "sudah Diarsipkan")
+	refused(uSuper, gSuper, press1, a, "sudah ditangani lebih dulu (🗄 Diarsipkan oleh Petugas 9001")
 	refused(uSuper, gSuper, cmd("gabungkan", a+" "+b), a, "sudah digabungkan ke laporan "+b)
 
 	// A card shown before the report changed: its button is stale.

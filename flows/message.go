@@ -136,6 +136,30 @@ type Outbound struct {
 	// itself (force_reply, selective), which a group in privacy mode needs
 	// to deliver the typed answer. Ignored with Buttons, and elsewhere.
 	ForceReply bool `json:"force_reply,omitempty"`
+	// Card says this message is the card (report_cards row) of a report
+	// in a desk: the dispatcher records the platform's id of the message
+	// that carries its buttons, so the card can be edited in place later.
+	Card int64 `json:"card,omitempty"`
+	// EditCard makes the message an edit of that card in place: Text and
+	// Buttons replace what the card shows. EditSeq numbers the edit; one
+	// older than the card's newest is dropped when its turn comes.
+	EditCard int64 `json:"edit_card,omitempty"`
+	EditSeq  int64 `json:"edit_seq,omitempty"`
+	// ReplyToCard makes the message a reply to that card's message, its
+	// platform id looked up when the message is sent (the card may not
+	// have gone out when this was written).
+	ReplyToCard int64 `json:"reply_to_card,omitempty"`
+	// Album sends 2 to 10 stored photos together, right before a card (a
+	// Telegram media group; one by one where a channel has no albums),
+	// each under its caption, cleaned like StripMetadata says.
+	Album []AlbumItem `json:"album,omitempty"`
+}
+
+// AlbumItem is one photo of an album.
+type AlbumItem struct {
+	AttachmentID int64  `json:"attachment_id"`
+	FileName     string `json:"file_name,omitempty"`
+	Caption      string `json:"caption,omitempty"`
 }
 
 // Choices flattens a message's buttons in display order (row by row, left

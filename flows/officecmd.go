@@ -551,5 +551,8 @@ func (o *office) laporID(args string) error {
 	if err := o.audit("lapor_id", r.ID, true, national); err != nil {
 		return err
 	}
+	if err := o.c.refreshCards(&r); err != nil { // the cards' buttons carry the version
+		return err
+	}
 	return o.say(T(o.lang, "wf.laporid", national, r.TrackingID))
 }

@@ -180,6 +180,9 @@ func (sw *sweep) answered(r *store.Report) error {
 			return err
 		}
 		sw.res.AutoClosed++
+		if err := sw.c.refreshCards(&cur); err != nil {
+			return err
+		}
 		return sw.c.tellCitizen(&cur, "n.autoclose", cur.TrackingID)
 	}
 	if sw.cal.WorkingDaysBetween(sw.now, r.StageDeadline) > p.CitizenRemindBefore {
@@ -225,6 +228,9 @@ func (sw *sweep) ombudsman() error {
 		}
 		if err := sw.tx.AppendEvent(sw.ctx, store.Event{ReportID: cur.ID, At: sw.now, Kind: "ombudsman", StageFrom: cur.Stage,
 			StageTo: cur.Stage, ActorRole: string(RoleSystem)}); err != nil {
+			return err
+		}
+		if err := sw.c.refreshCards(&cur); err != nil {
 			return err
 		}
 		history, perStage, err := sw.summary(&cur)
@@ -300,6 +306,9 @@ func (sw *sweep) tunda() error {
 				return err
 			}
 			sw.res.TundaExpired++
+			if err := sw.c.refreshCards(&cur); err != nil {
+				return err
+			}
 			if err := sw.c.tellCitizen(&cur, "n.tunda.expire", cur.TrackingID); err != nil {
 				return err
 			}

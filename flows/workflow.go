@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -282,19 +281,8 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	return to, nil
 }
 
-// alreadyDone explains to a second presser what happened to the report.
+// alreadyDone explains to a second presser what happened to the report
+// (livecard.go).
 func alreadyDone(ctx context.Context, tx *store.Tx, r *store.Report, lang Lang) error {
-	e, err := tx.LastEvent(ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	who := strings.TrimSpace(e.ActorID)
-	if i := strings.IndexByte(who, ' '); i >= 0 {
-		who = who[i+1:]
-	}
-	if who == "" || e.ActorRole == string(RoleCitizen) {
-		who = roleName(lang, Role(e.ActorRole))
-	}
-	return &refusal{text: T(lang, "wf.already", r.TrackingID, eventName(lang, e.Kind), who,
-		FormatDateTime(lang, e.At.In(calendar.Jakarta)))}
+	return staleButton(ctx, tx, r, lang)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/lapor-id/lapor/bot"
@@ -38,6 +39,12 @@ func (ch *Channel) Split(msg flows.Outbound, file *bot.File) []bot.Part {
 
 // Send implements bot.Channel.
 func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
+	_, err := ch.SendID(ctx, chatID, p)
+	return err
+}
+
+// SendID implements bot.IDSender: Send, telling the new message's id.
+func (ch *Channel) SendID(ctx context.Context, chatID string, p bot.Part) (string, error) {
 	timeout := ch.o.CallTimeout
 	if p.File != nil {
 		timeout = ch.o.SendTimeout
@@ -56,18 +63,36 @@ func (ch *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
 		// One markup per message: buttons win, and their text asks for a reply.
 		params.Set("reply_markup", `{"force_reply":true,"selective":true}`)
 	}
-	var err error
+	var (
+		res json.RawMessage
+		err error
+	)
 	if p.File != nil {
 		if p.Caption {
 			params.Set("caption", p.Text)
 		}
 		method, field := uploadMethod(p.File)
-		_, err = ch.c.upload(ctx, method, params, field, p.File)
+		res, err = ch.c.upload(ctx, method, params, field, p.File)
 	} else {
 		params.Set("text", p.Text)
-		_, err = ch.c.call(ctx, "sendMessage", params)
+		res, err = ch.c.call(ctx, "sendMessage", params)
 	}
-	return classify(err)
+	if err != nil {
+		return "", classify(err)
+	}
+	return messageID(res), nil
+}
+
+// messageID is the id of the message a send returned; "" if unreadable
+// (the message went out all the same).
+func messageID(res json.RawMessage) string {
+	var m struct {
+		MessageID int64 `json:"message_id"`
+	}
+	if json.Unmarshal(res, &m) != nil || m.MessageID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(m.MessageID, 10)
 }
 
 func uploadMethod(f *bot.File) (method, field string) {

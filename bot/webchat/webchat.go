@@ -211,6 +211,9 @@ type wireMessage struct {
 	Buttons    [][]flows.Button `json:"buttons"`
 	Attachment *wireAttachment  `json:"attachment"`
 	At         time.Time        `json:"at"`
+	// Replaces is the seq of an earlier line (a report's card) this one
+	// redraws in place; the browser shows no new line for it.
+	Replaces int64 `json:"replaces,omitempty"`
 }
 
 type wireAttachment struct {
@@ -221,19 +224,10 @@ type wireAttachment struct {
 }
 
 // Send implements bot.Channel: the message joins the chat's transcript and
-// every open stream of the chat is woken.
+// every open stream of the chat is woken (SendID, cards.go).
 func (c *Channel) Send(ctx context.Context, chatID string, p bot.Part) error {
-	w := wireMessage{From: "bot", Text: p.Text, Buttons: p.Buttons}
-	var fileID int64
-	if p.File != nil {
-		id, err := c.showFile(ctx, chatID, p.File)
-		if err != nil {
-			return err
-		}
-		fileID = id
-		w.Attachment = &wireAttachment{Name: p.File.Name, MIME: p.File.MIME, Kind: p.File.Kind}
-	}
-	return c.record(ctx, chatID, true, w, fileID)
+	_, err := c.SendID(ctx, chatID, p)
+	return err
 }
 
 // showFile makes a file one of the chat's. A stored file is referred to,

@@ -41,6 +41,7 @@ type webMsg struct {
 	Attachment *struct {
 		URL string `json:"url"`
 	} `json:"attachment"`
+	Replaces int64 `json:"replaces"` // the seq of the line (a card) this one redraws
 }
 
 func newBrowser(t *testing.T, addr string, jar http.CookieJar) *browser {
@@ -129,7 +130,9 @@ func (b *browser) expect(want string) webMsg {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		for ; b.seen < len(b.got); b.seen++ {
-			if m := b.got[b.seen]; m.From == "bot" && strings.Contains(m.Text, want) {
+			// A line that redraws a card is no new message (the page
+			// changes the card in place).
+			if m := b.got[b.seen]; m.From == "bot" && m.Replaces == 0 && strings.Contains(m.Text, want) {
 				found = m
 				b.seen++
 				return true

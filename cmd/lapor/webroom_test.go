@@ -147,7 +147,7 @@ func TestWebRoomsRunTheChain(t *testing.T) {
 	citizenChat := ident[1]
 	var photoURL string
 	anonymous := false
-	// The photo follows the card.
+	// The photo came with the card (before it).
 	if err := eventually(func() bool {
 		pupr.mu.Lock()
 		defer pupr.mu.Unlock()

@@ -319,7 +319,7 @@ func TestWhatsAppDeskCardShowsAReadableNumber(t *testing.T) {
 	runTranscript(t, p, seen, desksTranscript())
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	number := fmt.Sprintf("+62 811-%04d-%03d", pCitizen/1000, pCitizen%1000)
-	card := hmust(p.expect(gpSuper, seen["id"])).of(t)
+	card := hmust(p.expect(gpSuper, "📋 "+seen["id"])).of(t) // its evidence comes first
 	if !strings.Contains(card, number) || strings.Contains(card, "whatsapp.net") {
 		t.Fatalf("the card does not show %q readably:\n%s", number, card)
 	}

@@ -151,8 +151,9 @@ func TestWorkflowHappyPath(t *testing.T) {
 	photo := jpegWithGPS(t)
 	cz, id := c.toAgency(6001, photo)
 
-	// The evidence reaches the agency without its location metadata.
-	att := c.must(c.pupr.expect("Lampiran " + id))
+	// The evidence reaches the agency, before the card, without its
+	// location metadata.
+	att := evidenceBeforeCard(t, c.fake, puprGroup, id)
 	if att.Method != "sendPhoto" || len(att.FileData) == 0 {
 		t.Fatalf("the evidence photo was not shown to the agency: %s %q", att.Method, att.Caption)
 	}

@@ -60,6 +60,7 @@ var (
 	errEditNotFound     = badRequest("message to edit not found")
 	errCantEdit         = badRequest("message can't be edited")
 	errNoTextToEdit     = badRequest("there is no text in the message to edit")
+	errNoCaptionToEdit  = badRequest("there is no caption in the message to edit")
 	errNotModified      = badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	errQueryTooOld      = badRequest("query is too old and response timeout expired or query ID is invalid")
 	errWrongAction      = badRequest("wrong parameter action in request")

@@ -208,6 +208,31 @@ func (s *Server) editMessageText(rq *request) (any, *apiError) {
 	})
 }
 
+// editMessageCaption changes the caption of a message with a file (and
+// its keyboard): a text message has none to edit, as on Telegram.
+func (s *Server) editMessageCaption(rq *request) (any, *apiError) {
+	caption := rq.str("caption")
+	parseMode := rq.str("parse_mode")
+	if err := checkCaption(caption, parseMode); err != nil {
+		return nil, err
+	}
+	visible := strings.TrimSpace(plainText(caption, parseMode))
+	kb, err := parseKeyboard(rq.str("reply_markup"))
+	if err != nil {
+		return nil, err
+	}
+	return s.edit(rq, func(m *wireMessage) (Sent, *apiError) {
+		switch {
+		case m.Text != "" || (m.Photo == nil && m.Document == nil && m.Video == nil && m.Audio == nil && m.Voice == nil):
+			return Sent{}, errNoCaptionToEdit
+		case m.Caption == visible && sameKeyboard(m.ReplyMarkup, kb):
+			return Sent{}, errNotModified
+		}
+		m.Caption, m.ReplyMarkup = visible, kb
+		return Sent{Method: "editMessageCaption", Caption: caption, ParseMode: parseMode, Keyboard: buttons(kb)}, nil
+	})
+}
+
 func (s *Server) editMessageReplyMarkup(rq *request) (any, *apiError) {
 	kb, err := parseKeyboard(rq.str("reply_markup"))
 	if err != nil {

@@ -100,6 +100,7 @@ func (o Options) withDefaults() Options {
 
 // Server is a fake Bot API running on an httptest.Server.
 type Server struct {
+	albums    int // media groups sent, for their ids
 	opts      Options
 	ts        *httptest.Server
 	bot       wireUser
@@ -258,6 +259,8 @@ var routes = indexRoutes(
 	route{"sendVoice", mediaHandler("sendVoice", kindVoice)},
 	route{"editMessageText", (*Server).editMessageText},
 	route{"editMessageReplyMarkup", (*Server).editMessageReplyMarkup},
+	route{"editMessageCaption", (*Server).editMessageCaption},
+	route{"sendMediaGroup", (*Server).sendMediaGroup},
 	route{"answerCallbackQuery", (*Server).answerCallbackQuery},
 	route{"sendChatAction", (*Server).sendChatAction},
 	route{"getChat", (*Server).getChat},

@@ -99,6 +99,7 @@ type wireMessage struct {
 	Date           int64           `json:"date"`
 	Chat           wireChat        `json:"chat"`
 	EditDate       int64           `json:"edit_date,omitempty"`
+	MediaGroupID   string          `json:"media_group_id,omitempty"`
 	ReplyToMessage *wireMessage    `json:"reply_to_message,omitempty"`
 	Text           string          `json:"text,omitempty"`
 	Entities       []wireEntity    `json:"entities,omitempty"`

@@ -688,12 +688,26 @@
     el.log.append(node);
   }
 
+  /** A line that redraws an earlier one (a report's card that moved on): the old line changes in place. */
+  function replaceMessage(m, seq) {
+    const target = m.replaces;
+    const old = el.log.querySelector(`.msg[data-seq="${target}"]`);
+    if (!old) return;
+    const node = buildMessage(Object.assign({}, m, { at: old.querySelector('time') ? old.querySelector('time').dateTime : m.at }), 'bot', target);
+    old.replaceWith(node);
+    refreshChoices();
+  }
+
   function addMessage(m) {
     const seq = typeof m.seq === 'number' && Number.isFinite(m.seq) ? m.seq : null;
     if (seq !== null) {
       if (seen.has(seq)) return;
       seen.add(seq);
       if (seq > lastSeq) lastSeq = seq;
+    }
+    if (typeof m.replaces === 'number' && Number.isFinite(m.replaces)) {
+      replaceMessage(m, seq);
+      return;
     }
     const from = m.from === 'me' || m.from === 'other' ? m.from : 'bot';
     const node = buildMessage(m, from, seq);

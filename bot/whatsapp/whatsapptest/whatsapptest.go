@@ -29,7 +29,15 @@ type Sent struct {
 	Text    string // text, or a file's caption
 	File    []byte // an uploaded file, if any
 	Quoting string // the id of the message it replies to
+	// Edits is the id of the bot's message this one edits: its entry's
+	// Text then shows the new text too (as WhatsApp's apps do, within
+	// EditWindow of the original; later edits are recorded, not shown).
+	Edits string
+	At    time.Time
 }
+
+// EditWindow is how long after sending WhatsApp's apps apply an edit.
+const EditWindow = 15 * time.Minute
 
 // Fake is a WhatsApp server as the channel sees it.
 type Fake struct {
@@ -65,11 +73,19 @@ func (f *Fake) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, ex
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s := Sent{Chat: to.String()}
+	s := Sent{Chat: to.String(), At: time.Now()}
 	if len(extra) > 0 {
 		s.ID = extra[0].ID
 	}
 	switch {
+	case m.GetEditedMessage() != nil:
+		pm := m.GetEditedMessage().GetMessage().GetProtocolMessage()
+		s.Edits, s.Text = pm.GetKey().GetID(), pm.GetEditedMessage().GetConversation()
+		for i := range f.sent[s.Chat] {
+			if o := &f.sent[s.Chat][i]; o.ID == s.Edits && o.Edits == "" && s.At.Sub(o.At) <= EditWindow {
+				o.Text = s.Text
+			}
+		}
 	case m.GetConversation() != "":
 		s.Text = m.GetConversation()
 	case m.GetExtendedTextMessage() != nil:
