@@ -34,6 +34,11 @@ type Delivery struct {
 	ReorderedSameTx, ReorderedPrivate, ReorderedGroup int
 	Pending                                           int // outbox rows not delivered yet
 	Failed                                            int // outbox rows given up on
+	// Card edits are not messages of their own: an edit superseded by a
+	// newer one is dropped by design. What counts is that each card's
+	// message shows the text of its newest edit in the end.
+	CardsEdited int // cards with at least one edit in the outbox
+	CardsStale  int // of those, cards whose message does not show the newest edit
 	Chats                                             int
 	Examples                                          []string
 }
@@ -49,9 +54,15 @@ func (r *Rig) verifyDelivery(ctx context.Context) (Delivery, error) {
 	var d Delivery
 	expected := map[int64][]string{}
 	created := map[int64][]time.Time{} // the writing transaction's stamp of each expected message
+	type edit struct {
+		seq  int64
+		text string
+	}
+	newest := map[int64]edit{} // card id -> its newest edit in the outbox
 	err := retryQuery(ctx, func(ctx context.Context) error {
 		clear(expected)
 		clear(created)
+		clear(newest)
 		d.Pending, d.Failed = 0, 0
 		rows, err := r.pool.Query(ctx, `SELECT chat_id, payload, sent_at IS NULL AND failed_at IS NULL, failed_at IS NOT NULL, created_at
 			FROM outbox WHERE channel = 'telegram' ORDER BY id`)
@@ -78,6 +89,13 @@ func (r *Rig) verifyDelivery(ctx context.Context) (Delivery, error) {
 			if err := json.Unmarshal(payload, &msg); err != nil {
 				return fmt.Errorf("outbox payload: %w", err)
 			}
+			if msg.EditCard != 0 {
+				if e, ok := newest[msg.EditCard]; !ok || msg.EditSeq >= e.seq {
+					// What telegram.Channel.EditCard sends: the first 4096 characters.
+					newest[msg.EditCard] = edit{seq: msg.EditSeq, text: bot.SplitText(msg.Text, 4096)[0]}
+				}
+				continue
+			}
 			var file *bot.File
 			if msg.AttachmentID != 0 || msg.DocumentID != 0 {
 				file = &bot.File{}
@@ -98,7 +116,19 @@ func (r *Rig) verifyDelivery(ctx context.Context) (Delivery, error) {
 		return d, err
 	}
 	delivered := map[int64][]string{}
+	type message struct {
+		chat int64
+		id   int
+	}
+	shows := map[message]string{} // what each of the bot's messages shows now
 	for _, s := range r.fake.AllSent() {
+		switch key := (message{s.ChatID, s.MessageID}); s.Method {
+		case "sendMessage", "editMessageText":
+			shows[key] = s.Text
+		case "editMessageReplyMarkup":
+		default:
+			shows[key] = s.Caption
+		}
 		if !strings.HasPrefix(s.Method, "send") {
 			continue
 		}
@@ -114,6 +144,38 @@ func (r *Rig) verifyDelivery(ctx context.Context) (Delivery, error) {
 	}
 	for c := range delivered {
 		chats[c] = true
+	}
+	if len(newest) > 0 {
+		err := retryQuery(ctx, func(ctx context.Context) error {
+			d.CardsEdited, d.CardsStale = 0, 0
+			rows, err := r.pool.Query(ctx, `SELECT id, chat_id, coalesce(message_id, '') FROM report_cards WHERE channel = 'telegram'`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var card int64
+				var chat, msgID string
+				if err := rows.Scan(&card, &chat, &msgID); err != nil {
+					return err
+				}
+				e, ok := newest[card]
+				if !ok {
+					continue
+				}
+				d.CardsEdited++
+				c, _ := strconv.ParseInt(chat, 10, 64)
+				m, _ := strconv.Atoi(msgID)
+				if got := shows[message{c, m}]; got != e.text {
+					d.CardsStale++
+					d.example("chat %d: card %d shows %q, its newest edit says %q", c, card, clip(got), clip(e.text))
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return d, err
+		}
 	}
 	ids := make([]int64, 0, len(chats))
 	for c := range chats {
@@ -394,6 +456,8 @@ func (r *Rig) verifyZeroLoss(ctx context.Context, citizens []*Citizen) error {
 	rep.Add("duplicate deliveries", share*100, "%").Want("≤ 0.1%", share <= maxDuplicateShare)
 	rep.Check("no lost outbound messages", d.Missing == 0 && d.Pending == 0 && d.Failed == 0,
 		"%d never delivered, %d still pending, %d failed (of %d in %d chats)", d.Missing, d.Pending, d.Failed, d.Expected, d.Chats)
+	rep.Check("every card shows its report's latest state", d.CardsStale == 0,
+		"%d of %d edited cards do not show their newest edit", d.CardsStale, d.CardsEdited)
 	rep.Check("duplicates at most 0.1%", share <= maxDuplicateShare, "%d repeated deliveries = %.3f%%", d.Duplicates, share*100)
 	rep.Check("per-chat order kept", d.Reordered == 0 && d.Unexpected == 0,
 		"%d reordered (%d within one transaction; between two transactions, the later id committed first: %d in citizens' chats, %d in desk groups), %d unexpected",
