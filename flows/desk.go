@@ -66,6 +66,8 @@ var officerCommands = map[string]string{
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
 	"saya":    "/saya",
 	"templat": "/templat [daftar | lihat <nomor> | hapus <nomor atau judul>]\n/templat tambah <judul> | <isi dengan {nomor} {instansi} {tanggal} {tanggal_laporan} {batas_waktu}>",
+	// The Ombudsman path (flows/ombudsman.go).
+	"ombudsman_kirim": "/ombudsman_kirim <ID> [nomor surat atau catatan]", "ombudsman_hasil": "/ombudsman_hasil <ID> <hasil>",
 }
 
 // commandRoles says who may use each non-workflow command.
@@ -87,6 +89,8 @@ var commandRoles = map[string][]Role{
 	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"saya":    {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"templat": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison},
+	// The Ombudsman path (flows/ombudsman.go).
+	"ombudsman_kirim": {RoleSuperAdmin, RoleRegencyAdmin}, "ombudsman_hasil": {RoleOmbudsman},
 }
 
 // isOfficerCommand reports whether a private-chat command belongs to the
@@ -369,6 +373,8 @@ func (o *office) button() error {
 		return o.merge(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
+	case len(parts) == 2 && parts[0] == ombudsmanButton: // flows/ombudsman.go
+		return o.ombudsmanPress(parts[1])
 	case len(parts) == 4 && parts[0] == "c":
 		// A walk-in citizen's answer, relayed by the regency desk.
 		if Action(parts[1]) == ActReject {

@@ -115,6 +115,10 @@ func (o *office) command() error {
 		return o.say(o.s.cfg.Policy.Describe(o.lang))
 	case "templat":
 		return o.templates(args)
+	case "ombudsman_kirim":
+		return o.markSent(args)
+	case "ombudsman_hasil":
+		return o.ombudsmanResult(args)
 	case "saya":
 		text, err := whoAmI(o.ctx, o.c, o.in.Channel, o.msg)
 		if err != nil {

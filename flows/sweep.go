@@ -196,7 +196,8 @@ func (sw *sweep) answered(r *store.Report) error {
 	return sw.c.tellCitizen(r, "n.citizen.remind", r.TrackingID, sw.c.deadline(r))
 }
 
-// ombudsman forwards reports unresolved after the policy's working days.
+// ombudsman escalates reports unresolved after the policy's working days
+// (flows/ombudsman.go).
 func (sw *sweep) ombudsman() error {
 	p := sw.s.cfg.Policy
 	// 60 working days are at least 84 calendar days: a cheap bound for the
@@ -206,7 +207,6 @@ func (sw *sweep) ombudsman() error {
 	if err != nil {
 		return err
 	}
-	l := sw.lang()
 	for i := range reports {
 		r := &reports[i]
 		if !sw.now.After(sw.cal.Deadline(r.SubmittedAt, p.OmbudsmanAfter)) {
@@ -222,29 +222,7 @@ func (sw *sweep) ombudsman() error {
 		if err != nil {
 			return err
 		}
-		cur.OmbudsmanAt, cur.UpdatedAt = sw.now, sw.now
-		if err := sw.tx.UpdateReport(sw.ctx, &cur); err != nil {
-			return err
-		}
-		if err := sw.tx.AppendEvent(sw.ctx, store.Event{ReportID: cur.ID, At: sw.now, Kind: "ombudsman", StageFrom: cur.Stage,
-			StageTo: cur.Stage, ActorRole: string(RoleSystem)}); err != nil {
-			return err
-		}
-		if err := sw.c.refreshCards(&cur); err != nil {
-			return err
-		}
-		history, perStage, err := sw.summary(&cur)
-		if err != nil {
-			return err
-		}
-		card, err := sw.c.card(&cur, OmbudsmanReaders, DeskOmbudsman, T(l, "ombudsman.card", cur.TrackingID, p.OmbudsmanAfter, history, perStage))
-		if err != nil {
-			return err
-		}
-		if err := sw.c.toDesk(DeskOmbudsman, "", card); err != nil {
-			return err
-		}
-		if err := sw.c.tellCitizen(&cur, "n.ombudsman", cur.TrackingID, p.OmbudsmanAfter); err != nil {
+		if err := sw.escalateOmbudsman(&cur); err != nil { // flows/ombudsman.go
 			return err
 		}
 		sw.res.Ombudsman++
