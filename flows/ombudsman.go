@@ -234,11 +234,14 @@ func (o *office) markSent(args string) error {
 		return refuse(o.lang, "omb.sent.twice", r.TrackingID, FormatDate(o.lang, prev.At.In(calendar.Jakarta)))
 	}
 	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: EventOmbudsmanSent, StageFrom: r.Stage,
-		StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: o.msg.UserID, Desk: deskKindOf(o), Channel: o.in.Channel,
+		StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name), Desk: deskKindOf(o), Channel: o.in.Channel,
 		Note: note}); err != nil {
 		return err
 	}
 	if err := o.audit(EventOmbudsmanSent, r.ID, true, note); err != nil {
+		return err
+	}
+	if err := o.c.refreshCards(&r); err != nil { // the cards' state line tells of it
 		return err
 	}
 	when := o.now.In(calendar.Jakarta)
@@ -290,11 +293,14 @@ func (o *office) ombudsmanResult(args string) error {
 		return refuse(o.lang, "wf.notallowed", r.TrackingID)
 	}
 	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: EventOmbudsmanResult, StageFrom: r.Stage,
-		StageTo: r.Stage, ActorRole: string(RoleOmbudsman), ActorID: o.msg.UserID, Desk: DeskOmbudsman, Channel: o.in.Channel,
+		StageTo: r.Stage, ActorRole: string(RoleOmbudsman), ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name), Desk: DeskOmbudsman, Channel: o.in.Channel,
 		Note: text}); err != nil {
 		return err
 	}
 	if err := o.audit(EventOmbudsmanResult, r.ID, true, ""); err != nil {
+		return err
+	}
+	if err := o.c.refreshCards(&r); err != nil {
 		return err
 	}
 	if err := o.c.toDesk(DeskRegency, "", Outbound{Text: T(o.c.lang, "omb.result.regency", r.TrackingID, text)}); err != nil {

@@ -141,7 +141,7 @@ func TestOmbudsmanEscalationWithoutDeskGoesToTheRegency(t *testing.T) {
 			sent = e
 		}
 	}
-	if sent.ActorID != uRegency || sent.Note != "Surat 700/123/2027" || !sent.At.Equal(h.now) {
+	if !strings.HasPrefix(sent.ActorID, uRegency+" ") || sent.Note != "Surat 700/123/2027" || !sent.At.Equal(h.now) {
 		t.Errorf("the sending was recorded as %+v", sent)
 	}
 	after := sentOut[citizen.chat]
