@@ -67,6 +67,22 @@ func checkClaims(t *testing.T, citizen []flows.Outbound, events []store.Event) {
 	}
 }
 
+// isOmbudsmanFile tells the messages of an Ombudsman escalation file: the
+// card with its button and the PDF.
+func isOmbudsmanFile(m flows.Outbound) bool {
+	if strings.HasPrefix(m.FileName, "ombudsman-") {
+		return true
+	}
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "omb|") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func findButton(msgs []flows.Outbound, data string) (flows.Outbound, bool) {
 	for _, m := range msgs {
 		if hasButton(m, data) {
