@@ -217,8 +217,8 @@ func TestNinetyDaysOfSweeps(t *testing.T) {
 	for name, r := range pop {
 		cur, _ := h.reportNow(r.TrackingID)
 		final[name] = cur.Stage
-		if name == "old" && cur.OmbudsmanAt.IsZero() {
-			t.Errorf("the old report was not flagged as forwarded to the Ombudsman")
+		if name == "old" && cur.OmbudsmanLimitAt.IsZero() {
+			t.Errorf("the old report was not flagged as past the Ombudsman limit")
 		}
 	}
 	if final["answered"] != "closed" || final["waiting"] != "archived" || final["submitted"] != "submitted" {

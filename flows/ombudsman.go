@@ -41,7 +41,19 @@ const ombudsmanButton = "omb"
 func (sw *sweep) escalateOmbudsman(cur *store.Report) error {
 	p := sw.s.cfg.Policy
 	l := sw.lang()
-	cur.OmbudsmanAt, cur.UpdatedAt = sw.now, sw.now
+	// An Ombudsman desk, where one sits in the service, sees the report:
+	// forwarded (OmbudsmanAt, which opens it to the Ombudsman audience),
+	// recorded as an event, and only then told to the citizen. Without
+	// one, the report only passed the limit.
+	ombDesks, err := sw.tx.DesksOf(sw.ctx, DeskOmbudsman, "")
+	if err != nil {
+		return err
+	}
+	forwarded := len(ombDesks) > 0
+	cur.OmbudsmanLimitAt, cur.UpdatedAt = sw.now, sw.now
+	if forwarded {
+		cur.OmbudsmanAt = sw.now
+	}
 	if err := sw.tx.UpdateReport(sw.ctx, cur); err != nil {
 		return err
 	}
@@ -57,13 +69,6 @@ func (sw *sweep) escalateOmbudsman(cur *store.Report) error {
 	if err := sw.c.escalationFile(cur); err != nil {
 		return err
 	}
-	// An Ombudsman desk, where one sits in the service, sees the report:
-	// recorded as an event, and only then told to the citizen.
-	ombDesks, err := sw.tx.DesksOf(sw.ctx, DeskOmbudsman, "")
-	if err != nil {
-		return err
-	}
-	forwarded := len(ombDesks) > 0
 	if forwarded {
 		history, perStage, err := sw.summary(cur)
 		if err != nil {

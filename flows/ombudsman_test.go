@@ -273,3 +273,32 @@ func TestOmbudsmanDeskSeesOnlyForwardedReports(t *testing.T) {
 		}
 	}
 }
+
+// Passing the limit without an Ombudsman desk forwards nothing: a desk
+// registered afterwards does not see the report (ombudsman_limit_at is not
+// ombudsman_at).
+func TestOmbudsmanDeskRegisteredLaterSeesNoUnforwardedReport(t *testing.T) {
+	h, id, _ := escalated(t, false)
+	cur, _ := h.reportNow(id)
+	if cur.OmbudsmanLimitAt.IsZero() || !cur.OmbudsmanAt.IsZero() {
+		t.Fatalf("after the limit without a desk: limit %v, forwarded %v", cur.OmbudsmanLimitAt, cur.OmbudsmanAt)
+	}
+	if err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
+		_, err := tx.EnsureDesk(h.ctx, store.Desk{Kind: flows.DeskOmbudsman, Channel: "test", ChatID: gOmbudsman, Title: "Ombudsman"}, "test", h.now)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, h.send(gOmbudsman, groupCmd(uOmbudsman, "laporan", id)), "tidak ditemukan")
+	if got := h.send(gOmbudsman, groupCmd(uOmbudsman, "antrian", "")); len(got) == 0 || strings.Contains(got[0].Text, id) {
+		t.Fatalf("the later Ombudsman desk's queue: %+v", got)
+	}
+	// And the sweep does not escalate it a second time.
+	res, err := h.svc.Sweep(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Ombudsman != 0 {
+		t.Fatalf("a second sweep escalated %d reports", res.Ombudsman)
+	}
+}

@@ -73,10 +73,10 @@ func (tx *Tx) ReportsDueBy(ctx context.Context, horizon time.Time, limit int) ([
 		AND stage_deadline <= $1 ORDER BY stage_deadline, id LIMIT $2`, horizon, limit)
 }
 
-// ReportsOpenSince lists reports not yet answered, closed or forwarded to
-// the Ombudsman that were submitted at or before cutoff.
+// ReportsOpenSince lists reports not yet answered or closed, and not yet
+// past the Ombudsman limit, that were submitted at or before cutoff.
 func (tx *Tx) ReportsOpenSince(ctx context.Context, cutoff time.Time, limit int) ([]Report, error) {
-	return tx.reports(ctx, `ombudsman_at IS NULL
+	return tx.reports(ctx, `ombudsman_limit_at IS NULL
 		AND stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'waiting_citizen')
 		AND submitted_at <= $1 ORDER BY submitted_at, id LIMIT $2`, cutoff, limit)
 }

@@ -49,7 +49,8 @@ type Report struct {
 	Contact          string    // a walk-in citizen's contact, if given
 	DeadlineBase     time.Time // StageDeadline = Deadline(DeadlineBase, DeadlineDays)
 	DeadlineDays     int
-	OmbudsmanAt      time.Time // when it was forwarded to the Ombudsman
+	OmbudsmanAt      time.Time // when it was forwarded to a registered Ombudsman desk
+	OmbudsmanLimitAt time.Time // when it passed the Ombudsman limit unresolved (the escalation file was made)
 }
 
 // Event is one entry of a report's append-only history.
@@ -74,25 +75,25 @@ const reportColumns = `id, tracking_id, type, description, occurred_on, occurred
 	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0),
 	coalesce(lapor_tracking_id, ''), version, coalesce(agency_code, ''), round, resume_stage, paused_days,
 	question, closed_reason, coalesce(rating, 0), rating_comment, recorded_by, contact,
-	deadline_base, deadline_days, ombudsman_at`
+	deadline_base, deadline_days, ombudsman_at, ombudsman_limit_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanReport(row scanner) (Report, error) {
 	var r Report
-	var occurred, deadline, base, ombudsman *time.Time
+	var occurred, deadline, base, ombudsman, limit *time.Time
 	err := row.Scan(&r.ID, &r.TrackingID, &r.Type, &r.Description, &occurred, &r.OccurredText, &r.Address,
 		&r.Latitude, &r.Longitude, &r.KecamatanCode, &r.Anonymous, &r.Confidential, &r.Channel, &r.ChatID,
 		&r.ReporterUserID, &r.ReporterName, &r.ReporterUsername, &r.Lang, &r.Stage, &r.ResponsibleUnit,
 		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID,
 		&r.LaporTrackingID, &r.Version, &r.AgencyCode, &r.Round, &r.ResumeStage, &r.PausedDays,
 		&r.Question, &r.ClosedReason, &r.Rating, &r.RatingComment, &r.RecordedBy, &r.Contact,
-		&base, &r.DeadlineDays, &ombudsman)
+		&base, &r.DeadlineDays, &ombudsman, &limit)
 	if err != nil {
 		return r, mapErr(err)
 	}
 	r.OccurredOn, r.StageDeadline = valueTime(occurred), valueTime(deadline)
-	r.DeadlineBase, r.OmbudsmanAt = valueTime(base), valueTime(ombudsman)
+	r.DeadlineBase, r.OmbudsmanAt, r.OmbudsmanLimitAt = valueTime(base), valueTime(ombudsman), valueTime(limit)
 	return r, nil
 }
 

@@ -38,11 +38,11 @@ func (tx *Tx) UpdateReport(ctx context.Context, r *Report) error {
 		UPDATE reports SET stage = $3, responsible_unit = $4, stage_started_at = $5, stage_deadline = $6,
 			agency_code = $7, round = $8, resume_stage = $9, paused_days = $10, question = $11,
 			closed_reason = $12, rating = $13, rating_comment = $14, lapor_tracking_id = $15,
-			updated_at = $16, deadline_base = $17, deadline_days = $18, ombudsman_at = $19, version = version + 1
+			updated_at = $16, deadline_base = $17, deadline_days = $18, ombudsman_at = $19, ombudsman_limit_at = $20, version = version + 1
 		WHERE id = $1 AND version = $2`,
 		r.ID, r.Version, r.Stage, r.ResponsibleUnit, r.StageStartedAt, nullTime(r.StageDeadline),
 		agency, r.Round, r.ResumeStage, r.PausedDays, r.Question, r.ClosedReason, rating, r.RatingComment,
-		lapor, r.UpdatedAt, nullTime(r.DeadlineBase), r.DeadlineDays, nullTime(r.OmbudsmanAt))
+		lapor, r.UpdatedAt, nullTime(r.DeadlineBase), r.DeadlineDays, nullTime(r.OmbudsmanAt), nullTime(r.OmbudsmanLimitAt))
 	if err != nil {
 		return mapErr(err)
 	}
