@@ -64,8 +64,8 @@ func TestLimitPlaceholdersRender(t *testing.T) {
 		args []any
 		want [2]string
 	}{
-		{"wf.code", []any{"PUPR", "K7Q2", codeValidDays()}, [2]string{"Berlaku 7 hari", "Valid for 7 days"}},
-		{"wf.roomcode", []any{"PUPR", "K7Q2", "https://x/masuk#K7Q2", codeValidDays()}, [2]string{"Berlaku 7 hari", "Open: https://x/masuk#K7Q2"}},
+		{"wf.code", []any{"PUPR", "K7Q2", CodeValidDays()}, [2]string{"Berlaku 7 hari", "Valid for 7 days"}},
+		{"wf.roomcode", []any{"PUPR", "K7Q2", "https://x/masuk#K7Q2", CodeValidDays()}, [2]string{"Berlaku 7 hari", "Open: https://x/masuk#K7Q2"}},
 		{"wf.reply.nothing", []any{"MGT-1", int(pendingFor.Minutes())}, [2]string{"laporan MGT-1", "lasts 30 minutes"}},
 		{"n.autoclose", []any{"MGT-1", 10}, [2]string{"dalam 10 hari kerja", "within 10 working days"}},
 		{"n.autoclose.rate", []any{"MGT-1", 10}, [2]string{"dalam 10 hari kerja", "within 10 working days"}},
@@ -77,7 +77,7 @@ func TestLimitPlaceholdersRender(t *testing.T) {
 			}
 		}
 	}
-	if got := T(LangID, "wf.code", "PUPR", "K7Q2", codeValidDays()); !strings.Contains(got, "/daftar_grup K7Q2") {
+	if got := T(LangID, "wf.code", "PUPR", "K7Q2", CodeValidDays()); !strings.Contains(got, "/daftar_grup K7Q2") {
 		t.Errorf("wf.code lost the code in its command: %q", got)
 	}
 }

@@ -440,7 +440,7 @@ func (o *office) deskCode(args string) error {
 	if err := o.audit("desk_code", 0, true, kind+" "+agencyCode); err != nil {
 		return err
 	}
-	return o.say(T(o.lang, "wf.code", o.deskName(kind, agencyCode), code, codeValidDays()))
+	return o.say(T(o.lang, "wf.code", o.deskName(kind, agencyCode), code, CodeValidDays()))
 }
 
 // codeDesk reads the desk a code is for: its kind and, for an agency desk,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
@@ -39,10 +38,6 @@ func (c *courier) autoCloseNotice(r *store.Report, days int) error {
 	}
 	return c.tellFollowers(r, "n.autoclose", r.TrackingID, days)
 }
-
-// codeValidDays is how long a desk's registration or sign-in code lasts,
-// in days, as the officer reads it.
-func codeValidDays() int { return int(codeValid / (24 * time.Hour)) }
 
 // rateWalkIn records the rating a walk-in reporter gave the officer:
 // /nilai <ID> <1-5> [komentar]. Only for a conventional report that is
