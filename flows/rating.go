@@ -31,7 +31,11 @@ func ratingRow(r *store.Report) []Button {
 // without buttons (a desk must not rate for the citizen by a press).
 func (c *courier) autoCloseNotice(r *store.Report, days int) error {
 	if r.Channel == ChannelConventional {
-		return c.tellCitizen(r, "n.autoclose", r.TrackingID, days)
+		if err := c.tellCitizen(r, "n.autoclose", r.TrackingID, days); err != nil {
+			return err
+		}
+		// The desk that passes the notice on may ask for the rating too.
+		return c.toDesk(DeskRegency, "", Outbound{Text: T(c.lang, "rate.walkin.ask", r.TrackingID)})
 	}
 	if err := c.tellReporter(r, [][]Button{ratingRow(r)}, "n.autoclose.rate", r.TrackingID, days); err != nil {
 		return err
@@ -100,6 +104,9 @@ var ratingTexts = map[string][2]string{
 	"n.autoclose.rate": {
 		"Laporan %s kami tutup karena tidak ada balasan dalam %d hari kerja sejak tanggapan dikirim, dan dianggap diterima. Terima kasih.\nBila berkenan, beri penilaian atas penanganannya (1 = sangat buruk, 5 = sangat baik). Penilaian ini tidak wajib.",
 		"Report %s is closed, as there was no reply within %d working days of the answer, and is considered accepted. Thank you.\nIf you wish, rate how it was handled (1 = very poor, 5 = very good). Rating is optional."},
+	"rate.walkin.ask": {
+		"Saat menyampaikan kabar ini, Anda dapat menanyakan penilaian pelapor (1–5) atas penanganan laporan %[1]s lalu mencatatnya: /nilai %[1]s <1-5> [komentar]. Penilaian tidak wajib.",
+		"When you pass this on, you may ask the reporter to rate the handling of report %[1]s (1–5) and record it: /nilai %[1]s <1-5> [comment]. Rating is optional."},
 	"rate.recorded": {
 		"✅ Penilaian pelapor (%d dari 5) untuk laporan %s sudah dicatat.",
 		"✅ The reporter's rating (%d of 5) for report %s is recorded."},

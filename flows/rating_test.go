@@ -2,8 +2,8 @@ package flows_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/csv"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -178,5 +178,51 @@ func TestWalkInRating(t *testing.T) {
 	want := []string{"false rate.notclosed", "false rate.notwalkin", "false rate.twice", "false role liaison_officer", "true 4"}
 	if !slices.Equal(seen, want) {
 		t.Fatalf("audit of /nilai: %q, want %q", seen, want)
+	}
+}
+
+// recordWalkIn files a walk-in complaint with /catat and returns its number.
+func (h *harness) recordWalkIn() string {
+	t := h.t
+	t.Helper()
+	out := h.send(gRegency, groupCmd(uRegency, "catat", "pengaduan | Plaosan | Lampu jalan di dekat balai desa mati sejak sebulan lalu. | 081298"))
+	m := recordedID.FindStringSubmatch(expect(t, out, "dicatat sebagai").Text)
+	if m == nil {
+		t.Fatalf("no tracking number in %q", out[len(out)-1].Text)
+	}
+	return m[1]
+}
+
+// A walk-in report closed for silence has no chat for ⭐ buttons: the
+// regency desk passes the notice on without buttons and is told it may
+// ask for the rating and record it with /nilai.
+func TestWalkInSilentCloseAsksTheDesk(t *testing.T) {
+	h := chainHarness(t)
+	id := h.recordWalkIn()
+	expect(t, h.send(gSuper, groupCmd(uSuper, "verifikasi", id)), "✅ "+id)
+	expect(t, h.send(gRegency, groupCmd(uRegency, "disposisi", id+" pupr")), "✅ "+id)
+	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", id+" Lampu sudah diganti.")), "dicatat")
+	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", id+" selesai")), "✅ "+id)
+	expect(t, h.send(gRegency, groupCmd(uRegency, "setujui", id)), "✅ "+id)
+	h.drainAll()
+	got := h.silentClose(gRegency)
+	relayed, asked := false, false
+	for _, o := range got {
+		for _, row := range o.Buttons {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, "rate|") {
+					t.Fatalf("a desk got the citizen's rating buttons: %+v", o)
+				}
+			}
+		}
+		relayed = relayed || strings.Contains(o.Text, "Laporan "+id+" kami tutup") && strings.Contains(o.Text, "dalam 10 hari kerja")
+		asked = asked || strings.Contains(o.Text, "/nilai "+id+" <1-5>")
+	}
+	if !relayed || !asked {
+		t.Fatalf("regency desk after the silent close (relayed %v, asked %v): %+v", relayed, asked, got)
+	}
+	expect(t, h.send(gRegency, groupCmd(uRegency, "nilai", id+" 5")), "(5 dari 5)")
+	if r, _ := h.reportNow(id); r.Rating != 5 {
+		t.Fatalf("walk-in rating after a silent close: %d, want 5", r.Rating)
 	}
 }
