@@ -107,6 +107,8 @@ func (o *office) command() error {
 		return o.record(args)
 	case "lapor_id":
 		return o.laporID(args)
+	case "nilai":
+		return o.rateWalkIn(args)
 	case "gabungkan":
 		return o.mergeCommand(args)
 	case "libur":
@@ -206,7 +208,7 @@ func (o *office) timeline(arg string) error {
 	if err != nil {
 		return err
 	}
-	return o.say(card.Text+"\n\n"+T(o.lang, "laporan.steps")+"\n"+strings.Join(lines, "\n"), card.Buttons...)
+	return o.say(card.Text+ratingLine(o.lang, &rec)+"\n\n"+T(o.lang, "laporan.steps")+"\n"+strings.Join(lines, "\n"), card.Buttons...)
 }
 
 func (o *office) search(words string) error {
@@ -442,7 +444,7 @@ func (o *office) deskCode(args string) error {
 	if err := o.audit("desk_code", 0, true, kind+" "+agencyCode); err != nil {
 		return err
 	}
-	return o.say(T(o.lang, "wf.code", o.deskName(kind, agencyCode), code, code))
+	return o.say(T(o.lang, "wf.code", o.deskName(kind, agencyCode), code, CodeValidDays()))
 }
 
 // codeDesk reads the desk a code is for: its kind and, for an agency desk,

@@ -1,6 +1,9 @@
 package flows
 
-import "regexp"
+import (
+	"regexp"
+	"time"
+)
 
 // Prompts officers answer by replying. A Telegram group in its default
 // privacy mode delivers to the bot only commands, button presses and
@@ -44,13 +47,13 @@ func (o *office) otherReport(p pending, replied string) error {
 // or was left for longer than pendingFor): in privacy mode the reply was
 // meant for the bot, and silence would look like it was taken.
 func (o *office) nothingAsked(replied string) error {
-	return refuse(o.lang, "wf.reply.nothing", replied)
+	return refuse(o.lang, "wf.reply.nothing", replied, int(pendingFor/time.Minute))
 }
 
 var replyPromptTexts = map[string][2]string{
 	"wf.reply.nothing": {
-		"Balasan Anda tentang laporan %s tidak diproses: tidak ada permintaan yang menunggu jawaban Anda (permintaan berlaku 30 menit). Tekan lagi tombol pada pesan laporan itu, atau pakai perintah (lihat /bantuan).",
-		"Your reply about report %s was not taken: nothing waits for your answer (a request lasts 30 minutes). Press the button on the report's message again, or use a command (see /bantuan)."},
+		"Balasan Anda tentang laporan %[1]s tidak diproses: tidak ada permintaan yang menunggu jawaban Anda (permintaan berlaku %[2]d menit). Tekan lagi tombol pada pesan laporan itu, atau pakai perintah (lihat /bantuan).",
+		"Your reply about report %[1]s was not taken: nothing waits for your answer (a request lasts %[2]d minutes). Press the button on the report's message again, or use a command (see /bantuan)."},
 	"wf.pending.other": {
 		"Pesan Anda membalas pesan tentang laporan %s, padahal yang sedang menunggu jawaban Anda adalah laporan %s. Balas pesan permintaan untuk laporan itu, atau ketik /batal lebih dulu.",
 		"Your message replies to a message about report %s, but what waits for your answer is report %s. Reply to the request about that report, or type /batal first."},

@@ -215,7 +215,7 @@ func (o *office) roomCode(args string) error {
 	if err := o.audit("room_code", 0, true, kind+" "+agencyCode+" "+name); err != nil {
 		return err
 	}
-	return o.say(T(o.lang, "wf.roomcode", o.deskName(kind, agencyCode), code, SignInLink(o.s.cfg.WebURL, code)))
+	return o.say(T(o.lang, "wf.roomcode", o.deskName(kind, agencyCode), code, SignInLink(o.s.cfg.WebURL, code), CodeValidDays()))
 }
 
 // SignInLink is the web chat address that signs a browser in with code.

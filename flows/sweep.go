@@ -183,7 +183,7 @@ func (sw *sweep) answered(r *store.Report) error {
 		if err := sw.c.refreshCards(&cur); err != nil {
 			return err
 		}
-		return sw.c.tellCitizen(&cur, "n.autoclose", cur.TrackingID)
+		return sw.c.autoCloseNotice(&cur, p.Stages[StageAnswered])
 	}
 	if sw.cal.WorkingDaysBetween(sw.now, r.StageDeadline) > p.CitizenRemindBefore {
 		return nil

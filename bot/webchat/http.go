@@ -33,7 +33,7 @@ var errorTexts = map[string][2]string{ // [id, en]
 	"rate":     {"Terlalu banyak pesan dalam satu menit. Tunggu sebentar lalu kirim lagi.", "Too many messages in one minute. Wait a moment and send again."},
 	"toobig":   {"Berkas terlalu besar. Batasnya %d MB per berkas.", "The file is too big. The limit is %d MB per file."},
 	"empty":    {"Pesan kosong tidak dapat dikirim.", "An empty message cannot be sent."},
-	"toolong":  {"Pesan terlalu panjang (lebih dari 10.000 karakter). Bagi menjadi beberapa pesan.", "The message is too long (over 10,000 characters). Split it into several messages."},
+	"toolong":  {"Pesan terlalu panjang (lebih dari %s karakter). Bagi menjadi beberapa pesan.", "The message is too long (over %s characters). Split it into several messages."},
 	"bad":      {"Permintaan tidak dapat dibaca. Muat ulang halaman lalu coba lagi.", "The request could not be read. Reload the page and try again."},
 	"nofile":   {"Pilih berkas yang akan dikirim.", "Choose a file to send."},
 	"location": {"Titik lokasi tidak sah.", "That location is not valid."},
@@ -307,7 +307,7 @@ func (c *Channel) message(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, s.Lang, http.StatusBadRequest, "empty")
 		return
 	case utf8.RuneCountInString(body.Text) > maxText:
-		c.fail(w, s.Lang, http.StatusRequestEntityTooLarge, "toolong")
+		c.fail(w, s.Lang, http.StatusRequestEntityTooLarge, "toolong", thousands(s.Lang, maxText))
 		return
 	case strings.HasPrefix(strings.TrimSpace(body.Text), "/"):
 		cmd, args, _ := strings.Cut(strings.TrimSpace(body.Text)[1:], " ")
@@ -426,7 +426,7 @@ func (c *Channel) upload(w http.ResponseWriter, r *http.Request) {
 				refuse(http.StatusBadRequest, "bad")
 				return
 			case len(b) > 4*maxText || utf8.RuneCount(b) > maxText:
-				refuse(http.StatusRequestEntityTooLarge, "toolong")
+				refuse(http.StatusRequestEntityTooLarge, "toolong", thousands(s.Lang, maxText))
 				return
 			}
 			caption, hasCaption = storable(string(b)), true

@@ -75,8 +75,8 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 				fmt.Fprintln(stderr, "lapor:", err)
 				return 1
 			}
-			fmt.Fprintf(stdout, "%s\n(one use, valid 7 days; whoever opens it becomes this desk's officer: give it only to them)\n",
-				flows.SignInLink(cfg.WebURL(), code))
+			fmt.Fprintf(stdout, "%s\n(one use, valid %d days; whoever opens it becomes this desk's officer: give it only to them)\n",
+				flows.SignInLink(cfg.WebURL(), code), flows.CodeValidDays())
 			return 0
 		}
 		code, err := svc.IssueDeskCode(ctx, *desk, *agencyCode, "command line")
@@ -84,7 +84,7 @@ func admin(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 			fmt.Fprintln(stderr, "lapor:", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "%s\n(one use, valid 7 days: type /daftar_grup %s in the group)\n", code, code)
+		fmt.Fprintf(stdout, "%[1]s\n(one use, valid %[2]d days: type /daftar_grup %[1]s in the group)\n", code, flows.CodeValidDays())
 		return 0
 	}
 	fmt.Fprint(stderr, adminUsage)

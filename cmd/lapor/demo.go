@@ -32,7 +32,7 @@ func printDemo(ctx context.Context, db *store.DB, svc *flows.Service, webURL str
 		desks = append(desks, desk{flows.DeskAgency, a.Code, a.Code + " — " + a.Name})
 	}
 	fmt.Fprintf(out, "\nDEMO MODE: anyone with these links becomes that desk's officer. Never use demo mode with real complaints.\n\n")
-	fmt.Fprintf(out, "Citizen chat:  %s/\n\nOfficer sign-in links (one use each, valid 7 days):\n", webURL)
+	fmt.Fprintf(out, "Citizen chat:  %s/\n\nOfficer sign-in links (one use each, valid %d days):\n", webURL, flows.CodeValidDays())
 	for _, d := range desks {
 		name := "Petugas demo " + d.label
 		if d.agency != "" {

@@ -450,8 +450,8 @@ func writeInfo(f *excelize.File, st *styles, l *labels, a records.Audience, now 
 			"Tahap di OPD dihitung untuk OPD yang sekarang menangani laporan. Kepatuhan = tepat waktu ÷ (tepat waktu + terlambat); yang masih berjalan dan belum lewat tenggat tidak dihitung.",
 			"Stays at an agency count for the agency that holds the report now. Compliance = on time ÷ (on time + late); stays still running and not yet late are left out.")},
 		{l.pick("Teks panjang", "Long text"), l.pick(
-			"Teks yang melebihi batas sel Excel (32.767 karakter) dipotong dan diakhiri dengan"+l.truncated+".",
-			"Text over Excel's cell limit (32,767 characters) is cut and ends with"+l.truncated+".")},
+			"Teks yang melebihi batas sel Excel ("+grouped(maxCellChars, ".")+" karakter) dipotong dan diakhiri dengan"+l.truncated+".",
+			"Text over Excel's cell limit ("+grouped(maxCellChars, ",")+" characters) is cut and ends with"+l.truncated+".")},
 	}
 	for i, line := range lines {
 		if err := sw.SetRow("A"+strconv.Itoa(i+1), []any{excelize.Cell{StyleID: st.bold, Value: line[0]}, line[1]}); err != nil {
