@@ -405,6 +405,11 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 	case ActArchive:
 		return c.tellCitizen(r, "n.archive", r.TrackingID, archiveReason(Lang(r.Lang), arg))
 	case ActCentral:
+		// No wrong door: the report is forwarded to the national LAPOR!,
+		// and the regency admins get it ready to enter (flows/packet.go).
+		if err := c.packetToRegency(r); err != nil {
+			return err
+		}
 		return c.tellCitizen(r, "n.central", r.TrackingID)
 	}
 	return nil

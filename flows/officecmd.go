@@ -107,6 +107,8 @@ func (o *office) command() error {
 		return o.record(args)
 	case "lapor_id":
 		return o.laporID(args)
+	case "paket":
+		return o.packetCmd(args)
 	case "nilai":
 		return o.rateWalkIn(args)
 	case "gabungkan":
@@ -550,6 +552,7 @@ func (o *office) laporID(args string) error {
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	changed := r.LaporTrackingID != national
 	r.LaporTrackingID, r.UpdatedAt = national, o.now
 	if err := o.tx.UpdateReport(o.ctx, &r); err != nil {
 		return err
@@ -559,6 +562,11 @@ func (o *office) laporID(args string) error {
 	}
 	if err := o.c.refreshCards(&r); err != nil { // the cards' buttons carry the version
 		return err
+	}
+	if changed { // the reporter learns the national number (flows/packet.go)
+		if err := o.c.tellCitizen(&r, "n.laporid", r.TrackingID, national, r.TrackingID); err != nil {
+			return err
+		}
 	}
 	return o.say(T(o.lang, "wf.laporid", national, r.TrackingID))
 }

@@ -8,7 +8,7 @@ var liveCardTexts = map[string][2]string{
 	"live.state.tunda":     {"⏸ Ditunda, menunggu keterangan tambahan dari pelapor", "⏸ On hold, waiting for more details from the reporter"},
 	"live.state.info":      {"💬 Pelapor memberi keterangan tambahan", "💬 The reporter gave more details"},
 	"live.state.archive":   {"🗄 Diarsipkan", "🗄 Archived"},
-	"live.state.central":   {"🏛 Dinyatakan kewenangan pemerintah pusat", "🏛 Declared a matter for the central government"},
+	"live.state.central":   {"🏛 Kewenangan pusat: diteruskan ke LAPOR! nasional", "🏛 Central authority: forwarded to the national LAPOR!"},
 	"live.state.dispose":   {"➡️ Diteruskan ke perangkat daerah", "➡️ Forwarded to an agency"},
 	"live.state.return":    {"↩️ Dikembalikan ke Super Admin", "↩️ Returned to the super admin"},
 	"live.state.not_ours":  {"↩️ Dinyatakan bukan kewenangan perangkat daerah", "↩️ Declared not the agency's authority"},

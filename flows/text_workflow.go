@@ -24,7 +24,7 @@ var workflowTexts = map[string][2]string{
 	"event.tunda":           {"Ditunda: pelapor diminta keterangan tambahan", "On hold: the reporter was asked for details"},
 	"event.info":            {"Pelapor memberi keterangan tambahan", "The reporter gave more details"},
 	"event.archive":         {"Diarsipkan", "Archived"},
-	"event.central":         {"Kewenangan pemerintah pusat", "A matter for the central government"},
+	"event.central":         {"Kewenangan pusat: diteruskan ke LAPOR! nasional", "Central authority: forwarded to the national LAPOR!"},
 	"event.dispose":         {"Didisposisikan ke OPD", "Forwarded to an agency"},
 	"event.return":          {"Dikembalikan ke Super Admin", "Returned to the super admin"},
 	"event.not_ours":        {"OPD: bukan kewenangan kami", "Agency: not our authority"},
@@ -180,7 +180,7 @@ var workflowTexts = map[string][2]string{
 	"n.tunda":    {"Admin memerlukan keterangan tambahan untuk laporan %s:\n\n%s\n\nBalas pesan ini dengan jawaban Anda. Proses laporan dilanjutkan setelah Anda menjawab.", "The admin needs more details about report %s:\n\n%s\n\nReply to this message with your answer. Handling resumes once you reply."},
 	"n.info":     {"Terima kasih, keterangan Anda untuk laporan %s sudah diteruskan. Proses dilanjutkan, paling lambat %s.", "Thank you, your details for report %s were passed on. Handling resumes, by %s."},
 	"n.archive":  {"Laporan %s diarsipkan dan tidak ditindaklanjuti, dengan alasan: %s.\nBila Anda tidak sependapat, Anda dapat mengirim laporan baru yang lebih rinci atau menghubungi Ombudsman RI.", "Report %s was archived and will not be followed up, because: %s.\nIf you disagree, you may file a new, more detailed report or contact Ombudsman RI."},
-	"n.central":  {"Laporan %s menyangkut kewenangan pemerintah pusat, sehingga tidak ditangani pemerintah kabupaten. Laporan ditutup di sini; silakan sampaikan melalui lapor.go.id agar diteruskan ke instansi pusat yang berwenang.", "Report %s concerns the central government's authority, so the regency does not handle it. It is closed here; please file it at lapor.go.id to reach the responsible central agency."},
+	"n.central":  {"Laporan %s menyangkut kewenangan pemerintah pusat, sehingga diteruskan ke LAPOR! nasional oleh admin kabupaten. Nomor LAPOR! nasional akan kami kirimkan di sini setelah tercatat.", "Report %s concerns the central government's authority, so the regency admin forwards it to the national LAPOR!. We will send you the national LAPOR! number here once it is recorded."},
 
 	"reason.umum":  {"uraian terlalu umum", "the description is too general"},
 	"reason.bukan": {"bukan tentang pelayanan publik", "not about a public service"},

@@ -13,6 +13,10 @@ var words = map[string][2]string{
 	"none":      {"Belum ada data.", "No data yet."},
 	"unknown":   {"Tidak diketahui", "Unknown"},
 
+	// Packet (a report as lapor.go.id's complaint form asks for it).
+	"title.packet": {"Paket LAPOR! Nasional", "National LAPOR! Packet"},
+	"packet.hint":  {"Isian formulir pengaduan lapor.go.id, sesuai urutan formulir.", "The fields of lapor.go.id's complaint form, in the form's order."},
+
 	// Report.
 	"title.report":    {"Rincian Laporan", "Report Details"},
 	"sec.report":      {"Data laporan", "Report"},
