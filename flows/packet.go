@@ -91,7 +91,11 @@ func (s *Service) packetFields(l Lang, rec records.Record, target string) []hard
 		who = T(l, "pk.noidentity")
 		if p := rec.Reporter; p != nil {
 			var parts []string
-			for _, f := range []string{strings.TrimSpace(p.Name), p.Username, p.Contact} {
+			handle := ""
+			if p.Username != "" {
+				handle = handleLabel(p.Username)
+			}
+			for _, f := range []string{strings.TrimSpace(p.Name), handle, p.Contact} {
 				if f != "" {
 					parts = append(parts, f)
 				}

@@ -76,9 +76,9 @@ func (tx *Tx) FindReports(ctx context.Context, f ReportFilter) ([]Report, error)
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	return tx.reports(ctx, `(cardinality($1::text[]) = 0 OR stage = ANY($1))
+	return tx.reports(ctx, `(coalesce(cardinality($1::text[]), 0) = 0 OR stage = ANY($1))
 		  AND ($2 = '' OR agency_code = $2)
-		  AND ($3 = '' OR tracking_id ILIKE '%' || $3 || '%' OR description ILIKE '%' || $3 || '%')
+		  AND ($3 = '' OR tracking_id ILIKE '%' || $3 || '%' OR description ILIKE '%' || $3 || '%' OR lapor_tracking_id = $3)
 		ORDER BY stage_deadline NULLS LAST, id
 		LIMIT $4`, f.Stages, f.AgencyCode, f.Words, f.Limit)
 }
