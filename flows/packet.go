@@ -19,6 +19,10 @@ import (
 // regency's own desks and admins' private chats: its identity is what the
 // admin audience may see (records.Admin through Record.For).
 
+// forwardedReason is the closing reason of a report forwarded to the
+// national LAPOR! as a matter for the central government.
+const forwardedReason = "diteruskan ke LAPOR! nasional (kewenangan pusat)"
+
 // packetTitleWords is how many words of the description make the title.
 const packetTitleWords = 8
 

@@ -149,8 +149,8 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	out := h.drainAll()
 
 	r, _ := h.reportNow(id)
-	if r.Stage != string(flows.StageClosed) {
-		t.Errorf("stage after Kewenangan pusat = %s", r.Stage)
+	if r.Stage != string(flows.StageClosed) || !strings.Contains(r.ClosedReason, "LAPOR! nasional") {
+		t.Errorf("after Kewenangan pusat: stage %s, reason %q", r.Stage, r.ClosedReason)
 	}
 	kinds := eventKinds(h.events(id))
 	if kinds[string(flows.ActCentral)] != 1 {

@@ -242,6 +242,9 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 		r.Round++
 	case ActArchive, ActCentral, ActAutoClose, ActExpire:
 		r.ClosedReason = truncate(arg, 500)
+		if act == ActCentral && r.ClosedReason == "" {
+			r.ClosedReason = forwardedReason // flows/packet.go
+		}
 	case ActAnswer:
 		return from, nil
 	}
