@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
 )
 
 // packetLabels are lapor.go.id's complaint form fields, in the form's order.
@@ -91,6 +92,19 @@ func TestPacketCommand(t *testing.T) {
 	}
 	if !strings.Contains(pdf, "Pelapor memilih anonim") {
 		t.Errorf("the anonymous PDF does not say so:\n%s", pdf)
+	}
+
+	// Not disposed: the outside body the suggester names is the target.
+	pln := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan", KecamatanCode: "35.20.06",
+		Description: "Listrik padam tiap malam, token listrik sudah diisi tapi meteran listrik tetap mati.",
+		Channel: "test", ChatID: who.chat, Lang: "id", Stage: string(flows.StageSubmitted), ResponsibleUnit: "x",
+		StageStartedAt: h.now, StageDeadline: h.now.AddDate(0, 0, 5), SubmittedAt: h.now}
+	if err := h.db.InTx(h.ctx, func(tx *store.Tx) error { return tx.CreateReport(h.ctx, &pln) }); err != nil {
+		t.Fatal(err)
+	}
+	text, _, _ = h.packetParts(h.send(gSuper, groupCmd(uSuper, "paket", pln.TrackingID)))
+	if !strings.Contains(text, "Kategori / instansi tujuan:\nPT PLN (Persero)") || !strings.Contains(text, "saran sistem") {
+		t.Errorf("the packet of a PLN matter does not name PLN as a suggestion:\n%s", text)
 	}
 
 	// Misuse: the agency and the Ombudsman are refused, in their desks and
