@@ -97,7 +97,7 @@ func TestPacketCommand(t *testing.T) {
 	// Not disposed: the outside body the suggester names is the target.
 	pln := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan", KecamatanCode: "35.20.06",
 		Description: "Listrik padam tiap malam, token listrik sudah diisi tapi meteran listrik tetap mati.",
-		Channel: "test", ChatID: who.chat, Lang: "id", Stage: string(flows.StageSubmitted), ResponsibleUnit: "x",
+		Channel:     "test", ChatID: who.chat, Lang: "id", Stage: string(flows.StageSubmitted), ResponsibleUnit: "x",
 		StageStartedAt: h.now, StageDeadline: h.now.AddDate(0, 0, 5), SubmittedAt: h.now}
 	if err := h.db.InTx(h.ctx, func(tx *store.Tx) error { return tx.CreateReport(h.ctx, &pln) }); err != nil {
 		t.Fatal(err)
