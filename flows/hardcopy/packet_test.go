@@ -33,3 +33,19 @@ func TestPacket(t *testing.T) {
 	_, text = extract(t, en.Bytes())
 	contains(t, text, "National LAPOR! Packet")
 }
+
+func BenchmarkPacket(b *testing.B) {
+	fields := []Field{{"Judul laporan", "Meteran listrik rusak"}, {"Isi laporan", strings.Repeat("Listrik padam tiap malam. ", 40)},
+		{"Tanggal kejadian", "7 Desember 2026"}, {"Lokasi kejadian", "Jl. Raya 5\nKecamatan Plaosan, Kabupaten Magetan"},
+		{"Kategori / instansi tujuan", "PT PLN (Persero)"}, {"Lampiran", "1. foto.jpg"}, {"Anonim", "Tidak"},
+		{"Rahasia", "Ya"}, {"Identitas pelapor", "Siti\n@siti"}}
+	var size int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := Packet(&buf, "MGT-7K3QFA", fields, header, "id"); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "bytes/pdf")
+}
