@@ -39,8 +39,8 @@ type Delivery struct {
 	// message shows the text of its newest edit in the end.
 	CardsEdited int // cards with at least one edit in the outbox
 	CardsStale  int // of those, cards whose message does not show the newest edit
-	Chats                                             int
-	Examples                                          []string
+	Chats       int
+	Examples    []string
 }
 
 // verifyDelivery compares, chat by chat, the outbox (id order, each row cut
