@@ -37,9 +37,6 @@ func (s Stage) Public() PublicStatus {
 	if p, ok := publicStatusOf[s]; ok {
 		return p
 	}
-	if s.Final() {
-		return PublicCompleted
-	}
 	return PublicFollowUp
 }
 

@@ -130,6 +130,13 @@ func TestCitizenSeesThePublicStatusAlongTheChain(t *testing.T) {
 	deskShows(out, gPupr, flows.StageAtAgency)
 	check(id, flows.PublicFollowUp, true)
 
+	// A report merged into this one names the original's public status.
+	dup := h.fileReport(chat, "anon:no", "conf:no")
+	h.drainAll()
+	act(uSuper, gSuper, "gabungkan", dup+" "+id)
+	merged := expect(t, h.send(chat, cmd("status", dup)), "digabungkan ke laporan "+id+", dengan status: Tindak Lanjut.")
+	noStage("/status of a merged report", merged.Text)
+
 	act(uPupr, gPupr, "tanggapi", id+" Lubang sudah ditambal.")
 	out = act(uPupr, gPupr, "tanggapi", id+" selesai")
 	if r, _ := h.reportNow(id); flows.Stage(r.Stage) != flows.StageAnswerReview {
