@@ -329,7 +329,7 @@ func (o *office) mergeCommand(args string) error {
 }
 
 // mergedNote is the line /status adds for a report merged into another:
-// the original and its stage; a confidential or anonymous original's stage
+// the original and its public status; a confidential or anonymous original's status
 // only for the duplicate's own reporter.
 func (t *turn) mergedNote(r *store.Report, own bool) (string, error) {
 	orig, err := t.tx.MergedInto(t.ctx, r.ID)
@@ -342,7 +342,7 @@ func (t *turn) mergedNote(r *store.Report, own bool) (string, error) {
 	if !own && (orig.Confidential || orig.Anonymous) {
 		return T(t.lang, "dup.status.short", orig.TrackingID), nil
 	}
-	return T(t.lang, "dup.status", orig.TrackingID, stageName(t.lang, Stage(orig.Stage))), nil
+	return T(t.lang, "dup.status", orig.TrackingID, publicStatusName(t.lang, orig.Stage)), nil // the citizen reads the public status
 }
 
 func init() {

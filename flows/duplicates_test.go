@@ -222,7 +222,7 @@ func TestDuplicateMergeTranscript(t *testing.T) {
 
 	h.post(second.chat, second.in(cmd("status", b)))
 	out = h.drainAll()
-	expect(t, out[second.chat], b, "digabungkan ke laporan "+a, "Selesai")
+	expect(t, out[second.chat], b, "digabungkan ke laporan "+a+", dengan status: Selesai.")
 
 	// Through all of it, each citizen's identity stayed out of the other's chat.
 	for _, pair := range [][2]citizen{{first, second}, {second, first}} {

@@ -267,7 +267,7 @@ func TestIntakeTranscriptStoresEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The reporter sees the status and the history; the list shows it.
-	expect(t, h.send("100", cmd("status", strings.ToLower(id))), id, "Menunggu verifikasi", "Super Admin", "Laporan diterima")
+	expect(t, h.send("100", cmd("status", strings.ToLower(id))), id, "Status: Belum Terverifikasi", "Super Admin", "Laporan diterima")
 	expect(t, h.send("100", cmd("laporan", "")), id)
 }
 
@@ -282,7 +282,7 @@ func TestStatusOfConfidentialOrAnonymousReportIsHiddenFromOtherChats(t *testing.
 			t.Fatalf("other chat sees %s: %q", id, got.Text)
 		}
 	}
-	expect(t, h.send("999", cmd("status", public)), public, "Menunggu verifikasi")
+	expect(t, h.send("999", cmd("status", public)), public, "Belum Terverifikasi")
 	expect(t, h.send("999", cmd("status", "MGT-AAAAAA")), "tidak ditemukan")
 	expect(t, h.send("999", cmd("status", "bukan nomor")), "bukan nomor laporan")
 	expect(t, h.send("999", cmd("laporan", "")), "belum pernah")

@@ -50,7 +50,7 @@ func (d openData) Requests(ctx context.Context, q open311.Query) ([]records.Reco
 	var out []records.Record
 	err := d.s.db.InTx(ctx, func(tx *store.Tx) error {
 		return d.s.eachRecord(ctx, tx, f, PublicReaders, d.lang, func(rec records.Record) error {
-			out = append(out, rec)
+			out = append(out, publicRecord(rec, d.lang))
 			return nil
 		})
 	})
@@ -62,6 +62,7 @@ func (d openData) Request(ctx context.Context, id string) (records.Record, error
 	err := d.s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		rec, err = d.s.record(ctx, tx, strings.ToUpper(id), PublicReaders, d.lang, false)
+		rec = publicRecord(rec, d.lang)
 		return err
 	})
 	if errors.Is(err, ErrNoReport) {
@@ -76,4 +77,32 @@ func upper(ids []string) []string {
 		out[i] = strings.ToUpper(s)
 	}
 	return out
+}
+
+// publicRecord names the record's stages by their national LAPOR! status
+// (flows/publicstatus.go): open data shows "Tindak Lanjut", never the
+// internal stage. The stage keys stay, for Open311's own open/closed.
+func publicRecord(rec records.Record, lang Lang) records.Record {
+	if rec.TrackingID == "" {
+		return rec
+	}
+	rec.StageName = publicStatusName(lang, rec.Stage)
+	byName := map[string]string{}
+	for _, st := range Stages {
+		byName[stageName(lang, st)] = st.Public().Name(lang)
+	}
+	rec.Timeline = append([]records.Step(nil), rec.Timeline...)
+	for i, s := range rec.Timeline {
+		if s.From != "" {
+			rec.Timeline[i].From = byName[s.From]
+		}
+		if s.To != "" {
+			rec.Timeline[i].To = byName[s.To]
+		}
+	}
+	rec.Stints = append([]records.Stint(nil), rec.Stints...)
+	for i, s := range rec.Stints {
+		rec.Stints[i].StageName = publicStatusName(lang, s.Stage)
+	}
+	return rec
 }

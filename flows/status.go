@@ -45,9 +45,13 @@ func (t *turn) showStatus(arg string) error {
 	if !r.StageDeadline.IsZero() {
 		deadline = FormatDate(t.lang, r.StageDeadline.In(calendar.Jakarta))
 	}
-	view := T(t.lang, "status.view", r.TrackingID, T(t.lang, "type."+r.Type),
+	// The citizen reads the national LAPOR! status, not the internal stage
+	// (flows/publicstatus.go).
+	public := Stage(r.Stage).Public()
+	view := T(t.lang, "status.view.public", r.TrackingID, T(t.lang, "type."+r.Type),
 		FormatDateTime(t.lang, r.SubmittedAt.In(calendar.Jakarta)),
-		textOr(t.lang, "stage."+r.Stage, r.Stage), textOr(t.lang, "unit."+r.ResponsibleUnit, r.ResponsibleUnit),
+		public.Name(t.lang), T(t.lang, "pstatus.hint."+string(public)),
+		textOr(t.lang, "unit."+r.ResponsibleUnit, r.ResponsibleUnit),
 		deadline, strings.Join(history, "\n"))
 	merged, err := t.mergedNote(&r, own) // flows/duplicates.go
 	if err != nil {
@@ -71,7 +75,7 @@ func (t *turn) listReports() error {
 	lines := []string{T(t.lang, "list.header")}
 	for _, r := range reports {
 		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID,
-			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), textOr(t.lang, "stage."+r.Stage, r.Stage)))
+			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage)))
 	}
 	return t.out.say(strings.Join(lines, "\n"))
 }

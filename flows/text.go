@@ -185,9 +185,6 @@ var texts = map[string][2]string{ // [id, en]
 	"status.invalid": {
 		"\"%s\" bukan nomor laporan yang sah. Nomor laporan berbentuk seperti MGT-7K3QFA.",
 		"\"%s\" is not a valid report number. Report numbers look like MGT-7K3QFA."},
-	"status.view": {
-		"Laporan %s\nJenis: %s\nDiterima: %s\nTahap: %s\nDitangani oleh: %s\nBatas waktu tahap ini: %s\n\nRiwayat:\n%s",
-		"Report %s\nType: %s\nReceived: %s\nStage: %s\nHandled by: %s\nDeadline of this stage: %s\n\nHistory:\n%s"},
 	"list.none":        {"Anda belum pernah mengirim laporan dari chat ini. Ketik /start untuk membuat laporan.", "You have not filed any report from this chat. Type /start to file one."},
 	"list.header":      {"Laporan Anda (terbaru di atas):", "Your reports (newest first):"},
 	"stage.submitted":  {"Menunggu verifikasi Admin LAPOR! SP4N", "Waiting for verification by the LAPOR! SP4N admin"},

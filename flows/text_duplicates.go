@@ -25,7 +25,7 @@ var duplicateTexts = map[string][2]string{
 		"More details for report %[1]s arrived. Handling resumes, by %[2]s."},
 	"dup.f.expire": {"Laporan %[1]s ditutup karena keterangan yang diminta tidak diterima. Bila masalahnya masih ada, Anda dapat mengirim laporan baru kapan saja.",
 		"Report %[1]s is closed because the details asked for did not arrive. If the problem remains, you can file a new report at any time."},
-	"dup.status":       {"Laporan ini digabungkan ke laporan %s, yang sedang pada tahap: %s. Anda menerima kabar perkembangan laporan itu.", "This report was merged into report %s, now at stage: %s. You receive the news of that report."},
+	"dup.status":       {"Laporan ini digabungkan ke laporan %s, dengan status: %s. Anda menerima kabar perkembangan laporan itu.", "This report was merged into report %s, with status: %s. You receive the news of that report."},
 	"dup.status.short": {"Laporan ini digabungkan ke laporan %s.", "This report was merged into report %s."},
 	"event.merge":      {"Laporan lain yang sama digabungkan ke laporan ini", "Another report of the same matter was merged into this one"},
 }

@@ -32,7 +32,7 @@ func TestTelegramTranscriptFilesACompleteReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.say("/status "+id, "Menunggu verifikasi"); err != nil {
+	if _, err := c.say("/status "+id, "Status: Belum Terverifikasi"); err != nil {
 		t.Fatal(err)
 	}
 

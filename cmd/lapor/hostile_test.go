@@ -939,11 +939,11 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 			}},
 		{id: "H31", channel: "telegram", name: "zero-width characters inside a tracking number",
 			input:  "the victim's reporter sends /status MGT-\\u200B7K3\\u200DQFA-style (ZWSP, ZWJ, ZWNJ inside the number)",
-			expect: "the status of the report (\"Tahap: Menunggu verifikasi\"), as if typed plainly",
+			expect: "the status of the report (\"Status: Belum Terverifikasi\"), as if typed plainly",
 			run: func(t *testing.T, h E) {
 				code := strings.TrimPrefix(h.victim, "MGT-")
 				hidden := "MGT-\u200b" + code[:2] + "\u200d" + code[2:4] + "\u200c" + code[4:]
-				tsay(t, h.victimOwner, "/status "+hidden, "Tahap: Menunggu verifikasi")
+				tsay(t, h.victimOwner, "/status "+hidden, "Status: Belum Terverifikasi")
 			}},
 		{id: "H32", channel: "telegram", name: "Cyrillic homoglyphs in a tracking number",
 			input:  "the victim's reporter sends /status with the number's Latin letters replaced by Cyrillic look-alikes",
@@ -951,7 +951,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 			run: func(t *testing.T, h E) {
 				fake := homoglyphs.Replace(h.victim) // M and T of the prefix always change
 				got := tsay(t, h.victimOwner, "/status "+fake, "Laporan")
-				if !strings.Contains(got.Text, "tidak ditemukan") && !strings.Contains(got.Text, "bukan nomor laporan yang sah") || strings.Contains(got.Text, "Tahap:") {
+				if !strings.Contains(got.Text, "tidak ditemukan") && !strings.Contains(got.Text, "bukan nomor laporan yang sah") || strings.Contains(got.Text, "Status:") {
 					t.Fatalf("homoglyph number answered %q", got.Text)
 				}
 			}},

@@ -250,7 +250,7 @@ func intakeTranscript(photo []byte) []step {
 		{chat: c, person: c, press: "Tidak", want: "Rahasiakan"},
 		{chat: c, person: c, press: "Ya", want: "Ringkasan"},
 		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan"},
-		{chat: c, person: c, say: "/status {id}", want: "Menunggu verifikasi"},
+		{chat: c, person: c, say: "/status {id}", want: "Status: Belum Terverifikasi"},
 		{chat: c, person: c, say: "/laporan", want: "{id}"},
 	}
 }

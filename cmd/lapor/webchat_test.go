@@ -229,7 +229,7 @@ func TestWebChatFilesAComplaintAndSurvivesRestart(t *testing.T) {
 	if mine < 10 {
 		t.Fatalf("the reloaded chat shows %d of the citizen's messages", mine)
 	}
-	again.say("/status "+id, "Menunggu verifikasi")
+	again.say("/status "+id, "Status: Belum Terverifikasi")
 }
 
 // The safety points: a forged cross-site POST, a guessed file URL of

@@ -132,7 +132,7 @@ func TestWhatsAppNumberBecomesLIDMidDraft(t *testing.T) {
 				t.Fatal("no tracking number")
 			}
 			c.say("/status " + id)
-			c.expect("Menunggu verifikasi")
+			c.expect("Status: Belum Terverifikasi")
 			c.say("/laporan")
 			list := c.expect(id)
 			if n := len(anyTrackingID.FindAllString(list, -1)); n != 1 {

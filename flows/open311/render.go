@@ -116,7 +116,7 @@ func toRequest(rec records.Record) serviceRequest {
 	sr := serviceRequest{
 		ID:                rec.TrackingID,
 		Status:            "closed",
-		StatusNotes:       rec.StageName,
+		StatusNotes:       rec.StageName, // the national LAPOR! status (flows/publicstatus.go), e.g. "Tindak Lanjut"
 		ServiceName:       rec.TypeName,
 		ServiceCode:       rec.Type,
 		Description:       truncate(rec.Description, maxDescription),
