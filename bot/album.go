@@ -67,43 +67,15 @@ func (d *Dispatcher) deliverAlbum(ctx context.Context, m store.Outgoing, msg flo
 	}
 	claim := d.renew(ctx, m, log)
 	defer claim.stop()
-	group := d.ch.IsGroup(m.ChatID)
-	for i := m.PartsSent; i < len(steps); i++ {
-		if claim.lost.Load() {
-			log.Warn("the message's lease was lost (this process stalled); the replica that claimed it sends the rest", "parts_sent", i)
-			return
-		}
-		if until := d.holdNow(); until.After(d.o.Now()) {
-			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, until, ""))
-			return
-		}
-		for range steps[i] { // an album counts as many messages as it has photos
-			at, ok, err := d.pace.wait(ctx, m.ChatID, group, d.o.Now, leaseEnd.Add(-2*time.Second))
-			if err != nil {
-				d.release(m)
-				return
-			}
-			if !ok {
-				d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
-				return
-			}
-		}
+	for i := range steps {
 		for j := range steps[i] {
 			steps[i][j].Key = fmt.Sprintf("%d.%d.%d", m.ID, i, j)
 		}
-		var err error
-		if len(steps[i]) > 1 {
-			err = d.ch.(AlbumSender).SendAlbum(context.WithoutCancel(ctx), m.ChatID, steps[i])
-		} else {
-			err = d.ch.Send(context.WithoutCancel(ctx), m.ChatID, steps[i][0])
-		}
-		if err != nil {
-			d.failed(ctx, m, err, log)
-			return
-		}
-		if i+1 < len(steps) {
-			d.record(ctx, d.db.MarkPartSent(context.WithoutCancel(ctx), m.ID, i+1))
-		}
 	}
-	d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+	d.sendSteps(ctx, m, leaseEnd, claim, steps, func(_ int, step []Part) error {
+		if len(step) > 1 {
+			return d.ch.(AlbumSender).SendAlbum(context.WithoutCancel(ctx), m.ChatID, step)
+		}
+		return d.ch.Send(context.WithoutCancel(ctx), m.ChatID, step[0])
+	}, log)
 }

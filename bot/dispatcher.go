@@ -212,11 +212,26 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	claim := d.renew(ctx, m, log)
 	defer claim.stop()
 	parts := d.ch.Split(msg, file)
+	steps := make([][]Part, len(parts))
 	for i := range parts {
 		parts[i].Key = fmt.Sprintf("%d.%d", m.ID, i)
+		steps[i] = parts[i : i+1]
 	}
+	d.sendSteps(ctx, m, leaseEnd, claim, steps, func(i int, step []Part) error {
+		return d.sendPart(context.WithoutCancel(ctx), m, &msg, step[0], i == len(steps)-1, log)
+	}, log)
+}
+
+// sendSteps makes the platform calls of one claimed message in order,
+// from the first not yet sent: each step is one call (a part of a split
+// message, or an album) and is paced as the messages it makes. It stops
+// when the lease is lost, the account is paused or the pacing would run
+// past the lease (the message is given back), and counts each step sent,
+// so a resumed delivery sends the rest.
+func (d *Dispatcher) sendSteps(ctx context.Context, m store.Outgoing, leaseEnd time.Time, claim *renewal, steps [][]Part,
+	send func(i int, step []Part) error, log *slog.Logger) {
 	group := d.ch.IsGroup(m.ChatID)
-	for i := m.PartsSent; i < len(parts); i++ {
+	for i := m.PartsSent; i < len(steps); i++ {
 		if claim.lost.Load() {
 			log.Warn("the message's lease was lost (this process stalled); the replica that claimed it sends the rest", "parts_sent", i)
 			return
@@ -227,24 +242,27 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 			return
 		}
 		// Do not send after our lease ended: another replica may have
-		// claimed the message by then. Release it instead.
-		at, ok, err := d.pace.wait(ctx, m.ChatID, group, d.o.Now, leaseEnd.Add(-2*time.Second))
-		if err != nil {
-			d.release(m)
-			return
-		}
-		if !ok {
-			d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
-			return
+		// claimed the message by then. Release it instead. An album
+		// counts as many messages as it has photos.
+		for range steps[i] {
+			at, ok, err := d.pace.wait(ctx, m.ChatID, group, d.o.Now, leaseEnd.Add(-2*time.Second))
+			if err != nil {
+				d.release(m)
+				return
+			}
+			if !ok {
+				d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, at, ""))
+				return
+			}
 		}
 		// A send already begun is finished even when we are stopping (the
 		// channel bounds it with its own timeout): cancelling it midway
 		// would make the platform deliver it and us send it again.
-		if err := d.sendPart(context.WithoutCancel(ctx), m, &msg, parts[i], i == len(parts)-1, log); err != nil {
+		if err := send(i, steps[i]); err != nil {
 			d.failed(ctx, m, err, log)
 			return
 		}
-		if i+1 < len(parts) {
+		if i+1 < len(steps) {
 			d.record(ctx, d.db.MarkPartSent(context.WithoutCancel(ctx), m.ID, i+1))
 		}
 	}
