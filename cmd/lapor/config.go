@@ -230,7 +230,7 @@ func settings() []setting {
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
 		{"LAPOR_INVITE_TTL", false, "how long an officer invitation (/petugas undang) may wait to be used", "72h", dur(func(c *Config) *time.Duration { return &c.InviteTTL })},
 		{"LAPOR_WORKERS", false, "chats handled at once (at most this minus 2 downloading files)", "8", posInt(func(c *Config) *int { return &c.Workers })},
-		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice", "30",
+		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice (a web chat browser, in its chat or a desk room: with 429 and the same advice)", "30",
 			posInt(func(c *Config) *int { return &c.FloodPerMinute })},
 		{"LAPOR_OUTBOX_LEASE", false, "time a replica owns a message it is sending", "30s", dur(func(c *Config) *time.Duration { return &c.OutboxLease })},
 		{"LAPOR_WHATSAPP", false, "1 connects the paired WhatsApp session (see lapor whatsapp-login)", "0",
