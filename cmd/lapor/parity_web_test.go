@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lapor-id/lapor/store"
 )
 
 // webPlatform plays the shared transcripts in the web chat of a lapor
@@ -30,23 +33,37 @@ import (
 // officer's private-chat step in their room too.
 type webPlatform struct {
 	t    *testing.T
-	base string // scheme and host of the web chat
+	base string    // scheme and host of the web chat
+	db   *store.DB // only to look up the id a browser is known by
 	// firstAdmin is the sign-in link of the first super admin, from the
 	// command line (the web's `lapor admin add`).
 	firstAdmin string
 
-	tabs  map[int]*webTab // by person
-	rooms map[int]*webTab // by group: the tab that reads the group's room
+	tabs  map[int]*webTab  // by person
+	rooms map[int]webGroup // by group
 }
 
-func newWebPlatform(t *testing.T, base string) *webPlatform {
-	return &webPlatform{t: t, base: base, tabs: map[int]*webTab{}, rooms: map[int]*webTab{}}
+// webGroup is the room that stands for a group: its title, and the tab
+// that reads it.
+type webGroup struct {
+	title  string
+	reader *webTab
+}
+
+func newWebPlatform(t *testing.T, base, dbURL string) *webPlatform {
+	db, err := store.Open(context.Background(), dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return &webPlatform{t: t, base: base, db: db, tabs: map[int]*webTab{}, rooms: map[int]webGroup{}}
 }
 
 func (p *webPlatform) name() string { return "web" }
 
-// userID is the id the service knows the person's browser by, as the
-// person learns it: /saya in their chat (asked when their tab opens).
+// userID is the id the service knows the person's browser by: its
+// session's own chat, which /saya would show. It is read from the store,
+// so that learning it sends nothing a message limit would count.
 func (p *webPlatform) userID(person int) string { return p.tab(person).id }
 
 // tab is the person's browser tab, opened on first use.
@@ -55,7 +72,19 @@ func (p *webPlatform) tab(person int) *webTab {
 		return w
 	}
 	w := openWebTab(p.t, p.base, fmt.Sprintf("person %d", person))
-	w.id = w.askID()
+	u, _ := url.Parse(p.base)
+	var token string
+	for _, c := range w.client.Jar.Cookies(u) {
+		if c.Name == "lapor_chat" {
+			token = c.Value
+		}
+	}
+	sum := sha256.Sum256([]byte(token))
+	s, err := p.db.WebSessionByToken(context.Background(), sum[:])
+	if err != nil {
+		p.t.Fatalf("web: the session of person %d's browser: %v", person, err)
+	}
+	w.id = s.ChatID
 	p.tabs[person] = w
 	return w
 }
@@ -72,14 +101,23 @@ func (p *webPlatform) actor(chat, person int) *webTab {
 		}
 		return w
 	}
-	reader, ok := p.rooms[chat]
+	if g := p.group(chat); w.room != g.title {
+		p.t.Fatalf("web: person %d's browser shows %q, not group %d's room %q", person, w.room, chat, g.title)
+	}
+	return w
+}
+
+// group is the room that stands for a group chat.
+func (p *webPlatform) group(chat int) webGroup {
+	p.t.Helper()
+	g, ok := p.rooms[chat]
 	if !ok {
 		p.t.Fatalf("web: group %d has no room (setupDesks did not make one)", chat)
 	}
-	if w.room == "" || w.room != reader.room {
-		p.t.Fatalf("web: person %d's browser shows %q, not group %d's room %q", person, w.room, chat, reader.room)
+	if g.reader.room != g.title {
+		p.t.Fatalf("web: the browser reading group %d shows %q, not its room %q", chat, g.reader.room, g.title)
 	}
-	return w
+	return g
 }
 
 // reader is the tab that shows chat's messages.
@@ -87,11 +125,7 @@ func (p *webPlatform) reader(chat int) *webTab {
 	if chat >= 0 {
 		return p.tab(chat)
 	}
-	w, ok := p.rooms[chat]
-	if !ok {
-		p.t.Fatalf("web: group %d has no room (setupDesks did not make one)", chat)
-	}
-	return w
+	return p.group(chat).reader
 }
 
 func (p *webPlatform) text(chat, person int, s string) { p.actor(chat, person).typeText(s) }
@@ -155,8 +189,8 @@ func (p *webPlatform) setupDesks(t *testing.T, seen map[string]string) {
 			if err != nil {
 				t.Fatalf("web desk step %d: %v", i, err)
 			}
-			if !strings.Contains(joined, s.want) {
-				t.Fatalf("web desk step %d: the inviting chat read %q, without %q", i, joined, s.want)
+			if !strings.Contains(joined, s.want) || !strings.Contains(joined, p.userID(person)) {
+				t.Fatalf("web desk step %d: the inviting chat read %q, without %q and person %d's id", i, joined, s.want, person)
 			}
 			if p.tab(person).room == "" {
 				t.Fatalf("web desk step %d: person %d's browser shows no room after the invitation", i, person)
@@ -170,11 +204,11 @@ func (p *webPlatform) setupDesks(t *testing.T, seen map[string]string) {
 				w.open(webLink.FindString(issued))
 			}
 			for g, other := range p.rooms {
-				if other.room == w.room {
+				if other.title == w.room {
 					t.Fatalf("web desk step %d: groups %d and %d would be the same room %q", i, g, s.chat, w.room)
 				}
 			}
-			p.rooms[s.chat] = w
+			p.rooms[s.chat] = webGroup{title: w.room, reader: w}
 			codeDesk = ""
 		default:
 			t.Fatalf("web desk step %d (%q): no meaning on the web yet; teach webPlatform.setupDesks", i, s.say)
@@ -275,17 +309,24 @@ func (w *webTab) load() {
 	if code, _ := w.do("GET", "/", "", nil); code != 200 {
 		w.t.Fatalf("web %s: the page: %d", w.who, code)
 	}
+	w.session()
+	w.mu.Lock()
+	w.events, w.shown, w.cursor, w.reload, w.failed = nil, nil, 0, false, nil
+	w.changed = make(chan struct{})
+	w.mu.Unlock()
+	w.connect()
+}
+
+// session is the page's POST /api/session: the session (made on the
+// first visit), its CSRF token, and the room it shows.
+func (w *webTab) session() {
+	w.t.Helper()
 	code, body := w.postJSON("/api/session", nil)
 	var s struct{ CSRF, Room string }
 	if err := json.Unmarshal([]byte(body), &s); code != 200 || err != nil || s.CSRF == "" {
 		w.t.Fatalf("web %s: session: %d %s", w.who, code, body)
 	}
 	w.csrf, w.room = s.CSRF, s.Room
-	w.mu.Lock()
-	w.events, w.shown, w.cursor, w.reload, w.failed = nil, nil, 0, false, nil
-	w.changed = make(chan struct{})
-	w.mu.Unlock()
-	w.connect()
 }
 
 // connect opens the event stream (EventSource) and follows it.
@@ -307,7 +348,7 @@ func (w *webTab) connect() {
 	}
 	done := make(chan struct{})
 	w.cancel, w.done = cancel, done
-	go w.follow(ctx, resp.Body, done)
+	go w.follow(ctx, resp.Body, done, w.room != "")
 }
 
 func (w *webTab) closeStream() {
@@ -319,7 +360,7 @@ func (w *webTab) closeStream() {
 }
 
 // follow reads server-sent events until the stream ends.
-func (w *webTab) follow(ctx context.Context, body io.ReadCloser, done chan struct{}) {
+func (w *webTab) follow(ctx context.Context, body io.ReadCloser, done chan struct{}, inRoom bool) {
 	defer close(done)
 	defer body.Close()
 	sc := bufio.NewScanner(body)
@@ -328,7 +369,7 @@ func (w *webTab) follow(ctx context.Context, body io.ReadCloser, done chan struc
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" {
-			w.dispatch(event, data)
+			w.dispatch(event, data, inRoom)
 			event, data = "", ""
 			continue
 		}
@@ -356,7 +397,7 @@ func (w *webTab) follow(ctx context.Context, body io.ReadCloser, done chan struc
 }
 
 // dispatch is what the page does with one event.
-func (w *webTab) dispatch(event, data string) {
+func (w *webTab) dispatch(event, data string, inRoom bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer w.notifyLocked()
@@ -380,10 +421,11 @@ func (w *webTab) dispatch(event, data string) {
 	}
 	w.events = append(w.events, m)
 	if m.Replaces != 0 {
-		// A card redrawn in place: no new line.
+		// A card redrawn in place: no new line, and its buttons are
+		// new ones.
 		for _, old := range w.shown {
 			if old.Seq == m.Replaces {
-				old.Text, old.Buttons = m.Text, m.Buttons
+				old.Text, old.Buttons, old.answered = m.Text, m.Buttons, false
 			}
 		}
 		return
@@ -394,7 +436,7 @@ func (w *webTab) dispatch(event, data string) {
 		at--
 	}
 	w.shown = append(w.shown[:at], append([]*webLine{&line}, w.shown[at:]...)...)
-	if line.From == "me" && w.room == "" {
+	if line.From == "me" && !inRoom {
 		// The citizen's answer uses the choices it repeats (noteAnswer).
 		if newest := w.newestChoicesLocked(); newest != nil && newest.Seq < line.Seq {
 			for _, label := range labels(newest) {
@@ -485,16 +527,6 @@ func (w *webTab) sayAndExpect(text, want string) string {
 		w.t.Fatal(err)
 	}
 	return got
-}
-
-// askID learns the browser's user id with /saya in its own chat.
-func (w *webTab) askID() string {
-	w.t.Helper()
-	m := regexp.MustCompile(`ID Anda di [^:]+: (\S+)`).FindStringSubmatch(w.sayAndExpect("/saya", "ID Anda di"))
-	if m == nil {
-		w.t.Fatalf("web %s: /saya shows no id", w.who)
-	}
-	return m[1]
 }
 
 var typedSignIn = regexp.MustCompile(`(?i)^/masuk\s+(\S+)\s*$`)
@@ -604,23 +636,25 @@ func (w *webTab) attach(name string, data []byte, caption string) {
 	}
 }
 
-// open opens a sign-in link in this tab: the page takes the code from
-// the address and signs in.
+// open opens a sign-in link in this tab: the page loads, takes the code
+// from its address, and signs in.
 func (w *webTab) open(link string) {
 	w.t.Helper()
 	u, err := url.Parse(link)
-	if err != nil || u.Query().Get("masuk") == "" {
-		w.t.Fatalf("web %s: not a sign-in link: %q", w.who, link)
+	if err != nil || u.Query().Get("masuk") == "" || !strings.HasPrefix(link, w.base+"/") {
+		w.t.Fatalf("web %s: not a sign-in link of this web chat: %q", w.who, link)
 	}
+	w.closeStream()
 	if code, _ := w.do("GET", "/?"+u.RawQuery, "", nil); code != 200 {
 		w.t.Fatalf("web %s: opening %s: %d", w.who, link, code)
 	}
+	w.session()
 	w.signIn(u.Query().Get("masuk"))
 }
 
 // signIn enters a desk's room with a code, then reloads the page as the
-// page does. A browser already in another room would ask first; the
-// transcripts never switch rooms.
+// page does. A browser already in another room would ask first (409); the
+// transcripts never switch rooms, so that fails.
 func (w *webTab) signIn(code string) {
 	w.t.Helper()
 	status, body := w.postJSON("/api/signin", map[string]string{"code": code})
@@ -639,9 +673,38 @@ func TestSharedTranscriptsOnWeb(t *testing.T) {
 	t.Parallel()
 	env := webEnv(t, pg.NewDatabase(t))
 	startInProcess(t, env)
-	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"])
+	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"], env["LAPOR_DATABASE_URL"])
+	waitForWeb(t, p.base)
+	p.firstAdmin = p.base + "/?masuk=" + roomCode(t, env, "--desk", "super_admin", "--name", "Sari")
+	playAll(t, p)
+}
+
+// A browser may send what a private chat may (LAPOR_FLOOD_PER_MINUTE):
+// raising the limit for a long transcript raises it on every channel.
+func TestWebChatFollowsTheFloodLimit(t *testing.T) {
+	t.Parallel()
+	env := webEnv(t, pg.NewDatabase(t))
+	env["LAPOR_FLOOD_PER_MINUTE"] = "3"
+	startInProcess(t, env)
+	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"], env["LAPOR_DATABASE_URL"])
+	waitForWeb(t, p.base)
+	w := p.tab(pCitizen)
+	for i := 1; i <= 4; i++ {
+		code, body := w.postJSON("/api/messages", map[string]string{"text": fmt.Sprintf("pesan %d", i)})
+		switch {
+		case i <= 3 && code != 202:
+			t.Fatalf("message %d of 3 allowed: %d %s", i, code, body)
+		case i == 4 && (code != 429 || !strings.Contains(body, "Terlalu banyak pesan")):
+			t.Fatalf("message 4 with a limit of 3: %d %s", code, body)
+		}
+	}
+}
+
+// waitForWeb waits until a lapor serve just started answers at base.
+func waitForWeb(t *testing.T, base string) {
+	t.Helper()
 	if err := eventually(func() bool {
-		resp, err := http.Get(p.base + "/healthz")
+		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -649,6 +712,4 @@ func TestSharedTranscriptsOnWeb(t *testing.T) {
 	}, "lapor never served its web chat"); err != nil {
 		t.Fatal(err)
 	}
-	p.firstAdmin = p.base + "/?masuk=" + roomCode(t, env, "--desk", "super_admin", "--name", "Sari")
-	playAll(t, p)
 }
