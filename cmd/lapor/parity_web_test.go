@@ -677,6 +677,26 @@ func TestSharedTranscriptsOnWeb(t *testing.T) {
 	waitForWeb(t, p.base)
 	p.firstAdmin = p.base + "/?masuk=" + roomCode(t, env, "--desk", "super_admin", "--name", "Sari")
 	playAll(t, p)
+
+	// Where a text names a control of the chat apps, the web names the
+	// page's own: the pin is shared with the page's location button, not
+	// with 📎, which attaches files there.
+	w := p.tab(pCitizen)
+	_, page := w.do("GET", "/", "", nil)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	asked := false
+	for _, m := range w.events {
+		if strings.Contains(m.Text, "Di mana kejadiannya") {
+			asked = true
+			if strings.Contains(m.Text, "📎") || !strings.Contains(m.Text, "Kirim lokasi saya") || !strings.Contains(page, ">Kirim lokasi saya<") {
+				t.Errorf("the web chat's location question does not name the page's location button: %q", m.Text)
+			}
+		}
+	}
+	if !asked {
+		t.Error("the web chat never asked where")
+	}
 }
 
 // A browser may send what a private chat may (LAPOR_FLOOD_PER_MINUTE):
