@@ -270,8 +270,9 @@ func (w *webTab) do(method, path, contentType string, body io.Reader) (int, stri
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", "text/html") // the page itself
 	if method == "POST" {
+		req.Header.Set("Accept", "application/json")
 		req.Header.Set("Origin", w.base)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		if w.csrf != "" {
@@ -439,7 +440,7 @@ func (w *webTab) dispatch(event, data string, inRoom bool) {
 	if line.From == "me" && !inRoom {
 		// The citizen's answer uses the choices it repeats (noteAnswer).
 		if newest := w.newestChoicesLocked(); newest != nil && newest.Seq < line.Seq {
-			for _, label := range labels(newest) {
+			for _, label := range newest.labels() {
 				if label == strings.TrimSpace(line.Text) {
 					newest.answered = true
 				}
@@ -487,12 +488,13 @@ func (w *webTab) screen() string {
 	defer w.mu.Unlock()
 	var b strings.Builder
 	for _, l := range w.shown[max(0, len(w.shown)-6):] {
-		fmt.Fprintf(&b, "  [%s] %q %v\n", l.From, l.Text, labels(l))
+		fmt.Fprintf(&b, "  [%s] %q %v\n", l.From, l.Text, l.labels())
 	}
 	return b.String()
 }
 
-func labels(l *webLine) []string {
+// labels are the line's buttons' labels.
+func (l *webLine) labels() []string {
 	var out []string
 	for _, row := range l.Buttons {
 		for _, b := range row {
@@ -563,7 +565,7 @@ func (w *webTab) typeText(s string) {
 // newestChoicesLocked is the newest line with buttons.
 func (w *webTab) newestChoicesLocked() *webLine {
 	for i := len(w.shown) - 1; i >= 0; i-- {
-		if l := w.shown[i]; l.From == "bot" && len(labels(l)) > 0 {
+		if l := w.shown[i]; l.From == "bot" && len(l.labels()) > 0 {
 			return l
 		}
 	}
