@@ -235,6 +235,9 @@ type webTab struct {
 	changed chan struct{} // closed and replaced whenever the stream brings something
 	reload  bool          // the stream said the page must reload
 	failed  error         // the stream broke
+	// patience is how long an action waits for the page to show what it
+	// needs (default 10 s).
+	patience time.Duration
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
@@ -455,9 +458,13 @@ func (w *webTab) notifyLocked() {
 }
 
 // wait runs check under the lock each time the stream brings something,
-// until it returns true, for up to 10 s.
+// until it returns true, for up to w.patience.
 func (w *webTab) wait(what string, check func() bool) error {
-	timeout := time.NewTimer(10 * time.Second)
+	patience := w.patience
+	if patience == 0 {
+		patience = 10 * time.Second
+	}
+	timeout := time.NewTimer(patience)
 	defer timeout.Stop()
 	for {
 		w.mu.Lock()
@@ -477,7 +484,7 @@ func (w *webTab) wait(what string, check func() bool) error {
 		select {
 		case <-changed:
 		case <-timeout.C:
-			return fmt.Errorf("web %s: %s within 10 s; the page shows:\n%s", w.who, what, w.screen())
+			return fmt.Errorf("web %s: %s within %s; the page shows:\n%s", w.who, what, patience, w.screen())
 		}
 	}
 }
@@ -733,5 +740,43 @@ func waitForWeb(t *testing.T, base string) {
 		return err == nil && resp.StatusCode == 200
 	}, "lapor never served its web chat"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The web platform presses only what the page lets a citizen press: the
+// newest choices, once. Pressing anything else would hide a difference
+// between the channels that a citizen in a browser meets.
+func TestWebPlatformPressesOnlyEnabledChoices(t *testing.T) {
+	t.Parallel()
+	env := webEnv(t, pg.NewDatabase(t))
+	startInProcess(t, env)
+	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"], env["LAPOR_DATABASE_URL"])
+	waitForWeb(t, p.base)
+	w := p.tab(pCitizen)
+	w.typeText("/start")
+	ok := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect := func(want string) {
+		t.Helper()
+		_, err := w.expect(want)
+		ok(err)
+	}
+	expect("Selamat datang")
+	ok(w.press("📝 Buat laporan"))
+	expect("Jenis laporan")
+	w.patience = 300 * time.Millisecond
+	if err := w.press("❓ Bantuan"); err == nil || !strings.Contains(err.Error(), "no enabled button") {
+		t.Fatalf("a button of older choices was pressed: %v", err)
+	}
+	w.patience = 0
+	ok(w.press("Pengaduan"))
+	expect("Uraian")
+	w.patience = 300 * time.Millisecond
+	if err := w.press("Aspirasi"); err == nil {
+		t.Fatal("used choices were pressed again")
 	}
 }
