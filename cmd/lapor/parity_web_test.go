@@ -238,8 +238,8 @@ type webTab struct {
 	// patience is how long an action waits for the page to show what it
 	// needs (default 10 s).
 	patience time.Duration
-	cancel  context.CancelFunc
-	done    chan struct{}
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 // webLine is one line of the chat as the event stream sends it.
