@@ -160,6 +160,7 @@ type step struct {
 	say, press   string
 	photo        []byte
 	want         string
+	capture      string // the name under which the first tracking number in the answer is kept ("{name}")
 }
 
 var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
@@ -197,6 +198,9 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 		if id := anyTrackingID.FindString(got); id != "" && seen["id"] == "" {
 			seen["id"] = id
 		}
+		if s.capture != "" {
+			seen[s.capture] = anyTrackingID.FindString(got)
+		}
 		if m := registrationCode.FindStringSubmatch(got); m != nil {
 			seen["code"] = m[1]
 		}
@@ -226,6 +230,7 @@ func playAll(t *testing.T, p platform) {
 	p.setupDesks(t, seen)
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, chainTranscript())
+	runTranscript(t, p, seen, centralTranscript())
 }
 
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
