@@ -565,7 +565,7 @@ func (w *webTab) typeText(s string) {
 		w.mu.Unlock()
 	}
 	if code, out := w.postJSON("/api/messages", body); code != 202 {
-		w.t.Fatalf("web %s: sending %q: %d %s", w.who, s, code, out)
+		w.t.Fatalf("web %s: sending %q: %s", w.who, s, refusal(code, out))
 	}
 }
 
@@ -615,7 +615,7 @@ func (w *webTab) press(label string) error {
 		return err
 	}
 	if code, out := w.postJSON("/api/messages", map[string]string{"button": data, "label": label}); code != 202 {
-		return fmt.Errorf("web %s: pressing %q: %d %s", w.who, label, code, out)
+		return fmt.Errorf("web %s: pressing %q: %s", w.who, label, refusal(code, out))
 	}
 	if w.room == "" {
 		w.mu.Lock()
@@ -641,8 +641,19 @@ func (w *webTab) attach(name string, data []byte, caption string) {
 	part.Write(data)
 	mw.Close()
 	if code, out := w.do("POST", "/api/upload", mw.FormDataContentType(), &buf); code != 202 {
-		w.t.Fatalf("web %s: uploading %s: %d %s", w.who, name, code, out)
+		w.t.Fatalf("web %s: uploading %s: %s", w.who, name, refusal(code, out))
 	}
+}
+
+// refusal explains a refused request. A 429 is the browser's message
+// limit, which is LAPOR_FLOOD_PER_MINUTE's, the flood limit of the other
+// channels' private chats too.
+func refusal(code int, body string) string {
+	if code == http.StatusTooManyRequests {
+		return fmt.Sprintf("%d %s (one browser sent more than LAPOR_FLOOD_PER_MINUTE messages in a minute: "+
+			"if the shared transcripts grew past it, raise it on all three platforms)", code, body)
+	}
+	return fmt.Sprintf("%d %s", code, body)
 }
 
 // open opens a sign-in link in this tab: the page loads, takes the code
