@@ -135,6 +135,9 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.InviteTTL = cfg.InviteTTL
 	fcfg.OfficerIDs = map[string]func(string) (string, error){"whatsapp": whatsappUserID}
 	fcfg.Handles = map[string]func(string) string{"whatsapp": readableNumber}
+	if fcfg.Letterhead, fcfg.Signature, err = printing(cfg); err != nil { // records.go
+		return flows.Config{}, err
+	}
 	return fcfg, nil
 }
 
