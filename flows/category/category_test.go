@@ -34,10 +34,10 @@ func TestSuggest(t *testing.T) {
 	t.Parallel()
 	for text, want := range map[string]string{
 		"Jalan di desa kami berlubang besar dan membahayakan pengendara motor.": "infrastruktur",
-		"Pelayanan di puskesmas sangat lambat, antrean obat sampai siang.":       "kesehatan",
-		"Pembuatan KTP elektronik saya sudah tiga bulan belum jadi.":             "kependudukan",
-		"Sampah menumpuk di pinggir sungai dan baunya menyengat.":                "lingkungan",
-		"Saya ingin menyampaikan terima kasih.":                                  Other,
+		"Pelayanan di puskesmas sangat lambat, antrean obat sampai siang.":      "kesehatan",
+		"Pembuatan KTP elektronik saya sudah tiga bulan belum jadi.":            "kependudukan",
+		"Sampah menumpuk di pinggir sungai dan baunya menyengat.":               "lingkungan",
+		"Saya ingin menyampaikan terima kasih.":                                 Other,
 	} {
 		if got := Suggest(text); got != want {
 			t.Errorf("Suggest(%q) = %q, want %q", text, got, want)
