@@ -55,7 +55,7 @@ func suggestTitle(desc string) string {
 	if title == "" && len(words) > 0 { // one word longer than a title
 		title, cut = string([]rune(words[0])[:maxTitle-1]), true
 	}
-	title = strings.TrimRight(title, ".,;:!?-–—")
+	title = strings.TrimRight(title, ".,;:!?-–— ")
 	if cut {
 		title += "…"
 	}

@@ -132,7 +132,7 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the meter")
 	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "photo-1", Name: "meteran.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1")
 	expect(t, h.send(chat, press("ev:done")), "Sembunyikan identitas")
-	expect(t, h.send(chat, press("anon:no")), "Rahasiakan")
+	h.giveIdentity(chat, press("anon:no"))
 	expect(t, h.send(chat, press("conf:no")), "Ringkasan")
 	h.post(chat, press("sum:send"))
 	first := h.drainAll()
