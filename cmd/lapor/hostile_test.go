@@ -393,7 +393,9 @@ func (h *tgHostile) toSummary(t *testing.T, c *citizen, evidence func()) telegra
 		evidence()
 	}
 	tpress(t, c, "ev:done", "Sembunyikan identitas")
-	tpress(t, c, "anon:no", "Rahasiakan")
+	tpress(t, c, "anon:no", "nama Anda")
+	tsay(t, c, "Warga Plaosan", "telepon atau alamat e-mail")
+	tpress(t, c, "contact:skip", "Rahasiakan")
 	return tpress(t, c, "conf:yes", "Ringkasan")
 }
 
