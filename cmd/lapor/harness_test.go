@@ -279,7 +279,7 @@ func (c *citizen) fileReportAs(photo []byte, anonymous, confidential bool) (stri
 	} else { // a named reporter gives a name and may skip the contact
 		steps = append(steps,
 			func() (telegramtest.Sent, error) { return c.press("anon:no", "nama Anda") },
-			func() (telegramtest.Sent, error) { return c.say(fmt.Sprintf("Warga %d", c.chat), "telepon atau alamat e-mail") },
+			func() (telegramtest.Sent, error) { return c.press("name:profile", "telepon atau alamat e-mail") }, // their Telegram name
 			func() (telegramtest.Sent, error) { return c.press("contact:skip", "Rahasiakan") })
 	}
 	steps = append(steps,
