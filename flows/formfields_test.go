@@ -80,6 +80,7 @@ func TestFormFieldsAtIntake(t *testing.T) {
 	last = expect(t, out[chat], "Nomor laporan: MGT-")
 	id := last.Text[strings.Index(last.Text, "MGT-"):][:10]
 
+	expect(t, h.send(chat, cmd("laporan", "")), id, "Jalan Sidomukti berlubang") // the citizen's own list
 	r := h.report(id)
 	if r.Title != "Jalan Sidomukti berlubang" || r.Category != "perhubungan" || r.ReporterName != "Siti Rahayu" ||
 		r.Contact != "siti.rahayu@contoh.id" || r.Anonymous {

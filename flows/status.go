@@ -74,8 +74,12 @@ func (t *turn) listReports() error {
 	}
 	lines := []string{T(t.lang, "list.header")}
 	for _, r := range reports {
-		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID,
-			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage)))
+		line := fmt.Sprintf("• %s — %s — %s", r.TrackingID,
+			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage))
+		if r.Title != "" { // their own report's title (flows/formfields.go)
+			line += " — " + truncate(r.Title, 60)
+		}
+		lines = append(lines, line)
 	}
 	return t.out.say(strings.Join(lines, "\n"))
 }
