@@ -74,12 +74,12 @@ func (t *turn) listReports() error {
 	}
 	lines := []string{T(t.lang, "list.header")}
 	for _, r := range reports {
-		line := fmt.Sprintf("• %s — %s — %s", r.TrackingID,
-			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage))
+		id := r.TrackingID
 		if r.Title != "" { // their own report's title (flows/formfields.go)
-			line += " — " + truncate(r.Title, 60)
+			id += " «" + truncate(r.Title, 60) + "»"
 		}
-		lines = append(lines, line)
+		lines = append(lines, fmt.Sprintf("• %s — %s — %s", id,
+			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage)))
 	}
 	return t.out.say(strings.Join(lines, "\n"))
 }
