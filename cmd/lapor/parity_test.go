@@ -152,6 +152,7 @@ type step struct {
 	say, press   string
 	photo        []byte
 	want         string
+	capture      string // the name under which the first tracking number in the answer is kept ("{name}")
 	// askedNumber: the step is only for platforms that do (1) or do not
 	// (-1) ask a named reporter for a contact (WhatsApp knows the number).
 	askedNumber int
@@ -199,6 +200,9 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 		if id := anyTrackingID.FindString(got); id != "" && seen["id"] == "" {
 			seen["id"] = id
 		}
+		if s.capture != "" {
+			seen[s.capture] = anyTrackingID.FindString(got)
+		}
 		if m := registrationCode.FindStringSubmatch(got); m != nil {
 			seen["code"] = m[1]
 		}
@@ -228,6 +232,7 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, desksTranscript())
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, chainTranscript())
+	runTranscript(t, p, seen, centralTranscript())
 }
 
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
