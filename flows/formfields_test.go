@@ -89,6 +89,17 @@ func TestFormFieldsAtIntake(t *testing.T) {
 	// The super admin's card has all of it; the agency's, the name but
 	// not the contact.
 	expect(t, out[gSuper], "📋 "+id, "Judul: Jalan Sidomukti berlubang\nKategori: Perhubungan", "Siti Rahayu", "siti.rahayu@contoh.id")
+	// The LAPOR! packet fills the form's fields from them.
+	text, pdf, _ := h.packetParts(h.send(gSuper, groupCmd(uSuper, "paket", id)))
+	for _, want := range []string{"Judul laporan:\nJalan Sidomukti berlubang", "Kategori:\nPerhubungan",
+		"Identitas pelapor:\nSiti Rahayu\n@siti\nsiti.rahayu@contoh.id"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the packet has no %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(pdf, "Perhubungan") || !strings.Contains(pdf, "siti.rahayu@contoh.id") {
+		t.Errorf("the packet's PDF lacks the category or the contact:\n%s", pdf)
+	}
 	expect(t, h.send(gSuper, groupCmd(uSuper, "verifikasi", id)), "✅ "+id)
 	h.post(gRegency, groupCmd(uRegency, "disposisi", id+" pupr"))
 	var card string

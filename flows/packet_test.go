@@ -11,7 +11,7 @@ import (
 )
 
 // packetLabels are lapor.go.id's complaint form fields, in the form's order.
-var packetLabels = []string{"Judul laporan:", "Isi laporan:", "Tanggal kejadian:", "Lokasi kejadian:",
+var packetLabels = []string{"Judul laporan:", "Kategori:", "Isi laporan:", "Tanggal kejadian:", "Lokasi kejadian:",
 	"Kategori / instansi tujuan:", "Lampiran:", "Anonim:", "Rahasia:", "Identitas pelapor:"}
 
 // packetParts splits a /paket reply into its text, the PDF's text and the
@@ -72,7 +72,7 @@ func TestPacketCommand(t *testing.T) {
 	if pdf == "" {
 		t.Fatal("no PDF came with the packet")
 	}
-	inOrder(t, "the PDF", pdf, []string{"Judul laporan", "Isi laporan", "Tanggal kejadian", "Lokasi kejadian",
+	inOrder(t, "the PDF", pdf, []string{"Judul laporan", "Kategori", "Isi laporan", "Tanggal kejadian", "Lokasi kejadian",
 		"Kategori / instansi tujuan", "Lampiran", "Anonim", "Rahasia", "Identitas pelapor"})
 	for _, want := range []string{"Jalan rusak parah", who.name} {
 		if !strings.Contains(pdf, want) {
