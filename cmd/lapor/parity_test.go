@@ -161,7 +161,14 @@ type step struct {
 	photo        []byte
 	want         string
 	capture      string // the name under which the first tracking number in the answer is kept ("{name}")
+	// askedNumber: the step is only for platforms that do (1) or do not
+	// (-1) ask a named reporter for a contact (WhatsApp knows the number).
+	askedNumber int
 }
+
+// asksNumber says whether the platform asks a named reporter for a
+// phone number or e-mail.
+func asksNumber(p platform) bool { return p.name() != "whatsapp" }
 
 var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
 
@@ -175,6 +182,9 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 		seen[fmt.Sprintf("u%d", person)] = p.userID(person)
 	}
 	for i, s := range steps {
+		if s.askedNumber != 0 && (s.askedNumber > 0) != asksNumber(p) {
+			continue
+		}
 		expand := func(x string) string {
 			for k, v := range seen {
 				x = strings.ReplaceAll(x, "{"+k+"}", v)
@@ -260,8 +270,11 @@ func intakeTranscript(photo []byte) []step {
 		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
 		{chat: c, person: c, photo: photo, say: "foto genangan", want: "Bukti ke-1 diterima"},
 		{chat: c, person: c, press: "Selesai ✅", want: "Sembunyikan identitas"},
-		{chat: c, person: c, press: "Tidak", want: "Rahasiakan"},
-		{chat: c, person: c, press: "Ya", want: "Ringkasan"},
+		{chat: c, person: c, press: "Tidak", want: "nama Anda"},
+		{chat: c, person: c, say: "Siti Aminah", want: "telepon atau alamat e-mail", askedNumber: 1},
+		{chat: c, person: c, say: "0812-3456-7890", want: "Rahasiakan", askedNumber: 1},
+		{chat: c, person: c, say: "Siti Aminah", want: "Rahasiakan", askedNumber: -1},
+		{chat: c, person: c, press: "Ya", want: "Judul: Saluran air di depan SD Negeri 1"},
 		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan"},
 		{chat: c, person: c, say: "/status {id}", want: "Status: Belum Terverifikasi"},
 		{chat: c, person: c, say: "/laporan", want: "{id}"},
