@@ -243,11 +243,17 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, centralTranscript())
 }
 
+// transcriptFlood is LAPOR_FLOOD_PER_MINUTE for the shared transcripts:
+// they put one citizen through several reports within a minute, more than
+// a person types; every platform gets the same limit.
+const transcriptFlood = "120"
+
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
 	t.Parallel()
 	fake := fastTelegram(t)
 	p := &telegramPlatform{fake: fake, seen: map[int64]int{}}
 	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	env["LAPOR_FLOOD_PER_MINUTE"] = transcriptFlood
 	if code := Run(context.Background(), []string{"admin", "add", "--telegram-user", p.userID(pSuper), "--role", "super_admin"},
 		func(k string) string { return env[k] }, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("admin add: %d", code)
