@@ -37,7 +37,7 @@ const (
 
 // inDraft reports whether the step belongs to a report being written.
 func (s Step) inDraft() bool {
-	return s != StepIdle && s != StepStatusAsk && s != StepRejectReason && s != StepRatingComment && s != ""
+	return s != StepIdle && s != StepStatusAsk && s != StepRejectReason && s != StepRatingComment && s != StepFirstConfirm && s != ""
 }
 
 // Report types as LAPOR! names them.
@@ -227,6 +227,7 @@ func (t *turn) stepHandlers() map[Step]func(*turn) error {
 		StepCategory:      (*turn).onCategory,
 		StepName:          (*turn).onName,
 		StepContact:       (*turn).onContact,
+		StepFirstConfirm:  (*turn).onFirstConfirm,
 	}
 }
 
@@ -452,6 +453,9 @@ func (t *turn) onIdle() error {
 	}
 	if t.msg.Kind == KindButton {
 		return t.stale()
+	}
+	if t.msg.Kind == KindText {
+		return t.onIdleText() // flows/firstmessage.go
 	}
 	return t.menu("idle.text")
 }
