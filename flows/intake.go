@@ -711,10 +711,7 @@ func (t *turn) onConfidential() error {
 	case "conf:yes":
 	case "conf:no":
 		yes = false
-	case "conf:skip":
-		if err := t.say("privacy.default"); err != nil {
-			return err
-		}
+	case "conf:skip": // the question said what skipping means (conf.ask)
 	default:
 		var ok bool
 		if yes, ok = parseYesNo(t.msg.Text); t.msg.Kind != KindText || !ok {

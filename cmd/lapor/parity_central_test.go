@@ -21,6 +21,9 @@ func centralTranscript() []step {
 		{chat: c, person: c, press: "Ya", want: "Rahasiakan"},
 		{chat: c, person: c, press: "Tidak", want: "Ringkasan"},
 		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan", capture: "central"},
+		// The card first: pressing before it arrives would press the
+		// first report's (stale) button.
+		{chat: gpSuper, person: pSuper, want: "📋 {central}"},
 		{chat: gpSuper, person: pSuper, press: "🏛 Kewenangan pusat", want: "✅ {central}"},
 		{chat: c, person: c, want: "kewenangan pemerintah pusat"},
 		{chat: gpRegcy, person: pRegency, want: "PAKET LAPOR! untuk laporan {central}"},
