@@ -448,6 +448,17 @@ func TestEditFromSummaryReturnsToSummary(t *testing.T) {
 	if !hasButton(last, "kec:35.20.01") {
 		t.Fatalf("no suggested kecamatan button: %+v", last.Buttons)
 	}
+	kecButtons := 0
+	for _, row := range last.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "kec:") {
+				kecButtons++
+			}
+		}
+	}
+	if kecButtons != 18 { // Magetan's 18 kecamatan, the suggested one first and not again
+		t.Fatalf("%d kecamatan buttons, want 18: %+v", kecButtons, last.Buttons)
+	}
 	h.send("700", press("kec:35.20.01"))
 	h.send("700", press("ev:skip"))
 	expect(t, h.send("700", press("anon:skip")), "nama Anda") // not anonymous: the name is asked

@@ -88,6 +88,9 @@ var texts = map[string][2]string{ // [id, en]
 	"kec.ask": {
 		"Di kecamatan mana? Pilih dari daftar, atau ketik nama kecamatannya.",
 		"In which kecamatan (district)? Choose from the list, or type its name."},
+	"kec.suggest.address": {
+		"Alamat yang Anda tulis menyebut Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
+		"The address you wrote names Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.suggest": {
 		"Titik lokasi Anda paling dekat dengan Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
 		"Your pin is nearest to Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},

@@ -15,7 +15,7 @@ func centralTranscript() []step {
 		{chat: c, person: c, say: "Sinyal telepon seluler di Desa Sidomukti hilang sejak menara operator roboh bulan lalu.", want: "Dicatat"},
 		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
 		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
-		{chat: c, person: c, say: "Desa Sidomukti, Plaosan", want: "paling dekat"},
+		{chat: c, person: c, say: "Desa Sidomukti, Plaosan", want: "pilih kecamatan lain"},
 		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
 		{chat: c, person: c, press: "Lewati", want: "Sembunyikan identitas"},
 		{chat: c, person: c, press: "Ya", want: "Rahasiakan"},
