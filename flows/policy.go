@@ -21,6 +21,8 @@ type Policy struct {
 	RemindBefore        []int             `yaml:"remind_before"`
 	CitizenRemindBefore int               `yaml:"citizen_remind_before"`
 	OmbudsmanAfter      int               `yaml:"ombudsman_after"`
+	PPIDExtension       int               `yaml:"ppid_extension"`         // the PPID's one extension, working days (flows/ppid.go)
+	InformationDispute  int               `yaml:"komisi_informasi_after"` // working days to apply to the Komisi Informasi
 	TundaRemindAfter    int               `yaml:"tunda_remind_after"`
 	TundaExpireAfter    int               `yaml:"tunda_expire_after"`
 	DraftExpireAfter    int               `yaml:"draft_expire_after"`
@@ -58,13 +60,15 @@ func ParsePolicy(b []byte) (Policy, error) {
 		return p, fmt.Errorf("policy: %w", err)
 	}
 	var errs []error
-	for _, st := range []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered} {
+	p.ppidDefaults() // a policy file written before information requests had their path
+	for _, st := range append([]Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered}, ppidStages...) {
 		if p.Stages[st] < 1 || p.Stages[st] > 365 {
 			errs = append(errs, fmt.Errorf("stages.%s: must be 1 to 365 working days, got %d", st, p.Stages[st]))
 		}
 	}
 	for st := range p.Stages {
-		if _, ok := map[Stage]bool{StageSubmitted: true, StageAtRegency: true, StageAtAgency: true, StageAnswerReview: true, StageAnswered: true}[st]; !ok {
+		if _, ok := map[Stage]bool{StageSubmitted: true, StageAtRegency: true, StageAtAgency: true, StageAnswerReview: true, StageAnswered: true,
+			StageAtPPID: true, StageInfoAnswered: true, StageObjection: true}[st]; !ok {
 			errs = append(errs, fmt.Errorf("stages.%s: no such stage with a deadline", st))
 		}
 	}
@@ -74,7 +78,8 @@ func ParsePolicy(b []byte) (Policy, error) {
 		}
 	}
 	for name, v := range map[string]int{"citizen_remind_before": p.CitizenRemindBefore, "ombudsman_after": p.OmbudsmanAfter,
-		"tunda_remind_after": p.TundaRemindAfter, "tunda_expire_after": p.TundaExpireAfter, "draft_expire_after": p.DraftExpireAfter} {
+		"tunda_remind_after": p.TundaRemindAfter, "tunda_expire_after": p.TundaExpireAfter, "draft_expire_after": p.DraftExpireAfter,
+		"ppid_extension": p.PPIDExtension} {
 		if v < 0 || v > 400 {
 			errs = append(errs, fmt.Errorf("%s: %d is out of range", name, v))
 		}
@@ -102,6 +107,7 @@ func ParsePolicy(b []byte) (Policy, error) {
 			errs = append(errs, fmt.Errorf("supervisor.%s: must be regency_admin or super_admin, got %q", desk, sup))
 		}
 	}
+	errs = append(errs, p.checkPPIDSupervisors()...)
 	return p, errors.Join(errs...)
 }
 
@@ -112,6 +118,7 @@ func (p Policy) Describe(lang Lang) string {
 	for _, st := range []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered} {
 		fmt.Fprintf(&b, "\n• %s: %d %s", stageName(lang, st), p.Stages[st], T(lang, "sla.days"))
 	}
+	b.WriteString(p.describePPID(lang)) // flows/ppid.go
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
 		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil)
 	return b.String()

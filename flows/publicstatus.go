@@ -28,6 +28,9 @@ var publicStatusOf = map[Stage]PublicStatus{
 	StageWaitingCitizen: PublicFollowUp, // on hold: more details were asked for
 	StageClosed:         PublicCompleted,
 	StageArchived:       PublicArchived,
+	StageAtPPID:         PublicFollowUp, // an information request with the PPID
+	StageInfoAnswered:   PublicFollowUp, // the requester has not accepted the answer yet
+	StageObjection:      PublicFollowUp, // an objection with the PPID's superior
 }
 
 // Public returns the stage's public status. A stage the table does not know
