@@ -16,6 +16,9 @@ var wantPublic = map[Stage]PublicStatus{
 	"waiting_citizen": "tindak_lanjut",
 	"closed":          "selesai",
 	"archived":        "diarsipkan",
+	"at_ppid":         "tindak_lanjut", // an information request being answered
+	"info_answered":   "tindak_lanjut", // answered, not accepted yet
+	"objection":       "tindak_lanjut", // an objection being decided
 }
 
 func TestEveryStageHasOnePublicStatus(t *testing.T) {
