@@ -23,7 +23,7 @@ import (
 
 // deadlineStages are the stages with a deadline, in the SOP's order.
 var deadlineStages = []string{string(StageSubmitted), string(StageAtRegency), string(StageAtAgency),
-	string(StageAnswerReview), string(StageAnswered)}
+	string(StageAnswerReview), string(StageAnswered), string(StageAtPPID), string(StageInfoAnswered), string(StageObjection)}
 
 // Readers is where an output goes, which decides what it may show: an
 // audience and, for an agency's, which agency.

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -568,4 +569,185 @@ func TestPPIDDesksSeeRequestsAsAnAgencyDoes(t *testing.T) {
 		t.Errorf("the PPID's queue lists a complaint:\n%s", queue.Text)
 	}
 	expect(t, h.send(gPPID, groupCmd(uPPID, "sla", "")), "Permintaan informasi", "diperpanjang satu kali 7 hari kerja", "Komisi Informasi")
+}
+
+// The regency's exports and recap count information requests in the
+// PPID's stages by their names, like every other report.
+func TestExportsNameThePPIDStages(t *testing.T) {
+	h := ppidHarness(t)
+	at := h.seedInfo(flows.StageAtPPID, true)
+	objected := h.seedInfo(flows.StageObjection, false)
+	for _, c := range []struct{ verb, args string }{{"ekspor", "csv " + h.now.Format("2006-01")}, {"rekap", h.now.Format("2006-01")}} {
+		h.post(gRegency, groupCmd(uRegency, c.verb, c.args))
+		var doc int64
+		for _, o := range h.drainAll()[gRegency] {
+			if o.DocumentID != 0 {
+				doc = o.DocumentID
+			}
+		}
+		if doc == 0 {
+			t.Fatalf("/%s made no file", c.verb)
+		}
+		got := h.documentText(doc)
+		wants := []string{"Di PPID (permintaan informasi)", "Keberatan sedang diperiksa Atasan PPID"}
+		if c.verb == "ekspor" {
+			wants = append(wants, at.TrackingID, objected.TrackingID)
+		}
+		for _, want := range wants {
+			if !strings.Contains(got, want) {
+				t.Errorf("/%s lacks %q:\n%.2000s", c.verb, want, got)
+			}
+		}
+	}
+}
+
+// seedFuzzInfo files an information request of the chat directly in a
+// stage, with the event of its receipt.
+func (s *fuzzService) seedInfo(t testing.TB, st flows.Stage, chat string, who identity, anonymous bool) store.Report {
+	t.Helper()
+	r := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "permintaan_informasi",
+		Description:   "Mohon salinan laporan realisasi anggaran perbaikan jalan Kecamatan Plaosan tahun 2025.",
+		KecamatanCode: "35.20.06", Anonymous: anonymous, Confidential: true, Channel: "test", ChatID: chat,
+		ReporterUserID: chat, ReporterName: who.name, ReporterUsername: who.handle, Lang: "id",
+		Stage: string(st), ResponsibleUnit: "x", StageStartedAt: monday, StageDeadline: monday.AddDate(0, 0, 14),
+		DeadlineBase: monday, DeadlineDays: 10, SubmittedAt: monday}
+	if err := s.db.InTx(s.ctx, func(tx *store.Tx) error {
+		err := tx.CreateReport(s.ctx, &r)
+		for try := 0; errors.Is(err, store.ErrConflict) && try < 5; try++ {
+			r.TrackingID = flows.NewTrackingID("MGT")
+			err = tx.CreateReport(s.ctx, &r)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.AppendEvent(s.ctx, store.Event{ReportID: r.ID, At: monday, Kind: "submitted", StageTo: string(st),
+			ActorRole: "citizen", Channel: "test", Deadline: r.StageDeadline})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// FuzzPPIDInput sends the PPID's and its superior's desks, the chain's
+// desks and the requester any command, button or text about an
+// information request in any stage of its path. Whatever happens, nothing
+// fails inside, the request stays in a defined stage, every recorded move
+// is one the table allows, and an anonymous requester's identity never
+// reaches a group.
+func FuzzPPIDInput(f *testing.F) {
+	type seed struct {
+		who, stage, kind uint8
+		cmd, text        string
+	}
+	for _, sd := range []seed{
+		{0, 0, 0, "", "p|extend|{id}|{v}"}, {0, 0, 0, "", "p|info_answer|{id}|{v}"}, {0, 0, 0, "", "p|info_refuse|{id}|{v}"},
+		{0, 0, 0, "", "p|not_info|{id}|{v}"}, {1, 2, 0, "", "p|objection_answer|{id}|{v}"}, {2, 1, 0, "", "c|object|{id}|{v}"},
+		{2, 1, 0, "", "c|accept|{id}|{v}"}, {2, 0, 0, "", "c|object|{id}|{v}"}, {0, 0, 0, "", "p|extend|{id}|-1"},
+		{0, 0, 1, "perpanjang", "{id} dokumen di arsip"}, {0, 0, 1, "perpanjang", "{id}"}, {0, 0, 1, "jawab_informasi", "{id} Terlampir."},
+		{0, 0, 1, "tolak_informasi", "{id} pasal 17 huruf h"}, {0, 0, 1, "bukan_informasi", "{id} ini pengaduan"},
+		{1, 2, 1, "jawab_keberatan", "{id} Keberatan diterima."}, {0, 2, 1, "jawab_keberatan", "{id} x"}, {1, 0, 1, "perpanjang", "{id} x"},
+		{0, 0, 1, "antrian", ""}, {1, 0, 1, "laporan", "{id}"}, {0, 0, 1, "sla", ""}, {3, 0, 1, "verifikasi", "{id}"},
+		{0, 0, 2, "{id} — Perpanjang", "Perlu waktu tambahan."}, {2, 1, 2, "", "Informasinya tidak lengkap."},
+	} {
+		f.Add(sd.who, sd.stage, sd.kind, true, sd.cmd, sd.text)
+	}
+	s := newFuzzService(f)
+	joins, err := chainOfficers(s.ctx, s.svc)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, o := range []struct {
+		user  string
+		role  flows.Role
+		group string
+	}{{uPPID, flows.RolePPID, gPPID}, {uAtasan, flows.RolePPIDSuperior, gAtasan}} {
+		if err := s.svc.AddOfficer(s.ctx, "test", o.user, "Petugas "+o.user, o.role, "", "test"); err != nil {
+			f.Fatal(err)
+		}
+		code, err := s.svc.IssueDeskCode(s.ctx, string(o.role), "", "test")
+		if err != nil {
+			f.Fatal(err)
+		}
+		joins = append(joins, deskJoin{o.group, groupCmd(o.user, "daftar_grup", code)})
+	}
+	for _, j := range joins {
+		s.post(f, j.group, j.in)
+	}
+	s.drain(f)
+
+	reporter := identities["whatsapp"]
+	stages := []flows.Stage{flows.StageAtPPID, flows.StageInfoAnswered, flows.StageObjection, flows.StageClosed}
+	type actor struct{ user, chat string }
+	actors := []actor{{uPPID, gPPID}, {uAtasan, gAtasan}, {reporter.chat, reporter.chat}, {uSuper, gSuper}}
+	for _, u := range []string{uPPID, uAtasan, uSuper, uRegency, uPupr, uStranger} {
+		for _, p := range []string{gPPID, gAtasan, gSuper, gRegency, gPupr, gUnknown, u} {
+			actors = append(actors, actor{u, p})
+		}
+	}
+	moves := map[[2]string]string{}
+	for _, tr := range flows.Transitions() {
+		moves[[2]string{tr[0], tr[1]}] = tr[2]
+	}
+	f.Fuzz(func(t *testing.T, who, stage, kind uint8, anonymous bool, cmd, text string) {
+		r := s.seedInfo(t, stages[int(stage)%len(stages)], reporter.chat, reporter, anonymous)
+		fill := strings.NewReplacer("{id}", r.TrackingID, "{v}", fmt.Sprint(r.Version))
+		cmd, text = fill.Replace(cmd), fill.Replace(text)
+		a := actors[int(who)%len(actors)]
+		m := flows.Inbound{UserID: a.user, UserName: "Petugas " + a.user, IsGroup: strings.HasPrefix(a.chat, "-")}
+		switch kind % 3 {
+		case 0:
+			m.Kind, m.Button = flows.KindButton, text
+		case 1:
+			m.Kind, m.Command, m.Text = flows.KindCommand, strings.ToLower(cmd), text
+		case 2:
+			m.Kind, m.Text, m.ReplyToText = flows.KindText, text, cmd
+		}
+		s.post(t, a.chat, m)
+		out := s.drain(t)
+
+		var events []store.Event
+		if err := s.db.InTx(s.ctx, func(tx *store.Tx) (err error) {
+			cur, err := tx.ReportByTrackingID(s.ctx, r.TrackingID)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(flows.Stages, flows.Stage(cur.Stage)) {
+				t.Errorf("request left in undefined stage %q", cur.Stage)
+			}
+			events, err = tx.Events(s.ctx, r.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			switch e.Kind {
+			case "identity_viewed", "submitted":
+				continue
+			}
+			to, ok := moves[[2]string{e.StageFrom, e.Kind}]
+			if !ok {
+				t.Errorf("event %s from %s is not in the table", e.Kind, e.StageFrom)
+			} else if to != "" && to != e.StageTo {
+				t.Errorf("event %s from %s went to %s, the table says %s", e.Kind, e.StageFrom, e.StageTo, to)
+			}
+		}
+		if !anonymous {
+			return
+		}
+		for chat, msgs := range out {
+			if !strings.HasPrefix(chat, "-") {
+				continue
+			}
+			for _, o := range msgs {
+				if !strings.Contains(o.Text, r.TrackingID) || strings.Contains(o.Text, "tercatat di log audit") {
+					continue
+				}
+				for _, secret := range []string{reporter.name, reporter.handle, reporter.chat, strings.Split(reporter.chat, "@")[0]} {
+					if strings.Contains(o.Text, secret) && !strings.Contains(cmd+text, secret) {
+						t.Fatalf("identity %q of an anonymous requester sent to group %s: %q", secret, chat, o.Text)
+					}
+				}
+			}
+		}
+	})
 }
