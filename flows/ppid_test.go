@@ -282,6 +282,8 @@ func TestInformationRequestExtendedOnceThenObjected(t *testing.T) {
 		t.Errorf("the requester was told of a sending to the Komisi Informasi that never happened:\n%s", final.Text)
 	}
 	expect(t, out[gPPID], "Keberatan diterima")
+	h.post(who.chat, flows.Inbound{Kind: flows.KindCommand, Command: "status", Text: id, UserID: who.chat})
+	expect(t, drain()[who.chat], "Status: Selesai", "Atasan PPID menanggapi keberatan")
 
 	events := h.events(id)
 	kinds := eventKinds(events)
