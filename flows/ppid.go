@@ -208,6 +208,14 @@ func (c *courier) announcePPID(r *store.Report, act Action, arg string) error {
 		if err := c.cardTo(r, DeskPPIDSuperior, "", answer, T(l, "ppid.card.objection", arg)); err != nil {
 			return err
 		}
+		// Say it was passed on only where a superior's desk received it.
+		desks, err := c.tx.DesksOf(c.ctx, DeskPPIDSuperior, "")
+		if err != nil {
+			return err
+		}
+		if len(desks) == 0 {
+			return c.tellCitizen(r, "n.object.recorded", r.TrackingID, c.deadline(r))
+		}
 		return c.tellCitizen(r, "n.object", r.TrackingID, c.deadline(r))
 	case ActObjectionAnswer:
 		if err := c.toDesk(DeskPPID, "", Outbound{Text: T(l, "ppid.desk.decided", r.TrackingID, arg)}); err != nil {

@@ -788,3 +788,27 @@ func TestREADMEShowsThePPIDPath(t *testing.T) {
 		t.Errorf("only %d transitions leave the PPID path's stages", n)
 	}
 }
+
+// Where no superior's desk is registered, the requester's objection is
+// recorded, and they are not told it was passed on.
+func TestObjectionWithoutASuperiorsDeskIsNotCalledForwarded(t *testing.T) {
+	h := ppidHarness(t)
+	if err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
+		_, err := tx.RemoveDesk(h.ctx, "test", gAtasan, h.now)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	who := identities["telegram"]
+	r := h.seedInfo(flows.StageInfoAnswered, false)
+	h.post(who.chat, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("c|object|%s|%d", r.TrackingID, r.Version), UserID: who.chat})
+	h.post(who.chat, flows.Inbound{Kind: flows.KindText, Text: "Jawabannya tidak sesuai permintaan saya.", UserID: who.chat})
+	out := h.drainAll()
+	if cur, _ := h.reportNow(r.TrackingID); cur.Stage != string(flows.StageObjection) {
+		t.Fatalf("stage %s, want objection", cur.Stage)
+	}
+	got := expect(t, out[who.chat], "sudah kami catat untuk Atasan PPID")
+	if strings.Contains(got.Text, "teruskan") {
+		t.Errorf("the requester was told the objection was passed on:\n%s", got.Text)
+	}
+}
