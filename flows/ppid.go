@@ -57,16 +57,34 @@ const (
 	EventObjectionOverdue = "objection_overdue"
 )
 
-// ppidStages are the PPID path's stages with a deadline (policy.yaml).
-var ppidStages = []Stage{StageAtPPID, StageInfoAnswered, StageObjection}
-
 func ppidDesk(a actor, _ *store.Report) bool         { return a.at(RolePPID, DeskPPID) }
 func ppidSuperiorDesk(a actor, _ *store.Report) bool { return a.at(RolePPIDSuperior, DeskPPIDSuperior) }
 
 // isPPIDRole reports whether r is one of the PPID path's roles.
 func isPPIDRole(r Role) bool { return r == RolePPID || r == RolePPIDSuperior }
 
+// The requester's notifications and the events they tell of (the notices
+// table, flows/notices.go).
+var ppidNotices = map[string]string{
+	"n.extend":            string(ActExtend),
+	"n.info_answer":       string(ActInfoAnswer),
+	"n.info_refuse":       string(ActInfoRefuse),
+	"n.not_info":          string(ActNotInfo),
+	"n.object":            string(ActObject),
+	"n.object.recorded":   string(ActObject),
+	"n.objection_answer":  string(ActObjectionAnswer),
+	"n.ppid.overdue":      EventPPIDOverdue,
+	"n.objection.overdue": EventObjectionOverdue,
+	"n.info.autoclose":    string(ActAutoClose),
+}
+
 func init() {
+	for key, event := range ppidNotices {
+		if _, dup := notices[key]; dup {
+			panic("flows: notice " + key + " defined twice")
+		}
+		notices[key] = event
+	}
 	for cmd, act := range map[string]Action{"perpanjang": ActExtend, "jawab_informasi": ActInfoAnswer,
 		"tolak_informasi": ActInfoRefuse, "bukan_informasi": ActNotInfo, "jawab_keberatan": ActObjectionAnswer} {
 		if _, dup := commandActions[cmd]; dup {
@@ -271,9 +289,9 @@ func (sw *sweep) information(r *store.Report) (bool, error) {
 		if !sw.now.After(r.StageDeadline) {
 			return false, nil
 		}
-		kind, key := EventPPIDOverdue, "n.ppid.overdue"
+		kind := EventPPIDOverdue
 		if Stage(r.Stage) == StageObjection {
-			kind, key = EventObjectionOverdue, "n.objection.overdue"
+			kind = EventObjectionOverdue
 		}
 		if fresh, err := sw.mark(r, kind); err != nil || !fresh {
 			return false, err
@@ -291,9 +309,9 @@ func (sw *sweep) information(r *store.Report) (bool, error) {
 		}
 		when := FormatDate(Lang(cur.Lang), cur.StageDeadline.In(calendar.Jakarta))
 		if kind == EventPPIDOverdue {
-			return false, sw.c.tellCitizenWith(&cur, citizenPPIDRow(&cur), key, cur.TrackingID, when)
+			return false, sw.c.tellCitizenWith(&cur, citizenPPIDRow(&cur), "n.ppid.overdue", cur.TrackingID, when)
 		}
-		return false, sw.c.tellCitizen(&cur, key, cur.TrackingID, when, sw.s.cfg.Policy.InformationDispute)
+		return false, sw.c.tellCitizen(&cur, "n.objection.overdue", cur.TrackingID, when, sw.s.cfg.Policy.InformationDispute)
 	}
 	return false, nil
 }
@@ -347,16 +365,9 @@ func (t *turn) askObjection(id string, version int) error {
 }
 
 // ppidDefaults fills in the PPID path's numbers a policy file does not
-// give (one written before the path existed).
+// give (one written before the path existed); its stages' limits come
+// with the other later stages' (laterStages, policy.go).
 func (p *Policy) ppidDefaults() {
-	if p.Stages == nil {
-		p.Stages = map[Stage]int{}
-	}
-	for st, days := range map[Stage]int{StageAtPPID: 10, StageInfoAnswered: 30, StageObjection: 30} {
-		if _, ok := p.Stages[st]; !ok {
-			p.Stages[st] = days
-		}
-	}
 	if p.PPIDExtension == 0 {
 		p.PPIDExtension = 7
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -753,40 +752,6 @@ func FuzzPPIDInput(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestREADMEShowsThePPIDPath keeps the README's table of the PPID path the
-// workflow's: every transition into or out of one of its stages is a row
-// naming the stage it leaves, the action and the stage it reaches.
-func TestREADMEShowsThePPIDPath(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "| `") {
-			rows = append(rows, line)
-		}
-	}
-	ppid := []string{string(flows.StageAtPPID), string(flows.StageInfoAnswered), string(flows.StageObjection)}
-	n := 0
-	for _, tr := range flows.Transitions() {
-		if !slices.Contains(ppid, tr[0]) {
-			continue
-		}
-		n++
-		if !slices.ContainsFunc(rows, func(row string) bool {
-			cells := strings.Split(row, "|")
-			return len(cells) > 4 && strings.TrimSpace(cells[1]) == "`"+tr[0]+"`" &&
-				strings.HasPrefix(strings.TrimSpace(cells[2]), "`"+tr[1]+"`") && strings.TrimSpace(cells[3]) == "`"+tr[2]+"`"
-		}) {
-			t.Errorf("README.md has no row for %s --%s--> %s", tr[0], tr[1], tr[2])
-		}
-	}
-	if n < 9 {
-		t.Errorf("only %d transitions leave the PPID path's stages", n)
-	}
 }
 
 // Where no superior's desk is registered, the requester's objection is

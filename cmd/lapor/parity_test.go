@@ -159,6 +159,7 @@ type step struct {
 	say, press   string
 	photo        []byte
 	want         string
+	capture      string // the name under which the first tracking number in the answer is kept ("{name}")
 }
 
 var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
@@ -196,6 +197,9 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 		if id := anyTrackingID.FindString(got); id != "" && seen["id"] == "" {
 			seen["id"] = id
 		}
+		if s.capture != "" {
+			seen[s.capture] = anyTrackingID.FindString(got)
+		}
 		if m := registrationCode.FindStringSubmatch(got); m != nil {
 			seen["code"] = m[1]
 		}
@@ -225,6 +229,7 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, desksTranscript())
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, chainTranscript())
+	runTranscript(t, p, seen, centralTranscript())
 	delete(seen, "id") // the next transcript files a request of its own
 	runTranscript(t, p, seen, informationTranscript())
 }
