@@ -135,8 +135,8 @@ func (p Policy) Describe(lang Lang) string {
 	for _, st := range ClockStages {
 		fmt.Fprintf(&b, "\n• %s: %d %s", stageName(lang, st), p.Stages[st], T(lang, "sla.days"))
 	}
-	b.WriteString(p.describePPID(lang)) // flows/ppid.go
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
 		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil)
+	b.WriteString(p.describePPID(lang)) // flows/ppid.go
 	return b.String()
 }

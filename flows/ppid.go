@@ -403,6 +403,5 @@ func (p *Policy) checkPPIDSupervisors() []error {
 
 // describePPID is the PPID path's part of /sla.
 func (p Policy) describePPID(lang Lang) string {
-	return "\n" + T(lang, "sla.ppid", p.Stages[StageAtPPID], p.PPIDExtension, p.Stages[StageInfoAnswered],
-		p.Stages[StageObjection], p.InformationDispute)
+	return "\n" + T(lang, "sla.ppid", p.PPIDExtension, p.Stages[StageInfoAnswered], p.InformationDispute)
 }

@@ -570,7 +570,7 @@ func TestPPIDDesksSeeRequestsAsAnAgencyDoes(t *testing.T) {
 	if strings.Contains(queue.Text, complaint.TrackingID) {
 		t.Errorf("the PPID's queue lists a complaint:\n%s", queue.Text)
 	}
-	expect(t, h.send(gPPID, groupCmd(uPPID, "sla", "")), "Permintaan informasi", "diperpanjang satu kali 7 hari kerja", "Komisi Informasi")
+	expect(t, h.send(gPPID, groupCmd(uPPID, "sla", "")), "Di PPID (permintaan informasi): 10 hari kerja", "memperpanjang batas waktunya satu kali, 7 hari kerja", "Komisi Informasi dalam 14 hari kerja")
 }
 
 // The regency's exports and recap count information requests in the

@@ -56,8 +56,8 @@ var ppidTexts = map[string][2]string{
 	"ppid.card.silent":    {"PPID tidak menjawab sampai batas waktunya.", "The PPID did not answer by its deadline."},
 	"ppid.card.objection": {"Alasan keberatan pemohon:\n%s", "The requester's reason for objecting:\n%s"},
 	"ppid.desk.decided":   {"Atasan PPID sudah menanggapi keberatan atas %s:\n\n%s", "The PPID's superior answered the objection to %s:\n\n%s"},
-	"sla.ppid": {"Permintaan informasi (UU 14/2008):\n• PPID menjawab: %d hari kerja, dapat diperpanjang satu kali %d hari kerja\n• Pemohon dapat mengajukan keberatan: %d hari kerja setelah jawaban\n• Atasan PPID menanggapi keberatan: %d hari kerja\n• Setelah itu pemohon dapat mengajukan sengketa ke Komisi Informasi: %d hari kerja",
-		"Information requests (Law 14/2008):\n• The PPID answers: %d working days, extendable once by %d working days\n• The requester may object: %d working days after the answer\n• The PPID's superior answers an objection: %d working days\n• Then the requester may apply to the Information Commission: %d working days"},
+	"sla.ppid": {"• Permintaan informasi (UU 14/2008): PPID dapat memperpanjang batas waktunya satu kali, %d hari kerja; pemohon dapat mengajukan keberatan kepada Atasan PPID dalam %d hari kerja setelah jawaban; setelah tanggapan Atasan PPID, sengketa ke Komisi Informasi dalam %d hari kerja",
+		"• Information requests (Law 14/2008): the PPID may extend its deadline once, by %d working days; the requester may object to the PPID's superior within %d working days of the answer; after the superior's answer, a dispute goes to the Information Commission within %d working days"},
 
 	// The requester's side.
 	"submitted.ppid": {
