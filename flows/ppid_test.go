@@ -777,3 +777,29 @@ func TestObjectionWithoutASuperiorsDeskIsNotCalledForwarded(t *testing.T) {
 		t.Errorf("the requester was told the objection was passed on:\n%s", got.Text)
 	}
 }
+
+// The PPID and its superior join by invitation like every officer, and
+// their /bantuan lists the commands of their role.
+func TestPPIDOfficersJoinByInvitation(t *testing.T) {
+	h := inviteHarness(t, true)
+	for _, c := range []struct {
+		role, name, user, roleName, command string
+	}{{"ppid", "Dewi", "5552001", "PPID", "/perpanjang"}, {"ppid_superior", "Hadi", "5552002", "Atasan PPID", "/jawab_keberatan"}} {
+		code, issued := h.invite(gRegency, uRegency, c.role+" "+c.name)
+		if !strings.Contains(issued, c.roleName) {
+			t.Errorf("the invitation does not name the role %q: %s", c.roleName, issued)
+		}
+		got := oneText(t, h.sendOn("telegram", c.user, tgStart(c.user, c.name, code)))
+		if !strings.Contains(got, "Selamat bergabung") || !strings.Contains(got, c.roleName) {
+			t.Errorf("the welcome of %s: %s", c.role, got)
+		}
+		off, err := h.officerRecord("telegram", c.user)
+		if err != nil || off.Role != c.role || off.AgencyCode != "" {
+			t.Fatalf("officer after the invitation: %+v, %v", off, err)
+		}
+		help := expect(t, h.sendOn("telegram", c.user, flows.Inbound{Kind: flows.KindCommand, Command: "bantuan", UserID: c.user}), c.command)
+		if strings.Contains(help.Text, "/disposisi") || strings.Contains(help.Text, "/tanggapi ") {
+			t.Errorf("the %s's help lists the chain's commands:\n%s", c.role, help.Text)
+		}
+	}
+}
