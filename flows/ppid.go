@@ -145,8 +145,22 @@ func (s *Service) checkPPIDClock(ctx context.Context, tx *store.Tx, r *store.Rep
 		if now.After(r.StageDeadline) {
 			return refuse(lang, "ppid.extend.late", r.TrackingID, FormatDate(lang, r.StageDeadline.In(calendar.Jakarta)))
 		}
-	case act == ActObject && Stage(r.Stage) == StageAtPPID && !now.After(r.StageDeadline):
-		return refuse(lang, "ppid.object.early", r.TrackingID, FormatDate(lang, r.StageDeadline.In(calendar.Jakarta)))
+	case act == ActObject:
+		return objectionRefusal(r, now, lang)
+	}
+	return nil
+}
+
+// objectionRefusal is why the requester may not object now: before the
+// PPID answered or its deadline passed, or after the objection window
+// closed; nil when they may.
+func objectionRefusal(r *store.Report, now time.Time, lang Lang) error {
+	deadline := FormatDate(lang, r.StageDeadline.In(calendar.Jakarta))
+	switch {
+	case Stage(r.Stage) == StageAtPPID && !now.After(r.StageDeadline):
+		return refuse(lang, "ppid.object.early", r.TrackingID, deadline)
+	case Stage(r.Stage) == StageInfoAnswered && now.After(r.StageDeadline):
+		return refuse(lang, "ppid.object.late", r.TrackingID, deadline)
 	}
 	return nil
 }
@@ -354,11 +368,11 @@ func (t *turn) askObjection(id string, version int) error {
 	if err != nil || r.Version != version || r.ChatID != t.in.ChatID || r.Channel != t.in.Channel {
 		return t.stale()
 	}
-	switch {
-	case Stage(r.Stage) == StageInfoAnswered:
-	case Stage(r.Stage) == StageAtPPID && t.now.After(r.StageDeadline):
-	default:
+	if st := Stage(r.Stage); st != StageInfoAnswered && st != StageAtPPID {
 		return t.stale()
+	}
+	if err := objectionRefusal(&r, t.now, t.lang); err != nil {
+		return t.out.say(err.Error())
 	}
 	t.step, t.d = StepRejectReason, draft{Pending: r.TrackingID}
 	return t.say("wf.object.ask", r.TrackingID)

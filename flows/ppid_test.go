@@ -304,9 +304,9 @@ func TestPPIDDeadlinesInTheSweep(t *testing.T) {
 	h := ppidHarness(t)
 	who := identities["telegram"]
 	silent := h.seedInfo(flows.StageAtPPID, false)
-	// Objecting before the deadline is refused and changes nothing.
+	// Objecting before the deadline is refused, saying why, and changes nothing.
 	h.post(who.chat, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("c|object|%s|%d", silent.TrackingID, silent.Version), UserID: who.chat})
-	h.drainAll()
+	expect(t, h.drainAll()[who.chat], "dapat diajukan setelah PPID menjawab")
 	if r, n := h.reportNow(silent.TrackingID); r.Stage != string(flows.StageAtPPID) || n != 1 {
 		t.Fatalf("an early objection moved the request: %s, %d events", r.Stage, n)
 	}
@@ -373,6 +373,16 @@ func TestPPIDDeadlinesInTheSweep(t *testing.T) {
 	}
 	expect(t, out[who.chat], "nyatakan selesai karena tidak ada keberatan")
 	checkPPIDClaims(t, out[who.chat], h.events(answered.TrackingID))
+
+	// An objection after the window is refused, saying why, even before
+	// the sweep closed the request.
+	late := h.seedInfo(flows.StageInfoAnswered, false)
+	h.now = h.now.AddDate(0, 0, 15)
+	h.post(who.chat, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("c|object|%s|%d", late.TrackingID, late.Version), UserID: who.chat})
+	expect(t, h.drainAll()[who.chat], "sudah berakhir")
+	if r, n := h.reportNow(late.TrackingID); r.Stage != string(flows.StageInfoAnswered) || n != 1 {
+		t.Errorf("a late objection moved the request: %s, %d events", r.Stage, n)
+	}
 }
 
 // The PPID path's table as the tests see it, written out independently of

@@ -51,6 +51,8 @@ var ppidTexts = map[string][2]string{
 		"The deadline of %s (%s) has passed. An extension must be given to the requester before the deadline."},
 	"ppid.object.early": {"Keberatan atas %s dapat diajukan setelah PPID menjawab, atau setelah batas waktunya (%s) lewat.",
 		"An objection to %s can be lodged once the PPID answers, or once its deadline (%s) has passed."},
+	"ppid.object.late": {"Batas waktu mengajukan keberatan atas %s sudah berakhir pada %s.",
+		"The time to object regarding %s ended on %s."},
 	"ppid.card.answered":  {"Jawaban PPID:\n%s", "The PPID's answer:\n%s"},
 	"ppid.card.refused":   {"PPID menolak permintaan ini. Alasannya:\n%s", "The PPID refused this request. Its reason:\n%s"},
 	"ppid.card.silent":    {"PPID tidak menjawab sampai batas waktunya.", "The PPID did not answer by its deadline."},
