@@ -10,8 +10,9 @@ import (
 )
 
 // Migration 00020: the PPID's and its superior's roles and desks are
-// stored, unknown ones are still refused, and the deadline sweep's query
-// finds reports in the PPID path's stages.
+// stored, unknown ones are still refused, and the deadline sweep's
+// queries find reports in the PPID path's stages (their clocks run: a
+// deadline is set) and not the closed or paused ones (none is).
 func TestPPIDRolesDesksAndDeadlines(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -43,6 +44,9 @@ func TestPPIDRolesDesksAndDeadlines(t *testing.T) {
 			r := &store.Report{TrackingID: "MGT-PPID" + string(rune('A'+i)) + "A", Type: "permintaan_informasi", Description: "salinan anggaran",
 				Channel: "telegram", ChatID: "1", Stage: stage, ResponsibleUnit: "ppid", StageStartedAt: t0, SubmittedAt: t0,
 				StageDeadline: t0.Add(time.Hour), DeadlineBase: t0, DeadlineDays: 10}
+			if i >= 3 { // the workflow clears the deadline of a closed or paused report
+				r.StageDeadline, r.DeadlineBase, r.DeadlineDays = time.Time{}, time.Time{}, 0
+			}
 			if err := tx.CreateReport(ctx, r); err != nil {
 				return err
 			}
