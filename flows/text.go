@@ -144,8 +144,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Karena Anda tidak memilih, laporan ini kami perlakukan sebagai rahasia dan tidak anonim.",
 		"As you did not choose, we treat this report as confidential and not anonymous."},
 	"summary": {
-		"Ringkasan laporan Anda:\n\nJenis: %s\nUraian: %s\nWaktu: %s\nLokasi: %s\nKecamatan: %s\nBukti: %s\nAnonim: %s\nRahasia: %s\n\nKirim laporan ini?",
-		"Your report:\n\nType: %s\nDescription: %s\nWhen: %s\nWhere: %s\nKecamatan: %s\nEvidence: %s\nAnonymous: %s\nConfidential: %s\n\nSend this report?"},
+		"Ringkasan laporan Anda:\n\n%s\nJenis: %s\nUraian: %s\nWaktu: %s\nLokasi: %s\nKecamatan: %s\nBukti: %s\nAnonim: %s%s\nRahasia: %s\n\nKirim laporan ini?",
+		"Your report:\n\n%s\nType: %s\nDescription: %s\nWhen: %s\nWhere: %s\nKecamatan: %s\nEvidence: %s\nAnonymous: %s%s\nConfidential: %s\n\nSend this report?"},
 	"btn.send":       {"📨 Kirim", "📨 Send"},
 	"btn.edit":       {"✏️ Ubah", "✏️ Change"},
 	"btn.cancel":     {"✖️ Batal", "✖️ Cancel"},

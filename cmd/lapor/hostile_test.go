@@ -393,7 +393,9 @@ func (h *tgHostile) toSummary(t *testing.T, c *citizen, evidence func()) telegra
 		evidence()
 	}
 	tpress(t, c, "ev:done", "Sembunyikan identitas")
-	tpress(t, c, "anon:no", "Rahasiakan")
+	tpress(t, c, "anon:no", "nama Anda")
+	tsay(t, c, "Warga Plaosan", "telepon atau alamat e-mail")
+	tpress(t, c, "contact:skip", "Rahasiakan")
 	return tpress(t, c, "conf:yes", "Ringkasan")
 }
 
@@ -923,7 +925,20 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 				c := h.citizen()
 				h.startDraft(t, c)
 				tsay(t, c, "Sampah menumpuk di depan pasar Plaosan sejak tiga hari lalu.", "Dicatat")
-				summary := h.toSummary(t, c, nil)
+				tpress(t, c, "what:next", "Kapan")
+				tpress(t, c, "when:today", "Di mana")
+				tsay(t, c, "Jl. Raya Plaosan No. 3", "paling dekat")
+				tpressPrefix(t, c, "kec:", "", "Bukti")
+				tpress(t, c, "ev:done", "Sembunyikan identitas")
+				ask := tpress(t, c, "anon:no", "nama Anda")
+				// They take their account's name, as Telegram sends it.
+				h.fake.AddRawUpdate([]byte(fmt.Sprintf(`{"callback_query":{"id":"5000","chat_instance":"1","data":"name:profile",`+
+					`"from":{"id":%d,"is_bot":false,"first_name":"Budi\u202e ukuB"},`+
+					`"message":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"},"text":"nama"}}}`,
+					c.chat, ask.MessageID, time.Now().Unix(), c.chat)))
+				texpect(t, c, "telepon atau alamat e-mail")
+				tpress(t, c, "contact:skip", "Rahasiakan")
+				summary := tpress(t, c, "conf:yes", "Ringkasan")
 				h.fake.AddRawUpdate([]byte(fmt.Sprintf(`{"callback_query":{"id":"5001","chat_instance":"1","data":"sum:send",`+
 					`"from":{"id":%d,"is_bot":false,"first_name":"Budi\u202e ukuB"},`+
 					`"message":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"},"text":"Ringkasan"}}}`,

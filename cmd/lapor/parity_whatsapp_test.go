@@ -51,6 +51,10 @@ func (p *whatsappPlatform) text(chat, person int, s string) {
 	p.deliver(p.fake.Text(p.chat(chat), p.userID(person), s))
 }
 
+func (p *whatsappPlatform) setupDesks(t *testing.T, seen map[string]string) {
+	runTranscript(t, p, seen, desksTranscript())
+}
+
 func (p *whatsappPlatform) photo(chat, person int, data []byte, caption string) {
 	p.deliver(p.fake.Image(p.chat(chat), p.userID(person), data, caption))
 }
@@ -90,7 +94,7 @@ func (p *whatsappPlatform) expect(chat int, want string) (string, error) {
 // startWhatsApp runs lapor with a WhatsApp channel on the fake.
 func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": freeAddr(t), "LAPOR_LOG_LEVEL": "warn",
-		"LAPOR_OUTBOX_LEASE": "3s"}
+		"LAPOR_OUTBOX_LEASE": "3s", "LAPOR_FLOOD_PER_MINUTE": transcriptFlood}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
