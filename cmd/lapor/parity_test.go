@@ -264,11 +264,6 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, informationTranscript())
 }
 
-// transcriptFlood is LAPOR_FLOOD_PER_MINUTE for the shared transcripts:
-// they put one citizen through several reports within a minute, more than
-// a person types; every platform gets the same limit.
-const transcriptFlood = "120"
-
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
 	t.Parallel()
 	fake := fastTelegram(t)
