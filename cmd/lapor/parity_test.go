@@ -333,7 +333,7 @@ func informationTranscript() []step {
 		{chat: c, person: c, say: "Mohon salinan daftar penerima bantuan rumah tidak layak huni Desa Sidomukti tahun 2025.", want: "Dicatat"},
 		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
 		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
-		{chat: c, person: c, say: "Kantor Desa Sidomukti, Plaosan", want: "paling dekat"},
+		{chat: c, person: c, say: "Kantor Desa Sidomukti, Plaosan", want: "pilih kecamatan lain"},
 		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
 		{chat: c, person: c, press: "Lewati", want: "Sembunyikan identitas"},
 		{chat: c, person: c, press: "Ya", want: "Rahasiakan"},
