@@ -260,7 +260,7 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 		return err
 	}
 	if act == ActFirstResponse { // the first-response clock stops
-		if err := o.tx.SetFirstResponseDue(o.ctx, r.ID, time.Time{}, time.Time{}); err != nil {
+		if err := o.tx.StopFirstResponseClock(o.ctx, r.ID); err != nil {
 			return err
 		}
 	}

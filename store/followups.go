@@ -117,3 +117,10 @@ func (tx *Tx) ReportsFirstResponseDueBy(ctx context.Context, horizon time.Time, 
 	return tx.reports(ctx, `stage = 'at_agency' AND first_response_due IS NOT NULL AND first_response_due <= $1
 		ORDER BY first_response_due, id LIMIT $2`, horizon, limit)
 }
+
+// StopFirstResponseClock clears the first-response deadline and keeps when
+// its clock started (a first response sent back puts it back).
+func (tx *Tx) StopFirstResponseClock(ctx context.Context, reportID int64) error {
+	_, err := tx.tx.Exec(ctx, `UPDATE reports SET first_response_due = NULL WHERE id = $1`, reportID)
+	return mapErr(err)
+}
