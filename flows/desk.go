@@ -68,7 +68,7 @@ var officerCommands = map[string]string{
 	"nilai":   "/nilai <ID> <1-5> [komentar]",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
-	"saya":    "/saya",
+	"saya": "/saya",
 	// Tindak lanjut (flows/followups.go).
 	"respon_awal": "/respon_awal <ID> [teks]", "tindak_lanjut": "/tindak_lanjut <ID> [teks] (admin: /tindak_lanjut <ID> teruskan | kembalikan <alasan>)",
 	"templat": "/templat [daftar | lihat <nomor> | hapus <nomor atau judul>]\n/templat tambah <judul> | <isi dengan {nomor} {instansi} {tanggal} {tanggal_laporan} {batas_waktu}>",
@@ -95,7 +95,7 @@ var commandRoles = map[string][]Role{
 	"bukan_wewenang": {RoleLiaison}, "setujui": {RoleSuperAdmin, RoleRegencyAdmin}, "perbaiki": {RoleSuperAdmin, RoleRegencyAdmin},
 	"daftar_grup": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
-	"saya":    {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"saya": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	// Tindak lanjut (flows/followups.go).
 	"respon_awal": {RoleLiaison}, "tindak_lanjut": {RoleLiaison, RoleSuperAdmin, RoleRegencyAdmin},
 	"templat": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison},

@@ -33,7 +33,7 @@ type Policy struct {
 	// FollowupsReviewed: a first response or progress update waits for an
 	// admin's approval before it reaches the citizen; unset means true.
 	FollowupsReviewed *bool `yaml:"followups_reviewed"`
-	Calendar            struct {
+	Calendar          struct {
 		CountStartDay        bool `yaml:"count_start_day"`
 		CutiBersamaIsHoliday bool `yaml:"cuti_bersama_is_holiday"`
 	} `yaml:"calendar"`

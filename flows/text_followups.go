@@ -10,12 +10,12 @@ var followupTexts = map[string][2]string{
 	"fu.status.returned":     {"sudah dikembalikan ke perangkat daerah", "already sent back to the agency"},
 	"fu.status.draft":        {"masih draf", "still a draft"},
 
-	"b.fu.first":                  {"💬 Respon awal", "💬 First response"},
-	"b.fu.progress":               {"🔄 Tindak lanjut", "🔄 Progress update"},
-	"b.fu.submit.first_response":  {"📨 Kirim respon awal", "📨 Send first response"},
-	"b.fu.submit.progress":        {"📨 Kirim tindak lanjut", "📨 Send progress update"},
-	"b.fu.approve":                {"✅ Teruskan ke pelapor", "✅ Pass on to the reporter"},
-	"b.fu.return":                 {"↩️ Kembalikan ke OPD", "↩️ Send back to the agency"},
+	"b.fu.first":                 {"💬 Respon awal", "💬 First response"},
+	"b.fu.progress":              {"🔄 Tindak lanjut", "🔄 Progress update"},
+	"b.fu.submit.first_response": {"📨 Kirim respon awal", "📨 Send first response"},
+	"b.fu.submit.progress":       {"📨 Kirim tindak lanjut", "📨 Send progress update"},
+	"b.fu.approve":               {"✅ Teruskan ke pelapor", "✅ Pass on to the reporter"},
+	"b.fu.return":                {"↩️ Kembalikan ke OPD", "↩️ Send back to the agency"},
 
 	"fu.start": {"%s — tulis %s dengan membalas pesan ini (teks, boleh dengan foto). Tombol Kirim muncul setelah bagian pertama dicatat. Ketik /batal untuk membatalkan.",
 		"%s — write the %s by replying to this message (text, photos welcome). The Send button appears once the first part is noted. Type /batal to cancel."},
