@@ -378,6 +378,9 @@ func (o *office) askFollowupReturn(id string, fid int64) error {
 // first response sent back counts as not given: its deadline is back.
 func (o *office) returnFollowup(id string, fid int64, reason string) error {
 	if reason == "" {
+		if err := o.audit(string(ActFollowupReturn), 0, false, "no reason"); err != nil {
+			return err
+		}
 		return refuse(o.lang, "wf.needreason")
 	}
 	r, f, err := o.reviewedFollowup(id, fid, ActFollowupReturn)
@@ -427,56 +430,61 @@ func (o *office) returnFollowup(id string, fid int64, reason string) error {
 // an admin decides on the report's oldest follow-up waiting for review:
 // "teruskan", or "kembalikan <alasan>".
 func (o *office) followupCommand(cmd, args, usage string) error {
+	// refused records a refusal in the audit log before saying it.
+	refused := func(reportID int64, key string, a ...any) error {
+		if err := o.audit("/"+cmd, reportID, false, key); err != nil {
+			return err
+		}
+		return refuse(o.lang, key, a...)
+	}
 	if o.a.desk == nil {
-		return refuse(o.lang, "wf.onlydesk")
+		return refused(0, "wf.onlydesk")
 	}
 	id, rest := splitFirst(args)
 	if id == "" {
-		return refuse(o.lang, "wf.usage", usage)
+		return refused(0, "wf.usage", usage)
 	}
 	act := ActProgress
 	if cmd == "respon_awal" {
 		act = ActFirstResponse
 	}
-	if Role(o.a.officer.Role) != RoleLiaison {
-		verb, reason := splitFirst(rest)
-		r, err := o.lockReport(id, 0)
-		if err != nil {
+	if Role(o.a.officer.Role) == RoleLiaison {
+		if rest == "" {
+			return o.startFollowup(act, id, 0)
+		}
+		o.msg.Text = rest
+		if err := o.appendFollowup(act, id); err != nil {
 			return err
 		}
-		fs, err := o.tx.Followups(o.ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		var fid int64
-		for _, f := range fs {
-			if f.Status == fuPending {
-				fid = f.ID
-				break
-			}
-		}
-		switch strings.ToLower(verb) {
-		case "teruskan", "setujui":
-			if fid == 0 {
-				return refuse(o.lang, "fu.none.pending", r.TrackingID)
-			}
-			return o.approveFollowup(r.TrackingID, fid)
-		case "kembalikan":
-			if fid == 0 {
-				return refuse(o.lang, "fu.none.pending", r.TrackingID)
-			}
-			return o.returnFollowup(r.TrackingID, fid, reason)
-		}
-		return refuse(o.lang, "wf.usage", usage)
+		return o.submitFollowup(act, id, 0)
 	}
-	if rest == "" {
-		return o.startFollowup(act, id, 0)
+	verb, reason := splitFirst(rest)
+	verb = strings.ToLower(verb)
+	if verb != "teruskan" && verb != "setujui" && verb != "kembalikan" {
+		return refused(0, "wf.usage", usage)
 	}
-	o.msg.Text = rest
-	if err := o.appendFollowup(act, id); err != nil {
+	r, err := o.lockReport(id, 0)
+	if err != nil {
 		return err
 	}
-	return o.submitFollowup(act, id, 0)
+	fs, err := o.tx.Followups(o.ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	var fid int64
+	for _, f := range fs {
+		if f.Status == fuPending {
+			fid = f.ID
+			break
+		}
+	}
+	if fid == 0 {
+		return refused(r.ID, "fu.none.pending", r.TrackingID)
+	}
+	if verb == "kembalikan" {
+		return o.returnFollowup(r.TrackingID, fid, reason)
+	}
+	return o.approveFollowup(r.TrackingID, fid)
 }
 
 // deliverFollowup tells the citizen a follow-up step that reached them,

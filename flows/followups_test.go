@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -312,5 +313,121 @@ func TestFollowupsKeepAnonymity(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Random follow-up steps, answers and reviews by random people in random
+// places, on reports at an agency: no report leaves the table or lands in
+// an undefined stage, no follow-up event moves a report, a follow-up
+// reaches the citizen only after an event that says so, and no desk
+// message carries an anonymous reporter's identity.
+func TestRandomFollowupsKeepTheInvariants(t *testing.T) {
+	for name, who := range identities {
+		t.Run(name, func(t *testing.T) {
+			h := followupHarness(t, true)
+			h.reporter = who
+			rng := rand.New(rand.NewPCG(16, 1))
+			var reports []store.Report
+			for i := range 4 {
+				reports = append(reports, h.seedReport(flows.StageAtAgency, "pupr", i%2 == 0))
+			}
+			commands := []string{"respon_awal %s Sedang kami cek.", "respon_awal %s", "tindak_lanjut %s Tim ke lokasi.",
+				"tindak_lanjut %s teruskan", "tindak_lanjut %s kembalikan kurang jelas", "tindak_lanjut %s kembalikan tambah foto",
+				"tanggapi %s Sudah diperbaiki.",
+				"tanggapi %s selesai", "setujui %s", "perbaiki %s kurang foto", "bukan_wewenang %s bukan kami", "disposisi %s pupr"}
+			users := []string{uSuper, uRegency, uPupr, uDinkes, uStranger}
+			places := []string{gSuper, gRegency, gPupr, gDinkes, "private", gUnknown}
+			table := map[[2]string]string{}
+			for _, tr := range flows.Transitions() {
+				table[[2]string{tr[0], tr[1]}] = tr[2]
+			}
+			secrets := []string{who.name, who.handle, who.chat, strings.Split(who.handle, "@")[0], strings.Split(who.chat, "@")[0]}
+			seen := map[string]int{}
+			for step := range 500 {
+				r := reports[rng.IntN(len(reports))]
+				cur, _ := h.reportNow(r.TrackingID)
+				user, p := users[rng.IntN(len(users))], places[rng.IntN(len(places))]
+				if rng.IntN(10) < 7 { // mostly the agency and the regency at their desks
+					pair := [][2]string{{uPupr, gPupr}, {uPupr, gPupr}, {uRegency, gRegency}}[rng.IntN(3)]
+					user, p = pair[0], pair[1]
+				}
+				chat, group := place(user, p)
+				var m flows.Inbound
+				switch k := rng.IntN(4); k {
+				case 0: // a button, valid or stale
+					fid := 1 + rng.IntN(3*len(reports))
+					data := []string{fmt.Sprintf("fu|first_response|%s|%d", r.TrackingID, cur.Version),
+						fmt.Sprintf("fu|progress|%s|%d", r.TrackingID, cur.Version), fmt.Sprintf("w|progress|%s|%d|", r.TrackingID, cur.Version),
+						fmt.Sprintf("w|first_response|%s|%d|", r.TrackingID, cur.Version), fmt.Sprintf("fa|%s|%d", r.TrackingID, fid),
+						fmt.Sprintf("fr|%s|%d", r.TrackingID, fid)}[rng.IntN(6)]
+					m = flows.Inbound{Kind: flows.KindButton, Button: data, IsGroup: group, UserID: user, UserName: "Petugas " + user}
+				case 1: // typed text, replying to something about the report
+					m = flows.Inbound{Kind: flows.KindText, Text: "Sudah dicek " + fmt.Sprint(step), ReplyToText: r.TrackingID, ReplyToBot: true,
+						IsGroup: group, UserID: user, UserName: "Petugas " + user}
+				default:
+					verb, args, _ := strings.Cut(fmt.Sprintf(commands[rng.IntN(len(commands))], r.TrackingID), " ")
+					m = flows.Inbound{Kind: flows.KindCommand, Command: verb, Text: args, IsGroup: group, UserID: user, UserName: "Petugas " + user}
+				}
+				h.post(chat, m)
+				out := h.drainAll()
+				for chat, msgs := range out {
+					if !strings.HasPrefix(chat, "-") {
+						continue
+					}
+					for _, o := range msgs {
+						for _, rep := range reports {
+							if !rep.Anonymous || !strings.Contains(o.Text, rep.TrackingID) {
+								continue
+							}
+							for _, secret := range secrets {
+								if strings.Contains(o.Text, secret) && !strings.Contains(o.Text, "tercatat di log audit") {
+									t.Fatalf("step %d: identity %q of an anonymous reporter sent to group %s: %q", step, secret, chat, o.Text)
+								}
+							}
+						}
+					}
+				}
+				// A follow-up reaches the citizen only after the event that sends it.
+				if msgs := out[who.chat]; len(msgs) > 0 {
+					for _, o := range msgs {
+						if !strings.Contains(o.Text, "Tanggapan awal dari") && !strings.Contains(o.Text, "Kabar tindak lanjut dari") {
+							continue
+						}
+						es := h.events(r.TrackingID)
+						last := es[len(es)-1].Kind
+						if last != string(flows.ActFollowupApprove) {
+							t.Fatalf("step %d: a follow-up reached the citizen after %s, not after its approval", step, last)
+						}
+					}
+				}
+			}
+			for _, rep := range reports {
+				cur, _ := h.reportNow(rep.TrackingID)
+				if !slices.Contains(flows.Stages, flows.Stage(cur.Stage)) {
+					t.Fatalf("report in undefined stage %q", cur.Stage)
+				}
+				for _, e := range h.events(rep.TrackingID) {
+					seen[e.Kind]++
+					if e.Kind == "identity_viewed" || e.Kind == "submitted" {
+						continue
+					}
+					to, ok := table[[2]string{e.StageFrom, e.Kind}]
+					switch {
+					case !ok:
+						t.Errorf("event %s from %s is not in the table", e.Kind, e.StageFrom)
+					case to != "" && to != e.StageTo:
+						t.Errorf("event %s from %s went to %s, the table says %s", e.Kind, e.StageFrom, e.StageTo, to)
+					case to == "" && e.StageTo != e.StageFrom:
+						t.Errorf("event %s moved the report from %s to %s; its row moves nothing", e.Kind, e.StageFrom, e.StageTo)
+					}
+				}
+			}
+			for _, k := range []flows.Action{flows.ActFirstResponse, flows.ActProgress, flows.ActFollowupApprove, flows.ActFollowupReturn, flows.ActSubmitAnswer} {
+				if seen[string(k)] == 0 {
+					t.Errorf("the walk never recorded %s: it explores too little (%v)", k, seen)
+				}
+			}
+			t.Logf("events: %v", seen)
+		})
 	}
 }
