@@ -300,7 +300,10 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 	if reviewed {
 		key = "fu.sent.review"
 	}
-	return o.say(T(o.lang, key, r.TrackingID, capitalize(kind)), o.c.followupRow(&r, append(fs, f)))
+	// What the agency may do next: another update, or the final answer.
+	next := append(o.c.followupRow(&r, append(fs, f)),
+		Button{Label: T(o.lang, "b.answer"), Data: fmt.Sprintf("w|%s|%s|%d|", ActAnswer, r.TrackingID, r.Version)})
+	return o.say(T(o.lang, key, r.TrackingID, capitalize(kind)), next)
 }
 
 // reviewedFollowup locks the report and its follow-up waiting for review,
@@ -352,10 +355,8 @@ func (o *office) approveFollowup(id string, fid int64) error {
 	if err := o.c.deliverFollowup(&r, f, files); err != nil {
 		return err
 	}
-	kind := capitalize(T(o.lang, "fu.kind."+f.Kind))
-	if err := o.c.toDesk(DeskAgency, f.AgencyCode, Outbound{Text: T(o.lang, "fu.approved", kind, r.TrackingID)}); err != nil {
-		return err
-	}
+	// The agency reads it on its card's state line: a group takes 20
+	// messages a minute, so no message of its own.
 	if err := o.c.refreshCards(&r); err != nil {
 		return err
 	}

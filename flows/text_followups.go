@@ -31,8 +31,6 @@ var followupTexts = map[string][2]string{
 		"📋 %s from %s for report %s. Review it before it goes to the reporter:\n\n%s"},
 	"fu.info": {"ℹ️ %s dari %s untuk laporan %s sudah dikirim kepada pelapor:\n\n%s",
 		"ℹ️ %s from %s for report %s was sent to the reporter:\n\n%s"},
-	"fu.approved": {"✅ %s untuk laporan %s sudah diperiksa dan diteruskan kepada pelapor.",
-		"✅ The %s for report %s was reviewed and passed on to the reporter."},
 	"fu.returned": {"↩️ %s untuk laporan %s dikembalikan oleh Admin Kabupaten untuk diperbaiki. Alasannya: %s\nTulis yang baru dengan tombol di bawah ini.",
 		"↩️ The %s for report %s was sent back by the regency admin for improvement. The reason: %s\nWrite a new one with the buttons below."},
 	"fu.ask.return": {"%s — balas pesan ini dengan alasan %s dikembalikan ke perangkat daerah (atau ketik /batal).",
