@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/store"
@@ -90,4 +92,32 @@ func (p Policy) describeFollowups(lang Lang) string {
 		how = T(lang, "sla.fu.reviewed")
 	}
 	return T(lang, "sla.fu", p.FirstResponse, how)
+}
+
+// recomputeFirstResponses moves running first-response deadlines to the
+// calendar in force (a holiday added or removed).
+func (s *Service) recomputeFirstResponses(ctx context.Context, tx *store.Tx) error {
+	days := s.cfg.Policy.FirstResponse
+	if days == 0 {
+		return nil
+	}
+	reports, err := tx.ReportsFirstResponseDueBy(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 50000)
+	if err != nil {
+		return err
+	}
+	for _, r := range reports {
+		base, due, err := tx.FirstResponseDue(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if base.IsZero() {
+			continue
+		}
+		if d := s.cal().Deadline(base, days); !d.Equal(due) {
+			if err := tx.SetFirstResponseDue(ctx, r.ID, base, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

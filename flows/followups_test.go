@@ -431,3 +431,19 @@ func TestRandomFollowupsKeepTheInvariants(t *testing.T) {
 		})
 	}
 }
+
+// A holiday added inside the first-response window moves its deadline, as
+// it moves the stage deadlines.
+func TestHolidayMovesTheFirstResponseDeadline(t *testing.T) {
+	h := followupHarness(t, true)
+	r := h.disposed(false)
+	before := h.firstResponseDue(r)
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, calendar.Jakarta) // Wednesday, inside the window
+	if _, err := h.svc.ChangeHoliday(h.ctx, day, "Hari Jadi", false, false, "test"); err != nil {
+		t.Fatal(err)
+	}
+	after := h.firstResponseDue(r)
+	if !after.After(before) {
+		t.Errorf("first response due %v after a holiday in its window, was %v", after, before)
+	}
+}
