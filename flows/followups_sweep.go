@@ -21,7 +21,7 @@ func (sw *sweep) firstResponses() error {
 		return nil
 	}
 	horizon := sw.cal.Deadline(sw.now, slices.Max(append([]int{0}, p.RemindBefore...)))
-	reports, err := sw.tx.ReportsFirstResponseDueBy(sw.ctx, horizon, 50000)
+	clocks, err := sw.tx.FirstResponsesDueBy(sw.ctx, horizon, 50000)
 	if err != nil {
 		return err
 	}
@@ -35,32 +35,25 @@ func (sw *sweep) firstResponses() error {
 		escalate bool
 	}
 	var todo []pending
-	for i := range reports {
-		r := &reports[i]
-		_, due, err := sw.tx.FirstResponseDue(sw.ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		if due.IsZero() {
-			continue
-		}
+	for _, r := range clocks {
+		due := r.Due
 		desk := deskKey{DeskAgency, r.AgencyCode}
-		item := dueItem{tracking: r.TrackingID, stage: Stage(r.Stage), deadline: due, label: label}
+		item := dueItem{tracking: r.TrackingID, stage: StageAtAgency, deadline: due, label: label}
 		if !sw.now.After(due) {
 			left := sw.cal.WorkingDaysBetween(sw.now, due)
 			if !slices.Contains(p.RemindBefore, left) {
 				continue
 			}
 			item.left = left
-			todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("first-due-%d", left)},
+			todo = append(todo, pending{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("first-due-%d", left)},
 				desk: desk, item: item})
 			continue
 		}
 		item.overdue, item.over = true, sw.cal.WorkingDaysBetween(due, sw.now)
-		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "first-overdue:" + today},
+		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: "first-overdue:" + today},
 			desk: desk, item: item})
 		item.owner = sw.c.agencyName(r.AgencyCode) + " (" + label + ")"
-		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "first-escalated"},
+		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: "first-escalated"},
 			desk: deskKey{p.Supervisor[DeskAgency], ""}, item: item, escalate: true})
 	}
 	keys := make([]store.MarkKey, len(todo))
@@ -101,20 +94,16 @@ func (s *Service) recomputeFirstResponses(ctx context.Context, tx *store.Tx) err
 	if days == 0 {
 		return nil
 	}
-	reports, err := tx.ReportsFirstResponseDueBy(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 50000)
+	clocks, err := tx.FirstResponsesDueBy(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 50000)
 	if err != nil {
 		return err
 	}
-	for _, r := range reports {
-		base, due, err := tx.FirstResponseDue(ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		if base.IsZero() {
+	for _, r := range clocks {
+		if r.Base.IsZero() {
 			continue
 		}
-		if d := s.cal().Deadline(base, days); !d.Equal(due) {
-			if err := tx.SetFirstResponseDue(ctx, r.ID, base, d); err != nil {
+		if d := s.cal().Deadline(r.Base, days); !d.Equal(r.Due) {
+			if err := tx.SetFirstResponseDue(ctx, r.ReportID, r.Base, d); err != nil {
 				return err
 			}
 		}

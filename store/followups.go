@@ -111,11 +111,38 @@ func (tx *Tx) SetFirstResponseDue(ctx context.Context, reportID int64, base, due
 	return mapErr(err)
 }
 
-// ReportsFirstResponseDueBy lists reports at an agency whose first response
-// is due at or before horizon, oldest deadline first.
-func (tx *Tx) ReportsFirstResponseDueBy(ctx context.Context, horizon time.Time, limit int) ([]Report, error) {
-	return tx.reports(ctx, `stage = 'at_agency' AND first_response_due IS NOT NULL AND first_response_due <= $1
+// FirstResponseClock is a report at an agency whose first response is due.
+type FirstResponseClock struct {
+	ReportID       int64
+	TrackingID     string
+	AgencyCode     string
+	StageStartedAt time.Time
+	Base, Due      time.Time
+}
+
+// FirstResponsesDueBy lists reports at an agency whose first response is
+// due at or before horizon, oldest deadline first (partial index on the
+// deadline: the cost follows the reports due, not the table).
+func (tx *Tx) FirstResponsesDueBy(ctx context.Context, horizon time.Time, limit int) ([]FirstResponseClock, error) {
+	rows, err := tx.tx.Query(ctx, `SELECT id, tracking_id, coalesce(agency_code, ''), stage_started_at,
+			first_response_base, first_response_due
+		FROM reports WHERE stage = 'at_agency' AND first_response_due IS NOT NULL AND first_response_due <= $1
 		ORDER BY first_response_due, id LIMIT $2`, horizon, limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []FirstResponseClock
+	for rows.Next() {
+		var c FirstResponseClock
+		var base *time.Time
+		if err := rows.Scan(&c.ReportID, &c.TrackingID, &c.AgencyCode, &c.StageStartedAt, &base, &c.Due); err != nil {
+			return nil, mapErr(err)
+		}
+		c.Base = valueTime(base)
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
 }
 
 // StopFirstResponseClock clears the first-response deadline and keeps when
