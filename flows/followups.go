@@ -342,7 +342,7 @@ func (o *office) approveFollowup(id string, fid int64) error {
 	if err := o.tx.SaveFollowup(o.ctx, f); err != nil {
 		return err
 	}
-	if err := o.tx.AppendEvent(o.ctx, stepEvent(o.a, &r, ActFollowupApprove, f.Kind+": "+f.Body, o.now)); err != nil {
+	if err := o.tx.AppendEvent(o.ctx, stepEvent(o.a, &r, ActFollowupApprove, f.Body, o.now)); err != nil {
 		return err
 	}
 	if err := o.audit(string(ActFollowupApprove), r.ID, true, fmt.Sprint(f.ID)); err != nil {

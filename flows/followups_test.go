@@ -447,3 +447,43 @@ func TestHolidayMovesTheFirstResponseDeadline(t *testing.T) {
 		t.Errorf("first response due %v after a holiday in its window, was %v", after, before)
 	}
 }
+
+// A progress update carries photos: they reach the regency desk with it and
+// the citizen once it is passed on, without their metadata.
+func TestProgressUpdateWithPhotos(t *testing.T) {
+	h := followupHarness(t, true)
+	r := h.disposed(false)
+	h.post(gPupr, pressIn(uPupr, fmt.Sprintf("fu|progress|%s|%d", r.TrackingID, r.Version)))
+	prompt := expect(t, h.drainAll()[gPupr], "tindak lanjut")
+	h.post(gPupr, replyTo(uPupr, "Pemasangan gorong-gorong baru.", prompt.Text))
+	expect(t, h.drainAll()[gPupr], "(30 karakter, 0 berkas)")
+	h.files["foto-progres"] = []byte("\xff\xd8\xff\xe0 foto")
+	photo := replyTo(uPupr, "", prompt.Text)
+	photo.Kind, photo.File = flows.KindPhoto, &flows.FileRef{ID: "foto-progres", Name: "progres.jpg", MIME: "image/jpeg", Size: 10}
+	h.post(gPupr, photo)
+	noted := h.drainAll()[gPupr]
+	expect(t, noted, "1 berkas")
+	h.post(gPupr, pressIn(uPupr, labelData(t, noted, "📨 Kirim tindak lanjut")))
+	out := h.drainAll()
+	files := func(msgs []flows.Outbound) int {
+		n := 0
+		for _, m := range msgs {
+			if m.AttachmentID != 0 {
+				n++
+				if !m.StripMetadata {
+					t.Errorf("a follow-up's photo keeps its metadata: %+v", m)
+				}
+			}
+		}
+		return n
+	}
+	if n := files(out[gRegency]); n != 1 {
+		t.Errorf("the regency desk got %d files with the update, want 1", n)
+	}
+	h.post(gRegency, pressIn(uRegency, labelData(t, out[gRegency], "✅ Teruskan ke pelapor")))
+	citizen := h.drainAll()[identities["telegram"].chat]
+	expect(t, citizen, "Kabar tindak lanjut dari Dinas Pekerjaan Umum", "gorong-gorong baru")
+	if n := files(citizen); n != 1 {
+		t.Errorf("the citizen got %d files with the update, want 1", n)
+	}
+}
