@@ -41,11 +41,11 @@ func scanFollowup(row scanner) (Followup, error) {
 func (tx *Tx) FollowupDraft(ctx context.Context, reportID int64, round int, agency, kind string, now time.Time) (Followup, error) {
 	if _, err := tx.tx.Exec(ctx, `
 		INSERT INTO followups (report_id, round, agency_code, kind, created_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (report_id, kind) WHERE status = 'draft' DO NOTHING`, reportID, round, agency, kind, now); err != nil {
+		ON CONFLICT (report_id, kind, agency_code) WHERE status = 'draft' DO NOTHING`, reportID, round, agency, kind, now); err != nil {
 		return Followup{}, mapErr(err)
 	}
 	return scanFollowup(tx.tx.QueryRow(ctx, `SELECT `+followupColumns+` FROM followups
-		WHERE report_id = $1 AND kind = $2 AND status = 'draft'`, reportID, kind))
+		WHERE report_id = $1 AND kind = $2 AND agency_code = $3 AND status = 'draft'`, reportID, kind, agency))
 }
 
 // Followup returns one follow-up of a report, locked for the transaction.

@@ -22,8 +22,9 @@ CREATE TABLE followups (
     reason       text        NOT NULL DEFAULT ''
 );
 CREATE INDEX followups_of_report ON followups (report_id, id);
--- One draft of each kind per report at a time.
-CREATE UNIQUE INDEX followups_one_draft ON followups (report_id, kind) WHERE status = 'draft';
+-- One draft of each kind per report and agency at a time (a report
+-- disposed elsewhere does not hand one agency's draft to the next).
+CREATE UNIQUE INDEX followups_one_draft ON followups (report_id, kind, agency_code) WHERE status = 'draft';
 ALTER TABLE attachments ADD COLUMN followup_id bigint REFERENCES followups (id);
 
 -- The first-response deadline is apart from stage_deadline, which stays the
