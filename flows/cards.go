@@ -173,6 +173,8 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 		return c.agencyRows(r, []Button{do("b.answer", ActAnswer, ""), ask("b.notours", ActNotOurs)}) // flows/followups.go
 	case Stage(r.Stage) == StageAnswerReview && (deskKind == DeskRegency || deskKind == DeskSuperAdmin):
 		return [][]Button{{do("b.approve", ActApprove, ""), ask("b.revise", ActRevise)}}
+	case Stage(r.Stage) == StageToLapor && deskKind == DeskRegency:
+		return [][]Button{{ask("b.laporid", ActLaporID)}}
 	}
 	return nil
 }
@@ -253,13 +255,17 @@ func (c *courier) tellCitizen(r *store.Report, key string, args ...any) error {
 // tellCitizenWith sends news with buttons to the reporter; the reporters of
 // duplicates merged into the report hear it too (flows/duplicates.go).
 func (c *courier) tellCitizenWith(r *store.Report, rows [][]Button, key string, args ...any) error {
+	if err := c.vouch(r, key); err != nil { // flows/notices.go
+		return err
+	}
 	if err := c.tellReporter(r, rows, key, args...); err != nil {
 		return err
 	}
 	return c.tellFollowers(r, key, args...)
 }
 
-// tellReporter sends news to the reporter of r alone.
+// tellReporter sends news to the reporter of r alone. Its callers vouch
+// for the news first (flows/notices.go).
 func (c *courier) tellReporter(r *store.Report, rows [][]Button, key string, args ...any) error {
 	lang := Lang(r.Lang)
 	if lang != LangEN {
@@ -414,6 +420,8 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 			return err
 		}
 		return c.tellCitizen(r, "n.central", r.TrackingID)
+	case ActLaporID:
+		return c.tellCitizen(r, "n.laporid", r.TrackingID, r.LaporTrackingID, r.TrackingID)
 	}
 	return nil
 }

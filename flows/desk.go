@@ -298,6 +298,11 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 			return err
 		}
 	}
+	if act == ActLaporID {
+		if arg, err = o.nationalNumber(&r, arg); err != nil {
+			return err
+		}
+	}
 	_, err = o.s.transition(o.ctx, o.tx, o.a, &r, act, arg, o.now, o.lang)
 	var ref *refusal
 	if errors.As(err, &ref) {
@@ -334,6 +339,9 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 	}
 	if err := o.c.announce(&r, act, arg); err != nil {
 		return err
+	}
+	if act == ActLaporID {
+		return o.say(T(o.lang, "wf.laporid", arg, r.TrackingID))
 	}
 	return o.say(T(o.lang, "wf.done", r.TrackingID, eventName(o.lang, string(act))))
 }
@@ -439,6 +447,9 @@ func (o *office) askReason(act Action, id string, version int) error {
 	}
 	if act == ActDefer {
 		return o.prompt(T(o.lang, "wf.ask.question", r.TrackingID))
+	}
+	if act == ActLaporID {
+		return o.prompt(T(o.lang, "wf.ask.laporid", r.TrackingID))
 	}
 	ask := T(o.lang, "wf.ask.reason", r.TrackingID, eventName(o.lang, string(act)))
 	if act == ActArchive {

@@ -25,7 +25,7 @@ func queueFilter(kind, agencyCode string) store.ReportFilter {
 	case DeskSuperAdmin:
 		f.Stages = []string{string(StageSubmitted), string(StageAnswerReview)}
 	case DeskRegency:
-		f.Stages = []string{string(StageAtRegency), string(StageAnswerReview)}
+		f.Stages = []string{string(StageAtRegency), string(StageAnswerReview), string(StageToLapor)}
 	case DeskAgency:
 		f.Stages, f.AgencyCode = []string{string(StageAtAgency)}, agencyCode
 	default:

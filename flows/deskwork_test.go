@@ -271,6 +271,10 @@ func TestWorkingHoursUntil(t *testing.T) {
 	if err != nil || old.WorkingHoursUntil != "16:00" {
 		t.Fatalf("a policy without working_hours_until: %q %v", old.WorkingHoursUntil, err)
 	}
+	// ... nor the stages added later, which take this version's defaults.
+	if d := flows.DefaultPolicy().Stages[flows.StageToLapor]; d < 1 || old.Stages[flows.StageToLapor] != d {
+		t.Fatalf("a policy without stages.to_lapor: %d, default %d", old.Stages[flows.StageToLapor], d)
+	}
 	if _, err := flows.ParsePolicy([]byte(base + "working_hours_until: \"07:00\"\n")); err == nil ||
 		!strings.Contains(err.Error(), "working_hours_until") {
 		t.Fatalf("working hours ending before they start: %v", err)

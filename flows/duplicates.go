@@ -274,6 +274,9 @@ func (o *office) merge(dupArg string, version int, origArg string) error {
 	}
 	// The duplicate's reporter, and the followers it brings along, now
 	// follow the original.
+	if err := o.c.vouch(&root, "dup.n.merged"); err != nil {
+		return err
+	}
 	for _, f := range append([]store.Report{dup}, followers...) {
 		if err := o.c.tellReporter(&f, nil, "dup.n.merged", f.TrackingID, root.TrackingID); err != nil {
 			return err

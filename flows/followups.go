@@ -286,7 +286,7 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 			return err
 		}
 	} else {
-		if err := o.c.deliverFollowup(&r, f, files); err != nil {
+		if err := o.c.deliverFollowup(&r, f, files, false); err != nil {
 			return err
 		}
 		if err := o.c.toDesk(DeskRegency, "", Outbound{Text: T(o.lang, "fu.info", capitalize(kind), agencyName, r.TrackingID, f.Body)}); err != nil {
@@ -352,7 +352,7 @@ func (o *office) approveFollowup(id string, fid int64) error {
 	if err != nil {
 		return err
 	}
-	if err := o.c.deliverFollowup(&r, f, files); err != nil {
+	if err := o.c.deliverFollowup(&r, f, files, true); err != nil {
 		return err
 	}
 	// The agency reads it on its card's state line: a group takes 20
@@ -489,12 +489,36 @@ func (o *office) followupCommand(cmd, args, usage string) error {
 }
 
 // deliverFollowup tells the citizen a follow-up step that reached them,
-// with its files.
-func (c *courier) deliverFollowup(r *store.Report, f store.Followup, files []store.Attachment) error {
-	if err := c.tellCitizen(r, "n.fu."+f.Kind, r.TrackingID, c.agencyName(f.AgencyCode), f.Body); err != nil {
+// with its files. Each key names the event it tells of (flows/notices.go):
+// the step itself when it goes straight to the citizen, the admin's
+// approval when it was reviewed.
+func (c *courier) deliverFollowup(r *store.Report, f store.Followup, files []store.Attachment, approved bool) error {
+	args := []any{r.TrackingID, c.agencyName(f.AgencyCode), f.Body}
+	var err error
+	switch {
+	case f.Kind == string(ActFirstResponse) && approved:
+		err = c.tellCitizen(r, "n.fu.first_response.passed", args...)
+	case f.Kind == string(ActFirstResponse):
+		err = c.tellCitizen(r, "n.fu.first_response", args...)
+	case approved:
+		err = c.tellCitizen(r, "n.fu.progress.passed", args...)
+	default:
+		err = c.tellCitizen(r, "n.fu.progress", args...)
+	}
+	if err != nil {
 		return err
 	}
 	return c.followupFiles(r, files, "citizen")
+}
+
+func init() {
+	for key, kind := range map[string]Action{"n.fu.first_response": ActFirstResponse, "n.fu.progress": ActProgress,
+		"n.fu.first_response.passed": ActFollowupApprove, "n.fu.progress.passed": ActFollowupApprove} {
+		if _, dup := notices[key]; dup {
+			panic("flows: notice " + key + " defined twice")
+		}
+		notices[key] = string(kind)
+	}
 }
 
 // followupFiles sends a follow-up's files to the citizen or to a desk.

@@ -532,12 +532,16 @@ func (o *office) record(args string) error {
 
 func utf8Len(s string) int { return len([]rune(s)) }
 
-// laporID attaches the national LAPOR! tracking number.
+// laporID attaches the national LAPOR! tracking number. For a report
+// forwarded as a central-government matter it is the workflow step that
+// completes the forward (ActLaporID); any other report keeps its stage and
+// only gains the number, since the regency records its own reports in the
+// national LAPOR! too.
 func (o *office) laporID(args string) error {
 	id, national := splitFirst(args)
 	national = strings.TrimSpace(national)
 	tid, ok := ParseTrackingID(id, o.s.cfg.TrackingPrefix)
-	if !ok || national == "" || len(national) > 40 {
+	if !ok || national == "" {
 		return refuse(o.lang, "wf.usage", officerCommands["lapor_id"])
 	}
 	r, err := o.tx.LockReport(o.ctx, tid)
@@ -547,11 +551,10 @@ func (o *office) laporID(args string) error {
 	if err != nil {
 		return err
 	}
-	// Checked before writing: a unique-index violation would abort the
-	// whole transaction, and the officer would get an internal error.
-	if other, err := o.tx.ReportByAnyID(o.ctx, national); err == nil && other.ID != r.ID {
-		return refuse(o.lang, "wf.laporid.taken", national)
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if Stage(r.Stage) == StageToLapor {
+		return o.act(tid, 0, ActLaporID, national)
+	}
+	if national, err = o.nationalNumber(&r, national); err != nil {
 		return err
 	}
 	changed := r.LaporTrackingID != national
@@ -562,6 +565,13 @@ func (o *office) laporID(args string) error {
 	if err := o.audit("lapor_id", r.ID, true, national); err != nil {
 		return err
 	}
+	if changed { // in the report's history, like every other step
+		if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: string(ActLaporID), StageFrom: r.Stage,
+			StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name),
+			Desk: deskKindOf(o), Channel: o.in.Channel, Note: national}); err != nil {
+			return err
+		}
+	}
 	if err := o.c.refreshCards(&r); err != nil { // the cards' buttons carry the version
 		return err
 	}
@@ -571,4 +581,24 @@ func (o *office) laporID(args string) error {
 		}
 	}
 	return o.say(T(o.lang, "wf.laporid", national, r.TrackingID))
+}
+
+// maxNationalID is the longest national LAPOR! number accepted.
+const maxNationalID = 40
+
+// nationalNumber checks a national LAPOR! number typed for r: present, of a
+// sane length, and not already another report's.
+func (o *office) nationalNumber(r *store.Report, typed string) (string, error) {
+	national := strings.TrimSpace(typed)
+	if national == "" || utf8Len(national) > maxNationalID || strings.ContainsAny(national, " \n\t") {
+		return "", refuse(o.lang, "wf.laporid.bad", r.TrackingID, maxNationalID)
+	}
+	// Checked before writing: a unique-index violation would abort the
+	// whole transaction, and the officer would get an internal error.
+	if other, err := o.tx.ReportByAnyID(o.ctx, national); err == nil && other.ID != r.ID {
+		return "", refuse(o.lang, "wf.laporid.taken", national)
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	return national, nil
 }

@@ -45,7 +45,11 @@ func (d openData) Requests(ctx context.Context, q open311.Query) ([]records.Reco
 			}
 		}
 	case "closed":
-		f.Stages = []string{string(StageClosed), string(StageArchived)}
+		for _, st := range Stages {
+			if st.Final() {
+				f.Stages = append(f.Stages, string(st))
+			}
+		}
 	}
 	var out []records.Record
 	err := d.s.db.InTx(ctx, func(tx *store.Tx) error {

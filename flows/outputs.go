@@ -22,8 +22,13 @@ import (
 // printouts, recaps, open data — goes through here.
 
 // deadlineStages are the stages with a deadline, in the SOP's order.
-var deadlineStages = []string{string(StageSubmitted), string(StageAtRegency), string(StageAtAgency),
-	string(StageAnswerReview), string(StageAnswered)}
+var deadlineStages = func() []string {
+	out := make([]string, len(ClockStages))
+	for i, st := range ClockStages {
+		out[i] = string(st)
+	}
+	return out
+}()
 
 // Readers is where an output goes, which decides what it may show: an
 // audience and, for an agency's, which agency.

@@ -19,10 +19,6 @@ import (
 // regency's own desks and admins' private chats: its identity is what the
 // admin audience may see (records.Admin through Record.For).
 
-// forwardedReason is the closing reason of a report forwarded to the
-// national LAPOR! as a matter for the central government.
-const forwardedReason = "diteruskan ke LAPOR! nasional (kewenangan pusat)"
-
 // packetTitleWords is how many words of the description make the title.
 const packetTitleWords = 8
 
@@ -214,6 +210,7 @@ func (c *courier) packetToRegency(r *store.Report) error {
 			return err
 		}
 		msgs[0].Text = T(c.lang, "pk.forwarded", r.TrackingID) + "\n\n" + msgs[0].Text
+		msgs[0].Buttons = c.buttons(r, DeskRegency) // record the national number once entered
 		for _, m := range msgs {
 			if err := c.send(d.Channel, d.ChatID, m); err != nil {
 				return err

@@ -3,8 +3,10 @@ package flows_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -163,8 +165,9 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	out := h.drainAll()
 
 	r, _ := h.reportNow(id)
-	if r.Stage != string(flows.StageClosed) || !strings.Contains(r.ClosedReason, "LAPOR! nasional") {
-		t.Errorf("after Kewenangan pusat: stage %s, reason %q", r.Stage, r.ClosedReason)
+	if r.Stage != string(flows.StageToLapor) || r.StageDeadline.IsZero() || r.ResponsibleUnit != flows.DeskRegency {
+		t.Errorf("after Kewenangan pusat: stage %s, deadline %v, held by %q; want to_lapor with the regency admin's deadline",
+			r.Stage, r.StageDeadline, r.ResponsibleUnit)
 	}
 	kinds := eventKinds(h.events(id))
 	if kinds[string(flows.ActCentral)] != 1 {
@@ -200,6 +203,12 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	expect(t, out[gRegency], "12345678")
 	expect(t, out[chat], id, "12345678", "lapor.go.id")
 	told = append(told, out[chat]...)
+	if r, _ := h.reportNow(id); r.Stage != string(flows.StageInLapor) || !r.StageDeadline.IsZero() || r.LaporTrackingID != "12345678" {
+		t.Errorf("after /lapor_id: stage %s, deadline %v, national %q; want in_lapor, no clock, 12345678", r.Stage, r.StageDeadline, r.LaporTrackingID)
+	}
+	if kinds := eventKinds(h.events(id)); kinds[string(flows.ActLaporID)] != 1 {
+		t.Errorf("events after /lapor_id: %v", kinds)
+	}
 	// Recording the same number again tells nobody twice.
 	h.post(gRegency, groupCmd(uRegency, "lapor_id", id+" 12345678"))
 	if again := h.drainAll()[chat]; len(again) != 0 {
@@ -221,6 +230,50 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	for _, m := range told {
 		if (strings.Contains(m.Text, "diteruskan ke LAPOR!") || strings.Contains(m.Text, "LAPOR! nasional")) && kinds[string(flows.ActCentral)] == 0 {
 			t.Errorf("the citizen was told of a forward without its event:\n%s", m.Text)
+		}
+	}
+}
+
+// A forwarded report runs the regency admin's clock until its national
+// number is recorded: the sweep reminds the regency desk and escalates to
+// its supervisor when the limit passes; once in the national LAPOR! the
+// clock stops and the sweeps leave it alone.
+func TestForwardedReportRunsTheRegencyClock(t *testing.T) {
+	h := chainHarness(t)
+	fwd := h.seedDue(flows.StageToLapor, "", time.Date(2026, 12, 14, 16, 0, 0, 0, calendar.Jakarta))
+	h.now = time.Date(2026, 12, 16, 9, 0, 0, 0, calendar.Jakarta) // Wednesday, two working days late
+	res, err := h.svc.Sweep(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Escalations == 0 {
+		t.Fatalf("an overdue forward was not escalated: %+v", res)
+	}
+	got := deskMessages(h.drainAll())
+	mentions := func(chat string) bool {
+		for _, m := range got[chat] {
+			if strings.Contains(m, fwd.TrackingID) {
+				return true
+			}
+		}
+		return false
+	}
+	if !mentions(gRegency) || !mentions(gSuper) || mentions(gPupr) {
+		t.Fatalf("overdue forward %s: regency %v, super admin %v, agency %v; want the regency desk and its supervisor only",
+			fwd.TrackingID, mentions(gRegency), mentions(gSuper), mentions(gPupr))
+	}
+
+	expect(t, h.send(gRegency, groupCmd(uRegency, "lapor_id", fwd.TrackingID+" 5566778899")), "5566778899")
+	h.drainAll()
+	h.now = h.now.AddDate(0, 0, 7)
+	if _, err := h.svc.Sweep(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for chat, msgs := range deskMessages(h.drainAll()) {
+		for _, m := range msgs {
+			if strings.Contains(m, fwd.TrackingID) {
+				t.Fatalf("a report in the national LAPOR! still has a clock: %s got %q", chat, m)
+			}
 		}
 	}
 }

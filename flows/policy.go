@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,10 @@ type Policy struct {
 	untilMinutes int // WorkingHoursUntil in minutes after midnight
 }
 
+// laterStages are the clock stages added after the first policy files
+// were copied out (to_lapor: issue 16).
+var laterStages = []Stage{StageToLapor}
+
 // defaultWorkingHoursUntil ends the working hours of a policy file that
 // does not say (one written before working_hours_until existed).
 const defaultWorkingHoursUntil = "16:00"
@@ -64,13 +69,26 @@ func ParsePolicy(b []byte) (Policy, error) {
 		return p, fmt.Errorf("policy: %w", err)
 	}
 	var errs []error
-	for _, st := range []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered} {
+	// A policy file copied before a stage existed keeps working: the new
+	// stage takes this version's default limit.
+	var defaults struct {
+		Stages map[Stage]int `yaml:"stages"`
+	}
+	if err := yaml.Unmarshal(defaultPolicy, &defaults); err != nil {
+		return p, fmt.Errorf("policy: the embedded default: %w", err)
+	}
+	for _, st := range laterStages {
+		if _, set := p.Stages[st]; !set && p.Stages != nil {
+			p.Stages[st] = defaults.Stages[st]
+		}
+	}
+	for _, st := range ClockStages {
 		if p.Stages[st] < 1 || p.Stages[st] > 365 {
 			errs = append(errs, fmt.Errorf("stages.%s: must be 1 to 365 working days, got %d", st, p.Stages[st]))
 		}
 	}
 	for st := range p.Stages {
-		if _, ok := map[Stage]bool{StageSubmitted: true, StageAtRegency: true, StageAtAgency: true, StageAnswerReview: true, StageAnswered: true}[st]; !ok {
+		if !slices.Contains(ClockStages, st) {
 			errs = append(errs, fmt.Errorf("stages.%s: no such stage with a deadline", st))
 		}
 	}
@@ -118,7 +136,7 @@ func ParsePolicy(b []byte) (Policy, error) {
 func (p Policy) Describe(lang Lang) string {
 	var b strings.Builder
 	b.WriteString(T(lang, "sla.head"))
-	for _, st := range []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered} {
+	for _, st := range ClockStages {
 		fmt.Fprintf(&b, "\n• %s: %d %s", stageName(lang, st), p.Stages[st], T(lang, "sla.days"))
 	}
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),

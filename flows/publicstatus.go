@@ -12,10 +12,11 @@ const (
 	PublicFollowUp   PublicStatus = "tindak_lanjut"       // with an agency, its answer under review, or on hold
 	PublicCompleted  PublicStatus = "selesai"             // answered and accepted, closed, auto-closed
 	PublicArchived   PublicStatus = "diarsipkan"          // archived, not followed up
+	PublicForwarded  PublicStatus = "diteruskan"          // a central-government matter, forwarded to the national LAPOR!
 )
 
 // PublicStatuses lists every public status.
-var PublicStatuses = []PublicStatus{PublicUnverified, PublicVerified, PublicFollowUp, PublicCompleted, PublicArchived}
+var PublicStatuses = []PublicStatus{PublicUnverified, PublicVerified, PublicFollowUp, PublicCompleted, PublicArchived, PublicForwarded}
 
 // publicStatusOf is the one table that decides each stage's public status.
 // A new Stage must be added here (TestEveryStageHasOnePublicStatus).
@@ -28,6 +29,8 @@ var publicStatusOf = map[Stage]PublicStatus{
 	StageWaitingCitizen: PublicFollowUp, // on hold: more details were asked for
 	StageClosed:         PublicCompleted,
 	StageArchived:       PublicArchived,
+	StageToLapor:        PublicForwarded,
+	StageInLapor:        PublicForwarded,
 }
 
 // Public returns the stage's public status. A stage the table does not know

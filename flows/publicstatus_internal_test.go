@@ -14,6 +14,8 @@ var wantPublic = map[Stage]PublicStatus{
 	"answer_review":   "tindak_lanjut",
 	"answered":        "tindak_lanjut",
 	"waiting_citizen": "tindak_lanjut",
+	"to_lapor":        "diteruskan",
+	"in_lapor":        "diteruskan",
 	"closed":          "selesai",
 	"archived":        "diarsipkan",
 }

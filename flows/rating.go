@@ -37,6 +37,9 @@ func (c *courier) autoCloseNotice(r *store.Report, days int) error {
 		// The desk that passes the notice on may ask for the rating too.
 		return c.toDesk(DeskRegency, "", Outbound{Text: T(c.lang, "rate.walkin.ask", r.TrackingID)})
 	}
+	if err := c.vouch(r, "n.autoclose.rate"); err != nil {
+		return err
+	}
 	if err := c.tellReporter(r, [][]Button{ratingRow(r)}, "n.autoclose.rate", r.TrackingID, days); err != nil {
 		return err
 	}

@@ -144,8 +144,14 @@ func TestWalkInRating(t *testing.T) {
 	}
 	walkIn := m[1]
 	expect(t, h.send(gRegency, groupCmd(uRegency, "nilai", walkIn+" 5")), "belum selesai")
-	expect(t, h.send(gSuper, groupCmd(uSuper, "pusat", walkIn)), "✅ "+walkIn)
+	chatID := h.fileReport("880103", "anon:no", "conf:no") // before the silent close moves the clock
+	expect(t, h.send(gSuper, groupCmd(uSuper, "verifikasi", walkIn)), "✅ "+walkIn)
+	expect(t, h.send(gRegency, groupCmd(uRegency, "disposisi", walkIn+" pupr")), "✅ "+walkIn)
+	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", walkIn+" Jalan sudah ditambal.")), "dicatat")
+	expect(t, h.send(gPupr, groupCmd(uPupr, "tanggapi", walkIn+" selesai")), "✅ "+walkIn)
+	expect(t, h.send(gRegency, groupCmd(uRegency, "setujui", walkIn)), "✅ "+walkIn)
 	h.drainAll()
+	h.silentClose(gRegency)
 
 	expect(t, h.send(gPupr, groupCmd(uPupr, "nilai", walkIn+" 1")), "tidak tersedia untuk peran Anda")
 	expect(t, h.send(gRegency, groupCmd(uRegency, "nilai", walkIn+" 6")), "/nilai <ID> <1-5>")
@@ -157,7 +163,6 @@ func TestWalkInRating(t *testing.T) {
 	}
 
 	// A chat report rates itself: /nilai refuses it.
-	chatID := h.fileReport("880103", "anon:no", "conf:no")
 	expect(t, h.send(gSuper, groupCmd(uSuper, "pusat", chatID)), "✅ "+chatID)
 	expect(t, h.send(gRegency, groupCmd(uRegency, "nilai", chatID+" 3")), "tidak dicatat lewat /catat")
 	if r, _ := h.reportNow(chatID); r.Rating != 0 {

@@ -365,17 +365,12 @@ func (sw *sweep) digests() error {
 	l := sw.lang()
 	today := calendar.DateOf(sw.now)
 	for _, d := range desks {
-		var f store.ReportFilter
 		switch d.Kind {
-		case DeskSuperAdmin:
-			f.Stages = []string{string(StageSubmitted), string(StageAnswerReview)}
-		case DeskRegency:
-			f.Stages = []string{string(StageAtRegency), string(StageAnswerReview)}
-		case DeskAgency:
-			f.Stages, f.AgencyCode = []string{string(StageAtAgency)}, d.AgencyCode
+		case DeskSuperAdmin, DeskRegency, DeskAgency:
 		default:
-			continue
+			continue // the Ombudsman desk holds no queue
 		}
+		f := queueFilter(d.Kind, d.AgencyCode) // the same items as /antrian (deskqueue.go)
 		f.Limit = queueScan
 		reports, err := sw.tx.FindReports(sw.ctx, f)
 		if err != nil {

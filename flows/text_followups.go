@@ -69,6 +69,9 @@ var followupTexts = map[string][2]string{
 }
 
 func init() {
+	// The same words when an admin passed the step on (another event).
+	followupTexts["n.fu.first_response.passed"] = followupTexts["n.fu.first_response"]
+	followupTexts["n.fu.progress.passed"] = followupTexts["n.fu.progress"]
 	for k, v := range followupTexts {
 		if _, dup := texts[k]; dup {
 			panic("flows: text " + k + " defined twice")

@@ -19,16 +19,23 @@ const (
 	StageAnswerReview   Stage = "answer_review"   // the agency answered; an admin reviews
 	StageAnswered       Stage = "answered"        // the citizen has the answer
 	StageWaitingCitizen Stage = "waiting_citizen" // Tunda: a question to the citizen; the clock pauses
+	StageToLapor        Stage = "to_lapor"        // a central-government matter: the regency admin enters it in the national LAPOR!
+	StageInLapor        Stage = "in_lapor"        // in the national LAPOR! under its own number; followed there
 	StageClosed         Stage = "closed"
 	StageArchived       Stage = "archived"
 )
 
 // Stages lists every stage a report can be in.
 var Stages = []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered,
-	StageWaitingCitizen, StageClosed, StageArchived}
+	StageWaitingCitizen, StageToLapor, StageInLapor, StageClosed, StageArchived}
 
-// Final reports whether nothing more happens to a report in the stage.
-func (s Stage) Final() bool { return s == StageClosed || s == StageArchived }
+// ClockStages are the stages with a working-day limit in the policy, in
+// the SOP's order. A report in any other stage has no running clock.
+var ClockStages = []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered, StageToLapor}
+
+// Final reports whether nothing more happens to a report in the stage here:
+// it is closed, archived, or followed in the national LAPOR!.
+func (s Stage) Final() bool { return s == StageClosed || s == StageArchived || s == StageInLapor }
 
 // Role is what an officer may do.
 type Role string
@@ -72,6 +79,7 @@ const (
 	ActInfo         Action = "info"      // the citizen answers a Tunda question
 	ActAutoClose    Action = "autoclose" // the citizen stayed silent: closed as accepted
 	ActExpire       Action = "expire"    // a Tunda question was never answered
+	ActLaporID      Action = "lapor_id"  // the national LAPOR! number of a forwarded report is recorded
 )
 
 // rule is one row of the workflow table: in stage from, action act may be
@@ -134,7 +142,7 @@ var workflow = []rule{
 	{StageSubmitted, ActVerify, StageAtRegency, false, superAdminDesk},
 	{StageSubmitted, ActDefer, StageWaitingCitizen, true, superAdminDesk},
 	{StageSubmitted, ActArchive, StageArchived, true, superAdminDesk},
-	{StageSubmitted, ActCentral, StageClosed, false, superAdminDesk},
+	{StageSubmitted, ActCentral, StageToLapor, false, superAdminDesk},
 	{StageAtRegency, ActDispose, StageAtAgency, false, regencyDesk},
 	{StageAtRegency, ActReturn, StageSubmitted, true, regencyDesk},
 	{StageAtRegency, ActDefer, StageWaitingCitizen, true, regencyDesk},
@@ -157,6 +165,7 @@ var workflow = []rule{
 	{StageWaitingCitizen, ActInfo, "", true, reporter}, // back to the stage that asked
 	{StageAnswered, ActAutoClose, StageClosed, false, bySystem},
 	{StageWaitingCitizen, ActExpire, StageArchived, false, bySystem},
+	{StageToLapor, ActLaporID, StageInLapor, true, reviewer},
 }
 
 // Transitions returns the table as (from, action, to) triples, for tests and
@@ -205,7 +214,7 @@ func stageUnit(st Stage) string {
 	switch st {
 	case StageSubmitted:
 		return DeskSuperAdmin
-	case StageAtRegency, StageAnswerReview:
+	case StageAtRegency, StageAnswerReview, StageToLapor:
 		return DeskRegency
 	case StageAtAgency:
 		return DeskAgency
@@ -251,11 +260,10 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 		r.AgencyCode = ""
 	case ActReject:
 		r.Round++
-	case ActArchive, ActCentral, ActAutoClose, ActExpire:
+	case ActArchive, ActAutoClose, ActExpire:
 		r.ClosedReason = truncate(arg, 500)
-		if act == ActCentral && r.ClosedReason == "" {
-			r.ClosedReason = forwardedReason // flows/packet.go
-		}
+	case ActLaporID:
+		r.LaporTrackingID = arg // checked for uniqueness by the caller (office.act)
 	case ActAnswer:
 		return from, nil
 	}

@@ -65,11 +65,13 @@ func (tx *Tx) reports(ctx context.Context, where string, args ...any) ([]Report,
 	return out, mapErr(rows.Err())
 }
 
-// ReportsDueBy lists open reports whose stage deadline falls at or before
-// horizon, oldest deadline first. Its cost follows the number of such
-// reports, not the size of the table (partial index on the deadline).
+// ReportsDueBy lists reports whose clock runs and whose stage deadline
+// falls at or before horizon, oldest deadline first. A clock runs exactly
+// when the report has a stage deadline: the workflow clears it when the
+// clock pauses or stops. Its cost follows the number of such reports, not
+// the size of the table (partial index on the deadline).
 func (tx *Tx) ReportsDueBy(ctx context.Context, horizon time.Time, limit int) ([]Report, error) {
-	return tx.reports(ctx, `stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'answered')
+	return tx.reports(ctx, `stage_deadline IS NOT NULL
 		AND stage_deadline <= $1 ORDER BY stage_deadline, id LIMIT $2`, horizon, limit)
 }
 
@@ -89,8 +91,7 @@ func (tx *Tx) ReportsWaitingSince(ctx context.Context, t time.Time, limit int) (
 // ReportsWithDeadline lists every open report whose deadline can be
 // recomputed (for a holiday change).
 func (tx *Tx) ReportsWithDeadline(ctx context.Context) ([]Report, error) {
-	return tx.reports(ctx, `stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'answered')
-		AND deadline_base IS NOT NULL ORDER BY id`)
+	return tx.reports(ctx, `stage_deadline IS NOT NULL AND deadline_base IS NOT NULL ORDER BY id`)
 }
 
 // SetDeadline changes a report's deadline without bumping its version
@@ -182,7 +183,7 @@ func (db *DB) MarkLog(ctx context.Context) ([]MarkEntry, error) {
 // with its actual row counts and timings (for docs/BENCHMARKS.md).
 func (db *DB) ExplainReportsDueBy(ctx context.Context, horizon time.Time) (string, error) {
 	rows, err := db.pool.Query(ctx, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT `+reportColumns+` FROM reports
-		WHERE stage IN ('submitted', 'at_regency', 'at_agency', 'answer_review', 'answered')
+		WHERE stage_deadline IS NOT NULL
 		AND stage_deadline <= $1 ORDER BY stage_deadline, id LIMIT 50000`, horizon)
 	if err != nil {
 		return "", mapErr(err)

@@ -65,11 +65,11 @@ func (tx *Tx) SimilarOpenReports(ctx context.Context, q SimilarQuery) ([]Similar
 			FROM reports WHERE id = $1
 		), near AS MATERIALIZED (
 			SELECT r.id FROM reports r, me
-			WHERE me_kec <> '' AND r.kecamatan_code = me_kec AND r.stage NOT IN ('closed', 'archived')
+			WHERE me_kec <> '' AND r.kecamatan_code = me_kec AND r.stage NOT IN ('closed', 'archived', 'in_lapor')
 				AND r.submitted_at >= $3 AND r.description_words @@ to_tsquery('simple', $2)
 			UNION
 			SELECT r.id FROM reports r, me
-			WHERE r.stage NOT IN ('closed', 'archived') AND r.latitude IS NOT NULL
+			WHERE r.stage NOT IN ('closed', 'archived', 'in_lapor') AND r.latitude IS NOT NULL
 				AND r.latitude BETWEEN me_lat - me_dlat AND me_lat + me_dlat
 				AND r.longitude BETWEEN me_lon - me_dlon AND me_lon + me_dlon
 				AND r.submitted_at >= $3 AND r.description_words @@ to_tsquery('simple', $2)

@@ -213,7 +213,7 @@ func decodeFiles(reportID int64, b []byte) ([]Attachment, error) {
 
 // OldestOpen lists the reports still open, oldest submission first.
 func (tx *Tx) OldestOpen(ctx context.Context, limit int) ([]Report, error) {
-	return tx.reports(ctx, `stage NOT IN ('closed', 'archived') ORDER BY submitted_at, id LIMIT $1`, limit)
+	return tx.reports(ctx, `stage NOT IN ('closed', 'archived', 'in_lapor') ORDER BY submitted_at, id LIMIT $1`, limit)
 }
 
 // Document is a file lapor made to send to a chat. Its bytes are the blob

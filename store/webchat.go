@@ -59,7 +59,7 @@ func (db *DB) DeleteIdleWebSessions(ctx context.Context, channel string, idleSin
 					SELECT s.token_hash FROM webchat_sessions s
 					WHERE s.seen_at < $2
 					  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.channel = $1 AND r.chat_id = s.chat_id
-					                  AND (r.stage NOT IN ('closed', 'archived') OR r.updated_at >= $2))
+					                  AND (r.stage NOT IN ('closed', 'archived', 'in_lapor') OR r.updated_at >= $2))
 					ORDER BY s.seen_at LIMIT $3
 					FOR UPDATE SKIP LOCKED)
 				RETURNING chat_id),

@@ -98,7 +98,7 @@ type StageCount struct {
 func (tx *Tx) CountByStage(ctx context.Context, now time.Time) ([]StageCount, error) {
 	rows, err := tx.tx.Query(ctx, `
 		SELECT stage, coalesce(agency_code, ''), count(*),
-		       count(*) FILTER (WHERE stage_deadline < $1 AND stage NOT IN ('closed', 'archived')),
+		       count(*) FILTER (WHERE stage_deadline < $1 AND stage NOT IN ('closed', 'archived', 'in_lapor')),
 		       coalesce(avg(rating), 0), count(rating)
 		FROM reports GROUP BY 1, 2 ORDER BY 1, 2`, now)
 	if err != nil {

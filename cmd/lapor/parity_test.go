@@ -152,6 +152,7 @@ type step struct {
 	say, press   string
 	photo        []byte
 	want         string
+	capture      string // the name under which the first tracking number in the answer is kept ("{name}")
 }
 
 var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
@@ -189,6 +190,9 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 		if id := anyTrackingID.FindString(got); id != "" && seen["id"] == "" {
 			seen["id"] = id
 		}
+		if s.capture != "" {
+			seen[s.capture] = anyTrackingID.FindString(got)
+		}
 		if m := registrationCode.FindStringSubmatch(got); m != nil {
 			seen["code"] = m[1]
 		}
@@ -218,7 +222,7 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, desksTranscript())
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, chainTranscript())
-	seen["id"] = "" // a new report: the next tracking number the bot mentions
+	runTranscript(t, p, seen, centralTranscript())
 	runTranscript(t, p, seen, followupsTranscript(jpegWithGPS(t)))
 }
 
@@ -277,12 +281,16 @@ func chainTranscript() []step {
 	}
 }
 
-// followupsTranscript: a second report gets the agency's first response,
+// pCitizen2 files the follow-ups' report: another citizen, whose chat is
+// not near its flood limit after the transcripts before.
+const pCitizen2 = 12
+
+// followupsTranscript: another report gets the agency's first response,
 // two progress updates and the final answer (issue 16 §1), each reviewed
 // by the regency admin and each reaching the citizen, who sees them all in
 // /status.
 func followupsTranscript(photo []byte) []step {
-	c := pCitizen
+	c := pCitizen2
 	return []step{
 		{chat: c, person: c, say: "/start", want: "Selamat datang"},
 		{chat: c, person: c, press: "📝 Buat laporan", want: "Jenis laporan"},
@@ -296,37 +304,37 @@ func followupsTranscript(photo []byte) []step {
 		{chat: c, person: c, press: "Selesai ✅", want: "Sembunyikan identitas"},
 		{chat: c, person: c, press: "Tidak", want: "Rahasiakan"},
 		{chat: c, person: c, press: "Ya", want: "Ringkasan"},
-		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan"},
-		{chat: gpSuper, person: pSuper, say: "/verifikasi {id}", want: "✅ {id}"},
+		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan", capture: "fu"},
+		{chat: gpSuper, person: pSuper, say: "/verifikasi {fu}", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "sudah diverifikasi"},
-		{chat: gpRegcy, person: pRegency, say: "/disposisi {id} pupr", want: "✅ {id}"},
+		{chat: gpRegcy, person: pRegency, say: "/disposisi {fu} pupr", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "sudah diteruskan"},
 		// The first response, written over a reply and sent for review.
-		{chat: gpPupr, person: pPupr, want: "📋 {id}"}, // the new card is in (the old report's card had the same buttons)
+		{chat: gpPupr, person: pPupr, want: "📋 {fu}"}, // the new card is in (the old report's card had the same buttons)
 		{chat: gpPupr, person: pPupr, press: "💬 Respon awal", want: "tulis respon awal"},
 		{chat: gpPupr, person: pPupr, say: "Laporan kami terima; tim UPT meninjau lokasi besok pagi.", want: "dicatat"},
 		{chat: gpPupr, person: pPupr, press: "📨 Kirim respon awal", want: "untuk diperiksa"},
 		{chat: gpRegcy, person: pRegency, want: "besok pagi"},
-		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {id}"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "Tanggapan awal dari Dinas Pekerjaan Umum dan Penataan Ruang"},
 		// The first progress update, with the buttons.
 		{chat: gpPupr, person: pPupr, press: "🔄 Tindak lanjut", want: "tulis tindak lanjut"},
 		{chat: gpPupr, person: pPupr, say: "Tim UPT sudah meninjau; gorong-gorong diganti pekan ini.", want: "dicatat"},
 		{chat: gpPupr, person: pPupr, press: "📨 Kirim tindak lanjut", want: "untuk diperiksa"},
 		{chat: gpRegcy, person: pRegency, want: "diganti pekan ini"},
-		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {id}"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "diganti pekan ini"},
 		// The second, with commands.
-		{chat: gpPupr, person: pPupr, say: "/tindak_lanjut {id} Gorong-gorong baru sudah terpasang; tinggal pengecoran.", want: "untuk diperiksa"},
-		{chat: gpRegcy, person: pRegency, say: "/tindak_lanjut {id} teruskan", want: "✅ {id}"},
+		{chat: gpPupr, person: pPupr, say: "/tindak_lanjut {fu} Gorong-gorong baru sudah terpasang; tinggal pengecoran.", want: "untuk diperiksa"},
+		{chat: gpRegcy, person: pRegency, say: "/tindak_lanjut {fu} teruskan", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "tinggal pengecoran"},
 		// The final answer closes the agency's part.
 		{chat: gpPupr, person: pPupr, press: "✍️ Tanggapi", want: "tulis tanggapan"},
 		{chat: gpPupr, person: pPupr, say: "Gorong-gorong sudah diganti dan dicor; air tidak meluap lagi.", want: "dicatat"},
-		{chat: gpPupr, person: pPupr, press: "📨 Kirim tanggapan", want: "✅ {id}"},
+		{chat: gpPupr, person: pPupr, press: "📨 Kirim tanggapan", want: "✅ {fu}"},
 		{chat: gpRegcy, person: pRegency, want: "air tidak meluap lagi"},
-		{chat: gpRegcy, person: pRegency, press: "✅ Setujui & kirim", want: "✅ {id}"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Setujui & kirim", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "air tidak meluap lagi"},
-		{chat: c, person: c, say: "/status {id}", want: "Tindak lanjut dari perangkat daerah"},
+		{chat: c, person: c, say: "/status {fu}", want: "Tindak lanjut dari perangkat daerah"},
 	}
 }
