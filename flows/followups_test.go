@@ -3,6 +3,7 @@ package flows_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -485,5 +486,39 @@ func TestProgressUpdateWithPhotos(t *testing.T) {
 	expect(t, citizen, "Kabar tindak lanjut dari Dinas Pekerjaan Umum", "gorong-gorong baru")
 	if n := files(citizen); n != 1 {
 		t.Errorf("the citizen got %d files with the update, want 1", n)
+	}
+}
+
+// The policy's follow-up keys: a file without them keeps working (reviewed,
+// no first response required), a first-response limit longer than the
+// agency's own is refused, and /sla says what applies.
+func TestPolicyFollowupKeys(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := string(b)
+	old := strings.NewReplacer("first_response: 5", "", "followups_reviewed: true", "").Replace(base)
+	p, err := flows.ParsePolicy([]byte(old))
+	if err != nil {
+		t.Fatalf("a policy file without the follow-up keys: %v", err)
+	}
+	if p.FirstResponse != 0 || p.FollowupsReviewed != nil {
+		t.Errorf("without the keys: first response %d, reviewed %v", p.FirstResponse, p.FollowupsReviewed)
+	}
+	if !strings.Contains(p.Describe(flows.LangID), "diperiksa Admin Kabupaten") {
+		t.Errorf("/sla of a file without followups_reviewed does not say follow-ups are reviewed: %s", p.Describe(flows.LangID))
+	}
+	if _, err := flows.ParsePolicy([]byte(strings.Replace(base, "first_response: 5", "first_response: 11", 1))); err == nil ||
+		!strings.Contains(err.Error(), "first_response") {
+		t.Errorf("a first response due after the final answer: %v", err)
+	}
+	straight, err := flows.ParsePolicy([]byte(strings.Replace(base, "followups_reviewed: true", "followups_reviewed: false", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := straight.Describe(flows.LangID); !strings.Contains(d, "Respon awal perangkat daerah: 5 hari kerja") || !strings.Contains(d, "langsung dikirim kepada pelapor") {
+		t.Errorf("/sla: %s", d)
 	}
 }
