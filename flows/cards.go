@@ -101,7 +101,7 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 			text += "\n\n" + e
 		}
 	}
-	if fu := c.followupLines(r); fu != "" { // flows/followups.go
+	if fu := c.followupLines(r, rec, deskKind); fu != "" { // flows/followups.go
 		text += "\n\n" + fu
 	}
 	if deskKind == DeskAgency && Stage(r.Stage) == StageAtAgency {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -572,8 +573,10 @@ func (c *courier) agencyRows(r *store.Report, final []Button) [][]Button {
 
 // followupLines is what a desk card says of the follow-ups: how many
 // reached the citizen or wait for review, the newest, and the
-// first-response deadline while it runs.
-func (c *courier) followupLines(r *store.Report) string {
+// first-response deadline while it runs. The newest one's words are a note
+// of the report's history: shown only where the privacy table shows notes
+// to the desk's readers (rec is the record as they see it).
+func (c *courier) followupLines(r *store.Report, rec records.Record, deskKind string) string {
 	if Stage(r.Stage) != StageAtAgency && Stage(r.Stage) != StageAnswerReview {
 		return ""
 	}
@@ -598,8 +601,12 @@ func (c *courier) followupLines(r *store.Report) string {
 		last = &fs[i]
 	}
 	if last != nil {
+		words := "—"
+		if records.Treat(deskReaders(deskKind, r.AgencyCode).Audience, rec.Flags(), records.FieldNotes) == records.Shown {
+			words = truncate(strings.Join(strings.Fields(last.Body), " "), 160)
+		}
 		lines = append(lines, T(l, "card.fu.count", sent, waiting, T(l, "fu.kind."+last.Kind),
-			FormatDate(l, last.SubmittedAt.In(calendar.Jakarta)), truncate(strings.Join(strings.Fields(last.Body), " "), 160)))
+			FormatDate(l, last.SubmittedAt.In(calendar.Jakarta)), words))
 	}
 	if Stage(r.Stage) == StageAtAgency {
 		_, due, err := c.tx.FirstResponseDue(c.ctx, r.ID)
