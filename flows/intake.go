@@ -377,7 +377,7 @@ func (t *turn) prompt() error {
 			[]Button{t.btn("btn.today", "when:today"), t.btn("btn.yesterday", "when:yesterday")},
 			[]Button{t.btn("btn.unknown", "when:unknown")})
 	case StepWhere:
-		return t.say("where.ask")
+		return t.sayButtons(t.whereAsk())
 	case StepKecamatan:
 		return t.sayButtons(T(t.lang, "kec.ask"), t.kecamatanButtons()...)
 	case StepEvidence:

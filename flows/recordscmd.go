@@ -62,7 +62,8 @@ func (o *office) sendFile(name, mime, kind string, data []byte, caption string) 
 // PrintHeader is the header of printed pages; each document has its own
 // title.
 func (s *Service) PrintHeader(lang Lang, by string) hardcopy.Header {
-	return hardcopy.Header{Regency: "Pemerintah " + s.regency.Name(), Unit: T(lang, "print.unit"), PrintedAt: s.now(), PrintedBy: by}
+	return hardcopy.Header{Regency: "Pemerintah " + s.regency.Name(), Unit: T(lang, "print.unit"), PrintedAt: s.now(), PrintedBy: by,
+		Letterhead: s.cfg.Letterhead, Signature: s.cfg.Signature}
 }
 
 var periodToken = regexp.MustCompile(`^\d{4}(-\d{2})?$|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$`)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/hardcopy"
 	"github.com/lapor-id/lapor/flows/region"
 	"github.com/lapor-id/lapor/store"
 )
@@ -55,6 +56,10 @@ type Config struct {
 	// channel cannot make one now (not configured or not linked). Without
 	// a link the code alone is shown.
 	InviteLinks map[string]func(code string) string
+	// Letterhead heads every printed page (empty: the regency and the
+	// unit); Signature is who signs the monthly recap.
+	Letterhead hardcopy.Letterhead
+	Signature  hardcopy.Signature
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/hardcopy"
 )
 
 // Config is every setting of lapor. Defaults first, then the environment
@@ -56,6 +57,13 @@ type Config struct {
 	WhatsAppRatePerChat  float64
 	WhatsAppRateGlobal   float64
 	WhatsAppVersion      string
+	// The printed documents' letterhead and the recap's signatory.
+	Letterhead     string // lines joined by "|"
+	LetterheadLogo string // a PNG or JPEG file
+	SignPlace      string
+	SignerName     string
+	SignerPosition string
+	SignerNIP      string
 }
 
 // WebURL is the address people open the web chat at.
@@ -230,7 +238,7 @@ func settings() []setting {
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
 		{"LAPOR_INVITE_TTL", false, "how long an officer invitation (/petugas undang) may wait to be used", "72h", dur(func(c *Config) *time.Duration { return &c.InviteTTL })},
 		{"LAPOR_WORKERS", false, "chats handled at once (at most this minus 2 downloading files)", "8", posInt(func(c *Config) *int { return &c.Workers })},
-		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice", "30",
+		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice (a web chat browser, in its chat or a desk room: with 429 and the same advice)", "30",
 			posInt(func(c *Config) *int { return &c.FloodPerMinute })},
 		{"LAPOR_OUTBOX_LEASE", false, "time a replica owns a message it is sending", "30s", dur(func(c *Config) *time.Duration { return &c.OutboxLease })},
 		{"LAPOR_WHATSAPP", false, "1 connects the paired WhatsApp session (see lapor whatsapp-login)", "0",
@@ -255,6 +263,26 @@ func settings() []setting {
 				return nil
 			}},
 		{"LAPOR_POLICY_FILE", false, "YAML file with the SOP's time limits; empty uses the embedded policy.yaml", "", str(func(c *Config) *string { return &c.PolicyFile })},
+		{"LAPOR_LETTERHEAD", false, "the printed documents' letterhead, its lines joined by |: the government, the office, its address; empty: \"Pemerintah Kabupaten <regency>|Pengelola LAPOR! SP4N\"", "", str(func(c *Config) *string { return &c.Letterhead })},
+		{"LAPOR_LETTERHEAD_LOGO", false, "a PNG or JPEG file of the regency's emblem for the letterhead; empty: none", "",
+			func(c *Config, v string) error {
+				if v == "" {
+					return nil
+				}
+				b, err := os.ReadFile(v)
+				if err != nil {
+					return err
+				}
+				if err := hardcopy.CheckLogo(b); err != nil { // a bad file is refused now, not at the first print
+					return fmt.Errorf("%s is not a PNG or JPEG image: %w", v, err)
+				}
+				c.LetterheadLogo = v
+				return nil
+			}},
+		{"LAPOR_SIGN_PLACE", false, "the place on the recap's signature line", "Magetan", str(func(c *Config) *string { return &c.SignPlace })},
+		{"LAPOR_SIGNER_NAME", false, "the name of the official who signs the monthly recap; empty: a dotted line to sign by hand", "", str(func(c *Config) *string { return &c.SignerName })},
+		{"LAPOR_SIGNER_POSITION", false, "that official's position (jabatan)", "", str(func(c *Config) *string { return &c.SignerPosition })},
+		{"LAPOR_SIGNER_NIP", false, "that official's NIP", "", str(func(c *Config) *string { return &c.SignerNIP })},
 		{"LAPOR_SWEEP_EVERY", false, "how often the deadline sweep runs", "1m", dur(func(c *Config) *time.Duration { return &c.SweepEvery })},
 		{"LAPOR_LOG_LEVEL", false, "debug, info, warn or error", "info",
 			func(c *Config, v string) error {

@@ -51,6 +51,10 @@ func (p *whatsappPlatform) text(chat, person int, s string) {
 	p.deliver(p.fake.Text(p.chat(chat), p.userID(person), s))
 }
 
+func (p *whatsappPlatform) setupDesks(t *testing.T, seen map[string]string) {
+	runTranscript(t, p, seen, desksTranscript())
+}
+
 func (p *whatsappPlatform) photo(chat, person int, data []byte, caption string) {
 	p.deliver(p.fake.Image(p.chat(chat), p.userID(person), data, caption))
 }

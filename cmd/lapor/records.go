@@ -27,9 +27,9 @@ const exportUsage = `Usage:
       Without --public the file is an admin export: it names reporters who are not
       anonymous (and the export is written to the audit log). --public leaves out
       confidential reports, identities, notes and evidence.
-  lapor print <tracking id> [--agency | --public] [--lang id|en] [--out FILE]
+  lapor print <tracking id> [--agency | --public] [--lang id|en] [--by NAME] [--out FILE]
       an A4 PDF of one report with its timeline, deadlines and images
-  lapor recap [--month YYYY-MM] [--lang id|en] [--out FILE]
+  lapor recap [--month YYYY-MM] [--lang id|en] [--by NAME] [--out FILE]
       the monthly recap PDF with counts, deadline compliance and charts
 `
 
@@ -165,6 +165,7 @@ func printCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	public := fs.Bool("public", false, "as the public sees it")
 	lang := fs.String("lang", cfg.Lang, "id or en")
 	out := fs.String("out", "", "file to write (default: <tracking id>.pdf; - for stdout)")
+	by := fs.String("by", "", "who prints it, for the footer (\"Dicetak … oleh NAME\"); also in the audit log")
 	// The tracking id may come before or after the flags.
 	var id string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -208,10 +209,10 @@ func printCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 		*out = rec.TrackingID + ".pdf"
 	}
 	err = writeOutput(*out, stdout, func(w io.Writer) error {
-		return hardcopy.Report(w, rec, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
+		return hardcopy.Report(w, rec, svc.PrintHeader(flows.Lang(*lang), *by), *lang)
 	})
 	if err == nil {
-		err = svc.AuditOutput(ctx, "command line", "print", rec.TrackingID+" "+aud.String())
+		err = svc.AuditOutput(ctx, strings.TrimSpace("command line "+*by), "print", rec.TrackingID+" "+aud.String())
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
@@ -227,6 +228,7 @@ func recapCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	month := fs.String("month", "", "YYYY-MM (default: this month)")
 	lang := fs.String("lang", cfg.Lang, "id or en")
 	out := fs.String("out", "", "file to write (default: lapor-rekap-YYYY-MM.pdf; - for stdout)")
+	by := fs.String("by", "", "who prints it, for the footer (\"Dicetak … oleh NAME\")")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		fmt.Fprint(stderr, exportUsage)
 		return 2
@@ -255,7 +257,7 @@ func recapCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 		*out = "lapor-rekap-" + rc.From.Format("2006-01") + ".pdf"
 	}
 	err = writeOutput(*out, stdout, func(w io.Writer) error {
-		return hardcopy.Recap(w, rc, svc.PrintHeader(flows.Lang(*lang), "command line"), *lang)
+		return hardcopy.Recap(w, rc, svc.PrintHeader(flows.Lang(*lang), *by), *lang)
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "lapor:", err)
@@ -263,4 +265,23 @@ func recapCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string, 
 	}
 	fmt.Fprintf(stderr, "recap of %s (%d reports) written to %s\n", rc.Period, rc.Total, *out)
 	return 0
+}
+
+// printing is the printed documents' letterhead and the recap's signatory,
+// from the configuration.
+func printing(cfg Config) (hardcopy.Letterhead, hardcopy.Signature, error) {
+	var lh hardcopy.Letterhead
+	for _, l := range strings.Split(cfg.Letterhead, "|") {
+		if l = strings.TrimSpace(l); l != "" {
+			lh.Lines = append(lh.Lines, l)
+		}
+	}
+	if cfg.LetterheadLogo != "" {
+		logo, err := os.ReadFile(cfg.LetterheadLogo)
+		if err != nil {
+			return lh, hardcopy.Signature{}, fmt.Errorf("LAPOR_LETTERHEAD_LOGO: %w", err)
+		}
+		lh.Logo = logo
+	}
+	return lh, hardcopy.Signature{Place: cfg.SignPlace, Position: cfg.SignerPosition, Name: cfg.SignerName, NIP: cfg.SignerNIP}, nil
 }

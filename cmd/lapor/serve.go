@@ -135,6 +135,9 @@ func serviceConfig(cfg Config) (flows.Config, error) {
 	fcfg.InviteTTL = cfg.InviteTTL
 	fcfg.OfficerIDs = map[string]func(string) (string, error){"whatsapp": whatsappUserID}
 	fcfg.Handles = map[string]func(string) string{"whatsapp": readableNumber}
+	if fcfg.Letterhead, fcfg.Signature, err = printing(cfg); err != nil { // records.go
+		return flows.Config{}, err
+	}
 	return fcfg, nil
 }
 
@@ -183,7 +186,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 // without any account, and the one a regency embeds in its website.
 func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
 	return func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
-		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, DefaultLang: cfg.Lang, Rooms: svc, Log: log,
+		// A browser may send what a private chat may: one setting for
+		// every channel.
+		ch := webchat.New(db, inbox, webchat.Options{MaxUpload: int64(cfg.MaxFileMB) << 20, PerSession: cfg.FloodPerMinute,
+			DefaultLang: cfg.Lang, Rooms: svc, Log: log,
 			Proxies: cfg.TrustedProxies, PublicURL: cfg.WebURL(), SessionIdle: cfg.WebSessionIdle,
 			StreamsPerAddress: max(1, cfg.HTTPConnsPerAddress/2)})
 		// Expiry runs a few times per idle period, at least hourly.

@@ -6,13 +6,14 @@
 //
 // It owns the printed layout only. What a record holds for its audience
 // is decided when the record is made (records), the pictures are drawn by
-// package charts. Text is set in the PDF core font Helvetica in the
-// Windows-1252 code page, so the documents need no embedded fonts:
-// Indonesian text and marks like — · “ ” é print as they are, and a
-// character the code page lacks (an emoji, CJK) prints as "?".
+// package charts. Text is set in DejaVu Sans, embedded in the binary and
+// subset into each PDF (fonts.go): what citizens type prints as typed, and
+// a character the font lacks (an emoji, a CJK letter) prints as a visible
+// placeholder, never as "?".
 package hardcopy
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -21,7 +22,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -32,6 +33,9 @@ type Header struct {
 	Title     string // the document's title; a default when empty
 	PrintedAt time.Time
 	PrintedBy string // who printed it: an officer's name, or empty
+
+	Letterhead Letterhead // the office's heading; Regency and Unit when it has no lines
+	Signature  Signature  // who signs the documents that need it (the recap)
 }
 
 // wib is Western Indonesia Time. Indonesia keeps no daylight saving, so a
@@ -45,10 +49,10 @@ const (
 	marginX  = 15.0
 	contentW = pageW - 2*marginX
 	headTop  = 10.0 // the header block's first line
-	bodyTop  = 28.0 // where a page's content starts, below the header
+	bodyTop  = 28.0 // where a page's content starts below a heading of two lines (doc.top)
 	bottom   = 18.0 // room kept for the footer
 	limitY   = pageH - bottom
-	font     = "Helvetica"
+	font     = "DejaVuSans"
 	bodySize = 9.5
 	lineH    = 4.6 // a line of body text
 	cellPad  = 1.0 // above and below the lines of a table cell
@@ -64,24 +68,29 @@ const pagesAlias = "\x01nb\x01"
 type doc struct {
 	pdf  *fpdf.Fpdf
 	en   bool
-	tr   func(string) string // UTF-8 to Windows-1252, from fpdf
-	maps map[rune]bool       // which runes tr maps, as they are met
 	h    Header
-	ref  string // what the document is about, repeated in every header
-	head func() // redraws a table's header row after a page break
+	ref  string              // what the document is about, repeated in every header
+	head func()              // redraws a table's header row after a page break
+	logo *fpdf.ImageInfoType // the letterhead's emblem, when there is one
+	rule float64             // where the heading's rule is drawn
+	top  float64             // where a page's content starts
 }
 
 // newDoc starts a document about ref (a tracking id, a period), titled
 // h.Title or else the text of titleKey.
 func newDoc(h Header, lang, ref, titleKey string) *doc {
-	d := &doc{en: english(lang), h: h, ref: ref, maps: map[rune]bool{}}
+	d := &doc{en: english(lang), h: h, ref: ref}
 	if strings.TrimSpace(d.h.Title) == "" {
 		d.h.Title = d.t(titleKey)
 	}
 	p := fpdf.New("P", "mm", "A4", "")
 	d.pdf = p
-	d.tr = p.UnicodeTranslatorFromDescriptor("") // cp1252
-	p.SetMargins(marginX, bodyTop, marginX)
+	for _, f := range faces {
+		p.AddUTF8FontFromBytes(font, f.style, f.ttf)
+	}
+	d.registerLogo()
+	d.headGeometry()
+	p.SetMargins(marginX, d.top, marginX)
 	p.SetAutoPageBreak(true, bottom)
 	p.AliasNbPages(pagesAlias)
 	p.SetCatalogSort(true) // the same input gives the same bytes
@@ -102,30 +111,46 @@ func newDoc(h Header, lang, ref, titleKey string) *doc {
 	return d
 }
 
-// header draws the regency, the unit, the title and the reference at the
-// top of every page.
+// header draws the letterhead (its lines and emblem), the title and the
+// reference at the top of every page.
 func (d *doc) header() {
 	p := d.pdf
 	p.SetTextColor(0, 0, 0)
-	p.SetXY(marginX, headTop)
-	p.SetFont(font, "B", 11)
-	p.CellFormat(contentW*0.6, 5, d.fit(d.h.Regency, contentW*0.6), "", 0, "L", false, 0, "")
+	x := marginX
+	if d.logo != nil {
+		w := logoH * d.logo.Width() / max(d.logo.Height(), 1)
+		w = min(w, 30)
+		d.image("letterhead-logo", d.logo, marginX, headTop, w, logoH)
+		x += w + 3
+	}
+	// The first two lines share their rows with the title and the
+	// reference at the right; the address lines below have the width.
+	for i, l := range d.headLines() {
+		w := marginX + contentW - x
+		switch i {
+		case 0:
+			p.SetFont(font, "B", 11)
+			w = marginX + contentW*0.6 - x
+		case 1:
+			p.SetFont(font, "", 9.5)
+			w = marginX + contentW*0.6 - x
+		default:
+			p.SetFont(font, "", 8)
+		}
+		p.SetXY(x, headTop+headRowY(i))
+		p.CellFormat(w, headLineH, d.fit(l, w), "", 0, "L", false, 0, "")
+	}
 	p.SetFont(font, "", 8.5)
 	p.SetTextColor(90, 90, 90)
-	p.CellFormat(contentW*0.4, 5, d.fit(d.h.Title, contentW*0.4), "", 1, "R", false, 0, "")
-	p.SetX(marginX)
-	p.SetFont(font, "", 9.5)
-	p.SetTextColor(0, 0, 0)
-	p.CellFormat(contentW*0.6, 5, d.fit(d.h.Unit, contentW*0.6), "", 0, "L", false, 0, "")
-	p.SetFont(font, "", 8.5)
-	p.SetTextColor(90, 90, 90)
-	p.CellFormat(contentW*0.4, 5, d.fit(d.ref, contentW*0.4), "", 1, "R", false, 0, "")
+	p.SetXY(marginX+contentW*0.6, headTop)
+	p.CellFormat(contentW*0.4, 5, d.fit(d.h.Title, contentW*0.4), "", 2, "R", false, 0, "")
+	p.CellFormat(contentW*0.4, 5, d.fit(d.ref, contentW*0.4), "", 2, "R", false, 0, "")
 	p.SetDrawColor(0, 0, 0)
 	p.SetLineWidth(0.5)
-	p.Line(marginX, headTop+12, pageW-marginX, headTop+12)
+	p.Line(marginX, d.rule, pageW-marginX, d.rule)
 	p.SetLineWidth(0.2)
 	p.SetTextColor(0, 0, 0)
-	p.SetXY(marginX, bodyTop)
+	p.SetXY(marginX, d.top)
 }
 
 // footer says when and by whom the document was printed, and the page.
@@ -151,17 +176,22 @@ func (d *doc) finish(w io.Writer) error {
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("error making PDF: %w", err)
 	}
-	if err := d.pdf.Output(w); err != nil {
+	var buf bytes.Buffer
+	if err := d.pdf.Output(&buf); err != nil {
+		return fmt.Errorf("error making PDF: %w", err)
+	}
+	if _, err := w.Write(fixToUnicode(buf.Bytes())); err != nil {
 		return fmt.Errorf("error writing PDF: %w", err)
 	}
 	return nil
 }
 
-// clean makes text printable in Windows-1252: composed (NFC), without
-// control and format characters (zero-width joiners, variation
+// clean makes text printable in the embedded font: composed (NFC),
+// without control and format characters (zero-width joiners, variation
 // selectors) or marks left uncomposed, and with each run of characters the
-// code page lacks (an emoji with its modifiers, a CJK word) as one "?".
-// Line breaks are kept.
+// font lacks as one visible placeholder: "[emoji]" for an emoji with its
+// modifiers, "▯" for a letter of a script it does not have. Line breaks
+// are kept.
 func (d *doc) clean(s string) string {
 	s = norm.NFC.String(s)
 	var b strings.Builder
@@ -175,9 +205,9 @@ func (d *doc) clean(s string) string {
 			r = ' '
 		case r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.In(r, unicode.Mn, unicode.Cf):
 			continue
-		case r >= 0x80 && !d.mapped(r):
+		case r >= 0x80 && !covered(r):
 			if !missing {
-				b.WriteByte('?')
+				b.WriteString(missingText(r))
 			}
 			missing = true
 			continue
@@ -188,48 +218,51 @@ func (d *doc) clean(s string) string {
 	return b.String()
 }
 
-// mapped reports whether the code page has r (fpdf's translator turns
-// what it lacks into ".").
-func (d *doc) mapped(r rune) bool {
-	ok, seen := d.maps[r]
-	if !seen {
-		ok = d.tr(string(r)) != "."
-		d.maps[r] = ok
+// missingText stands for a run of characters the font lacks, starting
+// with r.
+func missingText(r rune) string {
+	if isEmoji(r) {
+		return "[emoji]"
 	}
-	return ok
+	return "▯"
 }
 
-// enc turns UTF-8 text into the bytes the core font prints.
-func (d *doc) enc(s string) string { return d.tr(d.clean(s)) }
+// enc makes UTF-8 text printable (clean); the name stays from the days of
+// a code page.
+func (d *doc) enc(s string) string { return d.clean(s) }
 
-// fit encodes s on one line, cut with an ellipsis to w millimetres in the
-// current font.
+// fit makes s printable on one line, cut with an ellipsis to w millimetres
+// in the current font.
 func (d *doc) fit(s string, w float64) string { return d.cut(d.enc(oneLine(s)), w) }
 
-// cut shortens encoded text with an ellipsis to w millimetres in the
+// cut shortens printable text with an ellipsis to w millimetres in the
 // current font.
 func (d *doc) cut(e string, w float64) string {
 	w -= 2 * d.pdf.GetCellMargin()
 	if d.pdf.GetStringWidth(e) <= w {
 		return e
 	}
-	ell := d.tr("…")
-	for len(e) > 0 && d.pdf.GetStringWidth(e+ell) > w {
-		e = e[:len(e)-1] // one byte is one character in the code page
+	const ell = "…"
+	r := []rune(e)
+	for len(r) > 0 && d.pdf.GetStringWidth(string(r)+ell) > w {
+		r = r[:len(r)-1]
 	}
-	return strings.TrimRight(e, " ") + ell
+	return strings.TrimRight(string(r), " ") + ell
 }
 
 // lines wraps encoded text to w millimetres in the current font; an empty
 // text is one empty line.
 func (d *doc) lines(e string, w float64) []string {
-	raw := d.pdf.SplitLines([]byte(e), w)
-	if len(raw) == 0 {
-		return []string{""}
+	var out []string
+	for _, para := range strings.Split(e, "\n") {
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, d.pdf.SplitText(para, w)...)
 	}
-	out := make([]string, len(raw))
-	for i, l := range raw {
-		out[i] = string(l)
+	if len(out) == 0 {
+		return []string{""}
 	}
 	return out
 }
@@ -330,7 +363,7 @@ func (d *doc) table(cols []col, rows [][]string) {
 		d.head = func() { d.tableHead(cols, headH) }
 		defer func() { d.head = nil }()
 	}
-	fresh := int((limitY - bodyTop - headH - 2*cellPad) / lineH) // lines a row may have on a page of its own
+	fresh := int((limitY - d.top - headH - 2*cellPad) / lineH) // lines a row may have on a page of its own
 	p.SetFont(font, "", bodySize)
 	for i, row := range rows {
 		cells := make([][]string, len(cols))
@@ -345,6 +378,9 @@ func (d *doc) table(cols []col, rows [][]string) {
 		}
 		fill := i%2 == 1 && titled // zebra rows in tables, not in forms
 		for start := 0; start < n; {
+			if p.Err() {
+				return // fpdf stopped at an error, and adds no pages: finish reports it
+			}
 			free := int((limitY - p.GetY() - 2*cellPad) / lineH)
 			switch {
 			case n-start <= free:

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/lapor-id/lapor/flows/charts"
 	"github.com/lapor-id/lapor/flows/records"
@@ -142,6 +142,7 @@ func Recap(w io.Writer, r records.Recap, h Header, lang string) error {
 		}, rows)
 	}
 
+	d.signature(h.Signature, h.PrintedAt)
 	return d.finish(w)
 }
 
@@ -201,7 +202,7 @@ func (d *doc) chart(section, name string, png []byte) {
 	}
 	w := contentW
 	h := w * info.Height() / info.Width()
-	if most := limitY - bodyTop - sectionH - 6; h > most {
+	if most := limitY - d.top - sectionH - 6; h > most {
 		w, h = w*most/h, most
 	}
 	d.sectionKeep(section, h+2)

@@ -7,6 +7,7 @@ var words = map[string][2]string{
 	// Both documents.
 	"printed":   {"Dicetak %s", "Printed %s"},
 	"printedBy": {"Dicetak %s oleh %s", "Printed %s by %s"},
+	"nip":       {"NIP.", "NIP"},
 	"page":      {"Halaman %d dari ", "Page %d of "},
 	"yes":       {"Ya", "Yes"},
 	"no":        {"Tidak", "No"},
