@@ -21,6 +21,7 @@ func centralTranscript() []step {
 		{chat: c, person: c, press: "Ya", want: "Rahasiakan"},
 		{chat: c, person: c, press: "Tidak", want: "Ringkasan"},
 		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan", capture: "central"},
+		{chat: gpSuper, person: pSuper, want: "📋 {central}"}, // its card is in: an older card had the same button
 		{chat: gpSuper, person: pSuper, press: "🏛 Kewenangan pusat", want: "✅ {central}"},
 		{chat: c, person: c, want: "kewenangan pemerintah pusat"},
 		{chat: gpRegcy, person: pRegency, want: "PAKET LAPOR! untuk laporan {central}"},
