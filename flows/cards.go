@@ -96,6 +96,7 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 	}
 	text := T(l, "card", rec.TrackingID, T(l, "type."+rec.Type), stageName(l, Stage(rec.Stage)), deadline, kec,
 		strings.Join(where, "; "), when, c.who(rec), files, truncate(rec.Description, 2500))
+	text = withFormLines(l, text, rec) // flows/formfields_admin.go
 	for _, e := range extra {
 		if e != "" {
 			text += "\n\n" + e
@@ -126,7 +127,7 @@ func (c *courier) who(rec records.Record) string {
 	if p.Username != "" {
 		who = strings.TrimSpace(who + " (" + handleLabel(p.Username) + ")")
 	}
-	if p.Contact != "" {
+	if p.Contact != "" && (p.Username == "" || p.Contact != handleLabel(p.Username)) { // WhatsApp: the contact is the number
 		who = strings.TrimSpace(who + " " + p.Contact)
 	}
 	if who == "" {

@@ -125,7 +125,7 @@ func (t *turn) tundaAnswer() (bool, error) {
 	}
 	id := trackingInText.FindString(t.msg.ReplyToText)
 	if id == "" {
-		if t.step != StepIdle {
+		if t.step != StepIdle && t.step != StepFirstConfirm { // an unconfirmed first text is no draft yet
 			return false, nil
 		}
 		waiting, err := t.tx.FindReports(t.ctx, store.ReportFilter{Stages: []string{string(StageWaitingCitizen)}, Limit: 500})

@@ -392,6 +392,8 @@ func (o *office) button() error {
 		return o.answerTemplate(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 4 && parts[0] == "mrg": // mrg|duplicate|version|original (flows/duplicates.go)
 		return o.merge(parts[1], version(parts[2]), parts[3])
+	case len(parts) == 4 && parts[0] == categoryButton: // kat|ID|version|category (flows/formfields_admin.go)
+		return o.categoryPress(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
 	case len(parts) == 2 && parts[0] == ombudsmanButton: // flows/ombudsman.go

@@ -57,7 +57,9 @@ func (h *harness) fileAbout(c citizen, description, address string, anonymous bo
 	if anonymous {
 		step(press("anon:yes"), "Rahasiakan")
 	} else {
-		step(press("anon:no"), "Rahasiakan")
+		step(press("anon:no"), "nama Anda")
+		step(press("name:profile"), "telepon atau alamat e-mail")
+		step(press("contact:skip"), "Rahasiakan")
 	}
 	last := step(press("conf:no"), "Ringkasan")
 	if !hasButton(last, "sum:send") {

@@ -174,7 +174,11 @@ func (h *harness) fileReport(chat string, anonymous, confidential string) string
 	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, Text: "lubangnya",
 		File: &flows.FileRef{ID: "photo-1", Name: "lubang.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1 diterima")
 	expect(t, h.send(chat, press("ev:done")), "Sembunyikan identitas")
-	expect(t, h.send(chat, press(anonymous)), "Rahasiakan")
+	if anonymous == "anon:yes" {
+		expect(t, h.send(chat, press(anonymous)), "Rahasiakan")
+	} else {
+		h.giveIdentity(chat, press(anonymous))
+	}
 	last := expect(t, h.send(chat, press(confidential)), "Ringkasan", "Pengaduan", "Plaosan", "1 berkas")
 	if !hasButton(last, "sum:send") {
 		t.Fatalf("summary without Kirim: %+v", last)
@@ -446,7 +450,9 @@ func TestEditFromSummaryReturnsToSummary(t *testing.T) {
 	}
 	h.send("700", press("kec:35.20.01"))
 	h.send("700", press("ev:skip"))
-	h.send("700", press("anon:skip"))
+	expect(t, h.send("700", press("anon:skip")), "nama Anda") // not anonymous: the name is asked
+	expect(t, h.send("700", press("name:profile")), "telepon atau alamat e-mail")
+	expect(t, h.send("700", press("contact:skip")), "Rahasiakan")
 	expect(t, h.send("700", press("conf:skip")), "rahasia dan tidak anonim", "Ringkasan", "Poncol", "tidak ingat")
 	expect(t, h.send("700", press("sum:edit")), "Bagian mana")
 	expect(t, h.send("700", press("edit:type")), "Jenis laporan")

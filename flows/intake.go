@@ -37,7 +37,7 @@ const (
 
 // inDraft reports whether the step belongs to a report being written.
 func (s Step) inDraft() bool {
-	return s != StepIdle && s != StepStatusAsk && s != StepRejectReason && s != StepRatingComment && s != ""
+	return s != StepIdle && s != StepStatusAsk && s != StepRejectReason && s != StepRatingComment && s != StepFirstConfirm && s != ""
 }
 
 // Report types as LAPOR! names them.
@@ -58,6 +58,13 @@ type draft struct {
 	Confidential *bool             `json:"confidential,omitempty"`
 	Editing      bool              `json:"editing,omitempty"` // back to the summary after this step
 	Pending      string            `json:"pending,omitempty"` // the report a workflow step is about
+	// The national form's fields (flows/formfields.go).
+	Title       string `json:"title,omitempty"`
+	TitleOwn    bool   `json:"title_own,omitempty"` // typed by the citizen, not suggested
+	Category    string `json:"category,omitempty"`
+	CategoryOwn bool   `json:"category_own,omitempty"` // chosen by the citizen, not suggested
+	Name        string `json:"name,omitempty"`
+	Contact     string `json:"contact,omitempty"`
 }
 
 type draftAttachment struct {
@@ -216,6 +223,11 @@ func (t *turn) stepHandlers() map[Step]func(*turn) error {
 		StepEdit:          (*turn).onEdit,
 		StepRejectReason:  (*turn).onRejectReason,
 		StepRatingComment: (*turn).onRatingComment,
+		StepTitle:         (*turn).onTitle,
+		StepCategory:      (*turn).onCategory,
+		StepName:          (*turn).onName,
+		StepContact:       (*turn).onContact,
+		StepFirstConfirm:  (*turn).onFirstConfirm,
 	}
 }
 
@@ -397,6 +409,9 @@ func (t *turn) prompt() error {
 			[]Button{t.btn("field.where", "edit:where"), t.btn("field.evidence", "edit:evidence"), t.btn("field.privacy", "edit:privacy")},
 			[]Button{t.btn("btn.send", "sum:send")})
 	}
+	if ok, err := t.formPrompt(); ok {
+		return err
+	}
 	return t.menu("welcome", t.s.regency.Name())
 }
 
@@ -438,6 +453,9 @@ func (t *turn) onIdle() error {
 	}
 	if t.msg.Kind == KindButton {
 		return t.stale()
+	}
+	if t.msg.Kind == KindText {
+		return t.onIdleText() // flows/firstmessage.go
 	}
 	return t.menu("idle.text")
 }
@@ -683,7 +701,7 @@ func (t *turn) onAnonymous() error {
 		}
 	}
 	t.d.Anonymous = &yes
-	t.step = StepConfidential
+	t.step = t.afterAnonymous()
 	return t.prompt()
 }
 
@@ -742,11 +760,16 @@ func (t *turn) summary() error {
 	if n := len(d.Attachments); n > 0 {
 		evidence = T(t.lang, "files", n)
 	}
-	text := T(t.lang, "summary", T(t.lang, "type."+d.Type), truncate(d.descriptionText(), 1500), when,
-		strings.Join(where, "; "), kec, evidence, yn(d.Anonymous, false), yn(d.Confidential, true))
+	form, identity := t.summaryForm()
+	if identity != "" {
+		identity = "\n" + identity
+	}
+	text := T(t.lang, "summary", form, T(t.lang, "type."+d.Type), truncate(d.descriptionText(), 1500), when,
+		strings.Join(where, "; "), kec, evidence, yn(d.Anonymous, false), identity, yn(d.Confidential, true))
 	return t.sayButtons(text,
 		[]Button{t.btn("btn.send", "sum:send")},
-		[]Button{t.btn("btn.edit", "sum:edit"), t.btn("btn.cancel", "sum:cancel")})
+		[]Button{t.btn("btn.edit", "sum:edit"), t.btn("btn.cancel", "sum:cancel")},
+		[]Button{t.btn("btn.title", "sum:title"), t.btn("btn.category", "sum:category")})
 }
 
 func (t *turn) onSummary() error {
@@ -758,6 +781,12 @@ func (t *turn) onSummary() error {
 		return t.prompt()
 	case "sum:cancel":
 		return t.cancelDraft()
+	case "sum:title":
+		t.step = StepTitle
+		return t.prompt()
+	case "sum:category":
+		t.step = StepCategory
+		return t.prompt()
 	}
 	return t.refuse()
 }
@@ -811,9 +840,13 @@ func (t *turn) submit() error {
 		Anonymous: d.Anonymous != nil && *d.Anonymous, Confidential: d.Confidential == nil || *d.Confidential,
 		Channel: t.in.Channel, ChatID: t.in.ChatID, ReporterUserID: t.msg.UserID,
 		ReporterName: t.msg.UserName, ReporterUsername: t.msg.Username, Lang: string(t.lang),
+		Title: d.Title, Category: d.Category, Contact: d.Contact,
 		Stage: "submitted", ResponsibleUnit: "super_admin", StageStartedAt: t.now, StageDeadline: deadline,
 		DeadlineBase: t.now, DeadlineDays: t.s.stageDays(StageSubmitted),
 		SubmittedAt: t.now, SourceInboxID: t.in.ID,
+	}
+	if d.Name != "" && !r.Anonymous {
+		r.ReporterName = d.Name // the name they gave, not the account's
 	}
 	if d.WhenUnknown {
 		r.OccurredText = "tidak ingat"

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/category"
 	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
@@ -111,6 +112,10 @@ func (o *office) command() error {
 		return o.laporID(args)
 	case "paket":
 		return o.packetCmd(args)
+	case "judul": // flows/formfields_admin.go
+		return o.titleCmd(args)
+	case "kategori":
+		return o.categoryCmd(args)
 	case "nilai":
 		return o.rateWalkIn(args)
 	case "gabungkan":
@@ -506,7 +511,8 @@ func (o *office) record(args string) error {
 		ResponsibleUnit: DeskSuperAdmin, StageStartedAt: o.now, SubmittedAt: o.now, SourceInboxID: o.in.ID,
 		StageDeadline: o.s.cal().Deadline(o.now, o.s.stageDays(StageSubmitted)),
 		DeadlineBase:  o.now, DeadlineDays: o.s.stageDays(StageSubmitted),
-		RecordedBy: o.msg.UserID + " " + o.a.officer.Name, Contact: contact}
+		RecordedBy: o.msg.UserID + " " + o.a.officer.Name, Contact: contact,
+		Title: suggestTitle(parts[2]), Category: category.Suggest(parts[2])}
 	var err error
 	for try := 0; try < 5; try++ {
 		r.TrackingID = NewTrackingID(o.s.cfg.TrackingPrefix)

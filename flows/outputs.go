@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/category"
 	"github.com/lapor-id/lapor/flows/media"
 	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
@@ -125,6 +126,7 @@ func (m *recordMaker) make(h store.History) (records.Record, bool) {
 func (s *Service) wholeRecord(l Lang, r *store.Report, files []store.Attachment, agencyName func(string) string) records.Record {
 	rec := records.Record{
 		TrackingID: r.TrackingID, LaporID: r.LaporTrackingID, Type: r.Type, TypeName: T(l, "type."+r.Type),
+		Title: r.Title, Category: r.Category, CategoryName: category.Label(r.Category, string(l)),
 		Description: r.Description, OccurredOn: r.OccurredOn, OccurredText: r.OccurredText, Address: r.Address,
 		KecamatanCode: r.KecamatanCode, Anonymous: r.Anonymous, Confidential: r.Confidential, Channel: r.Channel,
 		Stage: r.Stage, StageName: stageName(l, Stage(r.Stage)), Open: !Stage(r.Stage).Final(),

@@ -2,8 +2,10 @@ package flows
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lapor-id/lapor/flows/agency"
@@ -96,7 +98,7 @@ func (s *Service) packetFields(l Lang, rec records.Record, target string) []hard
 				handle = handleLabel(p.Username)
 			}
 			for _, f := range []string{strings.TrimSpace(p.Name), handle, p.Contact} {
-				if f != "" {
+				if f != "" && !slices.Contains(parts, f) { // WhatsApp: the contact is the number
 					parts = append(parts, f)
 				}
 			}
@@ -106,7 +108,8 @@ func (s *Service) packetFields(l Lang, rec records.Record, target string) []hard
 		}
 	}
 	return []hardcopy.Field{
-		{Label: T(l, "pk.f.title"), Value: packetTitle(rec.Description)},
+		{Label: T(l, "pk.f.title"), Value: cmp.Or(rec.Title, packetTitle(rec.Description))},
+		{Label: T(l, "pk.f.category"), Value: cmp.Or(rec.CategoryName, T(l, "category.none"))},
 		{Label: T(l, "pk.f.body"), Value: strings.TrimSpace(rec.Description)},
 		{Label: T(l, "pk.f.date"), Value: when},
 		{Label: T(l, "pk.f.place"), Value: strings.Join(place, "\n")},

@@ -11,7 +11,7 @@ import (
 )
 
 // packetLabels are lapor.go.id's complaint form fields, in the form's order.
-var packetLabels = []string{"Judul laporan:", "Isi laporan:", "Tanggal kejadian:", "Lokasi kejadian:",
+var packetLabels = []string{"Judul laporan:", "Kategori:", "Isi laporan:", "Tanggal kejadian:", "Lokasi kejadian:",
 	"Kategori / instansi tujuan:", "Lampiran:", "Anonim:", "Rahasia:", "Identitas pelapor:"}
 
 // packetParts splits a /paket reply into its text, the PDF's text and the
@@ -72,7 +72,7 @@ func TestPacketCommand(t *testing.T) {
 	if pdf == "" {
 		t.Fatal("no PDF came with the packet")
 	}
-	inOrder(t, "the PDF", pdf, []string{"Judul laporan", "Isi laporan", "Tanggal kejadian", "Lokasi kejadian",
+	inOrder(t, "the PDF", pdf, []string{"Judul laporan", "Kategori", "Isi laporan", "Tanggal kejadian", "Lokasi kejadian",
 		"Kategori / instansi tujuan", "Lampiran", "Anonim", "Rahasia", "Identitas pelapor"})
 	for _, want := range []string{"Jalan rusak parah", who.name} {
 		if !strings.Contains(pdf, want) {
@@ -134,7 +134,7 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	h.files["photo-1"] = []byte("\xff\xd8\xff\xe0 fake jpeg bytes of the meter")
 	expect(t, h.send(chat, flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "photo-1", Name: "meteran.jpg", MIME: "image/jpeg", Size: 30}}), "Bukti ke-1")
 	expect(t, h.send(chat, press("ev:done")), "Sembunyikan identitas")
-	expect(t, h.send(chat, press("anon:no")), "Rahasiakan")
+	h.giveIdentity(chat, press("anon:no"))
 	expect(t, h.send(chat, press("conf:no")), "Ringkasan")
 	h.post(chat, press("sum:send"))
 	first := h.drainAll()

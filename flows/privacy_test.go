@@ -83,13 +83,18 @@ func fieldSet(fs ...records.Field) map[records.Field]bool {
 
 var (
 	identityFields = []records.Field{records.FieldName, records.FieldUsername, records.FieldContact}
-	cardFields     = fieldSet(append(identityFields, records.FieldAddress, records.FieldPin)...)
+	cardFields     = fieldSet(append(identityFields, records.FieldAddress, records.FieldPin, records.FieldTitle)...)
 	evidenceFields = fieldSet(records.FieldFileNames, records.FieldFileContents)
-	laporanFields  = fieldSet(append(identityFields, records.FieldAddress, records.FieldPin, records.FieldNotes, records.FieldOfficers)...)
-	printFields    = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin,
-		records.FieldFileNames, records.FieldNotes, records.FieldOfficers)...)
-	csvFields     = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin)...)
-	xlsxFields    = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin, records.FieldNotes, records.FieldOfficers)...)
+	laporanFields  = fieldSet(append(identityFields, records.FieldAddress, records.FieldPin, records.FieldNotes, records.FieldOfficers,
+		records.FieldTitle)...)
+	printFields = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin,
+		records.FieldFileNames, records.FieldNotes, records.FieldOfficers, records.FieldTitle)...)
+	csvFields  = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin, records.FieldTitle)...)
+	xlsxFields = fieldSet(append(identityFields, records.FieldChatID, records.FieldAddress, records.FieldPin, records.FieldNotes,
+		records.FieldOfficers, records.FieldTitle)...)
+	// The LAPOR! packet (/paket), for the regency's own desks only.
+	packetFields = fieldSet(append(identityFields, records.FieldAddress, records.FieldPin, records.FieldFileNames,
+		records.FieldTitle)...)
 	open311Fields = fieldSet(records.FieldAddress, records.FieldPin)
 )
 
@@ -174,6 +179,7 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 				capture("laporan-"+w.id, d.chat, in("laporan", w.id))
 			}
 			capture("cetak-"+w.id, d.chat, in("cetak", w.id))
+			capture("paket-"+w.id, d.chat, in("paket", w.id))
 		}
 		capture("ekspor-csv", d.chat, in("ekspor", "csv 2026"))
 		capture("ekspor-xlsx", d.chat, in("ekspor", "xlsx 2026"))
@@ -193,7 +199,7 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 			continue // a citizen's own chat: their own report
 		}
 		o := output{name: name + " in " + chat, aud: rd.Audience, agency: rd.Agency, files: map[int64]bool{},
-			lists: !strings.HasPrefix(name, "laporan-") && !strings.HasPrefix(name, "cetak-")}
+			lists: !strings.HasPrefix(name, "laporan-") && !strings.HasPrefix(name, "cetak-") && !strings.HasPrefix(name, "paket-")}
 		var text strings.Builder
 		for _, m := range msgs {
 			text.WriteString(m.Text + "\n" + m.FileName + "\n")
@@ -217,6 +223,11 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 			o.shows, o.only = laporanFields, []string{strings.TrimPrefix(name, "laporan-")}
 		case strings.HasPrefix(name, "cetak-"):
 			o.shows, o.only = printFields, []string{strings.TrimPrefix(name, "cetak-")}
+		case strings.HasPrefix(name, "paket-"):
+			o.shows, o.only = packetFields, []string{strings.TrimPrefix(name, "paket-")}
+			if rd.Audience != records.Admin {
+				o.shows = fieldSet() // refused there
+			}
 		case name == "ekspor-csv":
 			o.shows = csvFields
 		case name == "ekspor-xlsx":
@@ -362,6 +373,8 @@ func (h *harness) seedWalked(i int, f records.Flags) *walked {
 		records.FieldFileNames: fmt.Sprintf("KTP_Pelapor%d.pdf", i),
 		records.FieldNotes:     fmt.Sprintf("Catatanpetugas%d", i),
 		records.FieldOfficers:  "Petugas 9002", // the regency admin who returns each report with a note
+		records.FieldTitle:     fmt.Sprintf("Judulpelapor%d", i),
+		records.FieldContact:   fmt.Sprintf("kontak%d@contoh.id", i), // given at intake
 	}}
 	channel, chat := "test", w.values[records.FieldChatID]
 	if f.WalkIn {
@@ -376,6 +389,7 @@ func (h *harness) seedWalked(i int, f records.Flags) *walked {
 		Latitude: &lat, Longitude: &lon, KecamatanCode: "35.20.06", Anonymous: f.Anonymous, Confidential: f.Confidential,
 		Channel: channel, ChatID: chat, ReporterUserID: chat, ReporterName: w.values[records.FieldName],
 		ReporterUsername: w.values[records.FieldUsername], Contact: w.values[records.FieldContact], Lang: "id",
+		Title: w.values[records.FieldTitle], Category: "infrastruktur",
 		Stage: string(flows.StageSubmitted), ResponsibleUnit: flows.DeskSuperAdmin, StageStartedAt: h.now,
 		StageDeadline: h.now.AddDate(0, 0, 3), SubmittedAt: h.now}
 	if f.WalkIn {

@@ -83,7 +83,11 @@ func (t *turn) listReports() error {
 	}
 	lines := []string{T(t.lang, "list.header")}
 	for _, r := range reports {
-		lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID,
+		id := r.TrackingID
+		if r.Title != "" { // their own report's title (flows/formfields.go)
+			id += " «" + truncate(r.Title, 60) + "»"
+		}
+		lines = append(lines, fmt.Sprintf("• %s — %s — %s", id,
 			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage)))
 	}
 	return t.out.say(strings.Join(lines, "\n"))

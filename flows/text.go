@@ -144,8 +144,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Karena Anda tidak memilih, laporan ini kami perlakukan sebagai rahasia dan tidak anonim.",
 		"As you did not choose, we treat this report as confidential and not anonymous."},
 	"summary": {
-		"Ringkasan laporan Anda:\n\nJenis: %s\nUraian: %s\nWaktu: %s\nLokasi: %s\nKecamatan: %s\nBukti: %s\nAnonim: %s\nRahasia: %s\n\nKirim laporan ini?",
-		"Your report:\n\nType: %s\nDescription: %s\nWhen: %s\nWhere: %s\nKecamatan: %s\nEvidence: %s\nAnonymous: %s\nConfidential: %s\n\nSend this report?"},
+		"Ringkasan laporan Anda:\n\n%s\nJenis: %s\nUraian: %s\nWaktu: %s\nLokasi: %s\nKecamatan: %s\nBukti: %s\nAnonim: %s%s\nRahasia: %s\n\nKirim laporan ini?",
+		"Your report:\n\n%s\nType: %s\nDescription: %s\nWhen: %s\nWhere: %s\nKecamatan: %s\nEvidence: %s\nAnonymous: %s%s\nConfidential: %s\n\nSend this report?"},
 	"btn.send":       {"📨 Kirim", "📨 Send"},
 	"btn.edit":       {"✏️ Ubah", "✏️ Change"},
 	"btn.cancel":     {"✖️ Batal", "✖️ Cancel"},
@@ -203,8 +203,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Perubahan pada pesan yang sudah terkirim tidak kami proses. Bila ada koreksi, kirim pesan baru (atau pilih Ubah pada ringkasan).",
 		"Edits to messages already sent are not processed. To correct something, send a new message (or choose Change on the summary)."},
 	"idle.text": {
-		"Pesan Anda sudah kami baca, tetapi belum ada laporan yang sedang dibuat. Pilih menu di bawah untuk memulai.",
-		"We read your message, but no report is in progress. Choose from the menu below to begin."},
+		"Kiriman ini belum kami simpan karena belum ada laporan yang sedang dibuat. Tekan 📝 Buat laporan untuk memulai; foto, berkas, dan titik lokasi dapat Anda kirim lagi pada langkahnya.",
+		"We have not kept this because no report is in progress. Press 📝 File a report to begin; you can send photos, files and a location pin again at their step."},
 	"choose.buttons": {
 		"Mohon pilih salah satu tombol di bawah.",
 		"Please choose one of the buttons below."},

@@ -51,6 +51,8 @@ type Report struct {
 	DeadlineDays     int
 	OmbudsmanAt      time.Time // when it was forwarded to a registered Ombudsman desk
 	OmbudsmanLimitAt time.Time // when it passed the Ombudsman limit unresolved (the escalation file was made)
+	Title            string    // a short title (judul), suggested from the description at intake
+	Category         string    // a LAPOR! category code (flows/category); "" when none was given
 }
 
 // Event is one entry of a report's append-only history.
@@ -75,7 +77,7 @@ const reportColumns = `id, tracking_id, type, description, occurred_on, occurred
 	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0),
 	coalesce(lapor_tracking_id, ''), version, coalesce(agency_code, ''), round, resume_stage, paused_days,
 	question, closed_reason, coalesce(rating, 0), rating_comment, recorded_by, contact,
-	deadline_base, deadline_days, ombudsman_at, ombudsman_limit_at`
+	deadline_base, deadline_days, ombudsman_at, ombudsman_limit_at, title, category`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -88,7 +90,7 @@ func scanReport(row scanner) (Report, error) {
 		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID,
 		&r.LaporTrackingID, &r.Version, &r.AgencyCode, &r.Round, &r.ResumeStage, &r.PausedDays,
 		&r.Question, &r.ClosedReason, &r.Rating, &r.RatingComment, &r.RecordedBy, &r.Contact,
-		&base, &r.DeadlineDays, &ombudsman, &limit)
+		&base, &r.DeadlineDays, &ombudsman, &limit, &r.Title, &r.Category)
 	if err != nil {
 		return r, mapErr(err)
 	}
@@ -120,15 +122,15 @@ func (tx *Tx) CreateReport(ctx context.Context, r *Report) error {
 			latitude, longitude, kecamatan_code, anonymous, confidential, channel, chat_id,
 			reporter_user_id, reporter_name, reporter_username, lang, stage, responsible_unit,
 			stage_started_at, stage_deadline, submitted_at, updated_at, source_inbox_id, recorded_by, contact,
-			deadline_base, deadline_days)
+			deadline_base, deadline_days, title, category)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, $22, $23, $24, $25, $26, $27)
+			$20, $21, $22, $22, $23, $24, $25, $26, $27, $28, $29)
 		RETURNING id`,
 		r.TrackingID, r.Type, r.Description, occurred, r.OccurredText, r.Address,
 		r.Latitude, r.Longitude, r.KecamatanCode, r.Anonymous, r.Confidential, r.Channel, r.ChatID,
 		r.ReporterUserID, r.ReporterName, r.ReporterUsername, r.Lang, r.Stage, r.ResponsibleUnit,
 		r.StageStartedAt, nullTime(r.StageDeadline), r.SubmittedAt, source, r.RecordedBy, r.Contact,
-		nullTime(r.DeadlineBase), r.DeadlineDays).Scan(&r.ID)
+		nullTime(r.DeadlineBase), r.DeadlineDays, r.Title, r.Category).Scan(&r.ID)
 	if err != nil {
 		_ = sp.Rollback(ctx)
 		return fmt.Errorf("store: create report: %w", mapErr(err))

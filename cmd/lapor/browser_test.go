@@ -168,8 +168,10 @@ func (p *page) fileComplaint(url, photo string) string {
 		choose("✅ Plaosan"), botSays("Bukti"),
 		chromedp.SetUploadFiles("#file", []string{photo}, chromedp.ByQuery), botSays("Bukti ke-1 diterima"), p.shot("evidence"),
 		choose("Selesai ✅"), botSays("Sembunyikan"),
-		choose("Tidak"), botSays("Rahasiakan"),
-		choose("Ya"), botSays("Ringkasan"), p.shot("summary"),
+		choose("Tidak"), botSays("nama Anda"),
+		typeText("Siti Aminah"), botSays("telepon atau alamat e-mail"), p.shot("contact"),
+		choose("Lewati"), botSays("Rahasiakan"),
+		choose("Ya"), botSays("Judul: Saluran tersumbat sampah"), p.shot("summary"),
 		choose("📨 Kirim"), botSays("Nomor laporan"), p.shot("submitted"),
 	)
 	var text string

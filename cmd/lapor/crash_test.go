@@ -76,7 +76,7 @@ func TestCrashMidRunLosesNothing(t *testing.T) {
 	wg.Wait()
 
 	want := []string{"Selamat datang", "Jenis laporan", "Uraian", "Dicatat", "Kapan", "Di mana", "paling dekat", "Bukti",
-		"Bukti ke-1", "Sembunyikan", "Rahasiakan", "Ringkasan", "Nomor laporan"}
+		"Bukti ke-1", "Sembunyikan", "nama Anda", "telepon atau alamat e-mail", "Rahasiakan", "Ringkasan", "Nomor laporan"}
 	db, err := store.Open(context.Background(), dbURL, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -273,9 +273,16 @@ func (c *citizen) fileReportAs(photo []byte, anonymous, confidential bool) (stri
 			return c.expect("Bukti ke-1 diterima")
 		})
 	}
+	steps = append(steps, func() (telegramtest.Sent, error) { return c.press("ev:done", "Sembunyikan identitas") })
+	if anonymous {
+		steps = append(steps, func() (telegramtest.Sent, error) { return c.press("anon:yes", "Rahasiakan") })
+	} else { // a named reporter gives a name and may skip the contact
+		steps = append(steps,
+			func() (telegramtest.Sent, error) { return c.press("anon:no", "nama Anda") },
+			func() (telegramtest.Sent, error) { return c.press("name:profile", "telepon atau alamat e-mail") }, // their Telegram name
+			func() (telegramtest.Sent, error) { return c.press("contact:skip", "Rahasiakan") })
+	}
 	steps = append(steps,
-		func() (telegramtest.Sent, error) { return c.press("ev:done", "Sembunyikan identitas") },
-		func() (telegramtest.Sent, error) { return c.press("anon:"+yesNo(anonymous), "Rahasiakan") },
 		func() (telegramtest.Sent, error) { return c.press("conf:"+yesNo(confidential), "Ringkasan") },
 		func() (telegramtest.Sent, error) { return c.press("sum:send", "Nomor laporan: ") },
 	)

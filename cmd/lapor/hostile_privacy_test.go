@@ -46,7 +46,13 @@ func (h *tgHostile) fileAs(t *testing.T, c *citizen, description, address string
 		evidence()
 	}
 	tpress(t, c, "ev:done", "Sembunyikan identitas")
-	tpress(t, c, map[bool]string{true: "anon:yes", false: "anon:no"}[anonymous], "Rahasiakan")
+	if anonymous {
+		tpress(t, c, "anon:yes", "Rahasiakan")
+	} else {
+		tpress(t, c, "anon:no", "nama Anda")
+		tsay(t, c, "Warga Magetan", "telepon atau alamat e-mail")
+		tsay(t, c, "warga@contoh.id", "Rahasiakan")
+	}
 	tpress(t, c, map[bool]string{true: "conf:yes", false: "conf:no"}[confidential], "Ringkasan")
 	done := tpress(t, c, "sum:send", "Nomor laporan: ")
 	id := trackingRE.FindString(done.Text)

@@ -393,7 +393,9 @@ func (h *tgHostile) toSummary(t *testing.T, c *citizen, evidence func()) telegra
 		evidence()
 	}
 	tpress(t, c, "ev:done", "Sembunyikan identitas")
-	tpress(t, c, "anon:no", "Rahasiakan")
+	tpress(t, c, "anon:no", "nama Anda")
+	tsay(t, c, "Warga Plaosan", "telepon atau alamat e-mail")
+	tpress(t, c, "contact:skip", "Rahasiakan")
 	return tpress(t, c, "conf:yes", "Ringkasan")
 }
 
@@ -619,7 +621,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 			run: func(t *testing.T, h E) {
 				c := h.citizen()
 				_, msg := h.fake.SendText(c.chat, c.user, "halo")
-				texpect(t, c, "Pesan Anda sudah kami baca")
+				texpect(t, c, "Ceritakan langsung apa yang ingin Anda laporkan")
 				upd := h.fake.EditText(c.chat, c.user, msg, "/verifikasi "+h.victim)
 				texpect(t, c, "Perubahan pada pesan yang sudah terkirim tidak kami proses")
 				if got := houtcome(t, h.db, "telegram", fmt.Sprint(upd)); got != "refused: edited" {
@@ -767,7 +769,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 
 		{id: "H19", channel: "telegram", name: "reply quoting another citizen's report",
 			input:  "a citizen replies to a message (their own) that names the victim report, as if answering its Tunda question",
-			expect: "an ordinary message (\"Pesan Anda sudah kami baca\"); the victim report unchanged",
+			expect: "an ordinary first message (\"Apakah Anda ingin menyampaikan laporan baru dengan isi berikut?\"); the victim report unchanged",
 			run: func(t *testing.T, h E) {
 				c := h.citizen()
 				tsay(t, c, "/start", "Selamat datang")
@@ -775,7 +777,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 					`"from":{"id":%d,"is_bot":false,"first_name":"Warga"},"text":"Rumah saya nomor 12, dekat masjid.",`+
 					`"reply_to_message":{"message_id":1,"date":%d,"chat":{"id":%d,"type":"private"},"text":"Admin memerlukan keterangan tambahan untuk laporan %s"}}}`,
 					time.Now().Unix(), c.chat, c.chat, time.Now().Unix(), c.chat, h.victim)))
-				texpect(t, c, "Pesan Anda sudah kami baca")
+				texpect(t, c, "laporan baru dengan isi berikut")
 				h.unchanged(t, h.victim, "submitted", 0)
 			}},
 
@@ -923,7 +925,20 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 				c := h.citizen()
 				h.startDraft(t, c)
 				tsay(t, c, "Sampah menumpuk di depan pasar Plaosan sejak tiga hari lalu.", "Dicatat")
-				summary := h.toSummary(t, c, nil)
+				tpress(t, c, "what:next", "Kapan")
+				tpress(t, c, "when:today", "Di mana")
+				tsay(t, c, "Jl. Raya Plaosan No. 3", "paling dekat")
+				tpressPrefix(t, c, "kec:", "", "Bukti")
+				tpress(t, c, "ev:done", "Sembunyikan identitas")
+				ask := tpress(t, c, "anon:no", "nama Anda")
+				// They take their account's name, as Telegram sends it.
+				h.fake.AddRawUpdate([]byte(fmt.Sprintf(`{"callback_query":{"id":"5000","chat_instance":"1","data":"name:profile",`+
+					`"from":{"id":%d,"is_bot":false,"first_name":"Budi\u202e ukuB"},`+
+					`"message":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"},"text":"nama"}}}`,
+					c.chat, ask.MessageID, time.Now().Unix(), c.chat)))
+				texpect(t, c, "telepon atau alamat e-mail")
+				tpress(t, c, "contact:skip", "Rahasiakan")
+				summary := tpress(t, c, "conf:yes", "Ringkasan")
 				h.fake.AddRawUpdate([]byte(fmt.Sprintf(`{"callback_query":{"id":"5001","chat_instance":"1","data":"sum:send",`+
 					`"from":{"id":%d,"is_bot":false,"first_name":"Budi\u202e ukuB"},`+
 					`"message":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"},"text":"Ringkasan"}}}`,
@@ -1207,7 +1222,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 					switch {
 					case strings.Contains(s.Text, "terlalu banyak pesan"):
 						notices++
-					case strings.Contains(s.Text, "Pesan Anda sudah kami baca"):
+					case strings.Contains(s.Text, "Ceritakan langsung apa yang ingin Anda laporkan"):
 						answers++
 					}
 				}
@@ -1668,7 +1683,7 @@ func webHostileCases() []hostileCase[*webHostile] {
 			run: func(t *testing.T, w E) {
 				b := w.browser(t)
 				payload := `<script>alert(1)</script><img src=x onerror=alert(2)>`
-				b.say(payload, "Pesan Anda sudah kami baca")
+				b.say(payload, "laporan baru dengan isi berikut")
 				lines := sseData(t, b, func(lines []string) bool {
 					for _, l := range lines {
 						if strings.Contains(l, `alert(1)`) {

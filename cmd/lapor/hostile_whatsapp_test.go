@@ -172,14 +172,14 @@ func whatsappHostileCases() []hostileCase[*waHostile] {
 			}},
 		{id: "H72", channel: "whatsapp", name: "bare numbers outside the menu",
 			input:  "after the 3-choice main menu: 7, 0 and 99999999999999999999; at the 3-choice type step: 4",
-			expect: "no choice is made: \"Pesan Anda sudah kami baca\" with the menu for each; at the type step \"Mohon pilih salah satu\" and the step stays",
+			expect: "no choice is made: \"Ceritakan langsung apa yang ingin Anda laporkan\" with the menu for each; at the type step \"Mohon pilih salah satu\" and the step stays",
 			run: func(t *testing.T, w E) {
 				c := w.person()
 				w.text(t, c, c, "/start")
 				w.expect(t, c, "Balas dengan angka")
 				for _, n := range []string{"7", "0", "99999999999999999999"} {
 					w.text(t, c, c, n)
-					w.expect(t, c, "Pesan Anda sudah kami baca")
+					w.expect(t, c, "Ceritakan langsung apa yang ingin Anda laporkan")
 				}
 				w.text(t, c, c, "1")
 				w.expect(t, c, "Jenis laporan")
@@ -231,7 +231,7 @@ func whatsappHostileCases() []hostileCase[*waHostile] {
 			run: func(t *testing.T, w E) {
 				c := w.person()
 				w.text(t, c, c, "halo\x00apa kabar")
-				w.expect(t, c, "Pesan Anda sudah kami baca")
+				w.expect(t, c, "Ceritakan langsung apa yang ingin Anda laporkan")
 			}},
 	}, whatsappAddrHostileCases()...)
 }

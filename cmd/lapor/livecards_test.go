@@ -290,7 +290,9 @@ func TestLiveCardsEvidenceAlbumBeforeTheCard(t *testing.T) {
 	c.fake.SendDocument(cz.chat, cz.chat, "surat-desa.pdf", "application/pdf", []byte("%PDF-1.7 surat"), "")
 	c.must(cz.expect("Bukti ke-4 diterima"))
 	c.must(cz.press("ev:done", "Sembunyikan identitas"))
-	c.must(cz.press("anon:no", "Rahasiakan"))
+	c.must(cz.press("anon:no", "nama Anda"))
+	c.must(cz.say("Warga Krajan", "telepon atau alamat e-mail"))
+	c.must(cz.say("0813 1111 2222", "Rahasiakan"))
 	c.must(cz.press("conf:no", "Ringkasan"))
 	done := c.must(cz.press("sum:send", "Nomor laporan: "))
 	id := done.Text[strings.Index(done.Text, "MGT-"):][:10]
@@ -368,7 +370,9 @@ func TestLiveCardsPhotosOneByOneBeforeTheCard(t *testing.T) {
 		b.expect(fmt.Sprintf("Bukti ke-%d diterima", i))
 	}
 	b.press("ev:done", "Sembunyikan")
-	b.press("anon:no", "Rahasiakan")
+	b.press("anon:no", "nama Anda")
+	b.say("Warga Krajan", "telepon atau alamat e-mail")
+	b.press("contact:skip", "Rahasiakan")
 	b.press("conf:no", "Ringkasan")
 	id := anyTrackingID.FindString(b.press("sum:send", "Nomor laporan").Text)
 

@@ -211,7 +211,9 @@ func TestPrintBombPeakRSS(t *testing.T) {
 		cz.expect(fmt.Sprintf("Bukti ke-%d diterima", i+1))
 	}
 	cz.press("ev:done", "Sembunyikan")
-	cz.press("anon:no", "Rahasiakan")
+	cz.press("anon:no", "nama Anda")
+	cz.say("Warga Uji", "telepon atau alamat e-mail")
+	cz.press("contact:skip", "Rahasiakan")
 	cz.press("conf:no", "Ringkasan")
 	id := anyTrackingID.FindString(cz.press("sum:send", "Nomor laporan").Text)
 	if id == "" {

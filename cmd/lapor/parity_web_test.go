@@ -692,6 +692,7 @@ func (w *webTab) signIn(code string) {
 func TestSharedTranscriptsOnWeb(t *testing.T) {
 	t.Parallel()
 	env := webEnv(t, pg.NewDatabase(t))
+	env["LAPOR_FLOOD_PER_MINUTE"] = transcriptFlood
 	startInProcess(t, env)
 	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"], env["LAPOR_DATABASE_URL"])
 	waitForWeb(t, p.base)

@@ -94,7 +94,7 @@ func (p *whatsappPlatform) expect(chat int, want string) (string, error) {
 // startWhatsApp runs lapor with a WhatsApp channel on the fake.
 func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": freeAddr(t), "LAPOR_LOG_LEVEL": "warn",
-		"LAPOR_OUTBOX_LEASE": "3s"}
+		"LAPOR_OUTBOX_LEASE": "3s", "LAPOR_FLOOD_PER_MINUTE": transcriptFlood}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

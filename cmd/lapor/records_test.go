@@ -114,7 +114,7 @@ func TestRecordsAndPrivacy(t *testing.T) {
 	// Admin softcopy from the chat: the XLSX workbook.
 	x := c.file(c.superPrivate, "/ekspor xlsx", "Ekspor 3 laporan")
 	text, sheets, book := xlsxText(t, x.FileData)
-	if strings.Join(sheets, ",") != "Laporan,Riwayat,Per OPD,Info" {
+	if strings.Join(sheets, ",") != "Laporan,Riwayat,Per OPD,Per kategori,Info" {
 		t.Errorf("sheets %v", sheets)
 	}
 	for _, id := range []string{anon, named, secret} {

@@ -99,7 +99,9 @@ func TestUploadMemory(t *testing.T) {
 	for _, b := range browsers {
 		b.expect("Bukti ke-1 diterima")
 		b.press("ev:done", "Sembunyikan")
-		b.press("anon:no", "Rahasiakan")
+		b.press("anon:no", "nama Anda")
+		b.say("Warga Uji", "telepon atau alamat e-mail")
+		b.press("contact:skip", "Rahasiakan")
 		b.press("conf:no", "Ringkasan")
 		b.press("sum:send", "Nomor laporan")
 	}

@@ -205,7 +205,9 @@ func TestWebChatFilesAComplaintAndSurvivesRestart(t *testing.T) {
 	}
 	b.expect("Bukti ke-1 diterima")
 	b.press("ev:done", "Sembunyikan")
-	b.press("anon:no", "Rahasiakan")
+	b.press("anon:no", "nama Anda")
+	b.say("Siti Rahayu", "telepon atau alamat e-mail")
+	b.say("0812-3456-7890", "Rahasiakan")
 	b.press("conf:yes", "Ringkasan")
 	done := b.press("sum:send", "Nomor laporan")
 	id := anyTrackingID.FindString(done.Text)

@@ -125,7 +125,9 @@ func TestWhatsAppNumberBecomesLIDMidDraft(t *testing.T) {
 			c.photo(photo, "lampu mati")
 			c.expect("Bukti ke-1 diterima")
 			c.press("Selesai ✅", "Sembunyikan identitas")
-			c.press("Tidak", "Rahasiakan")
+			c.press("Tidak", "nama Anda") // WhatsApp knows the number: only the name
+			c.say("Warga Plaosan")
+			c.expect("Rahasiakan")
 			c.press("Ya", "Ringkasan")
 			id := anyTrackingID.FindString(c.press("📨 Kirim", "Nomor laporan"))
 			if id == "" {

@@ -140,12 +140,12 @@ func (c *waLoadCitizen) press(label, want string) (string, error) {
 	return "", fmt.Errorf("whatsapp %s: no choice %q; last read %q", c.number, label, c.tail())
 }
 
-// waFaultSteps are what a citizen reads, in order, for the 13 steps of a
+// waFaultSteps are what a citizen reads, in order, for the 14 steps of a
 // report with a photo.
 var waFaultSteps = []string{"Selamat datang", "Jenis laporan", "Uraian", "Dicatat", "Kapan kejadiannya", "Di mana",
-	"paling dekat", "Bukti", "Bukti ke-1 diterima", "Sembunyikan identitas", "Rahasiakan", "Ringkasan", "Nomor laporan"}
+	"paling dekat", "Bukti", "Bukti ke-1 diterima", "Sembunyikan identitas", "nama Anda", "Rahasiakan", "Ringkasan", "Nomor laporan"}
 
-// fileReport runs the 13 steps; switchLID is called after the description
+// fileReport runs the 14 steps; switchLID is called after the description
 // (mid-draft), where a tenth of the citizens get their LID.
 func (c *waLoadCitizen) fileReport(photo []byte, switchLID func()) (string, error) {
 	steps := []func() (string, error){
@@ -168,8 +168,9 @@ func (c *waLoadCitizen) fileReport(photo []byte, switchLID func()) (string, erro
 		},
 		func() (string, error) { return c.press("Selesai ✅", waFaultSteps[9]) },
 		func() (string, error) { return c.press("Tidak", waFaultSteps[10]) },
-		func() (string, error) { return c.press("Ya", waFaultSteps[11]) },
-		func() (string, error) { return c.press("📨 Kirim", waFaultSteps[12]) },
+		func() (string, error) { return c.press("✅ Pakai nama ini", waFaultSteps[11]) }, // the push name; the number is known
+		func() (string, error) { return c.press("Ya", waFaultSteps[12]) },
+		func() (string, error) { return c.press("📨 Kirim", waFaultSteps[13]) },
 	}
 	var last string
 	for _, step := range steps {

@@ -54,9 +54,9 @@ const (
 	limitY   = pageH - bottom
 	font     = "DejaVuSans"
 	bodySize = 9.5
-	lineH    = 4.6 // a line of body text
-	cellPad  = 1.0 // above and below the lines of a table cell
-	sectionH = 8.0 // a section's heading and the space under it
+	lineH    = 4.45 // a line of body text
+	cellPad  = 1.0  // above and below the lines of a table cell
+	sectionH = 8.0  // a section's heading and the space under it
 )
 
 // pagesAlias stands for the page count until the document is closed. It

@@ -55,6 +55,7 @@ func Recap(w io.Writer, r records.Recap, h Header, lang string) error {
 		limit           int
 	}{
 		{"sec.type", "c.type", r.ByType, charts.MaxBars},
+		{"sec.category", "c.category", d.categoryCounts(r.ByCategory), charts.MaxBars},
 		{"sec.stage", "c.stage", r.ByStage, charts.MaxBars},
 		{"sec.agency", "c.agency", r.ByAgency, chartTop + 1},
 		{"sec.kecamatan", "c.kecamatan", r.ByKecamatan, charts.MaxBars},

@@ -51,6 +51,8 @@ func recap(n int) records.Recap {
 			Met: i % 9, Missed: i % 4, Running: i % 3})
 	}
 	r.ByAgency = append(r.ByAgency, records.Count{}) // reports with no agency yet
+	r.ByCategory = []records.Count{{Key: "infrastruktur", Label: "Infrastruktur", N: 200}, {Key: "kesehatan", Label: "Kesehatan", N: 150},
+		{Key: "", N: 62}} // reports from before categories
 	for i, k := range kecamatan {
 		r.ByKecamatan = append(r.ByKecamatan, records.Count{Key: strconv.Itoa(i), Label: k, N: 30 - i})
 	}
@@ -87,6 +89,7 @@ func TestRecap(t *testing.T) {
 		"1 Pengaduan 301 73,1%", "3 Permintaan informasi 23 5,6%",
 		"Ditindaklanjuti OPD 61", "Plaosan 22", "Kartoharjo 13",
 		"Tidak diketahui", // the reports without an agency
+		"Laporan menurut kategori LAPOR!", "1 Infrastruktur 200 48,5%", "3 (tanpa kategori) 62 15%",
 		// Compliance by stage: 40 of 52, 380 of 396, and nothing finished yet.
 		"Ditindaklanjuti OPD 40 12 61 76,9%", "Menunggu verifikasi 380 16 16 96%", "Pemeriksaan jawaban 0 0 5 —",
 		"Median hari kerja", "Di Admin Kabupaten 1,5 370",
@@ -111,10 +114,10 @@ func TestRecap(t *testing.T) {
 		contains(t, text, fmt.Sprintf("%d %s Ditindaklanjuti OPD Dinas Nomor 07 %s %d", i+1, o.TrackingID,
 			o.Submitted.Format("02-01-2006"), 80-i))
 	}
-	// Six charts: type, stage, agency, kecamatan, and compliance by stage
-	// and by agency.
-	if n := images(b); n != 6 {
-		t.Errorf("%d images embedded, want 6 charts", n)
+	// Seven charts: type, category, stage, agency, kecamatan, and
+	// compliance by stage and by agency.
+	if n := images(b); n != 7 {
+		t.Errorf("%d images embedded, want 7 charts", n)
 	}
 	for p := 1; p <= pages; p++ {
 		contains(t, pageText(t, b, p), "Kabupaten Magetan", "November 2026", fmt.Sprintf("Halaman %d dari %d", p, pages))

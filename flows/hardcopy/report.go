@@ -77,6 +77,8 @@ func (d *doc) reportFields(rec records.Record) [][2]string {
 		{d.t("f.tracking"), d.or(rec.TrackingID)},
 		{d.t("f.lapor"), d.or(rec.LaporID)},
 		{d.t("f.type"), d.or(first(rec.TypeName, rec.Type))},
+		{d.t("f.title"), d.or(rec.Title)},
+		{d.t("f.category"), d.or(first(rec.CategoryName, rec.Category))},
 		{d.t("f.stage"), d.or(first(rec.StageName, rec.Stage))},
 		{d.t("f.status"), status},
 		{d.t("f.agency"), d.or(rec.Agency)},

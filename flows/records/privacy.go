@@ -20,7 +20,7 @@ type Field int
 const (
 	FieldName         Field = iota // the reporter's name
 	FieldUsername                  // their handle on the platform
-	FieldContact                   // a walk-in citizen's phone or home address, as the counter wrote it
+	FieldContact                   // the phone or e-mail a reporter gave at intake; a walk-in citizen's phone or home address, as the counter wrote it
 	FieldChatID                    // the chat the report came from (on WhatsApp, a phone number)
 	FieldAddress                   // the address of the place, as the citizen typed it
 	FieldPin                       // the map point the citizen shared
@@ -28,11 +28,13 @@ const (
 	FieldFileContents              // the evidence files themselves
 	FieldNotes                     // free text in the history: reasons, questions, answers, the rating comment
 	FieldOfficers                  // officers' names in the history
+	FieldTitle                     // the report's short title (judul), which can say as much as the description
+	FieldCategory                  // the LAPOR! category
 	numFields
 )
 
 var fieldNames = [numFields]string{"name", "username", "contact", "chat id", "address", "pin", "file names",
-	"file contents", "notes", "officers' names"}
+	"file contents", "notes", "officers' names", "title", "category"}
 
 func (f Field) String() string { return fieldNames[f] }
 
@@ -119,6 +121,8 @@ var table = func() [numFields][numAudiences]rule {
 		FieldFileContents: {{s, s, s, s}, {s, g, s, s}, {s, g, s, s}, {w, w, w, w}},
 		FieldNotes:        {{s, s, s, s}, {s, s, s, s}, {s, s, s, s}, {w, w, w, w}},
 		FieldOfficers:     {{s, s, s, s}, {s, s, s, s}, {s, s, s, s}, {w, w, w, w}},
+		FieldTitle:        {{s, s, s, s}, {s, s, s, s}, {s, s, s, s}, {s, s, w, s}},
+		FieldCategory:     {{s, s, s, s}, {s, s, s, s}, {s, s, s, s}, {s, s, s, s}},
 	}
 }()
 
@@ -211,6 +215,13 @@ func (rec Record) For(a Audience) Record {
 			}
 			out.Attachments = append(out.Attachments, att)
 		}
+	}
+
+	if treat(FieldTitle) != Shown {
+		out.Title = ""
+	}
+	if treat(FieldCategory) != Shown {
+		out.Category, out.CategoryName = "", ""
 	}
 
 	notes, officers := treat(FieldNotes), treat(FieldOfficers)

@@ -15,7 +15,8 @@ func whole(f Flags) Record {
 		channel = ChannelWalkIn
 	}
 	return Record{
-		TrackingID: "MGT-7K3QFA", Description: "Saluran tersumbat", Anonymous: f.Anonymous, Confidential: f.Confidential,
+		TrackingID: "MGT-7K3QFA", Description: "Saluran tersumbat", Title: "judul-laporan", Category: "infrastruktur",
+		CategoryName: "Infrastruktur", Anonymous: f.Anonymous, Confidential: f.Confidential,
 		Channel: channel, Address: "Jl. Mawar No. 5, rumah Bu Siti", Kecamatan: "Plaosan", Village: "Desa Sidomukti",
 		Lat: &lat, Lon: &lon, RatingComment: "komentar-penilaian",
 		Reporter: &Reporter{Name: "nama-pelapor", Username: "username-pelapor", Contact: "kontak-pelapor",
@@ -83,6 +84,20 @@ func has(rec Record, field Field) Treatment {
 		if rec.Timeline[0].Note == "catatan-petugas" && rec.RatingComment == "komentar-penilaian" {
 			return Shown
 		}
+	case FieldTitle:
+		switch rec.Title {
+		case "judul-laporan":
+			return Shown
+		case "":
+			return Withheld
+		}
+	case FieldCategory:
+		switch {
+		case rec.Category == "infrastruktur" && rec.CategoryName == "Infrastruktur":
+			return Shown
+		case rec.Category == "" && rec.CategoryName == "":
+			return Withheld
+		}
 	case FieldOfficers:
 		if rec.Timeline[0].Officer == "" && rec.Timeline[0].Desk == "" && !strings.Contains(rec.Timeline[0].Who(), "nama-petugas") {
 			return Withheld
@@ -146,6 +161,10 @@ func TestTableInvariants(t *testing.T) {
 		if got := Treat(Public, Flags{}, field); got != Withheld {
 			t.Errorf("the public sees %s: %v", field, got)
 		}
+	}
+	// A confidential report's title is its content in a few words.
+	if Treat(Public, Flags{Confidential: true}, FieldTitle) != Withheld {
+		t.Error("the public sees a confidential report's title")
 	}
 	if Treat(Public, Flags{Anonymous: true}, FieldAddress) == Shown || Treat(Public, Flags{Anonymous: true}, FieldPin) == Shown {
 		t.Error("the public sees where an anonymous reporter's place is")

@@ -20,6 +20,7 @@ type Recap struct {
 	ByStage     []Count
 	ByAgency    []Count
 	ByKecamatan []Count
+	ByCategory  []Count // by LAPOR! category; key "" is the reports without one
 
 	StageCompliance  []Compliance // per stage with a deadline
 	AgencyCompliance []Compliance // the agency stage, per agency
@@ -76,7 +77,7 @@ type OpenItem struct {
 type Builder struct {
 	r         Recap
 	now       time.Time
-	counts    [4]map[string]*Count
+	counts    [5]map[string]*Count
 	stage     map[string]*Compliance
 	agency    map[string]*Compliance
 	durations map[string][]float64
@@ -114,6 +115,7 @@ func (b *Builder) Add(rec Record) {
 	bump(b.counts[1], rec.Stage, rec.StageName)
 	bump(b.counts[2], rec.AgencyCode, rec.Agency)
 	bump(b.counts[3], rec.KecamatanCode, rec.Kecamatan)
+	bump(b.counts[4], rec.Category, rec.CategoryName)
 	for _, s := range rec.Stints {
 		b.labels[s.Stage] = s.StageName
 		met, ok := s.Met(b.now)
@@ -161,6 +163,7 @@ func (b *Builder) Recap() Recap {
 		return out
 	}
 	r.ByType, r.ByStage, r.ByAgency, r.ByKecamatan = sorted(b.counts[0]), sorted(b.counts[1]), sorted(b.counts[2]), sorted(b.counts[3])
+	r.ByCategory = sorted(b.counts[4])
 	rank := func(stage string) int {
 		if i := slices.Index(b.order, stage); i >= 0 {
 			return i

@@ -55,6 +55,9 @@ type Record struct {
 	LaporID       string // the national LAPOR! id, when an admin keyed it in
 	Type          string // pengaduan, aspirasi, permintaan_informasi
 	TypeName      string // in the output's language
+	Title         string // the short title (judul); "" where the audience may not see it
+	Category      string // the LAPOR! category code; "" when the report has none
+	CategoryName  string // in the output's language
 	Description   string
 	OccurredOn    time.Time // zero when the citizen does not remember
 	OccurredText  string
@@ -90,7 +93,7 @@ type Record struct {
 type Reporter struct {
 	Name     string
 	Username string // the platform handle
-	Contact  string // a walk-in citizen's phone or address
+	Contact  string // a phone number or e-mail the reporter gave at intake, or a walk-in citizen's phone or address
 	Channel  string
 	ChatID   string
 }

@@ -144,6 +144,10 @@ var reportColumns = []column{
 	{"ID Laporan", "Tracking ID", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.TrackingID) }},
 	{"ID LAPOR!", "LAPOR! ID", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.LaporID) }},
 	{"Jenis", "Type", 18, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(orKey(r.TypeName, r.Type)) }},
+	{"Judul", "Title", 36, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Title) }},
+	{"Kategori", "Category", 22, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value {
+		return text(orKey(r.CategoryName, r.Category))
+	}},
 	{"Tahap", "Stage", 22, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value {
 		return text(orKey(r.StageName, r.Stage))
 	}},
@@ -294,16 +298,16 @@ func (p *progress) done(n int) {
 type labels struct {
 	en bool
 	// sheet names
-	reportsSheet, timelineSheet, agencySheet, infoSheet string
-	truncated                                           string
+	reportsSheet, timelineSheet, agencySheet, categorySheet, infoSheet string
+	truncated                                                          string
 }
 
 func labelsFor(lang string) *labels {
 	if lang == "en" {
-		return &labels{en: true, reportsSheet: "Reports", timelineSheet: "Timeline", agencySheet: "Per agency", infoSheet: "Info",
+		return &labels{en: true, reportsSheet: "Reports", timelineSheet: "Timeline", agencySheet: "Per agency", categorySheet: "Per category", infoSheet: "Info",
 			truncated: " …[truncated]"}
 	}
-	return &labels{reportsSheet: "Laporan", timelineSheet: "Riwayat", agencySheet: "Per OPD", infoSheet: "Info",
+	return &labels{reportsSheet: "Laporan", timelineSheet: "Riwayat", agencySheet: "Per OPD", categorySheet: "Per kategori", infoSheet: "Info",
 		truncated: " …[dipotong]"}
 }
 

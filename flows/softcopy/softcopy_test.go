@@ -48,6 +48,7 @@ func fixture(a records.Audience, leak bool) []records.Record {
 		Channel: "telegram", ChatID: reporterChatID}
 	r1 := records.Record{
 		TrackingID: "MGT-0001", LaporID: "LPR-2026-77", Type: "pengaduan", TypeName: "Pengaduan",
+		Title: "Jalan rusak parah di Maospati", Category: "infrastruktur", CategoryName: "Infrastruktur",
 		Description: "Jalan rusak, \"parah\" sekali\nmohon segera diperbaiki",
 		OccurredOn:  time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
 		Address:     "Jl. Raya Maospati, No. 5", Lat: ptr(-7.6453), Lon: ptr(111.3591),
@@ -67,7 +68,7 @@ func fixture(a records.Audience, leak bool) []records.Record {
 		Attachments: []records.Attachment{{ID: 1, Name: "foto.jpg", MIME: "image/jpeg", Kind: "photo"}},
 	}
 	r2 := records.Record{
-		TrackingID: "MGT-0002", Type: "aspirasi", TypeName: "Aspirasi",
+		TrackingID: "MGT-0002", Type: "aspirasi", TypeName: "Aspirasi", Category: "infrastruktur", CategoryName: "Infrastruktur",
 		Description:  "=HYPERLINK(\"http://example.com\",\"klik\")",
 		OccurredText: "minggu lalu", Kecamatan: "Magetan", Anonymous: true, Channel: "whatsapp",
 		Stage: "closed", StageName: "Selesai", AgencyCode: "DPUPR", Agency: "Dinas PUPR",
@@ -84,7 +85,8 @@ func fixture(a records.Audience, leak bool) []records.Record {
 		Attachments: []records.Attachment{{ID: 2}, {ID: 3}},
 	}
 	r3 := records.Record{
-		TrackingID: "MGT-0003", Type: "pengaduan", TypeName: "Pengaduan",
+		TrackingID: "MGT-0003", Type: "pengaduan", TypeName: "Pengaduan", Title: "Obat puskesmas habis",
+		Category: "kesehatan", CategoryName: "Kesehatan",
 		Description: "@admin tolong", Address: "\tRT 02", Confidential: true, Channel: "web",
 		Stage: "closed", StageName: "Selesai", AgencyCode: "DINKES", Agency: "Dinas Kesehatan",
 		SubmittedAt: wibTime(1, 8, 0), UpdatedAt: wibTime(9, 8, 0), Round: 1,
@@ -206,7 +208,7 @@ func TestCSV(t *testing.T) {
 				t.Fatalf("%d lines, want header + %d", len(rows), len(recs))
 			}
 			header := rows[0]
-			want := []string{"ID Laporan", "ID LAPOR!", "Jenis", "Tahap", "Status", "Kode OPD", "OPD", "Kecamatan",
+			want := []string{"ID Laporan", "ID LAPOR!", "Jenis", "Judul", "Kategori", "Tahap", "Status", "Kode OPD", "OPD", "Kecamatan",
 				"Alamat", "Lintang", "Bujur", "Tanggal kejadian", "Waktu kejadian (keterangan)", "Diajukan", "Diperbarui",
 				"Tenggat tahap", "Putaran", "Alasan ditutup", "Penilaian", "Komentar penilaian", "Anonim", "Rahasia",
 				"Kanal", "Jumlah lampiran", "Uraian"}
@@ -229,6 +231,8 @@ func TestCSV(t *testing.T) {
 				"Putaran":          "1",
 				"Penilaian":        "",
 				"Anonim":           "Tidak",
+				"Judul":            "Jalan rusak parah di Maospati",
+				"Kategori":         "Infrastruktur",
 				"Jumlah lampiran":  map[bool]string{true: "0", false: "1"}[a == records.Public], // evidence is never public
 				"Uraian":           "Jalan rusak, \"parah\" sekali\nmohon segera diperbaiki",
 			} {
@@ -494,7 +498,7 @@ func TestXLSX(t *testing.T) {
 				t.Fatalf("XLSX returned %d, want %d", n, len(recs))
 			}
 			x := openXLSX(t, path)
-			if got, want := x.GetSheetList(), []string{"Laporan", "Riwayat", "Per OPD", "Info"}; !slices.Equal(got, want) {
+			if got, want := x.GetSheetList(), []string{"Laporan", "Riwayat", "Per OPD", "Per kategori", "Info"}; !slices.Equal(got, want) {
 				t.Fatalf("sheets %q, want %q", got, want)
 			}
 
@@ -505,11 +509,11 @@ func TestXLSX(t *testing.T) {
 				t.Fatalf("%s has %d rows, want %d", sh, len(rows), len(recs)+1)
 			}
 			header := rows[0]
-			wantCols := 25 + len(identityHeadersOf(a))
-			if !slices.Equal(header[25:], identityHeadersOf(a)) {
-				t.Errorf("identity headers %q", header[25:])
+			wantCols := 27 + len(identityHeadersOf(a))
+			if !slices.Equal(header[27:], identityHeadersOf(a)) {
+				t.Errorf("identity headers %q", header[27:])
 			}
-			if len(header) != wantCols || header[0] != "ID Laporan" || header[24] != "Uraian" {
+			if len(header) != wantCols || header[0] != "ID Laporan" || header[26] != "Uraian" {
 				t.Fatalf("header %q", header)
 			}
 			for i, want := range recs {
@@ -689,7 +693,7 @@ func TestXLSXEnglish(t *testing.T) {
 		return XLSX(f, seqOf(fixture(records.Admin, false)), Options{Lang: "en", Audience: records.Admin, Now: now})
 	})
 	x := openXLSX(t, path)
-	if got, want := x.GetSheetList(), []string{"Reports", "Timeline", "Per agency", "Info"}; !slices.Equal(got, want) {
+	if got, want := x.GetSheetList(), []string{"Reports", "Timeline", "Per agency", "Per category", "Info"}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	header := rowsOf(t, x, "Reports")[0]
@@ -714,7 +718,7 @@ func TestXLSXContinuedSheets(t *testing.T) {
 		return writeXLSX(f, seqOf(recs), Options{Audience: records.Agency, Now: now}, 3)
 	})
 	x := openXLSX(t, path)
-	want := []string{"Laporan", "Riwayat", "Riwayat (2)", "Riwayat (3)", "Laporan (2)", "Per OPD", "Info"}
+	want := []string{"Laporan", "Riwayat", "Riwayat (2)", "Riwayat (3)", "Laporan (2)", "Per OPD", "Per kategori", "Info"}
 	if got := x.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
@@ -731,7 +735,7 @@ func TestXLSXContinuedSheets(t *testing.T) {
 				steps = append(steps, r[0])
 			}
 		}
-		last := "Z" // 25 columns and the reporter's name
+		last := "AB" // 27 columns and the reporter's name
 		if strings.HasPrefix(sheet, "Riwayat") {
 			last = "H"
 		}
@@ -951,7 +955,33 @@ func TestXLSXNoStaleDimension(t *testing.T) {
 			t.Errorf("%s has a used range written before its rows", f.Name)
 		}
 	}
-	if sheets != 4 {
-		t.Errorf("%d worksheets in the zip, want 4", sheets)
+	if sheets != 5 {
+		t.Errorf("%d worksheets in the zip, want 5", sheets)
+	}
+}
+
+// The per-category sheet counts every report the export holds by its
+// category, reports without one last, and adds them up.
+func TestXLSXPerCategory(t *testing.T) {
+	t.Parallel()
+	for a, want := range map[records.Audience][][]string{
+		records.Admin: {{"Kode kategori", "Kategori", "Laporan", "Terbuka", "Ditutup"},
+			{"infrastruktur", "Infrastruktur", "2", "1", "1"}, {"kesehatan", "Kesehatan", "1", "0", "1"},
+			{"", "(tanpa kategori)", "1", "1", "0"}, {"Jumlah", "", "4", "2", "2"}},
+		records.Public: {{"Kode kategori", "Kategori", "Laporan", "Terbuka", "Ditutup"}, // no confidential report
+			{"infrastruktur", "Infrastruktur", "2", "1", "1"}, {"", "(tanpa kategori)", "1", "1", "0"}, {"Jumlah", "", "3", "2", "1"}},
+	} {
+		path, _ := writeFile(t, "laporan.xlsx", func(f *os.File) (int, error) {
+			return XLSX(f, seqOf(fixture(a, false)), Options{Audience: a, Now: now})
+		})
+		rows := rowsOf(t, openXLSX(t, path), "Per kategori")
+		for i := range rows {
+			for len(rows[i]) < 5 {
+				rows[i] = append(rows[i], "")
+			}
+		}
+		if !slices.EqualFunc(rows, want, slices.Equal) {
+			t.Errorf("%s: Per kategori\n got %q\nwant %q", a, rows, want)
+		}
 	}
 }

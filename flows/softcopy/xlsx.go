@@ -23,6 +23,8 @@ import (
 //   - Per OPD (Per agency): per agency, the reports, how many are open and
 //     closed, and how the stays at the agency kept their deadline, with the
 //     compliance rate, and a total row;
+//   - Per kategori (Per category): per LAPOR! category, the reports and
+//     how many are open and closed, and a total row;
 //   - Info: when the export was made, for whom, and how to read it.
 //
 // Every sheet is streamed (excelize's StreamWriter spills rows to
@@ -99,6 +101,7 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 		row      = make([]any, len(cols))
 		stepRow  = make([]any, len(timeline.headers))
 		agencies = map[string]*agencyTotals{}
+		cats     = map[string]*categoryTotals{}
 		p        = progress{fn: o.Progress}
 	)
 	for r, err := range seq {
@@ -129,6 +132,7 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 			}
 		}
 		countAgency(agencies, &r, now)
+		countCategory(cats, &r)
 		n++
 		p.add(n)
 	}
@@ -140,6 +144,9 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 		return n, err
 	}
 	if err := writeAgencies(f, st, l, agencies); err != nil {
+		return n, err
+	}
+	if err := writeCategories(f, st, l, cats); err != nil { // category.go
 		return n, err
 	}
 	if err := writeInfo(f, st, l, o.Audience, now, n, timeline.total); err != nil {
