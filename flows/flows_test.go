@@ -448,12 +448,28 @@ func TestEditFromSummaryReturnsToSummary(t *testing.T) {
 	if !hasButton(last, "kec:35.20.01") {
 		t.Fatalf("no suggested kecamatan button: %+v", last.Buttons)
 	}
+	kecButtons := 0
+	for _, row := range last.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "kec:") {
+				kecButtons++
+			}
+		}
+	}
+	if kecButtons != 18 { // Magetan's 18 kecamatan, the suggested one first and not again
+		t.Fatalf("%d kecamatan buttons, want 18: %+v", kecButtons, last.Buttons)
+	}
 	h.send("700", press("kec:35.20.01"))
 	h.send("700", press("ev:skip"))
 	expect(t, h.send("700", press("anon:skip")), "nama Anda") // not anonymous: the name is asked
 	expect(t, h.send("700", press("name:profile")), "telepon atau alamat e-mail")
-	expect(t, h.send("700", press("contact:skip")), "Rahasiakan")
-	expect(t, h.send("700", press("conf:skip")), "rahasia dan tidak anonim", "Ringkasan", "Poncol", "tidak ingat")
+	expect(t, h.send("700", press("contact:skip")), "Rahasiakan", "Lewati: laporan dirahasiakan (pilihan bawaan)")
+	// Skipping was explained by the question: one message, the summary.
+	got := h.send("700", press("conf:skip"))
+	if len(got) != 1 {
+		t.Fatalf("skipping the confidentiality question sent %d messages, want the summary alone: %+v", len(got), got)
+	}
+	expect(t, got, "Ringkasan", "Poncol", "tidak ingat", "Rahasia: ya")
 	expect(t, h.send("700", press("sum:edit")), "Bagian mana")
 	expect(t, h.send("700", press("edit:type")), "Jenis laporan")
 	expect(t, h.send("700", press("type:aspirasi")), "Ringkasan", "Aspirasi")

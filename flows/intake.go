@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -415,10 +416,21 @@ func (t *turn) prompt() error {
 	return t.menu("welcome", t.s.regency.Name())
 }
 
-func (t *turn) kecamatanButtons() [][]Button {
+// suggestedKecamatan is the suggested kecamatan's button on a row of its
+// own, then the others (each kecamatan once).
+func (t *turn) suggestedKecamatan(k region.Kecamatan) [][]Button {
+	return append([][]Button{{{Label: "✅ " + k.Name, Data: "kec:" + k.Code}}}, t.kecamatanButtons(k.Code)...)
+}
+
+// kecamatanButtons lists the regency's kecamatan, three to a row, but the
+// ones in except.
+func (t *turn) kecamatanButtons(except ...string) [][]Button {
 	var rows [][]Button
 	var row []Button
 	for _, k := range t.s.regency.Kecamatan() {
+		if slices.Contains(except, k.Code) {
+			continue
+		}
 		row = append(row, Button{Label: k.Name, Data: "kec:" + k.Code})
 		if len(row) == 3 {
 			rows, row = append(rows, row), nil
@@ -557,8 +569,7 @@ func (t *turn) onWhere() error {
 			}
 		} else if k, _ := reg.Nearest(loc.Lat, loc.Lon); k.Code != "" {
 			t.step = StepKecamatan
-			rows := append([][]Button{{{Label: "✅ " + k.Name, Data: "kec:" + k.Code}}}, t.kecamatanButtons()...)
-			return t.sayButtons(T(t.lang, "kec.suggest", k.Name), rows...)
+			return t.sayButtons(T(t.lang, "kec.suggest", k.Name), t.suggestedKecamatan(k)...)
 		}
 		t.step = StepKecamatan
 		return t.prompt()
@@ -566,8 +577,8 @@ func (t *turn) onWhere() error {
 		t.d.Address = truncate(t.msg.Text, 1000)
 		t.step = StepKecamatan
 		if k, ok := t.mentionedKecamatan(t.msg.Text); ok {
-			rows := append([][]Button{{{Label: "✅ " + k.Name, Data: "kec:" + k.Code}}}, t.kecamatanButtons()...)
-			return t.sayButtons(T(t.lang, "kec.suggest", k.Name), rows...)
+			// No pin was sent: the address named it.
+			return t.sayButtons(T(t.lang, "kec.suggest.address", k.Name), t.suggestedKecamatan(k)...)
 		}
 		return t.prompt()
 	}
@@ -711,10 +722,7 @@ func (t *turn) onConfidential() error {
 	case "conf:yes":
 	case "conf:no":
 		yes = false
-	case "conf:skip":
-		if err := t.say("privacy.default"); err != nil {
-			return err
-		}
+	case "conf:skip": // the question said what skipping means (conf.ask)
 	default:
 		var ok bool
 		if yes, ok = parseYesNo(t.msg.Text); t.msg.Kind != KindText || !ok {

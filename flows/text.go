@@ -88,6 +88,9 @@ var texts = map[string][2]string{ // [id, en]
 	"kec.ask": {
 		"Di kecamatan mana? Pilih dari daftar, atau ketik nama kecamatannya.",
 		"In which kecamatan (district)? Choose from the list, or type its name."},
+	"kec.suggest.address": {
+		"Alamat yang Anda tulis menyebut Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
+		"The address you wrote names Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.suggest": {
 		"Titik lokasi Anda paling dekat dengan Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
 		"Your pin is nearest to Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
@@ -133,16 +136,13 @@ var texts = map[string][2]string{ // [id, en]
 		"Bukti berupa berkas bisa dikirim pada langkah Bukti. Berkas ini belum kami simpan; kirim lagi nanti pada langkah tersebut.",
 		"Files can be sent at the Evidence step. This file was not kept; please send it again at that step."},
 	"anon.ask": {
-		"Langkah 6 dari 6 — Privasi.\nSembunyikan identitas Anda? (Anonim: nama, nomor, dan akun Anda tidak diperlihatkan kepada instansi yang menangani maupun publik.)",
-		"Step 6 of 6 — Privacy.\nHide your identity? (Anonymous: your name, number and account are not shown to the agency handling the report nor to the public.)"},
+		"Langkah 6 dari 6 — Privasi.\nSembunyikan identitas Anda?\n• Ya (anonim): perangkat daerah yang menangani dan publik tidak melihat nama, nomor, maupun akun Anda. Hanya admin LAPOR! SP4N Kabupaten yang dapat membukanya bila benar-benar perlu, dan setiap pembukaan dicatat.\n• Tidak: perangkat daerah yang menangani melihat nama Anda (tidak nomor Anda); publik tidak pernah melihatnya.\n• Lewati: sama dengan Tidak.",
+		"Step 6 of 6 — Privacy.\nHide your identity?\n• Yes (anonymous): the agency handling the report and the public do not see your name, number or account. Only the regency's LAPOR! SP4N admins can open it when truly needed, and every opening is recorded.\n• No: the agency handling the report sees your name (not your number); the public never sees it.\n• Skip: the same as No."},
 	"conf.ask": {
-		"Rahasiakan isi laporan dari publik? (Rahasia: isi laporan tidak ditampilkan kepada publik, tetapi tetap dibaca instansi yang menangani.)",
-		"Keep the content of the report from the public? (Confidential: the content is never published, but the agency handling it still reads it.)"},
+		"Rahasiakan isi laporan dari publik?\n• Ya (rahasia): isi laporan tidak ditampilkan di data terbuka, tetapi tetap dibaca admin dan perangkat daerah yang menangani.\n• Tidak: isi laporan dapat ditampilkan di data terbuka setelah diverifikasi, tanpa identitas Anda.\n• Lewati: laporan dirahasiakan (pilihan bawaan).",
+		"Keep the content of the report from the public?\n• Yes (confidential): the content is never shown in open data, but the admins and the agency handling it still read it.\n• No: the content may be shown in open data once verified, without your identity.\n• Skip: the report is kept confidential (the default)."},
 	"btn.yes": {"Ya", "Yes"},
 	"btn.no":  {"Tidak", "No"},
-	"privacy.default": {
-		"Karena Anda tidak memilih, laporan ini kami perlakukan sebagai rahasia dan tidak anonim.",
-		"As you did not choose, we treat this report as confidential and not anonymous."},
 	"summary": {
 		"Ringkasan laporan Anda:\n\n%s\nJenis: %s\nUraian: %s\nWaktu: %s\nLokasi: %s\nKecamatan: %s\nBukti: %s\nAnonim: %s%s\nRahasia: %s\n\nKirim laporan ini?",
 		"Your report:\n\n%s\nType: %s\nDescription: %s\nWhen: %s\nWhere: %s\nKecamatan: %s\nEvidence: %s\nAnonymous: %s%s\nConfidential: %s\n\nSend this report?"},

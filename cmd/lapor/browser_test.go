@@ -164,7 +164,7 @@ func (p *page) fileComplaint(url, photo string) string {
 		typeText("Saluran tersumbat sampah di Jl. Raya Plaosan dekat pasar, air meluap ke jalan setiap hujan."), botSays("Dicatat"),
 		choose("Lanjut ➡️"), botSays("Kapan"), p.shot("when"),
 		choose("Kemarin"), botSays("Di mana"),
-		typeText("Jl. Raya Plaosan"), botSays("paling dekat"),
+		typeText("Jl. Raya Plaosan"), botSays("pilih kecamatan lain"),
 		choose("✅ Plaosan"), botSays("Bukti"),
 		chromedp.SetUploadFiles("#file", []string{photo}, chromedp.ByQuery), botSays("Bukti ke-1 diterima"), p.shot("evidence"),
 		choose("Selesai ✅"), botSays("Sembunyikan"),

@@ -75,7 +75,7 @@ func TestCrashMidRunLosesNothing(t *testing.T) {
 	startProcess(t, env)
 	wg.Wait()
 
-	want := []string{"Selamat datang", "Jenis laporan", "Uraian", "Dicatat", "Kapan", "Di mana", "paling dekat", "Bukti",
+	want := []string{"Selamat datang", "Jenis laporan", "Uraian", "Dicatat", "Kapan", "Di mana", "pilih kecamatan lain", "Bukti",
 		"Bukti ke-1", "Sembunyikan", "nama Anda", "telepon atau alamat e-mail", "Rahasiakan", "Ringkasan", "Nomor laporan"}
 	db, err := store.Open(context.Background(), dbURL, nil)
 	if err != nil {

@@ -263,7 +263,7 @@ func (c *citizen) fileReportAs(photo []byte, anonymous, confidential bool) (stri
 		func() (telegramtest.Sent, error) { return c.say("25/11/2026", "Di mana") },
 		func() (telegramtest.Sent, error) {
 			c.fake.SendLocation(c.chat, c.chat, -7.6634, 111.3574)
-			return c.expect("paling dekat")
+			return c.expect("pilih kecamatan lain")
 		},
 		func() (telegramtest.Sent, error) { return c.say("Magetan", "Bukti") },
 	}

@@ -387,7 +387,7 @@ func (h *tgHostile) toSummary(t *testing.T, c *citizen, evidence func()) telegra
 	t.Helper()
 	tpress(t, c, "what:next", "Kapan")
 	tpress(t, c, "when:today", "Di mana")
-	tsay(t, c, "Jl. Raya Plaosan No. 3", "paling dekat")
+	tsay(t, c, "Jl. Raya Plaosan No. 3", "pilih kecamatan lain")
 	tpressPrefix(t, c, "kec:", "", "Bukti")
 	if evidence != nil {
 		evidence()
@@ -927,7 +927,7 @@ func telegramInputCases() []hostileCase[*tgHostile] {
 				tsay(t, c, "Sampah menumpuk di depan pasar Plaosan sejak tiga hari lalu.", "Dicatat")
 				tpress(t, c, "what:next", "Kapan")
 				tpress(t, c, "when:today", "Di mana")
-				tsay(t, c, "Jl. Raya Plaosan No. 3", "paling dekat")
+				tsay(t, c, "Jl. Raya Plaosan No. 3", "pilih kecamatan lain")
 				tpressPrefix(t, c, "kec:", "", "Bukti")
 				tpress(t, c, "ev:done", "Sembunyikan identitas")
 				ask := tpress(t, c, "anon:no", "nama Anda")

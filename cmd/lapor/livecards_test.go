@@ -281,7 +281,7 @@ func TestLiveCardsEvidenceAlbumBeforeTheCard(t *testing.T) {
 	c.must(cz.press("what:next", "Kapan"))
 	c.must(cz.say("25/11/2026", "Di mana"))
 	c.fake.SendLocation(cz.chat, cz.chat, -7.6634, 111.3574)
-	c.must(cz.expect("paling dekat"))
+	c.must(cz.expect("pilih kecamatan lain"))
 	c.must(cz.say("Magetan", "Bukti"))
 	for i := 1; i <= 3; i++ {
 		c.fake.SendPhoto(cz.chat, cz.chat, jpegWithGPS(t), fmt.Sprintf("foto %d", i))
@@ -361,7 +361,7 @@ func TestLiveCardsPhotosOneByOneBeforeTheCard(t *testing.T) {
 	b.say("Jembatan kayu di dusun Krajan patah, anak sekolah memutar dua kilometer.", "Dicatat")
 	b.press("what:next", "Kapan")
 	b.press("when:today", "Di mana")
-	b.say("Dusun Krajan, Magetan", "paling dekat")
+	b.say("Dusun Krajan, Magetan", "pilih kecamatan lain")
 	b.press("kec:35.20.06", "Bukti")
 	for i := 1; i <= 2; i++ {
 		if code, body := b.upload(fmt.Sprintf("jembatan-%d.jpg", i), jpegWithGPS(t)); code != 202 {

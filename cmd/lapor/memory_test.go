@@ -202,7 +202,7 @@ func TestPrintBombPeakRSS(t *testing.T) {
 	cz.say("Jalan desa berlubang besar; foto terlampir dari kamera lama.", "Dicatat")
 	cz.press("what:next", "Kapan")
 	cz.press("when:today", "Di mana")
-	cz.say("Jl. Pahlawan, Magetan", "paling dekat")
+	cz.say("Jl. Pahlawan, Magetan", "pilih kecamatan lain")
 	cz.press("kec:35.20.06", "Bukti")
 	for i, f := range files {
 		if code, body := uploadAs(t, cz, f.name, f.mime, f.data); code != 202 {

@@ -15,13 +15,15 @@ func centralTranscript() []step {
 		{chat: c, person: c, say: "Sinyal telepon seluler di Desa Sidomukti hilang sejak menara operator roboh bulan lalu.", want: "Dicatat"},
 		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
 		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
-		{chat: c, person: c, say: "Desa Sidomukti, Plaosan", want: "paling dekat"},
+		{chat: c, person: c, say: "Desa Sidomukti, Plaosan", want: "pilih kecamatan lain"},
 		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
 		{chat: c, person: c, press: "Lewati", want: "Sembunyikan identitas"},
 		{chat: c, person: c, press: "Ya", want: "Rahasiakan"},
 		{chat: c, person: c, press: "Tidak", want: "Ringkasan"},
 		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan", capture: "central"},
-		{chat: gpSuper, person: pSuper, want: "📋 {central}"}, // its card is in: an older card had the same button
+		// The card first: pressing before it arrives would press the
+		// first report's (stale) button.
+		{chat: gpSuper, person: pSuper, want: "📋 {central}"},
 		{chat: gpSuper, person: pSuper, press: "🏛 Kewenangan pusat", want: "✅ {central}"},
 		{chat: c, person: c, want: "kewenangan pemerintah pusat"},
 		{chat: gpRegcy, person: pRegency, want: "PAKET LAPOR! untuk laporan {central}"},

@@ -276,7 +276,7 @@ func intakeTranscript(photo []byte) []step {
 		{chat: c, person: c, say: "Saluran air di depan SD Negeri 1 tersumbat sejak awal November, jalan tergenang.", want: "Dicatat"},
 		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
 		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
-		{chat: c, person: c, say: "Jl. Raya Plaosan No. 3", want: "paling dekat"},
+		{chat: c, person: c, say: "Jl. Raya Plaosan No. 3", want: "pilih kecamatan lain"},
 		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
 		{chat: c, person: c, photo: photo, say: "foto genangan", want: "Bukti ke-1 diterima"},
 		{chat: c, person: c, press: "Selesai ✅", want: "Sembunyikan identitas"},

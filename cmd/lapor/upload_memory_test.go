@@ -81,7 +81,7 @@ func TestUploadMemory(t *testing.T) {
 		b.say(fmt.Sprintf("Warga %d: saluran air di Jl. Pahlawan tersumbat sampah, air meluap ke jalan setiap hujan.", i), "Dicatat")
 		b.press("what:next", "Kapan")
 		b.press("when:today", "Di mana")
-		b.say("Jl. Pahlawan, Magetan", "paling dekat")
+		b.say("Jl. Pahlawan, Magetan", "pilih kecamatan lain")
 		b.press("kec:35.20.06", "Bukti")
 		browsers = append(browsers, b)
 	}

@@ -198,7 +198,7 @@ func TestWebChatFilesAComplaintAndSurvivesRestart(t *testing.T) {
 	b.say("Trotoar di depan pasar Magetan rusak dan berlubang sejak bulan lalu.", "Dicatat")
 	b.press("what:next", "Kapan")
 	b.press("when:today", "Di mana")
-	b.say("Jl. Pahlawan, Magetan", "paling dekat")
+	b.say("Jl. Pahlawan, Magetan", "pilih kecamatan lain")
 	b.press("kec:35.20.06", "Bukti")
 	if code, body := b.upload("trotoar.jpg", jpegWithGPS(t)); code != 202 {
 		t.Fatalf("upload: %d %s", code, body)

@@ -89,7 +89,7 @@ func fileWebReport(t *testing.T, b *browser, photo []byte) string {
 	b.say("Saluran air di Jl. Pahlawan tersumbat sampah, air meluap ke jalan setiap hujan.", "Dicatat")
 	b.press("what:next", "Kapan")
 	b.press("when:today", "Di mana")
-	b.say("Jl. Pahlawan, Magetan", "paling dekat")
+	b.say("Jl. Pahlawan, Magetan", "pilih kecamatan lain")
 	b.press("kec:35.20.06", "Bukti")
 	if code, body := b.upload("saluran.jpg", photo); code != 202 {
 		t.Fatalf("upload: %d %s", code, body)

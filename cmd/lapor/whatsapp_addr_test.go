@@ -120,7 +120,7 @@ func TestWhatsAppNumberBecomesLIDMidDraft(t *testing.T) {
 			// From here on the citizen writes from the LID.
 			c.press("Kemarin", "Di mana")
 			c.say("Jl. Raya Plaosan No. 10")
-			c.expect("paling dekat")
+			c.expect("pilih kecamatan lain")
 			c.press("✅ Plaosan", "Bukti")
 			c.photo(photo, "lampu mati")
 			c.expect("Bukti ke-1 diterima")

@@ -143,7 +143,7 @@ func (c *waLoadCitizen) press(label, want string) (string, error) {
 // waFaultSteps are what a citizen reads, in order, for the 14 steps of a
 // report with a photo.
 var waFaultSteps = []string{"Selamat datang", "Jenis laporan", "Uraian", "Dicatat", "Kapan kejadiannya", "Di mana",
-	"paling dekat", "Bukti", "Bukti ke-1 diterima", "Sembunyikan identitas", "nama Anda", "Rahasiakan", "Ringkasan", "Nomor laporan"}
+	"pilih kecamatan lain", "Bukti", "Bukti ke-1 diterima", "Sembunyikan identitas", "nama Anda", "Rahasiakan", "Ringkasan", "Nomor laporan"}
 
 // fileReport runs the 14 steps; switchLID is called after the description
 // (mid-draft), where a tenth of the citizens get their LID.
