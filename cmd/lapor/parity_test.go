@@ -325,7 +325,7 @@ func followupsTranscript(photo []byte) []step {
 		{chat: c, person: c, say: "Gorong-gorong di bawah jalan desa ambrol, air meluap ke halaman rumah warga setiap hujan deras.", want: "Dicatat"},
 		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
 		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
-		{chat: c, person: c, say: "Jl. Raya Plaosan No. 40", want: "paling dekat"},
+		{chat: c, person: c, say: "Jl. Raya Plaosan No. 40", want: "pilih kecamatan lain"},
 		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
 		{chat: c, person: c, photo: photo, say: "foto gorong-gorong", want: "Bukti ke-1 diterima"},
 		{chat: c, person: c, press: "Selesai ✅", want: "Sembunyikan identitas"},
