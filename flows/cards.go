@@ -163,6 +163,9 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 	ask := func(key string, act Action) Button {
 		return Button{Label: T(l, key), Data: fmt.Sprintf("p|%s|%s|%d", act, id, v)}
 	}
+	if rows := c.ppidButtons(r, deskKind); rows != nil { // flows/ppid.go
+		return rows
+	}
 	switch {
 	case Stage(r.Stage) == StageSubmitted && deskKind == DeskSuperAdmin:
 		return [][]Button{{do("b.verify", ActVerify, ""), ask("b.tunda", ActDefer)},
@@ -421,6 +424,8 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 			return err
 		}
 		return c.tellCitizen(r, "n.central", r.TrackingID)
+	case ActExtend, ActInfoAnswer, ActInfoRefuse, ActNotInfo, ActObject, ActObjectionAnswer:
+		return c.announcePPID(r, act, arg) // flows/ppid.go
 	case ActLaporID:
 		return c.tellCitizen(r, "n.laporid", r.TrackingID, r.LaporTrackingID, r.TrackingID)
 	}

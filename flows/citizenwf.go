@@ -65,6 +65,8 @@ func (t *turn) workflowButton() (bool, error) {
 			}
 			t.step, t.d = StepRejectReason, draft{Pending: r.TrackingID}
 			return true, t.say("wf.reject.ask", r.TrackingID)
+		case ActObject: // flows/ppid.go
+			return true, t.askObjection(parts[2], v)
 		}
 	case len(parts) == 3 && parts[0] == "rate":
 		n, err := strconv.Atoi(parts[2])
@@ -93,7 +95,7 @@ func (t *turn) onRejectReason() error {
 	}
 	id := t.d.Pending
 	t.step, t.d = StepIdle, draft{}
-	return t.citizenAct(id, 0, ActReject, t.msg.Text)
+	return t.citizenAct(id, 0, objectionInstead(t.ctx, t.tx, id), t.msg.Text)
 }
 
 func (t *turn) onRatingComment() error {

@@ -59,10 +59,10 @@ var officerCommands = map[string]string{
 	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan | templat <nomor>>", "antrian": "/antrian [halaman]",
 	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id> | undang <peran> [kode OPD] <nama> | undangan | undang batal <kode>]",
 	"opd": "/opd [tambah <kode> <nama> | ubah <kode> <nama> | nonaktif <kode>]", "identitas": "/identitas <ID>",
-	"kode_grup": "/kode_grup <super_admin|regency_admin|ombudsman|agency> [kode OPD]",
+	"kode_grup": "/kode_grup <super_admin|regency_admin|ombudsman|ppid|ppid_superior|agency> [kode OPD]",
 	"ekspor":    "/ekspor [csv|xlsx] [YYYY-MM | YYYY | YYYY-MM-DD..YYYY-MM-DD] [kode OPD]", "cetak": "/cetak <ID>",
 	"rekap":      "/rekap [YYYY-MM]",
-	"kode_ruang": "/kode_ruang <super_admin|regency_admin|ombudsman|agency> [kode OPD] [nama petugas]", "daftar_grup": "/daftar_grup <kode>",
+	"kode_ruang": "/kode_ruang <super_admin|regency_admin|ombudsman|ppid|ppid_superior|agency> [kode OPD] [nama petugas]", "daftar_grup": "/daftar_grup <kode>",
 	"catat": "/catat <jenis> | <kecamatan> | <uraian> | <kontak>", "lapor_id": "/lapor_id <ID> <nomor LAPOR! nasional>",
 	"paket":   "/paket <ID>",
 	"nilai":   "/nilai <ID> <1-5> [komentar]",
@@ -449,6 +449,9 @@ func (o *office) askReason(act Action, id string, version int) error {
 	}
 	if act == ActDefer {
 		return o.prompt(T(o.lang, "wf.ask.question", r.TrackingID))
+	}
+	if key := ppidPrompt(act); key != "" { // flows/ppid.go
+		return o.prompt(T(o.lang, key, r.TrackingID))
 	}
 	if act == ActLaporID {
 		return o.prompt(T(o.lang, "wf.ask.laporid", r.TrackingID))

@@ -28,6 +28,8 @@ func queueFilter(kind, agencyCode string) store.ReportFilter {
 		f.Stages = []string{string(StageAtRegency), string(StageAnswerReview), string(StageToLapor)}
 	case DeskAgency:
 		f.Stages, f.AgencyCode = []string{string(StageAtAgency)}, agencyCode
+	case DeskPPID, DeskPPIDSuperior:
+		f.Stages = ppidQueue(kind) // flows/ppid.go
 	default:
 		f.Stages = []string{string(StageSubmitted), string(StageAtRegency), string(StageAtAgency), string(StageAnswerReview)}
 	}

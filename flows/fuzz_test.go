@@ -208,6 +208,14 @@ func FuzzParsePolicy(f *testing.F) {
 				t.Fatalf("supervisor of %s is %q", desk, s)
 			}
 		}
+		for _, desk := range []string{flows.DeskPPID, flows.DeskPPIDSuperior} {
+			if s := p.Supervisor[desk]; s != flows.DeskPPIDSuperior && s != flows.DeskRegency && s != flows.DeskSuperAdmin {
+				t.Fatalf("supervisor of %s is %q", desk, s)
+			}
+		}
+		if p.PPIDExtension < 1 || p.PPIDExtension > 365 || p.InformationDispute < 1 || p.InformationDispute > 365 {
+			t.Fatalf("the PPID's extension %d, the Komisi Informasi window %d", p.PPIDExtension, p.InformationDispute)
+		}
 		for _, l := range []flows.Lang{flows.LangID, flows.LangEN} {
 			if d := p.Describe(l); !utf8.ValidString(d) || strings.Contains(d, "%!") {
 				t.Fatalf("Describe(%s) = %q", l, d)

@@ -842,15 +842,20 @@ func (t *turn) submit() error {
 		t.step = StepType
 		return t.prompt()
 	}
-	deadline := t.s.cal().Deadline(t.now, t.s.stageDays(StageSubmitted))
+	// An information request goes to the PPID (flows/ppid.go).
+	entry, err := entryStage(t.ctx, t.tx, d.Type)
+	if err != nil {
+		return err
+	}
+	deadline := t.s.cal().Deadline(t.now, t.s.stageDays(entry))
 	r := &store.Report{
 		Type: d.Type, Description: d.descriptionText(), Address: d.Address, KecamatanCode: d.Kecamatan,
 		Anonymous: d.Anonymous != nil && *d.Anonymous, Confidential: d.Confidential == nil || *d.Confidential,
 		Channel: t.in.Channel, ChatID: t.in.ChatID, ReporterUserID: t.msg.UserID,
 		ReporterName: t.msg.UserName, ReporterUsername: t.msg.Username, Lang: string(t.lang),
 		Title: d.Title, Category: d.Category, Contact: d.Contact,
-		Stage: "submitted", ResponsibleUnit: "super_admin", StageStartedAt: t.now, StageDeadline: deadline,
-		DeadlineBase: t.now, DeadlineDays: t.s.stageDays(StageSubmitted),
+		Stage: string(entry), ResponsibleUnit: stageUnit(entry), StageStartedAt: t.now, StageDeadline: deadline,
+		DeadlineBase: t.now, DeadlineDays: t.s.stageDays(entry),
 		SubmittedAt: t.now, SourceInboxID: t.in.ID,
 	}
 	if d.Name != "" && !r.Anonymous {
@@ -864,7 +869,6 @@ func (t *turn) submit() error {
 	if d.Location != nil {
 		r.Latitude, r.Longitude = &d.Location.Lat, &d.Location.Lon
 	}
-	var err error
 	for try := 0; try < 5; try++ {
 		r.TrackingID = NewTrackingID(t.s.cfg.TrackingPrefix)
 		if err = t.tx.CreateReport(t.ctx, r); !errors.Is(err, store.ErrConflict) {
@@ -882,14 +886,18 @@ func (t *turn) submit() error {
 		return err
 	}
 	if err := t.tx.AppendEvent(t.ctx, store.Event{ReportID: r.ID, At: t.now, Kind: "submitted",
-		StageTo: "submitted", ActorRole: "citizen", Channel: t.in.Channel, Deadline: r.StageDeadline}); err != nil {
+		StageTo: string(entry), ActorRole: "citizen", Channel: t.in.Channel, Deadline: r.StageDeadline}); err != nil {
 		return err
 	}
-	if err := t.courier().cardTo(r, DeskSuperAdmin, ""); err != nil {
+	if err := t.courier().cardTo(r, stageUnit(entry), ""); err != nil {
 		return err
 	}
 	t.d = draft{}
 	t.step = StepIdle
-	return t.say("submitted", r.TrackingID, r.TrackingID, t.s.regency.Name(),
-		FormatDate(t.lang, deadline.In(calendar.Jakarta)), t.s.stageDays(StageSubmitted))
+	key := "submitted"
+	if entry == StageAtPPID {
+		key = "submitted.ppid"
+	}
+	return t.say(key, r.TrackingID, r.TrackingID, t.s.regency.Name(),
+		FormatDate(t.lang, deadline.In(calendar.Jakarta)), t.s.stageDays(entry))
 }

@@ -319,7 +319,7 @@ func (o *office) invitations(verb, args string) error {
 		return refuse(o.lang, "invite.usage")
 	}
 	r := Role(strings.ToLower(first))
-	if !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) {
+	if !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) && !isPPIDRole(r) {
 		return refuse(o.lang, "invite.usage")
 	}
 	if !o.mayInvite(r) {

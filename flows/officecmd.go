@@ -283,7 +283,7 @@ func (o *office) officers(args string) error {
 		agencyArg, name := splitFirst(rest)
 		r := Role(role)
 		user, err := o.officerID(user)
-		if err != nil || !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) {
+		if err != nil || !slices.Contains([]Role{RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman}, r) && !isPPIDRole(r) {
 			return refuse(o.lang, "wf.usage", officerCommands["petugas"])
 		}
 		if r == RoleSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
@@ -462,7 +462,7 @@ func (o *office) deskCode(args string) error {
 func (o *office) codeDesk(args, cmd string, whole bool) (kind, agencyCode, rest string, err error) {
 	kind, rest = splitFirst(args)
 	switch kind {
-	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
+	case DeskSuperAdmin, DeskRegency, DeskOmbudsman, DeskPPID, DeskPPIDSuperior:
 		if kind == DeskSuperAdmin && o.a.officer.Role != string(RoleSuperAdmin) {
 			return "", "", "", refuse(o.lang, "wf.cmd.notallowed", cmd+" super_admin")
 		}

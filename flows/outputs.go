@@ -57,6 +57,8 @@ func deskReaders(kind, agencyCode string) Readers {
 		return AdminReaders
 	case DeskOmbudsman:
 		return OmbudsmanReaders
+	case DeskPPID, DeskPPIDSuperior:
+		return PPIDReaders // flows/ppid.go
 	}
 	return AgencyReaders(agencyCode)
 }
@@ -96,7 +98,11 @@ func (m *recordMaker) agencyName(code string) string {
 
 // scope is what Visible needs to know of a report.
 func scope(r *store.Report, verified bool) records.Scope {
-	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: r.AgencyCode,
+	agency := r.AgencyCode
+	if onPPIDPath(r) {
+		agency = ppidScope // the PPID's desks see it (flows/ppid.go)
+	}
+	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: agency,
 		Ombudsman: !r.OmbudsmanAt.IsZero()}
 }
 

@@ -22,6 +22,8 @@ type Policy struct {
 	RemindBefore        []int             `yaml:"remind_before"`
 	CitizenRemindBefore int               `yaml:"citizen_remind_before"`
 	OmbudsmanAfter      int               `yaml:"ombudsman_after"`
+	PPIDExtension       int               `yaml:"ppid_extension"`         // the PPID's one extension, working days (flows/ppid.go)
+	InformationDispute  int               `yaml:"komisi_informasi_after"` // working days to apply to the Komisi Informasi
 	TundaRemindAfter    int               `yaml:"tunda_remind_after"`
 	TundaExpireAfter    int               `yaml:"tunda_expire_after"`
 	DraftExpireAfter    int               `yaml:"draft_expire_after"`
@@ -44,7 +46,7 @@ type Policy struct {
 
 // laterStages are the clock stages added after the first policy files
 // were copied out (to_lapor: issue 16).
-var laterStages = []Stage{StageToLapor}
+var laterStages = []Stage{StageToLapor, StageAtPPID, StageInfoAnswered, StageObjection}
 
 // defaultWorkingHoursUntil ends the working hours of a policy file that
 // does not say (one written before working_hours_until existed).
@@ -69,6 +71,7 @@ func ParsePolicy(b []byte) (Policy, error) {
 		return p, fmt.Errorf("policy: %w", err)
 	}
 	var errs []error
+	p.ppidDefaults() // a policy file written before information requests had their path
 	// A policy file copied before a stage existed keeps working: the new
 	// stage takes this version's default limit.
 	var defaults struct {
@@ -98,7 +101,8 @@ func ParsePolicy(b []byte) (Policy, error) {
 		}
 	}
 	for name, v := range map[string]int{"citizen_remind_before": p.CitizenRemindBefore, "ombudsman_after": p.OmbudsmanAfter,
-		"tunda_remind_after": p.TundaRemindAfter, "tunda_expire_after": p.TundaExpireAfter, "draft_expire_after": p.DraftExpireAfter} {
+		"tunda_remind_after": p.TundaRemindAfter, "tunda_expire_after": p.TundaExpireAfter, "draft_expire_after": p.DraftExpireAfter,
+		"ppid_extension": p.PPIDExtension} {
 		if v < 0 || v > 400 {
 			errs = append(errs, fmt.Errorf("%s: %d is out of range", name, v))
 		}
@@ -129,6 +133,7 @@ func ParsePolicy(b []byte) (Policy, error) {
 			errs = append(errs, fmt.Errorf("supervisor.%s: must be regency_admin or super_admin, got %q", desk, sup))
 		}
 	}
+	errs = append(errs, p.checkPPIDSupervisors()...)
 	return p, errors.Join(errs...)
 }
 
@@ -142,5 +147,6 @@ func (p Policy) Describe(lang Lang) string {
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
 		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil)
 	b.WriteString("\n" + p.describeFollowups(lang)) // flows/followups_sweep.go
+	b.WriteString(p.describePPID(lang))             // flows/ppid.go
 	return b.String()
 }

@@ -31,6 +31,9 @@ var publicStatusOf = map[Stage]PublicStatus{
 	StageArchived:       PublicArchived,
 	StageToLapor:        PublicForwarded,
 	StageInLapor:        PublicForwarded,
+	StageAtPPID:         PublicFollowUp, // an information request with the PPID
+	StageInfoAnswered:   PublicFollowUp, // the requester has not accepted the answer yet
+	StageObjection:      PublicFollowUp, // an objection with the PPID's superior
 }
 
 // Public returns the stage's public status. A stage the table does not know

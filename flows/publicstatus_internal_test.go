@@ -18,6 +18,9 @@ var wantPublic = map[Stage]PublicStatus{
 	"in_lapor":        "diteruskan",
 	"closed":          "selesai",
 	"archived":        "diarsipkan",
+	"at_ppid":         "tindak_lanjut", // an information request being answered
+	"info_answered":   "tindak_lanjut", // answered, not accepted yet
+	"objection":       "tindak_lanjut", // an objection being decided
 }
 
 func TestEveryStageHasOnePublicStatus(t *testing.T) {

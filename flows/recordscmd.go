@@ -33,6 +33,8 @@ func (o *office) readers() Readers {
 		return AdminReaders
 	case RoleOmbudsman:
 		return OmbudsmanReaders
+	case RolePPID, RolePPIDSuperior:
+		return PPIDReaders
 	}
 	return AgencyReaders(o.a.officer.AgencyCode)
 }

@@ -46,6 +46,8 @@ func deskRole(kind string) Role {
 		return RoleRegencyAdmin
 	case DeskOmbudsman:
 		return RoleOmbudsman
+	case DeskPPID, DeskPPIDSuperior:
+		return Role(kind)
 	}
 	return RoleLiaison
 }
@@ -53,7 +55,7 @@ func deskRole(kind string) Role {
 // checkDesk validates a desk kind and its agency (only agency desks have one).
 func checkDesk(ctx context.Context, tx *store.Tx, kind, agencyCode string) (string, error) {
 	switch kind {
-	case DeskSuperAdmin, DeskRegency, DeskOmbudsman:
+	case DeskSuperAdmin, DeskRegency, DeskOmbudsman, DeskPPID, DeskPPIDSuperior:
 		return "", nil
 	case DeskAgency:
 		if agencyCode == "" {
@@ -68,7 +70,7 @@ func checkDesk(ctx context.Context, tx *store.Tx, kind, agencyCode string) (stri
 		}
 		return "", fmt.Errorf("no active agency matches %q", agencyCode)
 	}
-	return "", fmt.Errorf("unknown desk %q (super_admin, regency_admin, agency, ombudsman)", kind)
+	return "", fmt.Errorf("unknown desk %q (super_admin, regency_admin, agency, ombudsman, ppid, ppid_superior)", kind)
 }
 
 // IssueRoomCode issues a one-time code that signs a browser in to a desk's

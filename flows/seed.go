@@ -30,14 +30,14 @@ func (s *Service) Seed(ctx context.Context) error {
 // `lapor admin add`, which creates the first super admin).
 func (s *Service) AddOfficer(ctx context.Context, channel, userID, name string, role Role, agencyCode, by string) error {
 	switch role {
-	case RoleSuperAdmin, RoleRegencyAdmin, RoleOmbudsman:
+	case RoleSuperAdmin, RoleRegencyAdmin, RoleOmbudsman, RolePPID, RolePPIDSuperior:
 		agencyCode = ""
 	case RoleLiaison:
 		if agencyCode == "" {
 			return fmt.Errorf("a liaison officer needs an agency code")
 		}
 	default:
-		return fmt.Errorf("unknown role %q (super_admin, regency_admin, liaison_officer, ombudsman)", role)
+		return fmt.Errorf("unknown role %q (super_admin, regency_admin, liaison_officer, ombudsman, ppid, ppid_superior)", role)
 	}
 	return s.db.PutOfficer(ctx, store.Officer{Channel: channel, UserID: userID, Name: name, Role: string(role),
 		AgencyCode: agencyCode, Active: true, CreatedBy: by}, s.now())

@@ -84,6 +84,9 @@ func (sw *sweep) mark(r *store.Report, kind string) (bool, error) {
 
 // holder is the desk that holds a report in its stage.
 func holder(r *store.Report) deskKey {
+	if k, ok := ppidHolder(Stage(r.Stage)); ok { // flows/ppid.go
+		return k
+	}
 	switch Stage(r.Stage) {
 	case StageSubmitted:
 		return deskKey{DeskSuperAdmin, ""}
@@ -115,6 +118,12 @@ func (sw *sweep) deadlines() error {
 	for i := range reports {
 		r := &reports[i]
 		deadline := r.StageDeadline
+		if done, err := sw.information(r); err != nil || done { // flows/ppid.go
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if Stage(r.Stage) == StageAnswered {
 			if err := sw.answered(r); err != nil {
 				return err
@@ -366,7 +375,7 @@ func (sw *sweep) digests() error {
 	today := calendar.DateOf(sw.now)
 	for _, d := range desks {
 		switch d.Kind {
-		case DeskSuperAdmin, DeskRegency, DeskAgency:
+		case DeskSuperAdmin, DeskRegency, DeskAgency, DeskPPID, DeskPPIDSuperior:
 		default:
 			continue // the Ombudsman desk holds no queue
 		}

@@ -58,6 +58,8 @@ func deskOfRole(r Role) string {
 		return DeskRegency
 	case RoleOmbudsman:
 		return DeskOmbudsman
+	case RolePPID, RolePPIDSuperior:
+		return string(r)
 	}
 	return DeskAgency
 }

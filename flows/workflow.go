@@ -23,15 +23,21 @@ const (
 	StageInLapor        Stage = "in_lapor"        // in the national LAPOR! under its own number; followed there
 	StageClosed         Stage = "closed"
 	StageArchived       Stage = "archived"
+	// An information request (UU 14/2008) takes the PPID's path, not the
+	// SOP chain (flows/ppid.go).
+	StageAtPPID       Stage = "at_ppid"       // with the PPID: 10 working days, one extension
+	StageInfoAnswered Stage = "info_answered" // the PPID answered; the requester may object
+	StageObjection    Stage = "objection"     // keberatan: with the PPID's superior
 )
 
 // Stages lists every stage a report can be in.
 var Stages = []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered,
-	StageWaitingCitizen, StageToLapor, StageInLapor, StageClosed, StageArchived}
+	StageWaitingCitizen, StageToLapor, StageInLapor, StageClosed, StageArchived, StageAtPPID, StageInfoAnswered, StageObjection}
 
 // ClockStages are the stages with a working-day limit in the policy, in
 // the SOP's order. A report in any other stage has no running clock.
-var ClockStages = []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered, StageToLapor}
+var ClockStages = []Stage{StageSubmitted, StageAtRegency, StageAtAgency, StageAnswerReview, StageAnswered, StageToLapor,
+	StageAtPPID, StageInfoAnswered, StageObjection}
 
 // Final reports whether nothing more happens to a report in the stage here:
 // it is closed, archived, or followed in the national LAPOR!.
@@ -46,16 +52,20 @@ const (
 	RoleRegencyAdmin Role = "regency_admin"
 	RoleLiaison      Role = "liaison_officer"
 	RoleOmbudsman    Role = "ombudsman"
+	RolePPID         Role = "ppid"          // Pejabat Pengelola Informasi dan Dokumentasi
+	RolePPIDSuperior Role = "ppid_superior" // Atasan PPID: decides objections
 	RoleCitizen      Role = "citizen"
 	RoleSystem       Role = "system"
 )
 
 // Desk kinds: the group chats where each part of the chain works.
 const (
-	DeskSuperAdmin = "super_admin"
-	DeskRegency    = "regency_admin"
-	DeskAgency     = "agency"
-	DeskOmbudsman  = "ombudsman"
+	DeskSuperAdmin   = "super_admin"
+	DeskRegency      = "regency_admin"
+	DeskAgency       = "agency"
+	DeskOmbudsman    = "ombudsman"
+	DeskPPID         = "ppid"
+	DeskPPIDSuperior = "ppid_superior"
 )
 
 // Action is one step an officer or the citizen takes on a report.
@@ -80,6 +90,13 @@ const (
 	ActAutoClose    Action = "autoclose" // the citizen stayed silent: closed as accepted
 	ActExpire       Action = "expire"    // a Tunda question was never answered
 	ActLaporID      Action = "lapor_id"  // the national LAPOR! number of a forwarded report is recorded
+	// The PPID's path (flows/ppid.go).
+	ActExtend          Action = "extend"           // Perpanjang: the PPID's one extension, with its reason
+	ActInfoAnswer      Action = "info_answer"      // the PPID answers (grants, fully or in part)
+	ActInfoRefuse      Action = "info_refuse"      // the PPID refuses, naming the exemption (pasal 17)
+	ActNotInfo         Action = "not_info"         // not an information request: to the SOP chain
+	ActObject          Action = "object"           // Keberatan (citizen)
+	ActObjectionAnswer Action = "objection_answer" // the PPID's superior decides the objection
 )
 
 // rule is one row of the workflow table: in stage from, action act may be
@@ -166,6 +183,16 @@ var workflow = []rule{
 	{StageAnswered, ActAutoClose, StageClosed, false, bySystem},
 	{StageWaitingCitizen, ActExpire, StageArchived, false, bySystem},
 	{StageToLapor, ActLaporID, StageInLapor, true, reviewer},
+	// Information requests (UU 14/2008; flows/ppid.go).
+	{StageAtPPID, ActExtend, StageAtPPID, true, ppidDesk},
+	{StageAtPPID, ActInfoAnswer, StageInfoAnswered, true, ppidDesk},
+	{StageAtPPID, ActInfoRefuse, StageInfoAnswered, true, ppidDesk},
+	{StageAtPPID, ActNotInfo, StageSubmitted, true, ppidDesk},
+	{StageAtPPID, ActObject, StageObjection, true, reporter}, // only once the PPID's deadline passed
+	{StageInfoAnswered, ActAccept, StageClosed, false, reporter},
+	{StageInfoAnswered, ActObject, StageObjection, true, reporter},
+	{StageInfoAnswered, ActAutoClose, StageClosed, false, bySystem},
+	{StageObjection, ActObjectionAnswer, StageClosed, true, ppidSuperiorDesk},
 }
 
 // Transitions returns the table as (from, action, to) triples, for tests and
@@ -218,8 +245,12 @@ func stageUnit(st Stage) string {
 		return DeskRegency
 	case StageAtAgency:
 		return DeskAgency
-	case StageAnswered, StageWaitingCitizen:
+	case StageAnswered, StageWaitingCitizen, StageInfoAnswered:
 		return "citizen"
+	case StageAtPPID:
+		return DeskPPID
+	case StageObjection:
+		return DeskPPIDSuperior
 	}
 	return ""
 }
@@ -266,6 +297,10 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 		r.LaporTrackingID = arg // checked for uniqueness by the caller (office.act)
 	case ActAnswer:
 		return from, nil
+	case ActExtend, ActObject:
+		if err := s.checkPPIDClock(ctx, tx, r, act, now, lang); err != nil { // flows/ppid.go
+			return from, err
+		}
 	}
 	event := store.Event{ReportID: r.ID, At: now, Kind: string(act), StageFrom: string(from), StageTo: string(to),
 		ActorRole: string(a.role()), ActorID: a.userID, Channel: a.channel, Note: truncate(arg, 2000)}
@@ -287,6 +322,9 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	case act == ActInfo:
 		r.DeadlineBase, r.DeadlineDays = now, r.PausedDays
 		r.PausedDays = 0
+	case act == ActExtend:
+		// The same clock, longer: counted from the request's receipt.
+		r.DeadlineDays += s.cfg.Policy.PPIDExtension
 	default:
 		r.DeadlineBase, r.DeadlineDays = now, s.stageDays(to)
 	}

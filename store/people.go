@@ -284,3 +284,14 @@ func (tx *Tx) EnsureDesk(ctx context.Context, d Desk, by string, now time.Time) 
 	}
 	return tx.insertDesk(ctx, d, by, now)
 }
+
+// ExpireRoomCodesIssuedBy ends every unused room code issued by issuer (the
+// demo's, at the start of a normal run) and says how many there were.
+func (db *DB) ExpireRoomCodesIssuedBy(ctx context.Context, issuer string, now time.Time) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE desk_codes SET expires_at = $2
+		WHERE purpose = 'room' AND issued_by = $1 AND used_at IS NULL AND expires_at > $2`, issuer, now)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return tag.RowsAffected(), nil
+}

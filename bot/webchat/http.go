@@ -89,18 +89,12 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 func (c *Channel) asset(w http.ResponseWriter, r *http.Request, assets fs.FS, name string) {
-	b, err := fs.ReadFile(assets, path.Clean(name))
-	if err != nil {
+	a, ok := loadAssets(assets)[path.Clean(name)] // assets.go
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	ct := mime.TypeByExtension(path.Ext(name))
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(b)
+	a.serve(w, r)
 }
 
 func (c *Channel) fail(w http.ResponseWriter, lang string, code int, key string, args ...any) {

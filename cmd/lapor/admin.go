@@ -13,7 +13,7 @@ import (
 )
 
 const adminUsage = `Usage:
-  lapor admin add (--telegram-user <id> | --whatsapp-user <phone or JID>) --role <super_admin|regency_admin|liaison_officer|ombudsman> [--agency <code>] [--name <name>]
+  lapor admin add (--telegram-user <id> | --whatsapp-user <phone or JID>) --role <super_admin|regency_admin|liaison_officer|ombudsman|ppid|ppid_superior> [--agency <code>] [--name <name>]
   lapor admin code --desk <super_admin|regency_admin|ombudsman|agency> [--agency <code>]
   lapor admin code --web --desk <…> [--agency <code>] [--name <officer's name>]
       --web: a sign-in link for the desk's room in the web chat instead of a group code

@@ -40,14 +40,63 @@ Usage:
   lapor version    print the version
   lapor config     list the configuration variables and their defaults
 
-Configuration comes from LAPOR_* environment variables; see lapor config.
+Every command takes --help. Configuration comes from LAPOR_* environment
+variables; see lapor config.
+
+Exit codes: 0 done; 1 the command failed (the reason is on standard error);
+2 the command line or the configuration is not valid.
 `
+
+// subcommandUsage is what --help prints for each command.
+var subcommandUsage = map[string]string{
+	"serve": `Usage:
+  lapor serve [--demo]
+      run the service: the chat channels that are configured, the web chat,
+      the deadline sweeps. With no configuration: a private database in
+      ./lapor-data and the web chat on http://127.0.0.1:8080.
+      --demo prints a sign-in link for every desk's web room and, without
+      LAPOR_DATABASE_URL, keeps its own private database in ./lapor-demo.
+`,
+	"migrate": `Usage:
+  lapor migrate
+      apply the database migrations and exit.
+`,
+	"admin":          adminUsage,
+	"whatsapp-login": "Usage:\n  lapor whatsapp-login [--phone 081234567890]\n      link a WhatsApp account: a QR code to scan, or with --phone a pairing code.\n",
+	"workdays":       workdaysUsage,
+	"holidays":       holidaysUsage,
+	"export":         exportUsage,
+	"print":          exportUsage,
+	"recap":          exportUsage,
+	"version":        "Usage:\n  lapor version\n",
+	"config":         "Usage:\n  lapor config\n      list the configuration variables and their defaults.\n",
+}
+
+// wantsHelp reports whether a command's arguments ask for its usage.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help", "help":
+			return true
+		}
+	}
+	return false
+}
 
 // Run runs one subcommand and returns the process exit code.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	if wantsHelp(args[1:]) {
+		// Usage only: no configuration, no database.
+		if u, ok := subcommandUsage[args[0]]; ok {
+			fmt.Fprint(stdout, u)
+			return 0
+		}
 	}
 	switch args[0] {
 	case "version", "--version", "-v":

@@ -44,6 +44,13 @@ const (
 	gpSuper  = -31
 	gpRegcy  = -32
 	gpPupr   = -33
+	// The information request's people: a requester of their own (each
+	// chat has its flood limit), the PPID and the PPID's superior.
+	pRequester = 12
+	pPPID      = 24
+	pAtasan    = 25
+	gpPPID     = -34
+	gpAtasan   = -35
 )
 
 // telegramPlatform drives the fake Bot API.
@@ -178,7 +185,7 @@ var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
 // next.
 func runTranscript(t *testing.T, p platform, seen map[string]string, steps []step) {
 	t.Helper()
-	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr} {
+	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr, pPPID, pAtasan} {
 		seen[fmt.Sprintf("u%d", person)] = p.userID(person)
 	}
 	for i, s := range steps {
@@ -230,8 +237,21 @@ func desksTranscript() []step {
 		{chat: gpRegcy, person: pRegency, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
 		{chat: s, person: s, say: "/kode_grup agency pupr", want: "Kode pendaftaran"},
 		{chat: gpPupr, person: pPupr, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		// The PPID and its superior (informationTranscript).
+		{chat: s, person: s, say: "/petugas tambah {u24} ppid Dewi", want: "Dewi"},
+		{chat: s, person: s, say: "/petugas tambah {u25} ppid_superior Hadi", want: "Hadi"},
+		{chat: s, person: s, say: "/kode_grup ppid", want: "Kode pendaftaran"},
+		{chat: gpPPID, person: pPPID, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: s, person: s, say: "/kode_grup ppid_superior", want: "Kode pendaftaran"},
+		{chat: gpAtasan, person: pAtasan, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
 	}
 }
+
+// transcriptFlood is LAPOR_FLOOD_PER_MINUTE of the shared transcripts'
+// services on every platform: the transcripts, played in seconds, have a
+// citizen send more than the default 30 messages within a minute, which is
+// the flood limit's test (hostile_test.go, parity_web_test.go), not theirs.
+const transcriptFlood = "120"
 
 // playAll runs the shared transcripts on a platform whose service is up
 // and whose first super admin is person pSuper.
@@ -241,13 +261,9 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, chainTranscript())
 	runTranscript(t, p, seen, centralTranscript())
+	runTranscript(t, p, seen, informationTranscript())
 	runTranscript(t, p, seen, followupsTranscript(jpegWithGPS(t)))
 }
-
-// transcriptFlood is LAPOR_FLOOD_PER_MINUTE for the shared transcripts:
-// they put one citizen through several reports within a minute, more than
-// a person types; every platform gets the same limit.
-const transcriptFlood = "120"
 
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
 	t.Parallel()
@@ -310,7 +326,7 @@ func chainTranscript() []step {
 
 // pCitizen2 files the follow-ups' report: another citizen, whose chat is
 // not near its flood limit after the transcripts before.
-const pCitizen2 = 12
+const pCitizen2 = 13
 
 // followupsTranscript: another citizen's anonymous report gets the
 // agency's first response, two progress updates and the final answer
@@ -363,5 +379,49 @@ func followupsTranscript(photo []byte) []step {
 		{chat: gpRegcy, person: pRegency, press: "✅ Setujui & kirim", want: "✅ {fu}"},
 		{chat: c, person: c, say: "", want: "air tidak meluap lagi"},
 		{chat: c, person: c, say: "/status {fu}", want: "Tindak lanjut dari perangkat daerah"},
+	}
+}
+
+// informationTranscript: an information request (UU 14/2008) goes to the
+// PPID, who extends its deadline once and then refuses; the requester
+// objects and the PPID's superior decides. desksTranscript registers the
+// PPID's and the superior's desks; "{info}" is the request's number.
+func informationTranscript() []step {
+	c := pRequester
+	return []step{
+		{chat: c, person: c, say: "/start", want: "Selamat datang"},
+		{chat: c, person: c, press: "📝 Buat laporan", want: "Jenis laporan"},
+		{chat: c, person: c, press: "Permintaan informasi", want: "Uraian"},
+		{chat: c, person: c, say: "Mohon salinan daftar penerima bantuan rumah tidak layak huni Desa Sidomukti tahun 2025.", want: "Dicatat"},
+		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
+		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
+		{chat: c, person: c, say: "Kantor Desa Sidomukti, Plaosan", want: "pilih kecamatan lain"},
+		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
+		{chat: c, person: c, press: "Lewati", want: "Sembunyikan identitas"},
+		{chat: c, person: c, press: "Ya", want: "Rahasiakan"},
+		{chat: c, person: c, press: "Tidak", want: "Ringkasan"},
+		{chat: c, person: c, press: "📨 Kirim", want: "PPID", capture: "info"},
+
+		// The PPID extends its deadline once, with its reason; the card
+		// never shows who the anonymous requester is.
+		{chat: gpPPID, person: pPPID, say: "", want: "Pelapor anonim"},
+		{chat: gpPPID, person: pPPID, press: "⏳ Perpanjang", want: "alasan perpanjangan"},
+		{chat: gpPPID, person: pPPID, say: "Dokumen ada di arsip Bappeda dan perlu dipindai.", want: "✅ {info}"},
+		{chat: c, person: c, say: "", want: "memperpanjang waktu"},
+		{chat: gpPPID, person: pPPID, say: "/perpanjang {info} sekali lagi", want: "hanya boleh satu kali"},
+		// ... and then refuses, naming the exemption.
+		{chat: gpPPID, person: pPPID, say: "/tolak_informasi {info} Memuat data pribadi penerima (pasal 17 huruf h UU 14/2008).", want: "✅ {info}"},
+		{chat: c, person: c, say: "", want: "PPID menolak permintaan informasi"},
+		// The requester objects.
+		{chat: c, person: c, press: "⚖️ Ajukan keberatan", want: "alasan keberatan"},
+		{chat: c, person: c, say: "Saya hanya meminta jumlah penerima per dusun, bukan nama.", want: "Atasan PPID"},
+		// The superior decides; the requester is told of the Komisi
+		// Informasi, which they apply to themselves.
+		{chat: gpAtasan, person: pAtasan, say: "", want: "jumlah penerima per dusun"},
+		{chat: gpAtasan, person: pAtasan, press: "⚖️ Tanggapi keberatan", want: "tanggapan tertulis"},
+		{chat: gpAtasan, person: pAtasan, say: "Keberatan diterima: PPID memberikan jumlah penerima per dusun tanpa nama.", want: "✅ {info}"},
+		{chat: c, person: c, say: "", want: "Komisi Informasi"},
+		{chat: gpPPID, person: pPPID, say: "", want: "Keberatan diterima"},
+		{chat: c, person: c, say: "/status {info}", want: "Status: Selesai"},
 	}
 }

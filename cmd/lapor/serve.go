@@ -170,6 +170,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, args []string, std
 	var demoOut io.Writer
 	if *demo {
 		demoOut = stdout
+		if cfg.DatabaseURL == "" {
+			// The demo's officers and links never land in the real data.
+			cfg.DataDir = demoDataDir(cfg.DataDir)
+		}
 	}
 	var factories []sourceFactory
 	if cfg.TelegramToken != "" {
@@ -301,6 +305,11 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		return err
 	}
 	defer closeDB()
+	if demo == nil {
+		if err := endDemoLinks(ctx, db, log); err != nil { // demo.go
+			return err
+		}
+	}
 
 	fcfg, err := serviceConfig(cfg)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -303,6 +305,32 @@ func TestServeDemoPrintsSignInLinks(t *testing.T) {
 		b := newBrowser(t, env["LAPOR_HTTP_ADDR"], nil)
 		if status, body := b.signIn(code); status != 200 || !strings.Contains(body, desk) {
 			t.Fatalf("demo link of %s: %d %s", label, status, body)
+		}
+	}
+
+	// A normal run on the same database ends the links the demo printed
+	// and nobody used: whoever saw them does not become an officer.
+	unused := links["Admin kabupaten (disposisi, persetujuan)"]
+	normal := maps.Clone(env)
+	normal["LAPOR_HTTP_ADDR"] = freeAddr(t)
+	logs, _ := startWith(t, normal, []string{"serve"}, io.Discard)
+	waitForWeb(t, "http://"+normal["LAPOR_HTTP_ADDR"])
+	b := newBrowser(t, normal["LAPOR_HTTP_ADDR"], nil)
+	if status, body := b.signIn(unused); status == 200 {
+		t.Fatalf("a demo link signed in after a normal start: %d %s", status, body)
+	}
+	if !strings.Contains(logs.String(), "earlier demo run") {
+		t.Errorf("the normal start did not say it ended the demo's links:\n%s", logs)
+	}
+}
+
+// serve --demo without a database of its own keeps its private cluster
+// beside the normal one, never in it.
+func TestDemoDataDir(t *testing.T) {
+	for in, want := range map[string]string{"./lapor-data": "lapor-demo", "/var/lib/lapor/data": "/var/lib/lapor/lapor-demo",
+		"/var/lib/lapor/data/": "/var/lib/lapor/lapor-demo"} {
+		if got := demoDataDir(in); got != want || got == filepath.Clean(in) {
+			t.Errorf("demoDataDir(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every command answers --help with its usage and exit code 0, before
+// reading the configuration or opening a database: here the configuration
+// is not even valid, and no database could be reached.
+func TestEveryCommandHasHelp(t *testing.T) {
+	env := map[string]string{"LAPOR_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "LAPOR_LOG_LEVEL": "loud"}
+	listed := regexp.MustCompile(`(?m)^  lapor ([a-z-]+)`).FindAllStringSubmatch(usage, -1)
+	if len(listed) < 10 {
+		t.Fatalf("the usage lists %d commands", len(listed))
+	}
+	for _, m := range listed {
+		cmd := m[1]
+		if _, ok := subcommandUsage[cmd]; !ok {
+			t.Errorf("lapor %s has no --help text", cmd)
+			continue
+		}
+		for _, flag := range []string{"--help", "-h"} {
+			var stdout, stderr bytes.Buffer
+			code := Run(context.Background(), []string{cmd, flag}, func(k string) string { return env[k] }, &stdout, &stderr)
+			if code != 0 || !strings.Contains(stdout.String(), "lapor "+cmd) || stderr.Len() != 0 {
+				t.Errorf("lapor %s %s: exit %d, stdout %q, stderr %q", cmd, flag, code, stdout.String(), stderr.String())
+			}
+		}
+	}
+	// Without --help the invalid configuration is refused, with code 2.
+	var stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &bytes.Buffer{}, &stderr); code != 2 ||
+		!strings.Contains(stderr.String(), "LAPOR_LOG_LEVEL") {
+		t.Errorf("migrate with an invalid configuration: exit %d, %q", code, stderr.String())
+	}
+}
