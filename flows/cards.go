@@ -102,6 +102,9 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 			text += "\n\n" + e
 		}
 	}
+	if fu := c.followupLines(r, rec, deskKind); fu != "" { // flows/followups.go
+		text += "\n\n" + fu
+	}
 	if deskKind == DeskAgency && Stage(r.Stage) == StageAtAgency {
 		text += "\n\n" + T(l, "card.reply")
 	}
@@ -171,7 +174,7 @@ func (c *courier) buttons(r *store.Report, deskKind string) [][]Button {
 		return [][]Button{{{Label: T(l, "b.dispose"), Data: fmt.Sprintf("dsp|%s|%d", id, v)}, ask("b.return", ActReturn)},
 			{ask("b.tunda", ActDefer), ask("b.archive", ActArchive)}}
 	case Stage(r.Stage) == StageAtAgency && deskKind == DeskAgency:
-		return [][]Button{{do("b.answer", ActAnswer, ""), ask("b.notours", ActNotOurs)}}
+		return c.agencyRows(r, []Button{do("b.answer", ActAnswer, ""), ask("b.notours", ActNotOurs)}) // flows/followups.go
 	case Stage(r.Stage) == StageAnswerReview && (deskKind == DeskRegency || deskKind == DeskSuperAdmin):
 		return [][]Button{{do("b.approve", ActApprove, ""), ask("b.revise", ActRevise)}}
 	case Stage(r.Stage) == StageToLapor && deskKind == DeskRegency:

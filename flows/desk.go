@@ -38,6 +38,8 @@ type pending struct {
 	Act     Action `json:"act"`
 	Report  string `json:"report"`
 	Version int    `json:"version"`
+	// Followup is the follow-up an admin sends back (flows/followups.go).
+	Followup int64 `json:"followup,omitempty"`
 }
 
 var trackingInText = regexp.MustCompile(`\b[A-Z]{2,5}-[34679ACDEFHJKMNPRTUVWXY]{6}\b`)
@@ -66,7 +68,9 @@ var officerCommands = map[string]string{
 	"nilai":   "/nilai <ID> <1-5> [komentar]",
 	"bantuan": "/bantuan", "batal": "/batal", "status": "/status <ID>",
 	"libur": "/libur [tambah <YYYY-MM-DD> <nama> | hapus <YYYY-MM-DD> | batal <YYYY-MM-DD>]", "sla": "/sla",
-	"saya":    "/saya",
+	"saya": "/saya",
+	// Tindak lanjut (flows/followups.go).
+	"respon_awal": "/respon_awal <ID> [teks]", "tindak_lanjut": "/tindak_lanjut <ID> [teks] (admin: /tindak_lanjut <ID> teruskan | kembalikan <alasan>)",
 	"templat": "/templat [daftar | lihat <nomor> | hapus <nomor atau judul>]\n/templat tambah <judul> | <isi dengan {nomor} {instansi} {tanggal} {tanggal_laporan} {batas_waktu}>",
 	// The Ombudsman path (flows/ombudsman.go).
 	"ombudsman_kirim": "/ombudsman_kirim <ID> [nomor surat atau catatan]", "ombudsman_hasil": "/ombudsman_hasil <ID> <hasil>",
@@ -91,7 +95,9 @@ var commandRoles = map[string][]Role{
 	"bukan_wewenang": {RoleLiaison}, "setujui": {RoleSuperAdmin, RoleRegencyAdmin}, "perbaiki": {RoleSuperAdmin, RoleRegencyAdmin},
 	"daftar_grup": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"libur":       {RoleSuperAdmin, RoleRegencyAdmin}, "sla": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
-	"saya":    {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"saya": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	// Tindak lanjut (flows/followups.go).
+	"respon_awal": {RoleLiaison}, "tindak_lanjut": {RoleLiaison, RoleSuperAdmin, RoleRegencyAdmin},
 	"templat": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison},
 	// The Ombudsman path (flows/ombudsman.go).
 	"ombudsman_kirim": {RoleSuperAdmin, RoleRegencyAdmin}, "ombudsman_hasil": {RoleOmbudsman},
@@ -370,6 +376,9 @@ func toAgencies(rows []store.Agency) []agency.Agency {
 func (o *office) button() error {
 	parts := strings.Split(o.msg.Button, "|")
 	version := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	if handled, err := o.followupPress(parts); handled { // flows/followups.go
+		return err
+	}
 	switch {
 	case len(parts) == 5 && parts[0] == "w":
 		act := Action(parts[1])
@@ -497,6 +506,9 @@ func (o *office) freeMessage() (bool, error) {
 	}
 	text := cleanText(o.msg.Text)
 	replied := trackingInText.FindString(o.msg.ReplyToText)
+	if isFollowupAct(p.Act) { // flows/followups.go
+		return true, o.followupInput(p, replied)
+	}
 	switch {
 	case p.Act == ActAnswer && replied != "":
 		return true, o.appendAnswer(replied)

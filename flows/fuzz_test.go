@@ -577,7 +577,12 @@ func FuzzDeskInput(f *testing.F) {
 		{0, 0, 1, "cetak", "{id}"}, {0, 0, 1, "identitas", "{id}"}, {0, 0, 1, "laporan", "{id}"}, {0, 0, 1, "cari", "jalan"},
 		{0, 0, 1, "statistik", ""}, {0, 0, 1, "antrian", ""}, {0, 0, 1, "petugas", "tambah 9100 liaison pupr"},
 		{0, 0, 1, "opd", "tambah dinas-baru Dinas Baru"}, {0, 0, 1, "kode_grup", "agency pupr"}, {0, 0, 1, "lapor_id", "{id} 1234567"},
-		{0, 0, 1, "sla", ""}, {3, 2, 2, "", "Sudah kami perbaiki kemarin."}, {4, 6, 2, "", "Nomor rumah 12."}, {6, 0, 1, "verifikasi", "{id}"},
+		{0, 0, 1, "sla", ""},
+		// Tindak lanjut (followups.go).
+		{2, 2, 0, "", "fu|first_response|{id}|{v}"}, {2, 2, 0, "", "fu|progress|{id}|{v}"}, {2, 2, 0, "", "w|first_response|{id}|{v}|"},
+		{2, 2, 0, "", "w|progress|{id}|{v}|"}, {1, 2, 0, "", "fa|{id}|1"}, {1, 3, 0, "", "fr|{id}|1"}, {0, 2, 0, "", "w|fu_approve|{id}|{v}|"},
+		{2, 2, 1, "respon_awal", "{id} Sedang kami cek."}, {2, 2, 1, "tindak_lanjut", "{id} Tim ke lokasi."},
+		{1, 2, 1, "tindak_lanjut", "{id} teruskan"}, {1, 3, 1, "tindak_lanjut", "{id} kembalikan kurang"}, {3, 2, 1, "respon_awal", "{id} x"}, {3, 2, 2, "", "Sudah kami perbaiki kemarin."}, {4, 6, 2, "", "Nomor rumah 12."}, {6, 0, 1, "verifikasi", "{id}"},
 	} {
 		f.Add(sd.who, sd.stage, sd.kind, true, sd.cmd, sd.text)
 	}
@@ -650,6 +655,8 @@ func FuzzDeskInput(f *testing.F) {
 				t.Errorf("event %s from %s is not in the table", e.Kind, e.StageFrom)
 			} else if to != "" && to != e.StageTo {
 				t.Errorf("event %s from %s went to %s, the table says %s", e.Kind, e.StageFrom, e.StageTo, to)
+			} else if to == "" && e.Kind != string(flows.ActInfo) && e.StageTo != e.StageFrom {
+				t.Errorf("event %s moved the report from %s to %s; its row moves nothing", e.Kind, e.StageFrom, e.StageTo)
 			}
 		}
 		if !anonymous {

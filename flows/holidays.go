@@ -56,7 +56,7 @@ func (s *Service) recomputeDeadlines(ctx context.Context, tx *store.Tx) (int, er
 		}
 		moved++
 	}
-	return moved, nil
+	return moved, s.recomputeFirstResponses(ctx, tx) // flows/followups_sweep.go
 }
 
 // Holidays lists the run-time changes as lines for people.

@@ -49,6 +49,8 @@ func (o *office) command() error {
 		return o.act(id, 0, act, rest)
 	}
 	switch cmd {
+	case "respon_awal", "tindak_lanjut": // flows/followups.go
+		return o.followupCommand(cmd, args, usage)
 	case "tanggapi":
 		if o.a.desk == nil {
 			return refuse(o.lang, "wf.onlydesk")

@@ -30,7 +30,13 @@ type Policy struct {
 	WorkingHoursFrom    string            `yaml:"working_hours_from"`
 	WorkingHoursUntil   string            `yaml:"working_hours_until"`
 	Supervisor          map[string]string `yaml:"supervisor"`
-	Calendar            struct {
+	// FirstResponse is the working days from disposition an agency has for
+	// its first response (respon awal); 0: none is required (followups.go).
+	FirstResponse int `yaml:"first_response"`
+	// FollowupsReviewed: a first response or progress update waits for an
+	// admin's approval before it reaches the citizen; unset means true.
+	FollowupsReviewed *bool `yaml:"followups_reviewed"`
+	Calendar          struct {
 		CountStartDay        bool `yaml:"count_start_day"`
 		CutiBersamaIsHoliday bool `yaml:"cuti_bersama_is_holiday"`
 	} `yaml:"calendar"`
@@ -118,6 +124,9 @@ func ParsePolicy(b []byte) (Policy, error) {
 	} else if p.untilMinutes = t.Hour()*60 + t.Minute(); p.untilMinutes <= p.fromMinutes {
 		errs = append(errs, fmt.Errorf("working_hours_until: %s is not later than working_hours_from %s", p.WorkingHoursUntil, p.WorkingHoursFrom))
 	}
+	if p.FirstResponse < 0 || p.FirstResponse > p.Stages[StageAtAgency] {
+		errs = append(errs, fmt.Errorf("first_response: must be 0 to stages.at_agency (%d) working days, got %d", p.Stages[StageAtAgency], p.FirstResponse))
+	}
 	for _, desk := range []string{DeskAgency, DeskRegency, DeskSuperAdmin} {
 		sup := p.Supervisor[desk]
 		if sup != DeskRegency && sup != DeskSuperAdmin {
@@ -137,6 +146,7 @@ func (p Policy) Describe(lang Lang) string {
 	}
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
 		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil)
-	b.WriteString(p.describePPID(lang)) // flows/ppid.go
+	b.WriteString("\n" + p.describeFollowups(lang)) // flows/followups_sweep.go
+	b.WriteString(p.describePPID(lang))             // flows/ppid.go
 	return b.String()
 }

@@ -128,6 +128,14 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 		capture("card", gRegency, groupCmd(uRegency, "disposisi", w.id+" pupr"))
 		w.verified, w.agency = true, "pupr"
 	}
+	// The agency's first response and a progress update, one passed on by
+	// the regency admin (flows/followups.go): news to the citizen, review
+	// messages to the regency desk, history lines in every record.
+	for _, w := range reports {
+		capture("followup", gPupr, groupCmd(uPupr, "respon_awal", w.id+" Tim kami memeriksa saluran ini."))
+		capture("followup", gRegency, groupCmd(uRegency, "tindak_lanjut", w.id+" teruskan"))
+		capture("followup", gPupr, groupCmd(uPupr, "tindak_lanjut", w.id+" Pengerukan dijadwalkan pekan depan."))
+	}
 	capture("arsip", gSuper, groupCmd(uSuper, "arsip", spam.id+" spam"))
 
 	// 61 working days later the sweep forwards them to the Ombudsman.
@@ -275,6 +283,13 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 	}
 	if len(all) < 100 {
 		t.Fatalf("only %d outputs were made", len(all))
+	}
+	// The follow-ups are in the records' history, so the table above held
+	// on them too.
+	for _, name := range []string{"lapor export xlsx admin"} { // the CSV has one line per report, no history
+		if i := slices.IndexFunc(all, func(o output) bool { return o.name == name }); i < 0 || !strings.Contains(all[i].text, "respon awal") {
+			t.Errorf("%s lists no follow-up", name)
+		}
 	}
 
 	// Every output, every report, every field; a printout's lines wrap

@@ -52,6 +52,7 @@ type dueItem struct {
 	over     int    // working days overdue
 	overdue  bool   // the deadline has passed
 	owner    string // the desk that holds it (escalations)
+	label    string // what is due, when not the stage's end (a first response)
 }
 
 // reminderTop is how many reports a reminder names; the rest are counted
@@ -96,7 +97,11 @@ func reminderText(l Lang, now time.Time, items []dueItem) string {
 		case !it.overdue:
 			when = T(l, "due.left", it.left)
 		}
-		lines = append(lines, T(l, "due.line", it.tracking, stageName(l, it.stage), FormatDate(l, it.deadline.In(calendar.Jakarta)), when))
+		what := stageName(l, it.stage)
+		if it.label != "" {
+			what = it.label
+		}
+		lines = append(lines, T(l, "due.line", it.tracking, what, FormatDate(l, it.deadline.In(calendar.Jakarta)), when))
 	}
 	if rest := len(items) - len(top); rest > 0 {
 		lines = append(lines, T(l, "rem.more", rest))

@@ -53,6 +53,15 @@ func (t *turn) showStatus(arg string) error {
 		public.Name(t.lang), T(t.lang, "pstatus.hint."+string(public)),
 		textOr(t.lang, "unit."+r.ResponsibleUnit, r.ResponsibleUnit),
 		deadline, strings.Join(history, "\n"))
+	if own { // the agency's steps that reached the reporter (flows/followups.go)
+		fu, err := followupStatus(t, &r)
+		if err != nil {
+			return err
+		}
+		if fu != "" {
+			view += "\n\n" + fu
+		}
+	}
 	merged, err := t.mergedNote(&r, own) // flows/duplicates.go
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 			toDesks:  minute < s.cfg.Policy.untilMinutes,
 			due:      map[deskKey][]dueItem{},
 			escalate: map[deskKey][]dueItem{}}
-		for _, step := range []func() error{sw.deadlines, sw.ombudsman, sw.tunda, sw.drafts, sw.flush, sw.digests} {
+		for _, step := range []func() error{sw.deadlines, sw.firstResponses, sw.ombudsman, sw.tunda, sw.drafts, sw.flush, sw.digests} {
 			if err := step(); err != nil {
 				return err
 			}

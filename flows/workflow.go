@@ -167,6 +167,14 @@ var workflow = []rule{
 	{StageAtAgency, ActAnswer, "", false, agencyDesk},
 	{StageAtAgency, ActSubmitAnswer, StageAnswerReview, false, agencyDesk},
 	{StageAtAgency, ActNotOurs, StageAtRegency, true, agencyDesk},
+	// Tindak lanjut before the final answer (flows/followups.go): recorded,
+	// the stage stays.
+	{StageAtAgency, ActFirstResponse, "", false, agencyDesk},
+	{StageAtAgency, ActProgress, "", false, agencyDesk},
+	{StageAtAgency, ActFollowupApprove, "", false, reviewer},
+	{StageAtAgency, ActFollowupReturn, "", true, reviewer},
+	{StageAnswerReview, ActFollowupApprove, "", false, reviewer},
+	{StageAnswerReview, ActFollowupReturn, "", true, reviewer},
 	{StageAnswerReview, ActApprove, StageAnswered, false, reviewer},
 	{StageAnswerReview, ActRevise, StageAtAgency, true, reviewer},
 	{StageAnswered, ActAccept, StageClosed, false, reporter},
@@ -266,6 +274,9 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	if ru.reason && arg == "" {
 		return from, refuse(lang, "wf.needreason")
 	}
+	if isFollowupAct(act) { // recorded by flows/followups.go; nothing to move
+		return from, refuse(lang, "stale.button")
+	}
 	to := ru.to
 	switch act {
 	case ActDefer:
@@ -325,6 +336,9 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 		return from, err
 	}
 	if err := tx.AppendEvent(ctx, event); err != nil {
+		return from, err
+	}
+	if err := s.followupClock(ctx, tx, r, act, from, to, now); err != nil { // flows/followups.go
 		return from, err
 	}
 	return to, nil

@@ -181,6 +181,9 @@ var matrix = []cell{
 	{flows.StageAtRegency, "arsip %s umum", flows.StageArchived, [][2]string{{uRegency, gRegency}}},
 	{flows.StageAtAgency, "bukan_wewenang %s urusan provinsi", flows.StageAtRegency, [][2]string{{uPupr, gPupr}}},
 	{flows.StageAtAgency, "tanggapi %s Sudah diperbaiki.", flows.StageAtAgency, [][2]string{{uPupr, gPupr}}},
+	// Tindak lanjut (followups.go): recorded, the stage stays.
+	{flows.StageAtAgency, "respon_awal %s Sedang kami cek ke lokasi.", flows.StageAtAgency, [][2]string{{uPupr, gPupr}}},
+	{flows.StageAtAgency, "tindak_lanjut %s Tim sudah ke lokasi.", flows.StageAtAgency, [][2]string{{uPupr, gPupr}}},
 	{flows.StageAnswerReview, "setujui %s", flows.StageAnswered, [][2]string{{uRegency, gRegency}, {uSuper, gSuper}}},
 	{flows.StageAnswerReview, "perbaiki %s lengkapi foto", flows.StageAtAgency, [][2]string{{uRegency, gRegency}, {uSuper, gSuper}}},
 }
@@ -283,7 +286,8 @@ func randomWalk(t *testing.T, who identity) {
 		h.seedReport(flows.StageSubmitted, "", true)}
 	commands := []string{"verifikasi %s", "tunda %s Mohon detail?", "arsip %s spam", "pusat %s", "disposisi %s pupr",
 		"disposisi %s dinkes", "kembalikan %s salah alamat", "bukan_wewenang %s bukan kami", "tanggapi %s Sudah ditangani.",
-		"tanggapi %s selesai", "setujui %s", "perbaiki %s kurang jelas", "identitas %s", "laporan %s"}
+		"tanggapi %s selesai", "respon_awal %s Sedang kami cek.", "tindak_lanjut %s Tim ke lokasi.", "tindak_lanjut %s teruskan",
+		"tindak_lanjut %s kembalikan kurang jelas", "setujui %s", "perbaiki %s kurang jelas", "identitas %s", "laporan %s"}
 	users := []string{uSuper, uRegency, uPupr, uDinkes, uOmbudsman, uStranger}
 	places := []string{gSuper, gRegency, gPupr, gDinkes, gOmbudsman, "private", gUnknown}
 	valid := map[string]bool{}
@@ -366,6 +370,8 @@ func randomWalk(t *testing.T, who identity) {
 					t.Errorf("event %s from %s is not in the table", e.Kind, e.StageFrom)
 				} else if to != "" && to != e.StageTo {
 					t.Errorf("event %s from %s went to %s, the table says %s", e.Kind, e.StageFrom, e.StageTo, to)
+				} else if to == "" && e.Kind != string(flows.ActInfo) && e.StageTo != e.StageFrom {
+					t.Errorf("event %s moved the report from %s to %s; its row moves nothing", e.Kind, e.StageFrom, e.StageTo)
 				}
 			}
 			return err

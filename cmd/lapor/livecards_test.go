@@ -126,7 +126,7 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 	c.must(c.regency.say("/disposisi "+id+" pupr", "✅ "+id))
 	c.waitCards(superGroup, id, "➡️ Diteruskan ke")
 	c.waitCards(regencyGroup, id, "➡️ Diteruskan ke")
-	c.waitCards(puprGroup, id, "➡️ Diteruskan ke", "answer", "not_ours")
+	c.waitCards(puprGroup, id, "➡️ Diteruskan ke", "answer", "fu", "fu", "not_ours") // fu: 💬 Respon awal, 🔄 Tindak lanjut
 
 	// Not ours: the pupr card is done; the regency's newest card offers
 	// the disposition again and its older card is retired.
@@ -140,7 +140,7 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 	c.waitCards(superGroup, id, "↩️ Dinyatakan bukan kewenangan")
 
 	c.must(c.regency.say("/disposisi "+id+" dinkes", "✅ "+id))
-	c.waitCards(dinkesGroup, id, "➡️ Diteruskan ke", "answer", "not_ours")
+	c.waitCards(dinkesGroup, id, "➡️ Diteruskan ke", "answer", "fu", "fu", "not_ours")
 	c.waitCards(puprGroup, id, "➡️ Diteruskan ke") // pupr sees where it went, and no buttons
 	c.must(c.dinkes.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan"))
 	c.must(c.dinkes.reply("tulis tanggapan", "Petugas puskesmas sudah datang ke lokasi.", "dicatat"))
@@ -342,7 +342,7 @@ func actionsFor(chat int64) []string {
 	case superGroup:
 		return []string{"archive", "central", "tunda", "verify"}
 	case puprGroup, dinkesGroup:
-		return []string{"answer", "not_ours"}
+		return []string{"answer", "fu", "fu", "not_ours"} // fu: the first response and progress updates
 	}
 	return []string{"archive", "dsp", "return", "tunda"}
 }

@@ -262,6 +262,7 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, chainTranscript())
 	runTranscript(t, p, seen, centralTranscript())
 	runTranscript(t, p, seen, informationTranscript())
+	runTranscript(t, p, seen, followupsTranscript(jpegWithGPS(t)))
 }
 
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
@@ -269,6 +270,9 @@ func TestSharedTranscriptsOnTelegram(t *testing.T) {
 	fake := fastTelegram(t)
 	p := &telegramPlatform{fake: fake, seen: map[int64]int{}}
 	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	// The transcripts put more than a real group's 20 messages a minute
+	// into the agency's desk; pacing has tests of its own.
+	env["LAPOR_TELEGRAM_GROUP_PER_MINUTE"] = "120"
 	env["LAPOR_FLOOD_PER_MINUTE"] = transcriptFlood
 	if code := Run(context.Background(), []string{"admin", "add", "--telegram-user", p.userID(pSuper), "--role", "super_admin"},
 		func(k string) string { return env[k] }, io.Discard, io.Discard); code != 0 {
@@ -317,6 +321,64 @@ func chainTranscript() []step {
 		{chat: gpRegcy, person: pRegency, press: "✅ Setujui & kirim", want: "✅ {id}"},
 		{chat: c, person: c, say: "", want: "sudah dikeruk"},
 		{chat: c, person: c, press: "👍 Terima", want: "Bagaimana penilaian"},
+	}
+}
+
+// pCitizen2 files the follow-ups' report: another citizen, whose chat is
+// not near its flood limit after the transcripts before.
+const pCitizen2 = 13
+
+// followupsTranscript: another citizen's anonymous report gets the
+// agency's first response, two progress updates and the final answer
+// (issue 16 §1), each reviewed by the regency admin and each reaching the
+// citizen, who sees them all in /status.
+func followupsTranscript(photo []byte) []step {
+	c := pCitizen2
+	return []step{
+		{chat: c, person: c, say: "/start", want: "Selamat datang"},
+		{chat: c, person: c, press: "📝 Buat laporan", want: "Jenis laporan"},
+		{chat: c, person: c, press: "Pengaduan", want: "Uraian"},
+		{chat: c, person: c, say: "Gorong-gorong di bawah jalan desa ambrol, air meluap ke halaman rumah warga setiap hujan deras.", want: "Dicatat"},
+		{chat: c, person: c, press: "Lanjut ➡️", want: "Kapan kejadiannya"},
+		{chat: c, person: c, press: "Kemarin", want: "Di mana"},
+		{chat: c, person: c, say: "Jl. Raya Plaosan No. 40", want: "pilih kecamatan lain"},
+		{chat: c, person: c, press: "✅ Plaosan", want: "Bukti"},
+		{chat: c, person: c, photo: photo, say: "foto gorong-gorong", want: "Bukti ke-1 diterima"},
+		{chat: c, person: c, press: "Selesai ✅", want: "Sembunyikan identitas"},
+		{chat: c, person: c, press: "Ya", want: "Rahasiakan"}, // anonymous: the agency's desk never learns who
+		{chat: c, person: c, press: "Ya", want: "Ringkasan"},
+		{chat: c, person: c, press: "📨 Kirim", want: "Nomor laporan", capture: "fu"},
+		{chat: gpSuper, person: pSuper, say: "/verifikasi {fu}", want: "✅ {fu}"},
+		{chat: c, person: c, say: "", want: "sudah diverifikasi"},
+		{chat: gpRegcy, person: pRegency, say: "/disposisi {fu} pupr", want: "✅ {fu}"},
+		{chat: c, person: c, say: "", want: "sudah diteruskan"},
+		// The first response, written over a reply and sent for review.
+		{chat: gpPupr, person: pPupr, want: "📋 {fu}"}, // the new card is in (the old report's card had the same buttons)
+		{chat: gpPupr, person: pPupr, press: "💬 Respon awal", want: "tulis respon awal"},
+		{chat: gpPupr, person: pPupr, say: "Laporan kami terima; tim UPT meninjau lokasi besok pagi.", want: "dicatat"},
+		{chat: gpPupr, person: pPupr, press: "📨 Kirim respon awal", want: "untuk diperiksa"},
+		{chat: gpRegcy, person: pRegency, want: "besok pagi"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {fu}"},
+		{chat: c, person: c, say: "", want: "Tanggapan awal dari Dinas Pekerjaan Umum dan Penataan Ruang"},
+		// The first progress update, with the buttons.
+		{chat: gpPupr, person: pPupr, press: "🔄 Tindak lanjut", want: "tulis tindak lanjut"},
+		{chat: gpPupr, person: pPupr, say: "Tim UPT sudah meninjau; gorong-gorong diganti pekan ini.", want: "dicatat"},
+		{chat: gpPupr, person: pPupr, press: "📨 Kirim tindak lanjut", want: "untuk diperiksa"},
+		{chat: gpRegcy, person: pRegency, want: "diganti pekan ini"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {fu}"},
+		{chat: c, person: c, say: "", want: "diganti pekan ini"},
+		// The second, with commands.
+		{chat: gpPupr, person: pPupr, say: "/tindak_lanjut {fu} Gorong-gorong baru sudah terpasang; tinggal pengecoran.", want: "untuk diperiksa"},
+		{chat: gpRegcy, person: pRegency, say: "/tindak_lanjut {fu} teruskan", want: "✅ {fu}"},
+		{chat: c, person: c, say: "", want: "tinggal pengecoran"},
+		// The final answer closes the agency's part.
+		{chat: gpPupr, person: pPupr, press: "✍️ Tanggapi", want: "tulis tanggapan"},
+		{chat: gpPupr, person: pPupr, say: "Gorong-gorong sudah diganti dan dicor; air tidak meluap lagi.", want: "dicatat"},
+		{chat: gpPupr, person: pPupr, press: "📨 Kirim tanggapan", want: "✅ {fu}"},
+		{chat: gpRegcy, person: pRegency, want: "air tidak meluap lagi"},
+		{chat: gpRegcy, person: pRegency, press: "✅ Setujui & kirim", want: "✅ {fu}"},
+		{chat: c, person: c, say: "", want: "air tidak meluap lagi"},
+		{chat: c, person: c, say: "/status {fu}", want: "Tindak lanjut dari perangkat daerah"},
 	}
 }
 
