@@ -271,7 +271,7 @@ func TestIntakeTranscriptStoresEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The reporter sees the status and the history; the list shows it.
-	expect(t, h.send("100", cmd("status", strings.ToLower(id))), id, "Status: Belum Terverifikasi", "Super Admin", "Laporan diterima")
+	expect(t, h.send("100", cmd("status", strings.ToLower(id))), id, "Status: Belum Terverifikasi", "memeriksa laporan Anda", "Laporan diterima")
 	expect(t, h.send("100", cmd("laporan", "")), id)
 }
 

@@ -36,10 +36,11 @@ func (t *turn) showStatus(arg string) error {
 	if err != nil {
 		return err
 	}
+	c := t.courier()
 	var history []string
 	for _, e := range events {
 		history = append(history, fmt.Sprintf("• %s — %s",
-			FormatDateTime(t.lang, e.At.In(calendar.Jakarta)), textOr(t.lang, "event."+e.Kind, e.Kind)))
+			FormatDateTime(t.lang, e.At.In(calendar.Jakarta)), c.citizenEvent(t.lang, e))) // citizenwords.go
 	}
 	deadline := "—"
 	if !r.StageDeadline.IsZero() {
@@ -51,7 +52,7 @@ func (t *turn) showStatus(arg string) error {
 	view := T(t.lang, "status.view.public", r.TrackingID, T(t.lang, "type."+r.Type),
 		FormatDateTime(t.lang, r.SubmittedAt.In(calendar.Jakarta)),
 		public.Name(t.lang), T(t.lang, "pstatus.hint."+string(public)),
-		textOr(t.lang, "unit."+r.ResponsibleUnit, r.ResponsibleUnit),
+		c.citizenHolder(t.lang, &r),
 		deadline, strings.Join(history, "\n"))
 	if own { // the agency's steps that reached the reporter (flows/followups.go)
 		fu, err := followupStatus(t, &r)
