@@ -3,6 +3,8 @@ package flows_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/lapor-id/lapor/flows"
 )
 
 // The reporter's /status names who holds the report and which agency did
@@ -23,6 +25,20 @@ func TestStatusSpeaksPlainly(t *testing.T) {
 	for _, jargon := range []string{"Super Admin", "OPD", "isposisi", "meja"} {
 		if strings.Contains(status.Text, jargon) {
 			t.Errorf("the reporter's /status says %q:\n%s", jargon, status.Text)
+		}
+	}
+}
+
+// No notification a citizen may be sent uses the desks' jargon.
+func TestNoticesSpeakPlainly(t *testing.T) {
+	for _, k := range flows.NoticeKeys() {
+		for _, l := range []flows.Lang{flows.LangID, flows.LangEN} {
+			text := flows.T(l, k)
+			for _, jargon := range []string{"Super Admin", "super admin", "OPD", "isposisi", "meja", "kartu", "desk"} {
+				if strings.Contains(text, jargon) {
+					t.Errorf("notice %s (%s) says %q: %s", k, l, jargon, text)
+				}
+			}
 		}
 	}
 }

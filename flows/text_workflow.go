@@ -166,7 +166,7 @@ var workflowTexts = map[string][2]string{
 
 	// What the citizen is told at each step.
 	"n.verify":   {"Laporan %s sudah diverifikasi dan diteruskan ke Admin Kabupaten. Selanjutnya admin meneruskannya ke perangkat daerah yang berwenang, paling lambat %s.", "Report %s was verified and forwarded to the regency admin, who will pass it to the responsible agency by %s."},
-	"n.return":   {"Laporan %s dikembalikan ke Super Admin LAPOR! untuk ditinjau ulang (paling lambat %s).", "Report %s went back to the LAPOR! super admin for another review (by %s)."},
+	"n.return":   {"Laporan %s diperiksa ulang oleh tim LAPOR! SP4N Kabupaten, paling lambat %s, agar sampai ke instansi yang tepat.", "Report %s is checked again by the regency's LAPOR! SP4N team, by %s, so that it reaches the right agency."},
 	"n.dispose":  {"Laporan %s sudah diteruskan ke %s. Instansi tersebut menanggapi paling lambat %s.", "Report %s was forwarded to %s, which will answer by %s."},
 	"n.not_ours": {"Laporan %s ternyata bukan kewenangan instansi sebelumnya; Admin Kabupaten meneruskannya ke instansi yang tepat paling lambat %s.", "Report %s was not the previous agency's authority; the regency admin will forward it to the right one by %s."},
 	"n.submit":   {"Instansi sudah menanggapi laporan %s. Tanggapan sedang ditinjau admin dan akan dikirim kepada Anda paling lambat %s.", "The agency answered report %s. The admin reviews the answer and sends it to you by %s."},
