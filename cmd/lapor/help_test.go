@@ -38,3 +38,28 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		t.Errorf("migrate with an invalid configuration: exit %d, %q", code, stderr.String())
 	}
 }
+
+// lapor healthcheck: 0 while the service answers /healthz, 1 with the
+// reason when nothing listens.
+func TestHealthcheckCommand(t *testing.T) {
+	t.Parallel()
+	env := webEnv(t, pg.NewDatabase(t))
+	startInProcess(t, env)
+	waitForWeb(t, "http://"+env["LAPOR_HTTP_ADDR"])
+	var stdout, stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"healthcheck"}, func(k string) string { return env[k] }, &stdout, &stderr); code != 0 {
+		t.Fatalf("healthcheck of a running service: exit %d, %s", code, stderr.String())
+	}
+	// Listening on every address: the check asks the local one.
+	_, port, _ := strings.Cut(env["LAPOR_HTTP_ADDR"], ":")
+	wildcard := map[string]string{"LAPOR_HTTP_ADDR": "0.0.0.0:" + port}
+	if code := Run(context.Background(), []string{"healthcheck"}, func(k string) string { return wildcard[k] }, &stdout, &stderr); code != 0 {
+		t.Fatalf("healthcheck of 0.0.0.0:%s: exit %d, %s", port, code, stderr.String())
+	}
+	stderr.Reset()
+	closed := map[string]string{"LAPOR_HTTP_ADDR": freeAddr(t)}
+	if code := Run(context.Background(), []string{"healthcheck"}, func(k string) string { return closed[k] }, &stdout, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), "/healthz") {
+		t.Fatalf("healthcheck with nothing listening: exit %d, %q", code, stderr.String())
+	}
+}

@@ -37,6 +37,8 @@ Usage:
   lapor export     --format csv|xlsx [--period …] [--desk …] [--public]: reports as a spreadsheet
   lapor print      <tracking id>: one report as an A4 PDF
   lapor recap      [--month YYYY-MM]: the monthly recap PDF with charts
+  lapor healthcheck
+                   exit 0 when the running service answers /healthz (for a container's HEALTHCHECK)
   lapor version    print the version
   lapor config     list the configuration variables and their defaults
 
@@ -69,6 +71,7 @@ var subcommandUsage = map[string]string{
 	"print":          exportUsage,
 	"recap":          exportUsage,
 	"version":        "Usage:\n  lapor version\n",
+	"healthcheck":    "Usage:\n  lapor healthcheck\n      exit 0 when the service at LAPOR_HTTP_ADDR answers GET /healthz with 200 within 3 s, else 1\n      (the reason on standard error); opens no database.\n",
 	"config":         "Usage:\n  lapor config\n      list the configuration variables and their defaults.\n",
 }
 
@@ -140,6 +143,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return printCmd(ctx, cfg, log, args[1:], stdout, stderr)
 	case "recap":
 		return recapCmd(ctx, cfg, log, args[1:], stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, cfg, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "lapor: unknown command %q\n\n%s", args[0], usage)
 		return 2
