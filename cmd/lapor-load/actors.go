@@ -26,8 +26,9 @@ type action struct {
 }
 
 // intake is the citizen's whole complaint with evidence, the same steps as
-// the end-to-end harness (cmd/lapor/harness_test.go fileReport): 13 inbound
-// messages from /start to the tracking number.
+// the end-to-end harness (cmd/lapor/harness_test.go fileReport): 15 inbound
+// messages from /start to the tracking number, the reporter's name and
+// contact included (the report is not anonymous).
 func intake(chat int64, n int, when string) []action {
 	return []action{
 		{"text", "/start", "Selamat datang"},
@@ -40,7 +41,9 @@ func intake(chat int64, n int, when string) []action {
 		{"text", "Magetan", "Bukti"},
 		{"photo", "foto saluran", "Bukti ke-1 diterima"},
 		{"press", "ev:done", "Sembunyikan identitas"},
-		{"press", "anon:no", "Rahasiakan"},
+		{"press", "anon:no", "nama Anda"},
+		{"text", fmt.Sprintf("Warga %d", chat), "Nomor telepon atau alamat e-mail"},
+		{"text", fmt.Sprintf("0812%08d", chat%100000000), "Rahasiakan"},
 		{"press", "conf:yes", "Ringkasan"},
 		{"press", "sum:send", "Nomor laporan: "},
 	}

@@ -436,6 +436,19 @@ func (r *Rig) verifyZeroLoss(ctx context.Context, citizens []*Citizen) error {
 		told += len(c.Tracking)
 	}
 	rep.Add("reports filed (Kirim presses)", float64(presses), "reports")
+	// A script that no longer matches the bot (a new intake question) has
+	// every citizen stuck at the same step, files nothing, and every check
+	// below would pass on nothing: the same step unanswered for half the
+	// citizens or more is that, not a fault's scattered timeouts.
+	_, errs, _, _, _ := r.rec.Snapshot()
+	worst, worstStep := 0, ""
+	for k, v := range errs {
+		if strings.HasPrefix(k, "no answer to ") && v > worst {
+			worst, worstStep = v, k
+		}
+	}
+	rep.Check("the citizens' script matches the bot", len(citizens) == 0 || worst < (len(citizens)+1)/2,
+		"the step answered least: %q unanswered %d times for %d citizens", worstStep, worst, len(citizens))
 	rep.Check("no lost reports", lost == 0, "%d lost of %d filed (%d answered in time)", lost, presses, told)
 	rep.Check("no duplicate reports", dupReports == 0, "%d duplicates", dupReports)
 	rep.Check("every report kept its evidence", noEvidence == 0, "%d reports without exactly one photo", noEvidence)
