@@ -218,7 +218,7 @@ func TestWorkflowReturnArchiveAndCentral(t *testing.T) {
 	}
 	c.must(c.super.say("/verifikasi "+id, "✅ "+id))
 	c.must(c.regency.say("/kembalikan "+id+" bukan kewenangan kabupaten, jalan nasional", "✅ "+id))
-	c.must(cz.expect("dikembalikan ke Super Admin"))
+	c.must(cz.expect("diperiksa ulang oleh tim LAPOR! SP4N"))
 	c.must(c.super.expect("jalan nasional"))
 	c.must(c.super.pressPrefix("p|archive|"+id+"|", "", "balas pesan ini dengan alasannya"))
 	c.must(c.super.pressPrefix("w|archive|"+id+"|", "|spam", "✅ "+id))
