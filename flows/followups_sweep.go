@@ -28,13 +28,7 @@ func (sw *sweep) firstResponses() error {
 	l := sw.lang()
 	today := calendar.DateOf(sw.now).String()
 	label := T(l, "due.first_response")
-	type pending struct {
-		key      store.MarkKey
-		desk     deskKey
-		item     dueItem
-		escalate bool
-	}
-	var todo []pending
+	var todo []dueMark
 	for _, r := range clocks {
 		due := r.Due
 		desk := deskKey{DeskAgency, r.AgencyCode}
@@ -45,37 +39,18 @@ func (sw *sweep) firstResponses() error {
 				continue
 			}
 			item.left = left
-			todo = append(todo, pending{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("first-due-%d", left)},
+			todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("first-due-%d", left)},
 				desk: desk, item: item})
 			continue
 		}
 		item.overdue, item.over = true, sw.cal.WorkingDaysBetween(due, sw.now)
-		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: "first-overdue:" + today},
+		todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: "first-overdue:" + today},
 			desk: desk, item: item})
 		item.owner = sw.c.agencyName(r.AgencyCode) + " (" + label + ")"
-		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: "first-escalated"},
+		todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ReportID, StageKey: r.StageStartedAt, Kind: "first-escalated"},
 			desk: deskKey{p.Supervisor[DeskAgency], ""}, item: item, escalate: true})
 	}
-	keys := make([]store.MarkKey, len(todo))
-	for i, t := range todo {
-		keys[i] = t.key
-	}
-	fresh, err := sw.tx.MarkMany(sw.ctx, keys, sw.now)
-	if err != nil {
-		return err
-	}
-	for i, t := range todo {
-		switch {
-		case !fresh[i]:
-		case t.escalate:
-			sw.escalate[t.desk] = append(sw.escalate[t.desk], t.item)
-			sw.res.Escalations++
-		default:
-			sw.due[t.desk] = append(sw.due[t.desk], t.item)
-			sw.res.Reminders++
-		}
-	}
-	return nil
+	return sw.markDue(todo)
 }
 
 // describeFollowups is the /sla line of the first response and follow-ups.

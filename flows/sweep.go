@@ -108,13 +108,7 @@ func (sw *sweep) deadlines() error {
 	today := calendar.DateOf(sw.now).String()
 	// Work out every reminder and escalation due now, mark them all in one
 	// statement, and keep the lines of those not sent before.
-	type pending struct {
-		key      store.MarkKey
-		desk     deskKey
-		item     dueItem
-		escalate bool
-	}
-	var todo []pending
+	var todo []dueMark
 	for i := range reports {
 		r := &reports[i]
 		deadline := r.StageDeadline
@@ -140,41 +134,22 @@ func (sw *sweep) deadlines() error {
 				continue
 			}
 			item.left = left
-			todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("due-%d", left)},
+			todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: fmt.Sprintf("due-%d", left)},
 				desk: holder(r), item: item})
 			continue
 		}
 		item.overdue, item.over = true, sw.cal.WorkingDaysBetween(deadline, sw.now)
-		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "overdue:" + today},
+		todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "overdue:" + today},
 			desk: holder(r), item: item})
 		h := holder(r)
 		item.owner = roleName(l, Role(h.kind))
 		if h.kind == DeskAgency {
 			item.owner = sw.c.agencyName(h.agency)
 		}
-		todo = append(todo, pending{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "escalated"},
+		todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "escalated"},
 			desk: deskKey{p.Supervisor[h.kind], ""}, item: item, escalate: true})
 	}
-	keys := make([]store.MarkKey, len(todo))
-	for i, t := range todo {
-		keys[i] = t.key
-	}
-	fresh, err := sw.tx.MarkMany(sw.ctx, keys, sw.now)
-	if err != nil {
-		return err
-	}
-	for i, t := range todo {
-		switch {
-		case !fresh[i]:
-		case t.escalate:
-			sw.escalate[t.desk] = append(sw.escalate[t.desk], t.item)
-			sw.res.Escalations++
-		default:
-			sw.due[t.desk] = append(sw.due[t.desk], t.item)
-			sw.res.Reminders++
-		}
-	}
-	return nil
+	return sw.markDue(todo)
 }
 
 // answered handles a report whose answer waits for the citizen.
@@ -407,6 +382,40 @@ func (sw *sweep) digests() error {
 			return err
 		}
 		sw.res.Digests++
+	}
+	return nil
+}
+
+// dueMark is a reminder or escalation the sweep found due: the mark that
+// makes it once only, the desk it goes to and its line.
+type dueMark struct {
+	key      store.MarkKey
+	desk     deskKey
+	item     dueItem
+	escalate bool
+}
+
+// markDue marks every due reminder and escalation in one statement and keeps
+// the lines of those not sent before, for the desks' messages.
+func (sw *sweep) markDue(todo []dueMark) error {
+	keys := make([]store.MarkKey, len(todo))
+	for i, t := range todo {
+		keys[i] = t.key
+	}
+	fresh, err := sw.tx.MarkMany(sw.ctx, keys, sw.now)
+	if err != nil {
+		return err
+	}
+	for i, t := range todo {
+		switch {
+		case !fresh[i]:
+		case t.escalate:
+			sw.escalate[t.desk] = append(sw.escalate[t.desk], t.item)
+			sw.res.Escalations++
+		default:
+			sw.due[t.desk] = append(sw.due[t.desk], t.item)
+			sw.res.Reminders++
+		}
 	}
 	return nil
 }
