@@ -123,9 +123,7 @@ func (o *office) setForm(r *store.Report, title, cat, kind, note, done string) e
 		}
 		return err
 	}
-	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: kind, StageFrom: r.Stage, StageTo: r.Stage,
-		ActorRole: o.a.officer.Role, ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name),
-		Desk: deskKindOf(o), Channel: o.in.Channel, Note: note}); err != nil {
+	if err := o.recordEvent(r, kind, note); err != nil {
 		return err
 	}
 	if err := o.audit(kind, r.ID, true, note); err != nil {

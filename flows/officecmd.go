@@ -426,9 +426,7 @@ func (o *office) identity(arg string) error {
 	if err := o.audit("identity", r.ID, true, "viewed"); err != nil {
 		return err
 	}
-	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: "identity_viewed", StageFrom: r.Stage,
-		StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: o.msg.UserID + " " + o.a.officer.Name,
-		Desk: o.a.desk.Kind, Channel: o.in.Channel}); err != nil {
+	if err := o.recordEvent(&r, "identity_viewed", ""); err != nil {
 		return err
 	}
 	account := "—"
@@ -572,9 +570,7 @@ func (o *office) laporID(args string) error {
 		return err
 	}
 	if changed { // in the report's history, like every other step
-		if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: string(ActLaporID), StageFrom: r.Stage,
-			StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name),
-			Desk: deskKindOf(o), Channel: o.in.Channel, Note: national}); err != nil {
+		if err := o.recordEvent(&r, string(ActLaporID), national); err != nil {
 			return err
 		}
 	}

@@ -238,9 +238,7 @@ func (o *office) markSent(args string) error {
 		}
 		return refuse(o.lang, "omb.sent.twice", r.TrackingID, FormatDate(o.lang, prev.At.In(calendar.Jakarta)))
 	}
-	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: EventOmbudsmanSent, StageFrom: r.Stage,
-		StageTo: r.Stage, ActorRole: o.a.officer.Role, ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name), Desk: deskKindOf(o), Channel: o.in.Channel,
-		Note: note}); err != nil {
+	if err := o.recordEvent(&r, EventOmbudsmanSent, note); err != nil {
 		return err
 	}
 	if err := o.audit(EventOmbudsmanSent, r.ID, true, note); err != nil {
@@ -297,9 +295,7 @@ func (o *office) ombudsmanResult(args string) error {
 		}
 		return refuse(o.lang, "wf.notallowed", r.TrackingID)
 	}
-	if err := o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: EventOmbudsmanResult, StageFrom: r.Stage,
-		StageTo: r.Stage, ActorRole: string(RoleOmbudsman), ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name), Desk: DeskOmbudsman, Channel: o.in.Channel,
-		Note: text}); err != nil {
+	if err := o.recordEvent(&r, EventOmbudsmanResult, text); err != nil {
 		return err
 	}
 	if err := o.audit(EventOmbudsmanResult, r.ID, true, ""); err != nil {
@@ -317,11 +313,16 @@ func (o *office) ombudsmanResult(args string) error {
 	return o.say(T(o.lang, "omb.result.done", r.TrackingID))
 }
 
-func deskKindOf(o *office) string {
-	if o.a.desk == nil {
-		return ""
+// recordEvent adds to r's history an event that moves no stage, taken by
+// the acting officer where they act (a record, a correction, a view).
+func (o *office) recordEvent(r *store.Report, kind, note string) error {
+	desk := ""
+	if o.a.desk != nil {
+		desk = o.a.desk.Kind
 	}
-	return o.a.desk.Kind
+	return o.tx.AppendEvent(o.ctx, store.Event{ReportID: r.ID, At: o.now, Kind: kind, StageFrom: r.Stage, StageTo: r.Stage,
+		ActorRole: o.a.officer.Role, ActorID: strings.TrimSpace(o.msg.UserID + " " + o.a.officer.Name),
+		Desk: desk, Channel: o.in.Channel, Note: note})
 }
 
 // ombudsmanPress handles the escalation card's button: omb|ID.
