@@ -3,7 +3,6 @@ package flows
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/lapor-id/lapor/store"
 )
@@ -72,15 +71,9 @@ func (c *courier) vouch(r *store.Report, key string) error {
 	if kind == noAction || kind == noticeRelay {
 		return nil
 	}
-	events, err := c.tx.Events(c.ctx, r.ID)
-	if err != nil {
+	recorded, err := c.tx.HasEventAt(c.ctx, r.ID, kind, c.now)
+	if err != nil || recorded {
 		return err
-	}
-	for i := len(events) - 1; i >= 0; i-- {
-		// The database keeps microseconds: "the same instant" is within one.
-		if d := events[i].At.Sub(c.now).Abs(); events[i].Kind == kind && d < time.Microsecond {
-			return nil
-		}
 	}
 	return fmt.Errorf("notification %q about %s tells of a %q event that was not recorded in this turn", key, r.TrackingID, kind)
 }

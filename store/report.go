@@ -203,3 +203,12 @@ func (db *DB) ImportReports(ctx context.Context, reports []Report) (int64, error
 	_, err = db.pool.Exec(ctx, `ANALYZE reports`)
 	return n, mapErr(err)
 }
+
+// HasEventAt reports whether r's history has an event of kind recorded at
+// the instant at (to the database's microsecond).
+func (tx *Tx) HasEventAt(ctx context.Context, reportID int64, kind string, at time.Time) (bool, error) {
+	var ok bool
+	err := tx.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM report_events WHERE report_id = $1 AND kind = $2 AND at = $3)`,
+		reportID, kind, at).Scan(&ok)
+	return ok, mapErr(err)
+}
