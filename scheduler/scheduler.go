@@ -37,10 +37,17 @@ type Scheduler struct {
 	loc   *time.Location
 	log   *slog.Logger
 	elect Elect
-	jobs  []Job
+	jobs  []*entry
 	// RetryEvery is how often a follower tries to become the leader, and
 	// how often the leader checks it still is.
 	RetryEvery time.Duration
+}
+
+// entry is a job with the lock that keeps it from overlapping itself, both
+// at its ticks and when RunNow asks for it.
+type entry struct {
+	Job
+	running sync.Mutex
 }
 
 // New returns a scheduler whose specs are read in loc (Asia/Jakarta). With
@@ -57,7 +64,44 @@ func (s *Scheduler) Add(j Job) error {
 	if _, err := cron.ParseStandard(j.Spec); err != nil {
 		return fmt.Errorf("scheduler: job %s: bad spec %q: %w", j.Name, j.Spec, err)
 	}
-	s.jobs = append(s.jobs, j)
+	s.jobs = append(s.jobs, &entry{Job: j})
+	return nil
+}
+
+// RunNow runs the named job at once in this process and returns its error,
+// after its run in progress, if any, has ended: the job does not wait for
+// its tick nor for this process to lead, which is safe because jobs are
+// idempotent. It is how a caller that knows the state just changed (an
+// end-to-end test that moved the service's clock) has the deadline sweep
+// look at it.
+func (s *Scheduler) RunNow(ctx context.Context, name string) error {
+	for _, e := range s.jobs {
+		if e.Name == name {
+			e.running.Lock()
+			defer e.running.Unlock()
+			return s.run(ctx, e)
+		}
+	}
+	return fmt.Errorf("scheduler: no job %s", name)
+}
+
+// run runs one job, which holds its lock; a panic is logged and is the
+// run's error.
+func (s *Scheduler) run(ctx context.Context, e *entry) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("job panicked", "job", e.Name, "panic", p)
+			err = fmt.Errorf("scheduler: job %s panicked: %v", e.Name, p)
+		}
+	}()
+	start := time.Now()
+	if err := e.Run(ctx); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("job failed", "job", e.Name, "err", err)
+		}
+		return err
+	}
+	s.log.Debug("job done", "job", e.Name, "took", time.Since(start))
 	return nil
 }
 
@@ -91,24 +135,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // lead runs the cron jobs until ctx ends or the lock is lost.
 func (s *Scheduler) lead(ctx context.Context, lock Lock) error {
 	c := cron.New(cron.WithLocation(s.loc))
-	for _, j := range s.jobs {
-		var running sync.Mutex
-		if _, err := c.AddFunc(j.Spec, func() {
-			if !running.TryLock() {
-				return
+	for _, e := range s.jobs {
+		if _, err := c.AddFunc(e.Spec, func() {
+			if !e.running.TryLock() {
+				return // the previous tick's run, or a RunNow, still runs
 			}
-			defer running.Unlock()
-			defer func() {
-				if p := recover(); p != nil {
-					s.log.Error("job panicked", "job", j.Name, "panic", p)
-				}
-			}()
-			start := time.Now()
-			if err := j.Run(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("job failed", "job", j.Name, "err", err)
-				return
-			}
-			s.log.Debug("job done", "job", j.Name, "took", time.Since(start))
+			defer e.running.Unlock()
+			_ = s.run(ctx, e)
 		}); err != nil {
 			return err
 		}
