@@ -75,7 +75,9 @@ func (pc *pacer) wait(ctx context.Context, chat string, group bool, now func() t
 		if at.After(notAfter) {
 			return at, false, nil
 		}
-		if err := sleepUntil(ctx, at); err != nil {
+		// How long to wait is read on the clock the times came from,
+		// which need not be the system's (a test's moved clock).
+		if err := sleepFor(ctx, at.Sub(t)); err != nil {
 			return at, false, err
 		}
 	}
@@ -103,9 +105,8 @@ func (pc *pacer) forget(now time.Time) {
 	}
 }
 
-// sleepUntil waits until t or until ctx ends.
-func sleepUntil(ctx context.Context, t time.Time) error {
-	d := time.Until(t)
+// sleepFor waits d or until ctx ends.
+func sleepFor(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
