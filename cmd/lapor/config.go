@@ -64,6 +64,9 @@ type Config struct {
 	SignerName     string
 	SignerPosition string
 	SignerNIP      string
+	// Clock is nil (the system clock) except in end-to-end tests
+	// (clock.go); it is not a setting.
+	Clock Clock
 }
 
 // WebURL is the address people open the web chat at.

@@ -29,10 +29,16 @@ type platform interface {
 	// expect waits for the bot's next message to chat containing want,
 	// skipping the ones before it, and returns its text.
 	expect(chat int, want string) (string, error)
-	// setupDesks makes pSuper's officers and desks what desksTranscript
-	// says, the platform's way: group chats play it as it is; the web,
-	// which has rooms instead of groups, gives it its meaning there.
-	setupDesks(t *testing.T, seen map[string]string)
+	// setupDesks makes pSuper's officers and desks what steps (of the
+	// kinds desksTranscript has) say, the platform's way: group chats play
+	// them as they are; the web, which has rooms instead of groups, gives
+	// them their meaning there.
+	setupDesks(t *testing.T, seen map[string]string, steps []step)
+	// history is every message the bot sent to chat so far.
+	history(chat int) []string
+	// clock is the service's test clock (parity_escalation_test.go); nil
+	// when the service reads the system clock.
+	clock() *testClock
 }
 
 // Groups are negative numbers, private chats the person's number.
@@ -55,6 +61,7 @@ const (
 
 // telegramPlatform drives the fake Bot API.
 type telegramPlatform struct {
+	clocked
 	fake *telegramtest.Server
 	mu   sync.Mutex
 	seen map[int64]int
@@ -86,8 +93,16 @@ func (p *telegramPlatform) text(chat, person int, s string) {
 	p.fake.SendText(p.chat(chat), p.user(person), s)
 }
 
-func (p *telegramPlatform) setupDesks(t *testing.T, seen map[string]string) {
-	runTranscript(t, p, seen, desksTranscript())
+func (p *telegramPlatform) setupDesks(t *testing.T, seen map[string]string, steps []step) {
+	runTranscript(t, p, seen, steps)
+}
+
+func (p *telegramPlatform) history(chat int) []string {
+	var texts []string
+	for _, s := range p.fake.Sent(p.chat(chat)) {
+		texts = append(texts, s.Text+s.Caption)
+	}
+	return texts
 }
 
 func (p *telegramPlatform) photo(chat, person int, data []byte, caption string) {
@@ -171,6 +186,12 @@ type step struct {
 	// askedNumber: the step is only for platforms that do (1) or do not
 	// (-1) ask a named reporter for a contact (WhatsApp knows the number).
 	askedNumber int
+	// before runs first: what no chat message does, such as working days
+	// passing on the service's clock (parity_escalation_test.go).
+	before func(t *testing.T, p platform, seen map[string]string)
+	// never: once the step's answer came, no message the chat ever got
+	// contains this.
+	never string
 }
 
 // asksNumber says whether the platform asks a named reporter for a
@@ -185,7 +206,7 @@ var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
 // next.
 func runTranscript(t *testing.T, p platform, seen map[string]string, steps []step) {
 	t.Helper()
-	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr, pPPID, pAtasan} {
+	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr, pPPID, pAtasan, pOmbudsman} {
 		seen[fmt.Sprintf("u%d", person)] = p.userID(person)
 	}
 	for i, s := range steps {
@@ -197,6 +218,9 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 				x = strings.ReplaceAll(x, "{"+k+"}", v)
 			}
 			return x
+		}
+		if s.before != nil {
+			s.before(t, p, seen)
 		}
 		switch {
 		case s.photo != nil:
@@ -217,6 +241,13 @@ func runTranscript(t *testing.T, p platform, seen map[string]string, steps []ste
 		}
 		if s.capture != "" {
 			seen[s.capture] = anyTrackingID.FindString(got)
+		}
+		if never := expand(s.never); never != "" {
+			for _, m := range p.history(s.chat) {
+				if strings.Contains(m, never) {
+					t.Fatalf("%s step %d: chat %d was sent %q:\n%s", p.name(), i, s.chat, never, m)
+				}
+			}
 		}
 		if m := registrationCode.FindStringSubmatch(got); m != nil {
 			seen["code"] = m[1]
@@ -257,12 +288,16 @@ const transcriptFlood = "120"
 // and whose first super admin is person pSuper.
 func playAll(t *testing.T, p platform) {
 	seen := map[string]string{}
-	p.setupDesks(t, seen)
+	p.setupDesks(t, seen, desksTranscript())
 	runTranscript(t, p, seen, intakeTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, chainTranscript())
 	runTranscript(t, p, seen, centralTranscript())
 	runTranscript(t, p, seen, informationTranscript())
 	runTranscript(t, p, seen, followupsTranscript(jpegWithGPS(t)))
+	// Months pass: last, since every open report above passes its limits.
+	runTranscript(t, p, seen, escalationTranscript())
+	p.setupDesks(t, seen, ombudsmanDeskTranscript())
+	runTranscript(t, p, seen, ombudsmanTranscript())
 }
 
 func TestSharedTranscriptsOnTelegram(t *testing.T) {
@@ -270,6 +305,7 @@ func TestSharedTranscriptsOnTelegram(t *testing.T) {
 	fake := fastTelegram(t)
 	p := &telegramPlatform{fake: fake, seen: map[int64]int{}}
 	env := serviceEnv(t, fake, pg.NewDatabase(t))
+	p.clk = newTestClock(t, env["LAPOR_DATABASE_URL"])
 	// The transcripts put more than a real group's 20 messages a minute
 	// into the agency's desk; pacing has tests of its own.
 	env["LAPOR_TELEGRAM_GROUP_PER_MINUTE"] = "120"
@@ -278,7 +314,7 @@ func TestSharedTranscriptsOnTelegram(t *testing.T) {
 		func(k string) string { return env[k] }, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("admin add: %d", code)
 	}
-	startInProcess(t, env)
+	startWithClock(t, env, p.clk)
 	playAll(t, p)
 }
 

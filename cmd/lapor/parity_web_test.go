@@ -32,6 +32,7 @@ import (
 // transcript's group step happens in the room of the group's desk, and an
 // officer's private-chat step in their room too.
 type webPlatform struct {
+	clocked
 	t    *testing.T
 	base string    // scheme and host of the web chat
 	db   *store.DB // only to look up the id a browser is known by
@@ -71,7 +72,7 @@ func (p *webPlatform) tab(person int) *webTab {
 	if w, ok := p.tabs[person]; ok {
 		return w
 	}
-	w := openWebTab(p.t, p.base, fmt.Sprintf("person %d", person))
+	w := openWebTab(p.t, p.base, fmt.Sprintf("person %d", person), person)
 	u, _ := url.Parse(p.base)
 	var token string
 	for _, c := range w.client.Jar.Cookies(u) {
@@ -142,6 +143,19 @@ func (p *webPlatform) expect(chat int, want string) (string, error) {
 	return p.reader(chat).expect(want)
 }
 
+func (p *webPlatform) history(chat int) []string {
+	w := p.reader(chat)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var texts []string
+	for _, m := range w.events {
+		if m.From == "bot" {
+			texts = append(texts, m.Text)
+		}
+	}
+	return texts
+}
+
 // Steps of desksTranscript, as the web reads them.
 var (
 	deskAddOfficer = regexp.MustCompile(`^/petugas tambah \{u(\d+)\} (.+)$`)
@@ -150,7 +164,7 @@ var (
 	webLink        = regexp.MustCompile(`https?://\S+/\?masuk=[A-Za-z0-9-]+`)
 )
 
-// setupDesks gives each step of desksTranscript its meaning on the web,
+// setupDesks gives each step of steps (desksTranscript's kinds) its meaning on the web,
 // so that the desks a transcript adds there exist here too:
 //   - the first super admin opens the sign-in link of the command line
 //     and is in the super admin desk's room;
@@ -165,14 +179,16 @@ var (
 //     whoever asked for the group code, and opens its link.
 //
 // A step of another kind has no meaning here yet and fails the test.
-func (p *webPlatform) setupDesks(t *testing.T, seen map[string]string) {
+func (p *webPlatform) setupDesks(t *testing.T, seen map[string]string, steps []step) {
 	t.Helper()
 	if p.firstAdmin == "" {
 		t.Fatal("web: no sign-in link for the first super admin")
 	}
-	p.tab(pSuper).open(p.firstAdmin)
+	if p.tab(pSuper).room == "" {
+		p.tab(pSuper).open(p.firstAdmin)
+	}
 	codeBy, codeDesk := 0, "" // who asked for the newest group code, for which desk
-	for i, s := range desksTranscript() {
+	for i, s := range steps {
 		switch {
 		case deskAddOfficer.MatchString(s.say):
 			m := deskAddOfficer.FindStringSubmatch(s.say)
@@ -223,6 +239,7 @@ type webTab struct {
 	who    string
 	base   string
 	client *http.Client
+	addr   string // the browser's address, behind the local proxy
 
 	csrf string
 	room string // the desk room this browser shows ("" for its own chat)
@@ -255,9 +272,12 @@ type webLine struct {
 	answered bool  // a citizen's choices already used
 }
 
-func openWebTab(t *testing.T, base, who string) *webTab {
+// Each person's browser is at an address of its own, as people are: a
+// service that trusts the local proxy (LAPOR_TRUSTED_PROXIES) counts each
+// person's messages against its own per-address limit.
+func openWebTab(t *testing.T, base, who string, person int) *webTab {
 	jar, _ := cookiejar.New(nil)
-	w := &webTab{t: t, who: who, base: base, client: &http.Client{Jar: jar}}
+	w := &webTab{t: t, who: who, base: base, client: &http.Client{Jar: jar}, addr: fmt.Sprintf("198.51.100.%d", person%250+1)}
 	t.Cleanup(w.closeStream)
 	w.load()
 	return w
@@ -274,6 +294,7 @@ func (w *webTab) do(method, path, contentType string, body io.Reader) (int, stri
 		w.t.Fatal(err)
 	}
 	req.Header.Set("Accept", "text/html") // the page itself
+	req.Header.Set("X-Forwarded-For", w.addr)
 	if method == "POST" {
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("Origin", w.base)
@@ -693,8 +714,11 @@ func TestSharedTranscriptsOnWeb(t *testing.T) {
 	t.Parallel()
 	env := webEnv(t, pg.NewDatabase(t))
 	env["LAPOR_FLOOD_PER_MINUTE"] = transcriptFlood
-	startInProcess(t, env)
+	env["LAPOR_TRUSTED_PROXIES"] = "127.0.0.1/32" // each person's own address (openWebTab)
+	clk := newTestClock(t, env["LAPOR_DATABASE_URL"])
+	startWithClock(t, env, clk)
 	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"], env["LAPOR_DATABASE_URL"])
+	p.clk = clk
 	waitForWeb(t, p.base)
 	p.firstAdmin = p.base + "/?masuk=" + roomCode(t, env, "--desk", "super_admin", "--name", "Sari")
 	playAll(t, p)

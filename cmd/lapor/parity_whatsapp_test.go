@@ -23,6 +23,7 @@ import (
 // whatsappPlatform feeds constructed whatsmeow events through the channel's
 // real event handler and reads what the bot sent through the fake client.
 type whatsappPlatform struct {
+	clocked
 	t    *testing.T
 	fake *whatsapptest.Fake
 	ch   *whatsapp.Channel
@@ -51,8 +52,16 @@ func (p *whatsappPlatform) text(chat, person int, s string) {
 	p.deliver(p.fake.Text(p.chat(chat), p.userID(person), s))
 }
 
-func (p *whatsappPlatform) setupDesks(t *testing.T, seen map[string]string) {
-	runTranscript(t, p, seen, desksTranscript())
+func (p *whatsappPlatform) setupDesks(t *testing.T, seen map[string]string, steps []step) {
+	runTranscript(t, p, seen, steps)
+}
+
+func (p *whatsappPlatform) history(chat int) []string {
+	var texts []string
+	for _, s := range p.fake.Sent(p.chat(chat)) {
+		texts = append(texts, s.Text)
+	}
+	return texts
 }
 
 func (p *whatsappPlatform) photo(chat, person int, data []byte, caption string) {
@@ -99,6 +108,9 @@ func startWhatsApp(t *testing.T, p *whatsappPlatform, dbURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if p.clk != nil {
+		cfg.Clock = p.clk
+	}
 	started := make(chan *whatsapp.Channel, 1)
 	factory := func(ctx context.Context, db *store.DB, svc *flows.Service, inbox *bot.Inbox) (source, error) {
 		ch := whatsapp.New(p.fake, inbox, whatsapp.Options{Secret: "test", LIDs: p.fake,
@@ -133,6 +145,7 @@ func TestSharedTranscriptsOnWhatsApp(t *testing.T) {
 		func(k string) string { return env[k] }, io.Discard, io.Discard); code != 0 {
 		t.Fatalf("admin add: %d", code)
 	}
+	p.clk = newTestClock(t, dbURL)
 	startWhatsApp(t, p, dbURL)
 	playAll(t, p)
 }

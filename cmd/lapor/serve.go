@@ -230,7 +230,7 @@ func telegramSource(cfg Config, log *slog.Logger) sourceFactory {
 			return exclusively(ctx, db, "lapor-telegram", log, &active, func(ctx context.Context) error {
 				// What the lock's previous holder claimed and did not send
 				// goes out now, not when its leases run out.
-				if n, err := db.ReleaseLeases(ctx, telegram.Name, time.Now()); err != nil {
+				if n, err := db.ReleaseLeases(ctx, telegram.Name, cfg.now()()); err != nil {
 					log.Warn("the previous sender's leases were not released; they run out by themselves", "err", err)
 				} else if n > 0 {
 					log.Info("released the previous sender's leases", "messages", n)
@@ -318,7 +318,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	// Each channel adds its invitation link below, before anything
 	// handles a message (the service shares this map).
 	fcfg.InviteLinks = map[string]func(string) string{}
-	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
+	svc := flows.New(db, fcfg, nil, region.Default(), cfg.now(), log)
 	if err := svc.Seed(ctx); err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		workers.AddChannel(src.ch)
 		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Active: src.active,
-			OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Log: log}))
+			Now: cfg.now(), OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Log: log}))
 	}
 
 	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
@@ -360,7 +360,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		return lease, nil
 	})
 	every := fmt.Sprintf("@every %s", cfg.SweepEvery)
-	if err := sched.Add(scheduler.Job{Name: "deadline-sweep", Spec: every, Run: func(ctx context.Context) error {
+	if err := sched.Add(scheduler.Job{Name: sweepJob, Spec: every, Run: func(ctx context.Context) error {
 		res, err := svc.Sweep(ctx)
 		if res != (flows.SweepResult{}) {
 			log.Info("deadline sweep", "result", fmt.Sprintf("%+v", res))
@@ -408,6 +408,9 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 				return err
 			}
 		}
+	}
+	if cfg.Clock != nil {
+		cfg.Clock.Attach(sched.RunNow)
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
