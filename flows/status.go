@@ -36,9 +36,13 @@ func (t *turn) showStatus(arg string) error {
 	if err != nil {
 		return err
 	}
+	fs, err := t.tx.Followups(t.ctx, r.ID)
+	if err != nil {
+		return err
+	}
 	c := t.courier()
 	var history []string
-	for _, e := range events {
+	for _, e := range citizenSteps(events, fs) { // one line a step that reached the reporter (statussteps.go)
 		history = append(history, fmt.Sprintf("• %s — %s",
 			FormatDateTime(t.lang, e.At.In(calendar.Jakarta)), c.citizenEvent(t.lang, e))) // citizenwords.go
 	}
