@@ -72,6 +72,10 @@ func (s *Service) deskQueue(ctx context.Context, tx *store.Tx, l Lang, now time.
 	lines := []string{T(l, "queue.head", title, len(reports)), T(l, "queue.counts", overdue, dueToday)}
 	from := (page - 1) * queuePage
 	shown := reports[from:min(len(reports), from+queuePage)]
+	firstResponse, err := s.firstResponseNotes(ctx, tx, l, now, shown) // queuefirstresponse.go
+	if err != nil {
+		return "", err
+	}
 	for _, r := range shown {
 		mark, note, deadline := "•", "", "—"
 		if !r.StageDeadline.IsZero() {
@@ -83,7 +87,7 @@ func (s *Service) deskQueue(ctx context.Context, tx *store.Tx, l Lang, now time.
 				mark, note = "🟠", T(l, "queue.today")
 			}
 		}
-		lines = append(lines, T(l, "queue.line", mark, r.TrackingID, stageName(l, Stage(r.Stage)), deadline, note))
+		lines = append(lines, T(l, "queue.line", mark, r.TrackingID, stageName(l, Stage(r.Stage)), deadline, note)+firstResponse[r.ID])
 	}
 	if rest := len(reports) - from - len(shown); rest > 0 {
 		lines = append(lines, T(l, "queue.more", rest, page+1))

@@ -371,9 +371,14 @@ func (sw *sweep) digests() error {
 			continue
 		}
 		lines := []string{T(l, "digest.head", FormatDate(l, today.Start()), len(reports))}
-		for _, r := range reports[:min(len(reports), digestLines)] {
+		shown := reports[:min(len(reports), digestLines)]
+		firstResponse, err := sw.s.firstResponseNotes(sw.ctx, sw.tx, l, sw.now, shown) // queuefirstresponse.go
+		if err != nil {
+			return err
+		}
+		for _, r := range shown {
 			lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(l, Stage(r.Stage)),
-				FormatDate(l, r.StageDeadline.In(calendar.Jakarta))))
+				FormatDate(l, r.StageDeadline.In(calendar.Jakarta)))+firstResponse[r.ID])
 		}
 		if rest := len(reports) - digestLines; rest > 0 {
 			lines = append(lines, T(l, "rem.more", rest))
