@@ -91,6 +91,9 @@ func (o *office) allowedStep(r *store.Report, act Action) error {
 // (called by transition): it starts when the report is disposed to an
 // agency and ends when the report leaves the agency.
 func (s *Service) followupClock(ctx context.Context, tx *store.Tx, r *store.Report, act Action, from, to Stage, now time.Time) error {
+	if err := s.settleFollowups(ctx, tx, r, to, now); err != nil { // flows/followups_settle.go
+		return err
+	}
 	switch {
 	case act == ActDispose && to == StageAtAgency && s.cfg.Policy.FirstResponse > 0:
 		return tx.SetFirstResponseDue(ctx, r.ID, now, s.cal().Deadline(now, s.cfg.Policy.FirstResponse))
@@ -320,6 +323,9 @@ func (o *office) reviewedFollowup(id string, fid int64, act Action) (store.Repor
 	}
 	if err != nil {
 		return r, f, err
+	}
+	if withdrawn(f) { // flows/followups_settle.go
+		return r, f, o.refuseWithdrawn(&r, f, act)
 	}
 	if err := o.allowedStep(&r, act); err != nil {
 		return r, f, err

@@ -7,8 +7,9 @@ import "github.com/lapor-id/lapor/store"
 // reviewed by an admin is two events, its writing and its passing on
 // (fu_approve); the reporter received it once, when it was passed on, so
 // it is one line there, in the agency's words. A follow-up still waiting
-// for review, or sent back to the agency (fu_return), never reached the
-// reporter and has no line. A follow-up the policy sent straight to the
+// for review, sent back to the agency (fu_return) or withdrawn when the
+// report left the agency (fu_withdrawn), never reached the reporter and has
+// no line. A follow-up the policy sent straight to the
 // reporter is its writing event, as it is. fs are the report's follow-ups.
 func citizenSteps(events []store.Event, fs []store.Followup) []store.Event {
 	type written struct {
@@ -43,7 +44,7 @@ func citizenSteps(events []store.Event, fs []store.Followup) []store.Event {
 				}
 			}
 			out = append(out, step)
-		case ActFollowupReturn:
+		case ActFollowupReturn, ActFollowupWithdrawn:
 		default:
 			out = append(out, e)
 		}

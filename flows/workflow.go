@@ -175,6 +175,10 @@ var workflow = []rule{
 	{StageAtAgency, ActFollowupReturn, "", true, reviewer},
 	{StageAnswerReview, ActFollowupApprove, "", false, reviewer},
 	{StageAnswerReview, ActFollowupReturn, "", true, reviewer},
+	// A follow-up still waiting for review when the report leaves the
+	// agency's hands is withdrawn (flows/followups_settle.go).
+	{StageAtRegency, ActFollowupWithdrawn, "", false, bySystem},
+	{StageAnswered, ActFollowupWithdrawn, "", false, bySystem},
 	{StageAnswerReview, ActApprove, StageAnswered, false, reviewer},
 	{StageAnswerReview, ActRevise, StageAtAgency, true, reviewer},
 	{StageAnswered, ActAccept, StageClosed, false, reporter},
