@@ -8,9 +8,14 @@ import (
 	"image/jpeg"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/records"
+	"github.com/lapor-id/lapor/store"
 )
 
 // photoJPEG is a real JPEG (a thumbnail can be made of it), w×h in one
@@ -141,5 +146,78 @@ func TestPrintCarriesTheAgencysAnswersWithTheirPhotos(t *testing.T) {
 	}
 	if pub := rec.For(records.Public); len(pub.Responses) != 0 {
 		t.Errorf("a public record carries %d responses", len(pub.Responses))
+	}
+}
+
+// /statistik puts each agency's open workload and its overdue reports now
+// (any month) beside the month's compliance: an agency that kept every
+// deadline this month but holds overdue reports from October does not read
+// as 100% alone. The counts are checked against the database itself.
+func TestStatistikShowsTheWorkloadBesideTheMonth(t *testing.T) {
+	h := chainHarness(t)
+	old := []store.Report{h.seedReport(flows.StageAtAgency, "pupr", false), h.seedReport(flows.StageAtAgency, "pupr", false),
+		h.seedReport(flows.StageAtAgency, "dinkes", false)}
+	h.seedReport(flows.StageAtAgency, "pupr", false) // this month's, not yet due
+	conn, err := pgx.Connect(h.ctx, h.db.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(h.ctx)
+	october := time.Date(2026, 10, 5, 9, 0, 0, 0, calendar.Jakarta)
+	for _, r := range old {
+		if _, err := conn.Exec(h.ctx, `UPDATE reports SET submitted_at = $2, stage_started_at = $2, stage_deadline = $3
+			WHERE id = $1`, r.ID, october, october.AddDate(0, 0, 14)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// This month pupr answers one report in time: 100% for November.
+	r := h.disposed(false)
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" Sudah kami perbaiki kemarin."))
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" selesai"))
+	h.drainAll()
+
+	h.post(gRegency, groupCmd(uRegency, "statistik", ""))
+	var load string
+	for _, m := range h.drainAll()[gRegency] {
+		if strings.Contains(m.Text, "🏢") {
+			load = m.Text
+		}
+	}
+	if load == "" {
+		t.Fatal("/statistik sent no agency workload")
+	}
+
+	rows, err := conn.Query(h.ctx, `SELECT a.name, count(*), count(*) FILTER (WHERE r.stage_deadline < $1)
+		FROM reports r JOIN agencies a ON a.code = r.agency_code
+		WHERE r.stage = 'at_agency' GROUP BY a.name`, h.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		var name string
+		var open, overdue int
+		if err := rows.Scan(&name, &open, &overdue); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if want := fmt.Sprintf("• %s: %d sedang ditangani, %d lewat batas waktu", name, open, overdue); !strings.Contains(load, want) {
+			t.Errorf("/statistik lacks %q:\n%s", want, load)
+		}
+	}
+	if rows.Err() != nil || n != 2 {
+		t.Fatalf("SQL: %d agencies, %v", n, rows.Err())
+	}
+	for _, want := range []string{
+		"Dinas Pekerjaan Umum dan Penataan Ruang: 3 sedang ditangani, 2 lewat batas waktu; bulan ini 1 tepat waktu, 0 terlambat (100%)",
+		"lewat batas waktu; bulan ini belum ada yang dinilai", // dinkes: only its October report
+		"November 2026"} {
+		if !strings.Contains(load, want) {
+			t.Errorf("/statistik lacks %q:\n%s", want, load)
+		}
+	}
+	// The most overdue agency comes first.
+	if strings.Index(load, "Dinas Pekerjaan Umum") > strings.Index(load, "Dinas Kesehatan") {
+		t.Errorf("pupr (2 overdue) is not before dinkes (1):\n%s", load)
 	}
 }

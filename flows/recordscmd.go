@@ -249,6 +249,11 @@ func (o *office) stats() error {
 	if err := o.sendFile("statistik-tahap.png", "image/png", "photo", stagePNG, text); err != nil {
 		return err
 	}
+	if load := o.workload(counts, rc); load != "" { // flows/workload.go
+		if err := o.say(load); err != nil {
+			return err
+		}
+	}
 	if len(rc.AgencyCompliance) == 0 {
 		return nil
 	}
