@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/lapor-id/lapor/flows/media"
 	"github.com/lapor-id/lapor/flows/records"
@@ -83,4 +84,14 @@ func (s *Service) thumbnails(ctx context.Context, tx *store.Tx, rec *records.Rec
 		}
 	}
 	return nil
+}
+
+// ExportName is an export's file name: its period, who it is for, and for
+// an agency's own export which agency ("lapor-20261101-20261130-agency-pupr.xlsx").
+func ExportName(p Period, rd Readers, format string) string {
+	who := rd.Audience.String()
+	if rd.Audience == records.Agency && rd.Agency != "" {
+		who += "-" + rd.Agency
+	}
+	return fmt.Sprintf("lapor-%s-%s-%s.%s", p.From.Format("20060102"), p.To.AddDate(0, 0, -1).Format("20060102"), who, format)
 }

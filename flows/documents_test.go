@@ -221,3 +221,89 @@ func TestStatistikShowsTheWorkloadBesideTheMonth(t *testing.T) {
 		t.Errorf("pupr (2 overdue) is not before dinkes (1):\n%s", load)
 	}
 }
+
+// exported is the file an /ekspor in chat answered with: its name and text.
+func (h *harness) exported(chat string, in flows.Inbound) (string, string) {
+	h.t.Helper()
+	h.post(chat, in)
+	msgs := h.drainAll()[chat]
+	for _, m := range msgs {
+		if m.DocumentID != 0 {
+			d, err := h.db.Document(h.ctx, m.DocumentID)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return d.Name, h.documentText(m.DocumentID)
+		}
+	}
+	h.t.Fatalf("/ekspor in %s sent no file: %q", chat, allText(msgs))
+	return "", ""
+}
+
+// A liaison officer exports their own agency's reports, in the agency's
+// desk or their private chat: only the reports disposed to the agency, as
+// the privacy table lets the agency see them — no contact, username or chat
+// id column at all, and no name of an anonymous reporter. The admin's
+// export of the same reports has them.
+func TestAgencyExportsItsOwnReports(t *testing.T) {
+	h := chainHarness(t)
+	named := h.seedReport(flows.StageAtAgency, "pupr", false)
+	anon := h.seedReport(flows.StageAtAgency, "pupr", true)
+	other := h.seedReport(flows.StageAtAgency, "dinkes", false)
+	conn, err := pgx.Connect(h.ctx, h.db.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(h.ctx)
+	if _, err := conn.Exec(h.ctx, `UPDATE reports SET contact = '0812-5555-0101'`); err != nil {
+		t.Fatal(err)
+	}
+	who := identities["telegram"]
+
+	private := flows.Inbound{Kind: flows.KindCommand, Command: "ekspor", Text: "xlsx", UserID: uPupr, UserName: "Petugas " + uPupr}
+	for _, c := range []struct {
+		chat string
+		in   flows.Inbound
+	}{{gPupr, groupCmd(uPupr, "ekspor", "csv")}, {uPupr, private}} {
+		name, text := h.exported(c.chat, c.in)
+		if !strings.Contains(name, "agency-pupr") {
+			t.Errorf("%s: the file is named %q", c.chat, name)
+		}
+		header := text[:strings.IndexAny(text, "\r\n")]
+		for _, col := range []string{"Kontak", "Chat ID", "Username"} {
+			if strings.Contains(header, col) {
+				t.Errorf("%s: the agency's export has a %q column: %s", c.chat, col, header)
+			}
+		}
+		for _, id := range []string{named.TrackingID, anon.TrackingID} {
+			if !strings.Contains(text, id) {
+				t.Errorf("%s: the agency's export lacks its report %s", c.chat, id)
+			}
+		}
+		for _, secret := range []string{other.TrackingID, "0812-5555-0101", who.handle, who.chat} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s: the agency's export shows %q", c.chat, secret)
+			}
+		}
+		// The named reporter's name, as the agency's desk sees it; the
+		// anonymous one's never.
+		if n := strings.Count(text, who.name); n != 1 {
+			t.Errorf("%s: the reporter's name appears %d times, want once (the named report's)", c.chat, n)
+		}
+	}
+	h.post(gPupr, groupCmd(uPupr, "ekspor", "csv dinkes"))
+	if got := allText(h.drainAll()[gPupr]); !strings.Contains(got, "tidak berwenang") || strings.Contains(got, "Ekspor") {
+		t.Errorf("a liaison asking for another agency's export: %q", got)
+	}
+
+	// The regency's export of the same agency is the admin's.
+	_, admin := h.exported(gRegency, groupCmd(uRegency, "ekspor", "csv pupr"))
+	for _, want := range []string{"Kontak", "0812-5555-0101", who.chat, named.TrackingID} {
+		if !strings.Contains(admin, want) {
+			t.Errorf("the admin's export lacks %q", want)
+		}
+	}
+	if strings.Contains(admin, other.TrackingID) {
+		t.Errorf("the admin's export of pupr has dinkes's report")
+	}
+}

@@ -34,7 +34,7 @@ Usage:
   lapor whatsapp-login [--phone 62812…]   link a WhatsApp account (QR code or pairing code)
   lapor workdays   add <date> <n> | between <from> <to>: working-day arithmetic
   lapor holidays   list | add | remove | undo: run-time holiday changes
-  lapor export     --format csv|xlsx [--period …] [--desk …] [--public]: reports as a spreadsheet
+  lapor export     --format csv|xlsx [--period …] [--agency …|--public]: reports as a spreadsheet
   lapor print      <tracking id>: one report as an A4 PDF
   lapor recap      [--month YYYY-MM]: the monthly recap PDF with charts
   lapor healthcheck
