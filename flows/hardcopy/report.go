@@ -50,7 +50,7 @@ func Report(w io.Writer, rec records.Record, h Header, lang string) error {
 	}
 
 	d.section(d.t("sec.timeline"))
-	d.timeline(rec.Timeline)
+	d.timeline(d.besideResponses(rec.Timeline, rec.Responses))
 
 	d.section(d.t("sec.deadlines"))
 	d.stints(rec, h)

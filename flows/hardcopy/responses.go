@@ -16,6 +16,8 @@ var responseWords = map[string][2]string{
 	"resp.status":   {"Status: %s", "Status: %s"},
 	"resp.reason":   {"Alasan dikembalikan: %s", "Reason it was sent back: %s"},
 	"resp.empty":    {"(tanpa teks)", "(no text)"},
+	"resp.see": {"Teks lengkap dan lampirannya ada di bagian Tanggapan dan tindak lanjut perangkat daerah.",
+		"The full text and its attachments are under The agencies' answers and progress updates."},
 }
 
 func init() {
@@ -69,4 +71,25 @@ func (d *doc) responses(rs []records.Response) {
 			d.attachments("resp-"+strconv.Itoa(i)+"-", r.Attachments)
 		}
 	}
+}
+
+// responseSteps are the timeline's steps whose note is an answer or a
+// follow-up (flows: ActSubmitAnswer, ActFirstResponse, ActProgress).
+var responseSteps = map[string]bool{"submit": true, "first_response": true, "progress": true}
+
+// besideResponses is the timeline as printed next to the responses
+// section: a step whose note is an answer or a follow-up points to it
+// instead of printing the same text twice.
+func (d *doc) besideResponses(steps []records.Step, rs []records.Response) []records.Step {
+	if len(rs) == 0 {
+		return steps
+	}
+	out := make([]records.Step, len(steps))
+	for i, s := range steps {
+		if responseSteps[s.Kind] && strings.TrimSpace(s.Note) != "" {
+			s.Note = d.t("resp.see")
+		}
+		out[i] = s
+	}
+	return out
 }
