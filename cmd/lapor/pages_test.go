@@ -129,8 +129,8 @@ func TestPrintedPagesReadBack(t *testing.T) {
 func seedAnsweredReport(t *testing.T, ctx context.Context, db *store.DB, now time.Time, answer string) string {
 	t.Helper()
 	r := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan",
-		Description:   "Lampu penerangan jalan di depan Pasar Sayur mati — gelap 🌑 berbahaya bagi pengendara sejak dua minggu.",
-		Address:       "Jl. Pahlawan No. 3, Kelurahan Selosari", KecamatanCode: "35.20.06", Channel: "telegram", ChatID: "8101",
+		Description: "Lampu penerangan jalan di depan Pasar Sayur mati — gelap 🌑 berbahaya bagi pengendara sejak dua minggu.",
+		Address:     "Jl. Pahlawan No. 3, Kelurahan Selosari", KecamatanCode: "35.20.06", Channel: "telegram", ChatID: "8101",
 		ReporterUserID: "8101", ReporterName: "Warga Selosari", Lang: "id", Stage: string(flows.StageAnswerReview),
 		ResponsibleUnit: "x", StageStartedAt: now, StageDeadline: now.AddDate(0, 0, 7), SubmittedAt: now.Add(-2 * time.Hour)}
 	// Each photo came with a message of its own (the inbox row it was
@@ -280,4 +280,3 @@ func inked(t *testing.T, file string) float64 {
 	}
 	return float64(dark) / float64(b.Dx()*b.Dy())
 }
-
