@@ -193,6 +193,14 @@ func TestStatistikShowsTheWorkloadBesideTheMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rc, err := h.svc.Recap(h.ctx, h.now, flows.LangID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recapLoad := map[string][2]int{}
+	for _, l := range rc.Workload {
+		recapLoad[l.Label] = [2]int{l.Open, l.Overdue}
+	}
 	n := 0
 	for rows.Next() {
 		var name string
@@ -201,12 +209,15 @@ func TestStatistikShowsTheWorkloadBesideTheMonth(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
+		if got := recapLoad[name]; got != [2]int{open, overdue} {
+			t.Errorf("the recap's workload of %s is %v, the database says %d open, %d overdue", name, got, open, overdue)
+		}
 		if want := fmt.Sprintf("• %s: %d sedang ditangani, %d lewat batas waktu", name, open, overdue); !strings.Contains(load, want) {
 			t.Errorf("/statistik lacks %q:\n%s", want, load)
 		}
 	}
-	if rows.Err() != nil || n != 2 {
-		t.Fatalf("SQL: %d agencies, %v", n, rows.Err())
+	if rows.Err() != nil || n != 2 || len(rc.Workload) != n {
+		t.Fatalf("SQL: %d agencies, %v; the recap has %d", n, rows.Err(), len(rc.Workload))
 	}
 	for _, want := range []string{
 		"Dinas Pekerjaan Umum dan Penataan Ruang: 3 sedang ditangani, 2 lewat batas waktu; bulan ini 1 tepat waktu, 0 terlambat (100%)",

@@ -404,7 +404,9 @@ func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, p
 		b.AddOldest(records.OpenItem{TrackingID: r.TrackingID, StageName: stageName(lang, Stage(r.Stage)), Agency: agency,
 			Submitted: r.SubmittedAt, Days: float64(max(0, s.cal().WorkingDaysBetween(r.SubmittedAt, s.now())))})
 	}
-	return b.Recap(), nil
+	rc := b.Recap()
+	rc.Workload, err = s.workload(ctx, tx, m.agencyName) // flows/workload.go
+	return rc, err
 }
 
 // Recap is recap in its own transaction, for a calendar month in Jakarta.

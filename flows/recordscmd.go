@@ -249,7 +249,7 @@ func (o *office) stats() error {
 	if err := o.sendFile("statistik-tahap.png", "image/png", "photo", stagePNG, text); err != nil {
 		return err
 	}
-	if load := o.workload(counts, rc); load != "" { // flows/workload.go
+	if load := o.workloadText(rc); load != "" { // flows/workload.go
 		if err := o.say(load); err != nil {
 			return err
 		}
