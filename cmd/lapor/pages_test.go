@@ -49,6 +49,21 @@ func TestPrintedPagesReadBack(t *testing.T) {
 	answer := strings.Repeat("Tim UPT Jalan dan Jembatan sudah menambal lubang dan memasang rambu peringatan. ", 30) +
 		"Terima kasih atas laporan Anda 🙏."
 	id := seedAnsweredReport(t, ctx, db, now, answer)
+	// And one the agency still holds past its deadline, for the recap's
+	// workload.
+	late := store.Report{TrackingID: flows.NewTrackingID("MGT"), Type: "pengaduan",
+		Description: "Saluran air di Jl. Sawo tersumbat sampah.", KecamatanCode: "35.20.06", Channel: "telegram", ChatID: "8102",
+		ReporterUserID: "8102", ReporterName: "Warga Sawo", Lang: "id", Stage: string(flows.StageAtAgency), ResponsibleUnit: "x",
+		StageStartedAt: now.AddDate(0, 0, -20), StageDeadline: now.AddDate(0, 0, -6), SubmittedAt: now.AddDate(0, 0, -21)}
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateReport(ctx, &late); err != nil {
+			return err
+		}
+		late.AgencyCode = "pupr"
+		return tx.UpdateReport(ctx, &late)
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	dir := t.TempDir()
 	env := map[string]string{
@@ -87,7 +102,8 @@ func TestPrintedPagesReadBack(t *testing.T) {
 	}
 	rpages := pdftotext(t, recap)
 	rall := strings.Join(rpages, " ")
-	for _, want := range []string{"Rekap Bulanan Laporan", "Laporan menurut jenis", "Kepatuhan", "Kepala Dinas Komunikasi dan Informatika", "Drs. Sutrisno, M.Si."} {
+	for _, want := range []string{"Rekap Bulanan Laporan", "Laporan menurut jenis", "Kepatuhan",
+		"Laporan yang sedang ditangani perangkat daerah", "Keadaan saat dicetak, dari bulan mana pun", "Kepala Dinas Komunikasi dan Informatika", "Drs. Sutrisno, M.Si."} {
 		if !strings.Contains(rall, want) {
 			t.Errorf("the recap's text has no %q:\n%s", want, rall)
 		}
