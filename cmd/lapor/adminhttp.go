@@ -16,9 +16,12 @@ import (
 
 // defaultAdminAddr is LAPOR_ADMIN_ADDR's default: the loopback only, so
 // the metrics and the channels' states never reach the public network
-// unless an operator says so. Tests run many services at once and set it
-// to port 0.
-var defaultAdminAddr = "127.0.0.1:9090"
+// unless an operator says so.
+const defaultAdminAddr = "127.0.0.1:9090"
+
+// adminAddrInTests, when set, is listened on instead of the default: tests
+// run many services at once, each wanting a port of its own.
+var adminAddrInTests string
 
 // newMetrics is the registry of a serving process, with the channels'
 // health read at scrape time.
@@ -120,7 +123,11 @@ func listenAdmin(cfg Config) (net.Listener, error) {
 	if cfg.AdminAddr == "" {
 		return nil, nil
 	}
-	ln, err := net.Listen("tcp", cfg.AdminAddr)
+	addr := cfg.AdminAddr
+	if addr == defaultAdminAddr && adminAddrInTests != "" {
+		addr = adminAddrInTests
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("LAPOR_ADMIN_ADDR %s: %w", cfg.AdminAddr, err)
 	}

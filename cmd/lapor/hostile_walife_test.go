@@ -24,8 +24,8 @@ func init() {
 // as serve builds it (lock, supervisor, super admin desk notices), on the
 // fake, whose connection WhatsApp keeps breaking.
 type waLife struct {
-	p    *whatsappPlatform
-	db   *store.DB
+	p     *whatsappPlatform
+	db    *store.DB
 	addr  string
 	admin string // the admin listener's address (/readyz/whatsapp)
 	desk  string // the super admin desk, a WhatsApp group
