@@ -61,7 +61,9 @@ func TestOnHandledTellsWhatBecameOfEachMessage(t *testing.T) {
 
 	// A file that waits for a download slot, then one whose download
 	// breaks the handling twice (the second time for good).
-	busy := flows.FetchFunc(func(context.Context, flows.Inbound) (flows.Fetched, error) { return flows.Fetched{}, flows.ErrFetchBusy })
+	busy := flows.FetchFunc(func(context.Context, flows.Inbound) (flows.Fetched, error) {
+		return flows.Fetched{}, flows.ErrFetchBusy
+	})
 	h.fetch = busy
 	h.post("100", flows.Inbound{Kind: flows.KindPhoto, File: &flows.FileRef{ID: "a", Name: "a.jpg", MIME: "image/jpeg"}})
 	want("a download slot is busy", "postponed")
