@@ -176,6 +176,7 @@ func TestEveryMetricReflectsWhatHappened(t *testing.T) {
 		{"lapor_outbox_waiting", l("channel", "web"), 0},
 		{"lapor_reports_open", l("stage", "at_agency"), 1},
 		{"lapor_reports_open", l("stage", "submitted"), 1},
+		{"lapor_reports_open", l("stage", "at_ppid"), 0},
 		{"lapor_reports_overdue", l("desk", "dinkes"), 1},
 		{"lapor_channel_up", l("channel", "telegram"), 1},
 		{"lapor_channel_up", l("channel", "whatsapp"), 0},

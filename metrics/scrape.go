@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -107,6 +108,14 @@ func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	queue("outbox", m.o.DB.OutboxDepth, s.outboxWaiting, s.outboxAge)
 	var counts map[string]int
 	if s.query("reports_open", func(ctx context.Context) (err error) { counts, err = m.o.DB.ReportsByStage(ctx); return err }) {
+		// Every open stage is shown, 0 when empty, so a panel has its lines
+		// from the start; a stage not in flows.Stages still shows.
+		for _, st := range flows.Stages {
+			if st != flows.StageClosed && st != flows.StageArchived {
+				gauge(s.openReports, float64(counts[string(st)]), string(st))
+				delete(counts, string(st))
+			}
+		}
 		for stage, n := range counts {
 			gauge(s.openReports, float64(n), stage)
 		}
