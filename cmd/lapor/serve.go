@@ -208,7 +208,7 @@ func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
 		}}
 		// An invitation's web link signs the browser in to its desk's room.
 		inviteLink := func(code string) string { return flows.SignInLink(cfg.WebURL(), code) }
-		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler(),
+		return source{ch: ch, receive: ch.Run, web: ch.Handler(),
 			jobs: []scheduler.Job{expire}, inviteLink: inviteLink}, nil
 	}
 }
