@@ -41,6 +41,12 @@ type Scheduler struct {
 	// RetryEvery is how often a follower tries to become the leader, and
 	// how often the leader checks it still is.
 	RetryEvery time.Duration
+	// Leading, when set, is told when this process starts (true) and stops
+	// (false) leading, for the metrics. Set it before Run.
+	Leading func(bool)
+	// Ran, when set, is told of every run of a job: how long it took and
+	// its error (a panic is one). Set it before Run.
+	Ran func(job string, took time.Duration, err error)
 }
 
 // entry is a job with the lock that keeps it from overlapping itself, both
@@ -86,16 +92,19 @@ func (s *Scheduler) RunNow(ctx context.Context, name string) error {
 }
 
 // run runs one job, which holds its lock; a panic is logged and is the
-// run's error.
+// run's error. Ran hears of it.
 func (s *Scheduler) run(ctx context.Context, e *entry) (err error) {
+	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("job panicked", "job", e.Name, "panic", p)
 			err = fmt.Errorf("scheduler: job %s panicked: %v", e.Name, p)
 		}
+		if s.Ran != nil && ctx.Err() == nil {
+			s.Ran(e.Name, time.Since(start), err)
+		}
 	}()
-	start := time.Now()
-	if err := e.Run(ctx); err != nil {
+	if err = e.Run(ctx); err != nil {
 		if ctx.Err() == nil {
 			s.log.Warn("job failed", "job", e.Name, "err", err)
 		}
@@ -147,8 +156,14 @@ func (s *Scheduler) lead(ctx context.Context, lock Lock) error {
 		}
 	}
 	c.Start()
+	if s.Leading != nil {
+		s.Leading(true)
+	}
 	defer func() {
 		<-c.Stop().Done() // waits for running jobs
+		if s.Leading != nil {
+			s.Leading(false)
+		}
 		if lock != nil {
 			lock.Release()
 		}
