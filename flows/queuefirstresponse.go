@@ -26,7 +26,7 @@ func (s *Service) firstResponseNotes(ctx context.Context, tx *store.Tx, l Lang, 
 	}
 	notes := map[int64]string{}
 	for id, due := range dues {
-		day := FormatDate(l, due.In(calendar.Jakarta))
+		day := FormatDate(l, due.In(calendar.Local()))
 		if now.After(due) {
 			notes[id] = T(l, "queue.fr.over", max(1, s.cal().WorkingDaysBetween(due, now)), day)
 		} else {

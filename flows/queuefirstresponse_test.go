@@ -13,19 +13,19 @@ import (
 // response is due, then how late it is; once it is sent, neither does.
 func TestQueueAndDigestShowTheFirstResponseDeadline(t *testing.T) {
 	h := followupHarness(t, true)
-	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Jakarta) // a Monday
+	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Local()) // a Monday
 	r := h.disposed(false)
 	due := h.firstResponseDue(r)
 	if due.IsZero() {
 		t.Fatal("no first-response deadline after the disposition")
 	}
-	day := flows.FormatDate("id", due.In(calendar.Jakarta))
+	day := flows.FormatDate("id", due.In(calendar.Local()))
 	expect(t, h.send(gPupr, groupCmd(uPupr, "antrian", "")), r.TrackingID, "respon awal paling lambat "+day)
 
 	// Two working days past the first-response deadline, still within
 	// the stage's.
 	late := calendar.Default().Deadline(due, 2)
-	h.now = time.Date(late.Year(), late.Month(), late.Day(), 9, 0, 0, 0, calendar.Jakarta)
+	h.now = time.Date(late.Year(), late.Month(), late.Day(), 9, 0, 0, 0, calendar.Local())
 	if !h.now.Before(r.StageDeadline) {
 		t.Fatalf("the test's moment %s is past the stage deadline %s", h.now, r.StageDeadline)
 	}

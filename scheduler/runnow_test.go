@@ -14,7 +14,7 @@ import (
 // RunNow runs a job at once, whether or not the scheduler runs, and never
 // beside the job's own tick: it waits for a run in progress to end.
 func TestRunNowWaitsForTheRunInProgress(t *testing.T) {
-	s := scheduler.New(calendar.Jakarta, nil, nil)
+	s := scheduler.New(calendar.Local(), nil, nil)
 	s.RetryEvery = 50 * time.Millisecond
 	var inside, most, runs atomic.Int32
 	started := make(chan struct{}, 10)
@@ -62,7 +62,7 @@ func TestRunNowWaitsForTheRunInProgress(t *testing.T) {
 }
 
 func TestRunNowReportsTheJobsFailure(t *testing.T) {
-	s := scheduler.New(calendar.Jakarta, nil, nil)
+	s := scheduler.New(calendar.Local(), nil, nil)
 	for name, run := range map[string]func(context.Context) error{
 		"fails":  func(context.Context) error { return context.DeadlineExceeded },
 		"panics": func(context.Context) error { panic("boom") },

@@ -81,7 +81,7 @@ func (c *testClock) moveTo(t *testing.T, at time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := run(ctx, sweepJob); err != nil {
-		t.Fatalf("the deadline sweep at %s: %v", at.In(calendar.Jakarta), err)
+		t.Fatalf("the deadline sweep at %s: %v", at.In(calendar.Local()), err)
 	}
 }
 
@@ -161,7 +161,7 @@ func namesWorkday(key string, n int, name string) hook {
 	}
 }
 
-// atWorkday moves the service's clock to hh:mm WIB of the nth working
+// atWorkday moves the service's clock to hh:mm (the regency's time) of the nth working
 // day after report {key}'s submission, counted as the service counts, and
 // lets the deadline sweep run. A holiday added at run time (seen[holiday],
 // when not "") must move that day, or the step would not test that the
@@ -179,7 +179,7 @@ func atWorkday(key string, n int, hhmm, holiday string) hook {
 		if _, err := fmt.Sscanf(hhmm, "%d:%d", &h, &m); err != nil {
 			t.Fatal(err)
 		}
-		c.moveTo(t, time.Date(day.Year, day.Month, day.Day, h, m, 0, 0, calendar.Jakarta))
+		c.moveTo(t, time.Date(day.Year, day.Month, day.Day, h, m, 0, 0, calendar.Local()))
 	}
 }
 
