@@ -161,9 +161,9 @@ func namesWorkday(key string, n int, name string) hook {
 	}
 }
 
-// atWorkday moves the service's clock to hh:mm (the regency's time) of the nth working
-// day after report {key}'s submission, counted as the service counts, and
-// lets the deadline sweep run. A holiday added at run time (seen[holiday],
+// atWorkday moves the service's clock to hh:mm (the regency's time) of
+// the nth working day after report {key}'s submission, counted as the
+// service counts, and lets the deadline sweep run. A holiday added at run time (seen[holiday],
 // when not "") must move that day, or the step would not test that the
 // service's count follows it.
 func atWorkday(key string, n int, hhmm, holiday string) hook {
