@@ -102,7 +102,7 @@ func scope(r *store.Report, verified bool) records.Scope {
 	if onPPIDPath(r) {
 		agency = ppidScope // the PPID's desks see it (flows/ppid.go)
 	}
-	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: agency,
+	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: agency, CoAgencies: r.CoAgencies,
 		Ombudsman: !r.OmbudsmanAt.IsZero()}
 }
 
@@ -187,7 +187,7 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 			}
 			step.To = stageName(l, Stage(e.StageTo))
 		}
-		if e.Kind == string(ActSubmitAnswer) && answers < len(h.Answers) {
+		if (e.Kind == string(ActSubmitAnswer) || e.Kind == string(ActAnswerPart)) && answers < len(h.Answers) {
 			if step.Note == "" {
 				step.Note = h.Answers[answers].Body
 			}

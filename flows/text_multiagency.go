@@ -1,0 +1,43 @@
+package flows
+
+// Texts of a report handled by more than one agency (multiagency.go).
+// Merged into texts at start-up.
+var multiAgencyTexts = map[string][2]string{
+	"ma.and":           {" dan ", " and "},
+	"ma.already":       {"Laporan %s sudah ditangani perangkat daerah %s.", "Report %s is already with agency %s."},
+	"ma.toomany":       {"Satu laporan dapat diteruskan ke paling banyak %d perangkat daerah.", "One report can go to at most %d agencies."},
+	"ma.addone":        {"Laporan ini sudah di perangkat daerah: tambahkan satu perangkat daerah setiap kali.", "This report is with the agencies already: add one agency at a time."},
+	"ma.b.add":         {"➕ Tambah perangkat daerah", "➕ Add an agency"},
+	"ma.choose":        {"Laporan %s kini ditangani %s. Perangkat daerah mana yang perlu ikut menangani? Pilih di bawah, atau ketik /disposisi %s <kode perangkat daerah> (daftar: /opd).", "Report %s is now with %s. Which agency should take part as well? Choose below, or type /disposisi %s <agency code> (list: /opd)."},
+	"ma.card.agencies": {"🏢 Ditangani bersama: %s", "🏢 Handled together by %s"},
+	"ma.card.working":  {"⏳ Masih dikerjakan: %s", "⏳ Still working: %s"},
+	"ma.card.sent":     {"✅ Sudah menanggapi: %s", "✅ Answered: %s"},
+	"ma.card.added":    {"Laporan ini ditangani bersama oleh %s. Tuliskan bagian tanggapan perangkat daerah Anda; tanggapan dikirim kepada pelapor setelah semua perangkat daerah menanggapi.", "This report is handled together by %s. Write your agency's part of the answer; the answer goes to the reporter once every agency has answered."},
+	"ma.part":          {"Tanggapan %s:\n%s", "Answer of %s:\n%s"},
+	"ma.review.hint":   {"Untuk meminta perbaikan dari satu perangkat daerah saja, awali alasannya dengan kode perangkat daerah itu, misalnya: dlh foto saluran belum ada.", "To send the answer back to one agency only, start the reason with that agency's code, e.g.: dlh the photo of the drain is missing."},
+
+	"ma.n.dispose": {"Laporan %s sudah diteruskan ke %s. Setiap perangkat daerah menanggapi bagiannya paling lambat %s; tanggapannya kami kirimkan kepada Anda sekaligus setelah semuanya menanggapi.", "Report %s was forwarded to %s. Each agency answers its part by %s; we send you their answers together once all have answered."},
+	"ma.n.add":     {"Laporan %s juga diteruskan ke %s, sehingga kini ditangani bersama oleh %s. Tanggapannya paling lambat %s, dan kami kirimkan kepada Anda sekaligus setelah semuanya menanggapi.", "Report %s was also forwarded to %s, so it is now handled together by %s. They answer by %s, and we send you their answers together once all have answered."},
+	"ma.n.submit":  {"Semua perangkat daerah yang menangani laporan %s (%s) sudah menanggapi. Tanggapannya sedang diperiksa Tim LAPOR! SP4N Kabupaten dan dikirim kepada Anda paling lambat %s.", "Every agency handling report %s (%s) has answered. The regency's LAPOR! SP4N team checks the answers and sends them to you by %s."},
+	"ma.n.answer":  {"Tanggapan atas laporan %s dari %s:\n\n%s\n\nApakah Anda menerima tanggapan ini? Bila tidak, tekan Tolak dan sebutkan alasannya. Tanpa balasan sampai %s, laporan dianggap selesai.", "The answer to report %s from %s:\n\n%s\n\nDo you accept it? If not, press Reject and tell us why. Without a reply by %s, the report is considered finished."},
+	"ma.n.revise":  {"Tanggapan atas laporan %s sedang diperbaiki oleh %s, paling lambat %s.", "The answer to report %s is being improved by %s, by %s."},
+
+	"event.add_agency":       {"Perangkat daerah ditambahkan", "An agency was added"},
+	"event.answer_part":      {"Perangkat daerah mengirim bagian tanggapannya", "An agency sent its part of the answer"},
+	"live.state.add_agency":  {"➕ %s ikut menangani", "➕ %s takes part"},
+	"live.state.answer_part": {"📝 %s mengirim bagian tanggapannya", "📝 %s sent its part of the answer"},
+	"cw.add_agency":          {"Juga diteruskan ke %s", "Also passed to %s"},
+	"cw.answer_part":         {"%s mengirim tanggapannya; menunggu perangkat daerah lain", "%s sent its answer; waiting for the other agencies"},
+	"ma.status.head":         {"Bagian tiap perangkat daerah:", "Each agency's part:"},
+	"ma.status.sent":         {"• %s: sudah menanggapi", "• %s: answered"},
+	"ma.status.working":      {"• %s: masih dikerjakan", "• %s: still working"},
+}
+
+func init() {
+	for k, v := range multiAgencyTexts {
+		if _, dup := texts[k]; dup {
+			panic("flows: text " + k + " defined twice")
+		}
+		texts[k] = v
+	}
+}
