@@ -259,12 +259,15 @@ func (c *courier) announceMulti(r *store.Report, act Action, arg string) (bool, 
 			return true, err
 		}
 		return true, c.tellCitizen(r, "ma.n.add", r.TrackingID, c.agencyName(code), c.involvedNames(Lang(r.Lang), r), c.deadline(r))
-	case ActAnswerPart:
-		return true, nil // the cards show who has answered; the citizen hears when all have
 	case ActSubmitAnswer:
 		ps, err := c.s.roundParts(c.ctx, c.tx, r)
 		if err != nil {
 			return true, err
+		}
+		if len(ps.waiting()) > 0 || Stage(r.Stage) != StageAnswerReview {
+			// One part of several (recorded as answer_part): the cards
+			// show who has answered; the citizen hears when all have.
+			return true, nil
 		}
 		if err := c.reviewTo(r, c.combined(l, ps.sent())+"\n\n"+T(l, "ma.review.hint")); err != nil {
 			return true, err

@@ -3,7 +3,7 @@ package flows
 // Texts of a report handled by more than one agency (multiagency.go).
 // Merged into texts at start-up.
 var multiAgencyTexts = map[string][2]string{
-	"ma.and":           {" dan ", " and "},
+	"ma.and":           {" serta ", " and "},
 	"ma.already":       {"Laporan %s sudah ditangani perangkat daerah %s.", "Report %s is already with agency %s."},
 	"ma.toomany":       {"Satu laporan dapat diteruskan ke paling banyak %d perangkat daerah.", "One report can go to at most %d agencies."},
 	"ma.addone":        {"Laporan ini sudah di perangkat daerah: tambahkan satu perangkat daerah setiap kali.", "This report is with the agencies already: add one agency at a time."},

@@ -1,0 +1,341 @@
+package flows_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/store"
+)
+
+const dinkesName = "Dinas Kesehatan" // next to puprName (templates_test.go)
+
+// texts joins what a chat was sent.
+func texts(msgs []flows.Outbound) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		b.WriteString(m.Text + "\n")
+	}
+	return b.String()
+}
+
+// A report disposed to two agencies: each desk gets it, each writes its own
+// part, the report waits until both are in, the regency reviews both and
+// sends one back, and the citizen gets one answer holding both parts.
+func TestTwoAgencyReport(t *testing.T) {
+	h := chainHarness(t)
+	r := h.seedReport(flows.StageAtRegency, "", true)
+	citizen := identities["telegram"].chat
+
+	out := h.drainAllAfter(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" pupr, dinkes"))
+	got, _ := h.reportNow(r.TrackingID)
+	if flows.Stage(got.Stage) != flows.StageAtAgency || got.AgencyCode != "pupr" || !slices.Equal(got.CoAgencies, []string{"dinkes"}) {
+		t.Fatalf("after /disposisi pupr, dinkes: stage %s, lead %q, others %v", got.Stage, got.AgencyCode, got.CoAgencies)
+	}
+	for _, g := range []string{gPupr, gDinkes} {
+		if !strings.Contains(texts(out[g]), r.TrackingID) || !strings.Contains(texts(out[g]), "Masih dikerjakan: "+puprName+" serta "+dinkesName) {
+			t.Errorf("desk %s did not get the report with who is working: %q", g, texts(out[g]))
+		}
+	}
+	if n := len(out[citizen]); n != 1 || !strings.Contains(out[citizen][0].Text, puprName+" serta "+dinkesName) {
+		t.Fatalf("the citizen should get one message naming both agencies, got %d: %q", n, texts(out[citizen]))
+	}
+	if conf := out[gRegency][len(out[gRegency])-1]; !hasButton(conf, fmt.Sprintf("add|%s|%d", r.TrackingID, got.Version)) {
+		t.Errorf("the disposition's confirmation has no button to add an agency: %+v", conf)
+	}
+
+	// PUPR answers first: the report stays with the agencies; every card
+	// says PUPR has answered and Dinkes still works; the citizen hears
+	// nothing yet.
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" Jalan sudah ditambal."))
+	out = h.drainAllAfter(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" selesai"))
+	got, _ = h.reportNow(r.TrackingID)
+	if flows.Stage(got.Stage) != flows.StageAtAgency {
+		t.Fatalf("one part of two moved the report to %s", got.Stage)
+	}
+	if len(out[citizen]) != 0 {
+		t.Errorf("the citizen was told of a part: %q", texts(out[citizen]))
+	}
+	for _, g := range []string{gPupr, gDinkes} { // the desks holding its cards
+		all := texts(out[g])
+		if !strings.Contains(all, "Sudah menanggapi: "+puprName) || !strings.Contains(all, "Masih dikerjakan: "+dinkesName) {
+			t.Errorf("the cards in %s do not show who answered: %q", g, all)
+		}
+	}
+	// /status shows the citizen each agency's part.
+	st := texts(h.drainAllAfter(citizen, flows.Inbound{Kind: flows.KindCommand, Command: "status", Text: r.TrackingID, UserID: citizen})[citizen])
+	if !strings.Contains(st, puprName+": sudah menanggapi") || !strings.Contains(st, dinkesName+": masih dikerjakan") {
+		t.Errorf("/status does not show each agency's part: %q", st)
+	}
+
+	// Dinkes answers: now the regency reviews both parts.
+	h.post(gDinkes, groupCmd(uDinkes, "tanggapi", r.TrackingID+" Fogging sudah dilakukan."))
+	out = h.drainAllAfter(gDinkes, groupCmd(uDinkes, "tanggapi", r.TrackingID+" selesai"))
+	got, _ = h.reportNow(r.TrackingID)
+	if flows.Stage(got.Stage) != flows.StageAnswerReview {
+		t.Fatalf("the last part left the report at %s", got.Stage)
+	}
+	review := texts(out[gRegency])
+	if !strings.Contains(review, "Jalan sudah ditambal.") || !strings.Contains(review, "Fogging sudah dilakukan.") {
+		t.Errorf("the review does not hold both parts: %q", review)
+	}
+	if len(out[citizen]) != 1 || !strings.Contains(out[citizen][0].Text, "Semua perangkat daerah") {
+		t.Errorf("the citizen should hear once that all answered: %q", texts(out[citizen]))
+	}
+
+	// The regency sends Dinkes's part back; PUPR's stays sent.
+	out = h.drainAllAfter(gRegency, groupCmd(uRegency, "perbaiki", r.TrackingID+" dinkes lampirkan foto fogging"))
+	got, _ = h.reportNow(r.TrackingID)
+	if flows.Stage(got.Stage) != flows.StageAtAgency {
+		t.Fatalf("revise left the report at %s", got.Stage)
+	}
+	if !strings.Contains(texts(out[gDinkes]), "lampirkan foto fogging") || strings.Contains(texts(out[gPupr]), "lampirkan foto fogging") {
+		t.Errorf("the revision should reach Dinkes alone: dinkes %q; pupr %q", texts(out[gDinkes]), texts(out[gPupr]))
+	}
+	if len(out[citizen]) != 1 || !strings.Contains(out[citizen][0].Text, dinkesName) || strings.Contains(out[citizen][0].Text, puprName) {
+		t.Errorf("the citizen should hear Dinkes improves its part: %q", texts(out[citizen]))
+	}
+	out = h.drainAllAfter(gDinkes, groupCmd(uDinkes, "tanggapi", r.TrackingID+" selesai"))
+	if got, _ = h.reportNow(r.TrackingID); flows.Stage(got.Stage) != flows.StageAnswerReview {
+		t.Fatalf("Dinkes's revised part (PUPR's still in) left the report at %s", got.Stage)
+	}
+
+	// Approved: one message to the citizen with both parts.
+	out = h.drainAllAfter(gRegency, groupCmd(uRegency, "setujui", r.TrackingID))
+	if got, _ = h.reportNow(r.TrackingID); flows.Stage(got.Stage) != flows.StageAnswered {
+		t.Fatalf("approve left the report at %s", got.Stage)
+	}
+	if len(out[citizen]) != 1 {
+		t.Fatalf("the citizen should get one answer, got %d: %q", len(out[citizen]), texts(out[citizen]))
+	}
+	ans := out[citizen][0]
+	for _, want := range []string{"Tanggapan " + puprName + ":\nJalan sudah ditambal.", "Tanggapan " + dinkesName + ":\nFogging sudah dilakukan."} {
+		if !strings.Contains(ans.Text, want) {
+			t.Errorf("the answer lacks %q: %q", want, ans.Text)
+		}
+	}
+	if !hasButton(ans, fmt.Sprintf("c|accept|%s|%d", r.TrackingID, got.Version)) {
+		t.Errorf("the answer has no Accept button: %+v", ans.Buttons)
+	}
+
+	// The whole story is in the history, and every step is in the table.
+	err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
+		es, err := tx.Events(h.ctx, r.ID)
+		var kinds []string
+		for _, e := range es {
+			kinds = append(kinds, e.Kind)
+		}
+		want := []string{"dispose", "add_agency", "answer_part", "submit", "revise", "submit", "approve"}
+		if !slices.Equal(kinds, want) {
+			t.Errorf("history %v, want %v", kinds, want)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// drainAllAfter posts a message and returns what every chat was sent.
+func (h *harness) drainAllAfter(chat string, m flows.Inbound) map[string][]flows.Outbound {
+	h.t.Helper()
+	h.post(chat, m)
+	return h.drainAll()
+}
+
+// The regency adds an agency with the button under its disposition: only
+// agencies not on the report are offered; the new desk gets the report, the
+// citizen hears who handles it now; another agency's desk still cannot see
+// it, and a report of one agency is unchanged.
+func TestAddAnAgencyByButton(t *testing.T) {
+	h := chainHarness(t)
+	r := h.seedReport(flows.StageAtRegency, "", false)
+	citizen := identities["telegram"].chat
+	h.drainAllAfter(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" pupr"))
+	got, _ := h.reportNow(r.TrackingID)
+	if len(got.CoAgencies) != 0 {
+		t.Fatalf("a disposition to one agency has others: %v", got.CoAgencies)
+	}
+	// Dinkes cannot see it yet.
+	expect(t, h.send(gDinkes, groupCmd(uDinkes, "laporan", r.TrackingID)), "tidak ditemukan")
+
+	out := h.drainAllAfter(gRegency, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("add|%s|%d", r.TrackingID, got.Version),
+		IsGroup: true, UserID: uRegency})
+	menu := out[gRegency][len(out[gRegency])-1]
+	if !hasButton(menu, fmt.Sprintf("w|add_agency|%s|%d|dinkes", r.TrackingID, got.Version)) {
+		// The suggestions rank by the report's words; Dinkes is always
+		// addable by its code.
+		t.Logf("Dinkes not among the suggestions: %q", menu.Text)
+	}
+	for _, row := range menu.Buttons {
+		for _, b := range row {
+			if strings.HasSuffix(b.Data, "|pupr") {
+				t.Errorf("the menu offers the agency already on the report: %+v", b)
+			}
+		}
+	}
+	// A liaison officer cannot add an agency.
+	h.drainAllAfter(gPupr, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("w|add_agency|%s|%d|dinkes", r.TrackingID, got.Version),
+		IsGroup: true, UserID: uPupr})
+	if again, _ := h.reportNow(r.TrackingID); len(again.CoAgencies) != 0 {
+		t.Fatalf("a liaison officer added an agency: %v", again.CoAgencies)
+	}
+	out = h.drainAllAfter(gRegency, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("w|add_agency|%s|%d|dinkes", r.TrackingID, got.Version),
+		IsGroup: true, UserID: uRegency})
+	got, _ = h.reportNow(r.TrackingID)
+	if !slices.Equal(got.CoAgencies, []string{"dinkes"}) || flows.Stage(got.Stage) != flows.StageAtAgency {
+		t.Fatalf("after adding Dinkes: stage %s, others %v", got.Stage, got.CoAgencies)
+	}
+	if !strings.Contains(texts(out[gDinkes]), r.TrackingID) {
+		t.Errorf("Dinkes's desk did not get the report: %q", texts(out[gDinkes]))
+	}
+	if len(out[citizen]) != 1 || !strings.Contains(out[citizen][0].Text, "juga diteruskan ke "+dinkesName) {
+		t.Errorf("the citizen should hear Dinkes takes part: %q", texts(out[citizen]))
+	}
+	if !strings.Contains(texts(out[gPupr]), "Ditangani bersama") {
+		t.Errorf("PUPR's card was not edited to show both agencies: %q", texts(out[gPupr]))
+	}
+	// Now Dinkes sees it, and finds it by a word of it.
+	expect(t, h.send(gDinkes, groupCmd(uDinkes, "laporan", r.TrackingID)), r.TrackingID, "Ditangani bersama")
+	// Adding it again is refused and changes nothing.
+	expect(t, h.send(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" dinkes")), "sudah ditangani")
+	if again, _ := h.reportNow(r.TrackingID); again.Version != got.Version {
+		t.Errorf("a refused addition changed the report")
+	}
+	// Not our authority from the added agency: the whole report goes back
+	// to the regency, with no agency left on it.
+	h.post(gDinkes, groupCmd(uDinkes, "bukan_wewenang", r.TrackingID+" urusan provinsi"))
+	h.drainAll()
+	if got, _ = h.reportNow(r.TrackingID); flows.Stage(got.Stage) != flows.StageAtRegency || got.AgencyCode != "" || len(got.CoAgencies) != 0 {
+		t.Fatalf("not ours: stage %s, lead %q, others %v", got.Stage, got.AgencyCode, got.CoAgencies)
+	}
+}
+
+// Random steps on reports disposed to one or more agencies never leave a
+// report in an undefined stage or outside the table, never send a report
+// for review while a part is missing, never put an anonymous reporter's
+// identity into a group, and every answer the citizen gets holds every
+// agency's part.
+func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
+	h := chainHarness(t)
+	who := identities["whatsapp"]
+	h.reporter = who
+	rng := rand.New(rand.NewPCG(16, 2))
+	var reports []store.Report
+	newReport := func() store.Report {
+		r := h.seedReport(flows.StageAtRegency, "", rng.IntN(2) == 0)
+		reports = append(reports, r)
+		return r
+	}
+	active := []store.Report{newReport(), newReport()}
+	commands := []struct{ user, group, cmd string }{
+		{uRegency, gRegency, "disposisi %s pupr,dinkes"}, {uRegency, gRegency, "disposisi %s pupr"},
+		{uRegency, gRegency, "disposisi %s dinkes"}, {uRegency, gRegency, "setujui %s"},
+		{uRegency, gRegency, "perbaiki %s dinkes kurang foto"}, {uRegency, gRegency, "perbaiki %s kurang jelas"},
+		{uPupr, gPupr, "tanggapi %s Jalan sudah ditambal."}, {uPupr, gPupr, "tanggapi %s selesai"},
+		{uDinkes, gDinkes, "tanggapi %s Fogging sudah dilakukan."}, {uDinkes, gDinkes, "tanggapi %s selesai"},
+		{uPupr, gPupr, "tanggapi %s selesai"}, {uDinkes, gDinkes, "tanggapi %s selesai"},
+		{uDinkes, gDinkes, "bukan_wewenang %s bukan kami"}, {uPupr, gPupr, "respon_awal %s Kami cek."},
+		{uDinkes, gDinkes, "tindak_lanjut %s Tim ke lokasi."}, {uDinkes, gPupr, "tanggapi %s selesai"},
+	}
+	valid := map[string]bool{}
+	for _, s := range flows.Stages {
+		valid[string(s)] = true
+	}
+	table := map[[2]string]string{}
+	for _, tr := range flows.Transitions() {
+		table[[2]string{tr[0], tr[1]}] = tr[2]
+	}
+	secrets := []string{who.name, who.handle, who.chat, strings.Split(who.handle, "@")[0], strings.Split(who.chat, "@")[0]}
+	answers := 0
+	for step := 0; step < 400; step++ {
+		slot := rng.IntN(len(active))
+		r := active[slot]
+		cur, _ := h.reportNow(r.TrackingID)
+		if flows.Stage(cur.Stage) == flows.StageAnswered || flows.Stage(cur.Stage) == flows.StageAtRegency && rng.IntN(4) == 0 {
+			active[slot] = newReport() // done with it (or it went back): a fresh one
+			continue
+		}
+		c := commands[rng.IntN(len(commands))]
+		verb, args, _ := strings.Cut(fmt.Sprintf(c.cmd, r.TrackingID), " ")
+		h.post(c.group, groupCmd(c.user, verb, args))
+		out := h.drainAll()
+		after, _ := h.reportNow(r.TrackingID)
+		if !valid[after.Stage] {
+			t.Fatalf("step %d: report in undefined stage %q", step, after.Stage)
+		}
+		var parts []store.Answer
+		if err := h.db.InTx(h.ctx, func(tx *store.Tx) (err error) {
+			parts, err = tx.RoundAnswers(h.ctx, after.ID, after.Round)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sent := map[string]string{}
+		for _, a := range parts {
+			if !a.SubmittedAt.IsZero() {
+				sent[a.AgencyCode] = a.Body
+			}
+		}
+		if flows.Stage(after.Stage) == flows.StageAnswerReview {
+			for _, code := range append([]string{after.AgencyCode}, after.CoAgencies...) {
+				if _, ok := sent[code]; !ok {
+					t.Fatalf("step %d: %s under review without %s's part", step, after.TrackingID, code)
+				}
+			}
+		}
+		for chat, msgs := range out {
+			for _, m := range msgs {
+				if strings.HasPrefix(chat, "-") && r.Anonymous {
+					for _, secret := range secrets {
+						if strings.Contains(m.Text, secret) {
+							t.Fatalf("step %d: identity %q of an anonymous reporter sent to group %s: %q", step, secret, chat, m.Text)
+						}
+					}
+				}
+				if chat == who.chat && strings.HasPrefix(m.Text, "Tanggapan atas laporan "+r.TrackingID+" dari") {
+					answers++
+					for code, body := range sent {
+						if !strings.Contains(m.Text, body) {
+							t.Errorf("step %d: the answer to the citizen lacks %s's part %q: %q", step, code, body, m.Text)
+						}
+					}
+				}
+			}
+		}
+	}
+	kindsSeen := map[string]int{}
+	for _, rep := range reports {
+		err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
+			es, err := tx.Events(h.ctx, rep.ID)
+			for _, e := range es {
+				kindsSeen[e.Kind]++
+				to, ok := table[[2]string{e.StageFrom, e.Kind}]
+				switch {
+				case !ok:
+					t.Errorf("event %s from %s is not in the table", e.Kind, e.StageFrom)
+				case to != "" && to != e.StageTo:
+					t.Errorf("event %s from %s went to %s, the table says %s", e.Kind, e.StageFrom, e.StageTo, to)
+				case to == "" && e.StageTo != e.StageFrom:
+					t.Errorf("event %s moved the report from %s to %s; its row moves nothing", e.Kind, e.StageFrom, e.StageTo)
+				}
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"dispose", "add_agency", "answer_part", "submit", "revise", "approve", "not_ours"} {
+		if kindsSeen[k] == 0 {
+			t.Errorf("the walk never took %s: it explores too little (%v)", k, kindsSeen)
+		}
+	}
+	if answers == 0 {
+		t.Errorf("no answer reached the citizen")
+	}
+	t.Logf("%d reports, steps %v, %d answers to the citizen", len(reports), kindsSeen, answers)
+}
