@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -338,4 +340,44 @@ func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
 		t.Errorf("no answer reached the citizen")
 	}
 	t.Logf("%d reports, steps %v, %d answers to the citizen", len(reports), kindsSeen, answers)
+}
+
+// The deadline sweep reminds every agency still working on its part, and
+// not one that has sent it; the regency's escalation names who is late.
+func TestSweepRemindsEachAgencyStillWorking(t *testing.T) {
+	h := chainHarness(t)
+	r := h.seedReport(flows.StageAtRegency, "", false)
+	h.post(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" pupr,dinkes"))
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" Jalan sudah ditambal."))
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" selesai"))
+	h.drainAll()
+	got, _ := h.reportNow(r.TrackingID)
+	h.now = got.StageDeadline.AddDate(0, 0, 1).Add(-14 * time.Hour) // the next day, 10.00 WIB
+	for calendar.Default().WorkingDaysBetween(got.StageDeadline, h.now) < 1 {
+		h.now = h.now.AddDate(0, 0, 1)
+	}
+	if _, err := h.svc.Sweep(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := h.drainAll()
+	// The answer's deadline (PUPR also hears of its first response, whose
+	// clock is the lead agency's, and gets its morning digest).
+	due := "batas " + flows.FormatDate(flows.LangID, got.StageDeadline.In(calendar.Jakarta))
+	if d := texts(out[gDinkes]); !strings.Contains(d, r.TrackingID) || !strings.Contains(d, due) {
+		t.Errorf("Dinkes, still working, was not reminded: %q", d)
+	}
+	if strings.Contains(texts(out[gPupr]), due) {
+		t.Errorf("PUPR, which has answered, was reminded: %q", texts(out[gPupr]))
+	}
+	esc := texts(out[gRegency])
+	if !strings.Contains(esc, "di "+dinkesName+" — "+due) || strings.Contains(esc, "di "+puprName+" — "+due) {
+		t.Errorf("the escalation should name Dinkes alone: %q", esc)
+	}
+	// A second sweep the same day sends nothing again.
+	if _, err := h.svc.Sweep(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := h.drainAll(); strings.Contains(texts(again[gDinkes]), due) {
+		t.Errorf("reminded twice the same day: %q", texts(again[gDinkes]))
+	}
 }
