@@ -45,8 +45,8 @@ func (c *courier) citizenEvent(l Lang, e store.Event) string {
 	switch {
 	case e.Kind == string(ActDispose) && e.Note != "":
 		return T(l, "cw.dispose", c.agencyName(e.Note))
-	case e.Kind == string(ActAddAgency): // flows/multiagency.go
-		return T(l, "cw.add_agency", c.agencyName(e.Note))
+	case e.Kind == string(ActAddAgency), e.Kind == string(ActApprovePart): // flows/multiagency.go
+		return T(l, "cw."+e.Kind, c.agencyName(e.Note))
 	case agency != "" && hasText("cw."+e.Kind):
 		return T(l, "cw."+e.Kind, agency)
 	}

@@ -586,7 +586,7 @@ func FuzzDeskInput(f *testing.F) {
 		// More than one agency (multiagency.go).
 		{1, 1, 1, "disposisi", "{id} pupr, dinkes"}, {1, 1, 1, "disposisi", "{id} pupr,pupr,,"}, {1, 2, 1, "disposisi", "{id} dinkes"},
 		{1, 2, 0, "", "add|{id}|{v}"}, {1, 2, 0, "", "w|add_agency|{id}|{v}|dinkes"}, {2, 2, 0, "", "w|add_agency|{id}|{v}|dinkes"},
-		{2, 2, 0, "", "w|answer_part|{id}|{v}|"}, {1, 3, 1, "perbaiki", "{id} dinkes kurang foto"}, {3, 2, 1, "tanggapi", "{id} selesai"},
+		{2, 2, 0, "", "w|answer_part|{id}|{v}|"}, {1, 2, 0, "", "w|approve_part|{id}|0|pupr"}, {1, 3, 1, "perbaiki", "{id} dinkes kurang foto"}, {3, 2, 1, "tanggapi", "{id} selesai"},
 	} {
 		f.Add(sd.who, sd.stage, sd.kind, true, sd.cmd, sd.text)
 	}

@@ -80,7 +80,7 @@ func stateLine(ctx context.Context, tx *store.Tx, l Lang, r *store.Report, agenc
 		if e.Kind == string(ActDispose) && e.Note != "" {
 			what = T(l, "live.state.dispose.to", agencyName(e.Note))
 		}
-		if e.Kind == string(ActAddAgency) || e.Kind == string(ActAnswerPart) { // flows/multiagency.go
+		if e.Kind == string(ActAddAgency) || e.Kind == string(ActAnswerPart) || e.Kind == string(ActApprovePart) { // flows/multiagency.go
 			what = T(l, key, agencyName(eventAgency(e)))
 		}
 		when := FormatDateTime(l, e.At.In(calendar.Jakarta))

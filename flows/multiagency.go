@@ -33,12 +33,25 @@ func init() {
 // multiAgencyNotices are the citizen notifications of this file and the
 // events they tell of (flows/notices.go).
 var multiAgencyNotices = map[string]string{
-	"ma.n.dispose": string(ActDispose),
-	"ma.n.add":     string(ActAddAgency),
-	"ma.n.submit":  string(ActSubmitAnswer),
-	"ma.n.answer":  string(ActApprove),
-	"ma.n.revise":  string(ActRevise),
+	"ma.n.dispose":      string(ActDispose),
+	"ma.n.dispose.each": string(ActDispose),
+	"ma.n.add":          string(ActAddAgency),
+	"ma.n.add.each":     string(ActAddAgency),
+	"ma.n.submit":       string(ActSubmitAnswer),
+	"ma.n.answer":       string(ActApprove),
+	"ma.n.revise":       string(ActRevise),
+	"ma.n.part":         string(ActApprovePart),
 }
+
+// The policy's multi_agency_answers.
+const (
+	multiCombined = "combined"
+	multiEach     = "each"
+)
+
+// eachPart reports whether every agency's part reaches the citizen as an
+// admin passes it on, before the whole answer does.
+func (p Policy) eachPart() bool { return p.MultiAgencyAnswers == multiEach }
 
 // involved reports whether the agency takes part in r: its lead or one of
 // its co-agencies.
@@ -78,6 +91,8 @@ func (s *Service) multiAgency(ctx context.Context, tx *store.Tx, a actor, r *sto
 		}
 	case ActAnswerPart:
 		return true, refuse(lang, "stale.button") // recorded only through ActSubmitAnswer
+	case ActApprovePart:
+		return true, s.approvePart(ctx, tx, a, r, strings.TrimSpace(arg), now, lang)
 	case ActAddAgency:
 		code := strings.TrimSpace(arg)
 		if involved(r, code) {
@@ -121,6 +136,43 @@ func (s *Service) sideStep(ctx context.Context, tx *store.Tx, a actor, r *store.
 		return err
 	}
 	return tx.AppendEvent(ctx, e)
+}
+
+// approvePart passes one agency's sent part on to the citizen while the
+// others still work (multi_agency_answers: each); once per sent part.
+func (s *Service) approvePart(ctx context.Context, tx *store.Tx, a actor, r *store.Report, code string, now time.Time, lang Lang) error {
+	if !s.cfg.Policy.eachPart() || !involved(r, code) {
+		return refuse(lang, "wf.notnow", r.TrackingID, stageName(lang, Stage(r.Stage)))
+	}
+	part, err := tx.AnswerFor(ctx, r.ID, r.Round, code, now)
+	if err != nil {
+		return err
+	}
+	if part.SubmittedAt.IsZero() {
+		return refuse(lang, "ma.part.notsent", r.TrackingID)
+	}
+	if passed, err := partPassed(ctx, tx, r, part); err != nil || passed {
+		if err != nil {
+			return err
+		}
+		return refuse(lang, "ma.part.passed", r.TrackingID)
+	}
+	return s.sideStep(ctx, tx, a, r, ActApprovePart, code, now)
+}
+
+// partPassed reports whether an agency's part, as sent, already reached
+// the citizen.
+func partPassed(ctx context.Context, tx *store.Tx, r *store.Report, part store.Answer) (bool, error) {
+	events, err := tx.Events(ctx, r.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range events {
+		if e.Kind == string(ActApprovePart) && e.Note == part.AgencyCode && !e.At.Before(part.SubmittedAt) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // reviseTargets is whom a revision goes back to: the agency whose code
@@ -252,13 +304,19 @@ func (c *courier) announceMulti(r *store.Report, act Action, arg string) (bool, 
 				return true, err
 			}
 		}
-		return true, c.tellCitizen(r, "ma.n.dispose", r.TrackingID, c.involvedNames(Lang(r.Lang), r), c.deadline(r))
+		if c.s.cfg.Policy.eachPart() {
+			return true, c.tellCitizen(r, "ma.n.dispose.each", r.TrackingID, c.involvedNames(citizenLang(r), r), c.deadline(r))
+		}
+		return true, c.tellCitizen(r, "ma.n.dispose", r.TrackingID, c.involvedNames(citizenLang(r), r), c.deadline(r))
 	case ActAddAgency:
 		code := r.CoAgencies[len(r.CoAgencies)-1]
 		if err := c.cardTo(r, DeskAgency, code, T(l, "ma.card.added", c.involvedNames(l, r))); err != nil {
 			return true, err
 		}
-		return true, c.tellCitizen(r, "ma.n.add", r.TrackingID, c.agencyName(code), c.involvedNames(Lang(r.Lang), r), c.deadline(r))
+		if c.s.cfg.Policy.eachPart() {
+			return true, c.tellCitizen(r, "ma.n.add.each", r.TrackingID, c.agencyName(code), c.involvedNames(citizenLang(r), r), c.deadline(r))
+		}
+		return true, c.tellCitizen(r, "ma.n.add", r.TrackingID, c.agencyName(code), c.involvedNames(citizenLang(r), r), c.deadline(r))
 	case ActSubmitAnswer:
 		ps, err := c.s.roundParts(c.ctx, c.tx, r)
 		if err != nil {
@@ -266,8 +324,9 @@ func (c *courier) announceMulti(r *store.Report, act Action, arg string) (bool, 
 		}
 		if len(ps.waiting()) > 0 || Stage(r.Stage) != StageAnswerReview {
 			// One part of several (recorded as answer_part): the cards
-			// show who has answered; the citizen hears when all have.
-			return true, nil
+			// show who has answered; the citizen hears when all have, or
+			// (each) when an admin passes the part on.
+			return true, c.partToReview(r, ps)
 		}
 		if err := c.reviewTo(r, c.combined(l, ps.sent())+"\n\n"+T(l, "ma.review.hint")); err != nil {
 			return true, err
@@ -277,7 +336,21 @@ func (c *courier) announceMulti(r *store.Report, act Action, arg string) (bool, 
 				return true, err
 			}
 		}
-		return true, c.tellCitizen(r, "ma.n.submit", r.TrackingID, c.involvedNames(Lang(r.Lang), r), c.deadline(r))
+		return true, c.tellCitizen(r, "ma.n.submit", r.TrackingID, c.involvedNames(citizenLang(r), r), c.deadline(r))
+	case ActApprovePart:
+		part, err := c.tx.AnswerFor(c.ctx, r.ID, r.Round, arg, c.now)
+		if err != nil {
+			return true, err
+		}
+		ps, err := c.s.roundParts(c.ctx, c.tx, r)
+		if err != nil {
+			return true, err
+		}
+		lang := citizenLang(r)
+		if err := c.tellCitizen(r, "ma.n.part", r.TrackingID, c.agencyName(arg), strings.TrimSpace(part.Body), c.names(lang, ps.waiting())); err != nil {
+			return true, err
+		}
+		return true, c.answerFiles(r, part, "citizen")
 	case ActRevise:
 		targets := reviseTargets(r, arg)
 		ps, err := c.s.roundParts(c.ctx, c.tx, r)
@@ -292,7 +365,7 @@ func (c *courier) announceMulti(r *store.Report, act Action, arg string) (bool, 
 				return true, err
 			}
 		}
-		return true, c.tellCitizen(r, "ma.n.revise", r.TrackingID, c.names(Lang(r.Lang), targets), c.deadline(r))
+		return true, c.tellCitizen(r, "ma.n.revise", r.TrackingID, c.names(citizenLang(r), targets), c.deadline(r))
 	case ActApprove:
 		ps, err := c.s.roundParts(c.ctx, c.tx, r)
 		if err != nil {
@@ -323,10 +396,10 @@ func (c *courier) announceMulti(r *store.Report, act Action, arg string) (bool, 
 	return false, nil
 }
 
-// eventAgency is the agency an event of this file is about: the one added,
-// or the one whose desk sent its part.
+// eventAgency is the agency an event of this file is about: the one added
+// or whose part was passed on, or the one whose desk sent its part.
 func eventAgency(e store.Event) string {
-	if e.Kind == string(ActAddAgency) {
+	if e.Kind == string(ActAddAgency) || e.Kind == string(ActApprovePart) {
 		return e.Note
 	}
 	return strings.TrimPrefix(e.Desk, DeskAgency+":")
@@ -505,4 +578,30 @@ func (sw *sweep) perAgency(reports []store.Report, todo []dueMark) ([]dueMark, e
 		}
 	}
 	return out, nil
+}
+
+// partToReview sends the regency the part just sent while others still
+// work, to pass it on to the citizen now (multi_agency_answers: each).
+func (c *courier) partToReview(r *store.Report, ps parts) error {
+	if !c.s.cfg.Policy.eachPart() {
+		return nil
+	}
+	var last store.Answer
+	for _, a := range ps.sent() {
+		if a.SubmittedAt.After(last.SubmittedAt) {
+			last = a
+		}
+	}
+	if last.AgencyCode == "" {
+		return nil
+	}
+	l := c.lang
+	// Version 0: the button stays valid while other parts come in; a
+	// second press is refused (approvePart).
+	row := []Button{{Label: T(l, "ma.b.approvepart"), Data: fmt.Sprintf("w|%s|%s|0|%s", ActApprovePart, r.TrackingID, last.AgencyCode)}}
+	text := T(l, "ma.part.review", c.agencyName(last.AgencyCode), r.TrackingID, strings.TrimSpace(last.Body), c.names(l, ps.waiting()))
+	if err := c.toDesk(DeskRegency, "", Outbound{Text: text, Buttons: [][]Button{row}}); err != nil {
+		return err
+	}
+	return c.answerFiles(r, last, DeskRegency)
 }

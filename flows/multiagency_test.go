@@ -10,6 +10,7 @@ import (
 
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/flows/calendar"
+	"github.com/lapor-id/lapor/flows/region"
 	"github.com/lapor-id/lapor/store"
 )
 
@@ -66,6 +67,12 @@ func TestTwoAgencyReport(t *testing.T) {
 		if !strings.Contains(all, "Sudah menanggapi: "+puprName) || !strings.Contains(all, "Masih dikerjakan: "+dinkesName) {
 			t.Errorf("the cards in %s do not show who answered: %q", g, all)
 		}
+	}
+	// Under the default policy (combined) no part reaches the citizen alone.
+	out = h.drainAllAfter(gRegency, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("w|approve_part|%s|0|pupr", r.TrackingID),
+		IsGroup: true, UserID: uRegency})
+	if len(out[citizen]) != 0 || len(out[gRegency]) != 1 {
+		t.Errorf("a part was passed on under the combined policy: citizen %q, desk %q", texts(out[citizen]), texts(out[gRegency]))
 	}
 	// /status shows the citizen each agency's part.
 	st := texts(h.drainAllAfter(citizen, flows.Inbound{Kind: flows.KindCommand, Command: "status", Text: r.TrackingID, UserID: citizen})[citizen])
@@ -222,7 +229,17 @@ func TestAddAnAgencyByButton(t *testing.T) {
 // identity into a group, and every answer the citizen gets holds every
 // agency's part.
 func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
+	for _, policy := range []string{"combined", "each"} {
+		t.Run(policy, func(t *testing.T) { randomMultiAgencyWalk(t, policy) })
+	}
+}
+
+func randomMultiAgencyWalk(t *testing.T, policy string) {
 	h := chainHarness(t)
+	cfg := flows.DefaultConfig()
+	cfg.RetryBase, cfg.FloodPerMinute = time.Second, 0
+	cfg.Policy.MultiAgencyAnswers = policy
+	h.svc = flows.New(h.db, cfg, calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
 	who := identities["whatsapp"]
 	h.reporter = who
 	rng := rand.New(rand.NewPCG(16, 2))
@@ -242,6 +259,8 @@ func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
 		{uPupr, gPupr, "tanggapi %s selesai"}, {uDinkes, gDinkes, "tanggapi %s selesai"},
 		{uDinkes, gDinkes, "bukan_wewenang %s bukan kami"}, {uPupr, gPupr, "respon_awal %s Kami cek."},
 		{uDinkes, gDinkes, "tindak_lanjut %s Tim ke lokasi."}, {uDinkes, gPupr, "tanggapi %s selesai"},
+		{uRegency, gRegency, "press w|approve_part|%s|0|pupr"}, {uRegency, gRegency, "press w|approve_part|%s|0|dinkes"},
+		{uPupr, gPupr, "press w|approve_part|%s|0|pupr"},
 	}
 	valid := map[string]bool{}
 	for _, s := range flows.Stages {
@@ -252,7 +271,7 @@ func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
 		table[[2]string{tr[0], tr[1]}] = tr[2]
 	}
 	secrets := []string{who.name, who.handle, who.chat, strings.Split(who.handle, "@")[0], strings.Split(who.chat, "@")[0]}
-	answers := 0
+	answers, passed := 0, 0
 	for step := 0; step < 400; step++ {
 		slot := rng.IntN(len(active))
 		r := active[slot]
@@ -263,7 +282,11 @@ func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
 		}
 		c := commands[rng.IntN(len(commands))]
 		verb, args, _ := strings.Cut(fmt.Sprintf(c.cmd, r.TrackingID), " ")
-		h.post(c.group, groupCmd(c.user, verb, args))
+		if verb == "press" {
+			h.post(c.group, flows.Inbound{Kind: flows.KindButton, Button: args, IsGroup: true, UserID: c.user})
+		} else {
+			h.post(c.group, groupCmd(c.user, verb, args))
+		}
 		out := h.drainAll()
 		after, _ := h.reportNow(r.TrackingID)
 		if !valid[after.Stage] {
@@ -297,6 +320,9 @@ func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
 							t.Fatalf("step %d: identity %q of an anonymous reporter sent to group %s: %q", step, secret, chat, m.Text)
 						}
 					}
+				}
+				if chat == who.chat && strings.Contains(m.Text, "masih menangani bagiannya") {
+					passed++ // a part alone reached the citizen
 				}
 				if chat == who.chat && strings.HasPrefix(m.Text, "Tanggapan atas laporan "+r.TrackingID+" dari") {
 					answers++
@@ -339,6 +365,12 @@ func TestRandomMultiAgencyStepsKeepTheInvariants(t *testing.T) {
 	if answers == 0 {
 		t.Errorf("no answer reached the citizen")
 	}
+	if policy == "each" && (kindsSeen["approve_part"] == 0 || passed != kindsSeen["approve_part"]) {
+		t.Errorf("under the each policy %d parts were passed on and %d reached the citizen", kindsSeen["approve_part"], passed)
+	}
+	if policy == "combined" && (kindsSeen["approve_part"] != 0 || passed != 0) {
+		t.Errorf("a part alone reached the citizen under the combined policy")
+	}
 	t.Logf("%d reports, steps %v, %d answers to the citizen", len(reports), kindsSeen, answers)
 }
 
@@ -379,5 +411,74 @@ func TestSweepRemindsEachAgencyStillWorking(t *testing.T) {
 	}
 	if again := h.drainAll(); strings.Contains(texts(again[gDinkes]), due) {
 		t.Errorf("reminded twice the same day: %q", texts(again[gDinkes]))
+	}
+}
+
+// With multi_agency_answers: each, the regency passes every part on to the
+// citizen as it comes, once; the whole answer, with both parts and the
+// Accept and Reject buttons, still follows when all have answered.
+func TestEachPartReachesTheCitizenAsItComes(t *testing.T) {
+	h := chainHarness(t)
+	cfg := flows.DefaultConfig()
+	cfg.RetryBase, cfg.FloodPerMinute = time.Second, 0
+	cfg.Policy.MultiAgencyAnswers = "each"
+	h.svc = flows.New(h.db, cfg, calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
+	r := h.seedReport(flows.StageAtRegency, "", false)
+	citizen := identities["telegram"].chat
+	out := h.drainAllAfter(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" pupr,dinkes"))
+	if len(out[citizen]) != 1 || !strings.Contains(out[citizen][0].Text, "tanggapan tiap perangkat daerah kami kirimkan kepada Anda setelah diperiksa") {
+		t.Errorf("the citizen should learn each part comes as it is checked: %q", texts(out[citizen]))
+	}
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" Jalan sudah ditambal."))
+	out = h.drainAllAfter(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" selesai"))
+	pass := fmt.Sprintf("w|approve_part|%s|0|pupr", r.TrackingID)
+	var review flows.Outbound
+	for _, m := range out[gRegency] {
+		if hasButton(m, pass) {
+			review = m
+		}
+	}
+	if !strings.Contains(review.Text, "Jalan sudah ditambal.") || !strings.Contains(review.Text, "Masih dikerjakan: "+dinkesName) {
+		t.Fatalf("the regency did not get PUPR's part to pass on: %q", texts(out[gRegency]))
+	}
+	for _, m := range out[citizen] {
+		t.Errorf("the citizen heard of a part before the regency passed it on: %q", m.Text)
+	}
+	// A liaison officer cannot pass a part on.
+	out = h.drainAllAfter(gPupr, flows.Inbound{Kind: flows.KindButton, Button: pass, IsGroup: true, UserID: uPupr})
+	if len(out[citizen]) != 0 {
+		t.Fatalf("a liaison officer passed a part on: %q", texts(out[citizen]))
+	}
+	out = h.drainAllAfter(gRegency, flows.Inbound{Kind: flows.KindButton, Button: pass, IsGroup: true, UserID: uRegency})
+	if len(out[citizen]) != 1 || !strings.Contains(out[citizen][0].Text, "Jalan sudah ditambal.") ||
+		!strings.Contains(out[citizen][0].Text, dinkesName+" masih menangani") || len(out[citizen][0].Buttons) != 0 {
+		t.Fatalf("the citizen should get PUPR's part, without Accept/Reject: %+v", out[citizen])
+	}
+	if got, _ := h.reportNow(r.TrackingID); flows.Stage(got.Stage) != flows.StageAtAgency {
+		t.Fatalf("passing a part on moved the report to %s", got.Stage)
+	}
+	// Once only.
+	out = h.drainAllAfter(gRegency, flows.Inbound{Kind: flows.KindButton, Button: pass, IsGroup: true, UserID: uRegency})
+	if len(out[citizen]) != 0 || !strings.Contains(texts(out[gRegency]), "sudah diteruskan") {
+		t.Fatalf("a part passed on twice: citizen %q, desk %q", texts(out[citizen]), texts(out[gRegency]))
+	}
+	// Dinkes's part completes the answer: reviewed, then sent whole.
+	h.post(gDinkes, groupCmd(uDinkes, "tanggapi", r.TrackingID+" Fogging sudah dilakukan."))
+	h.post(gDinkes, groupCmd(uDinkes, "tanggapi", r.TrackingID+" selesai"))
+	h.drainAll()
+	out = h.drainAllAfter(gRegency, groupCmd(uRegency, "setujui", r.TrackingID))
+	got, _ := h.reportNow(r.TrackingID)
+	if flows.Stage(got.Stage) != flows.StageAnswered || len(out[citizen]) != 1 {
+		t.Fatalf("after approval: stage %s, citizen %q", got.Stage, texts(out[citizen]))
+	}
+	for _, want := range []string{"Jalan sudah ditambal.", "Fogging sudah dilakukan."} {
+		if !strings.Contains(out[citizen][0].Text, want) {
+			t.Errorf("the whole answer lacks %q: %q", want, out[citizen][0].Text)
+		}
+	}
+	// The reporter's history names the part passed on.
+	st := texts(h.drainAllAfter(citizen, flows.Inbound{Kind: flows.KindCommand, Command: "status", Text: r.TrackingID, UserID: citizen})[citizen])
+	if !strings.Contains(st, "Tanggapan Dinas Pekerjaan Umum dan Penataan Ruang diteruskan kepada Anda") {
+		t.Errorf("/status does not show the part passed on: %q", st)
 	}
 }

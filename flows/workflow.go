@@ -91,8 +91,9 @@ const (
 	ActExpire       Action = "expire"    // a Tunda question was never answered
 	ActLaporID      Action = "lapor_id"  // the national LAPOR! number of a forwarded report is recorded
 	// A report disposed to more than one agency (flows/multiagency.go).
-	ActAddAgency  Action = "add_agency"  // Tambah perangkat daerah: another agency takes part
-	ActAnswerPart Action = "answer_part" // an agency sent its part; others still work
+	ActAddAgency   Action = "add_agency"   // Tambah perangkat daerah: another agency takes part
+	ActAnswerPart  Action = "answer_part"  // an agency sent its part; others still work
+	ActApprovePart Action = "approve_part" // multi_agency_answers: each: a part reaches the citizen as it comes
 	// The PPID's path (flows/ppid.go).
 	ActExtend          Action = "extend"           // Perpanjang: the PPID's one extension, with its reason
 	ActInfoAnswer      Action = "info_answer"      // the PPID answers (grants, fully or in part)
@@ -175,6 +176,7 @@ var workflow = []rule{
 	// agency's part is recorded while others still work.
 	{StageAtAgency, ActAddAgency, "", true, regencyDesk},
 	{StageAtAgency, ActAnswerPart, "", false, agencyDesk},
+	{StageAtAgency, ActApprovePart, "", true, reviewer},
 	// Tindak lanjut before the final answer (flows/followups.go): recorded,
 	// the stage stays.
 	{StageAtAgency, ActFirstResponse, "", false, agencyDesk},
