@@ -54,7 +54,7 @@ var commandActions = map[string]Action{
 // officerCommands are the commands only officers have, with their usage.
 var officerCommands = map[string]string{
 	"verifikasi": "/verifikasi <ID>", "tunda": "/tunda <ID> <pertanyaan>", "arsip": "/arsip <ID> <alasan: umum|bukan|spam|duplikat <ID>|…>",
-	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>", "kembalikan": "/kembalikan <ID> <alasan>",
+	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>[,<kode OPD lain>…]", "kembalikan": "/kembalikan <ID> <alasan>",
 	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai | templat [nomor] | kosongkan | batal]",
 	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan | templat <nomor>>", "antrian": "/antrian [halaman]",
 	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id> | undang <peran> [kode OPD] <nama> | undangan | undang batal <kode>]",

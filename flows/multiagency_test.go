@@ -130,6 +130,25 @@ func TestTwoAgencyReport(t *testing.T) {
 		t.Errorf("the answer has no Accept button: %+v", ans.Buttons)
 	}
 
+	// The citizen rejects it: a new round, in which both agencies answer
+	// again.
+	h.post(citizen, flows.Inbound{Kind: flows.KindButton, Button: fmt.Sprintf("c|reject|%s|%d", r.TrackingID, got.Version), UserID: citizen})
+	out = h.drainAllAfter(citizen, flows.Inbound{Kind: flows.KindText, Text: "Selokan masih tersumbat.", UserID: citizen})
+	if got, _ = h.reportNow(r.TrackingID); flows.Stage(got.Stage) != flows.StageAtAgency || got.Round != 2 {
+		t.Fatalf("after the rejection: stage %s, round %d", got.Stage, got.Round)
+	}
+	for _, g := range []string{gPupr, gDinkes} {
+		if !strings.Contains(texts(out[g]), "Selokan masih tersumbat.") {
+			t.Errorf("desk %s did not get the rejection: %q", g, texts(out[g]))
+		}
+	}
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" Ditambal ulang."))
+	h.post(gPupr, groupCmd(uPupr, "tanggapi", r.TrackingID+" selesai"))
+	h.drainAll()
+	if got, _ = h.reportNow(r.TrackingID); flows.Stage(got.Stage) != flows.StageAtAgency {
+		t.Fatalf("in the new round PUPR's part alone moved the report to %s", got.Stage)
+	}
+
 	// The whole story is in the history, and every step is in the table.
 	err := h.db.InTx(h.ctx, func(tx *store.Tx) error {
 		es, err := tx.Events(h.ctx, r.ID)
@@ -137,7 +156,7 @@ func TestTwoAgencyReport(t *testing.T) {
 		for _, e := range es {
 			kinds = append(kinds, e.Kind)
 		}
-		want := []string{"dispose", "add_agency", "answer_part", "submit", "revise", "submit", "approve"}
+		want := []string{"dispose", "add_agency", "answer_part", "submit", "revise", "submit", "approve", "reject", "answer_part"}
 		if !slices.Equal(kinds, want) {
 			t.Errorf("history %v, want %v", kinds, want)
 		}
