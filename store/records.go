@@ -52,7 +52,7 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 	}
 	if f.AgencyCode != "" {
 		a := arg(f.AgencyCode)
-		where = append(where, "(r.agency_code = "+a+" OR "+a+" = ANY(r.co_agencies))")
+		where = append(where, "(r.agency_code = "+a+" OR r.co_agencies @> ARRAY["+a+"]::text[])")
 	}
 	if len(f.TrackingIDs) > 0 {
 		where = append(where, "r.tracking_id = ANY("+arg(f.TrackingIDs)+")")

@@ -79,7 +79,7 @@ func (tx *Tx) FindReports(ctx context.Context, f ReportFilter) ([]Report, error)
 		f.Limit = 50
 	}
 	return tx.reports(ctx, `(coalesce(cardinality($1::text[]), 0) = 0 OR stage = ANY($1))
-		  AND ($2 = '' OR agency_code = $2 OR $2 = ANY(co_agencies))
+		  AND ($2 = '' OR agency_code = $2 OR co_agencies @> ARRAY[$2]::text[])
 		  AND ($3 = '' OR tracking_id ILIKE '%' || $3 || '%' OR description ILIKE '%' || $3 || '%' OR lapor_tracking_id = $3)
 		ORDER BY stage_deadline NULLS LAST, id
 		LIMIT $4`, f.Stages, f.AgencyCode, f.Words, f.Limit)

@@ -6,18 +6,19 @@
 -- added while the report is at the agencies. Each agency writes its own
 -- part of the answer, so an answer is one per report, round and agency.
 ALTER TABLE reports ADD COLUMN co_agencies text[] NOT NULL DEFAULT '{}';
--- An agency's desk finds the reports it takes part in.
-CREATE INDEX reports_co_agencies ON reports USING gin (co_agencies) WHERE cardinality(co_agencies) > 0;
+-- No index of its own: an agency's queue and digest go through the stage
+-- index, like agency_code, which has none either.
 
 ALTER TABLE answers DROP CONSTRAINT answers_report_id_round_key;
 ALTER TABLE answers ADD CONSTRAINT answers_report_round_agency_key UNIQUE (report_id, round, agency_code);
 
 -- +goose Down
--- A second agency's part of a round cannot stay under the old key.
+-- Only the first agency's part of a round fits the old key; the others'
+-- files stay stored, bound to no answer.
+UPDATE attachments SET answer_id = NULL WHERE answer_id IN (SELECT a.id FROM answers a WHERE EXISTS (
+    SELECT 1 FROM answers b WHERE b.report_id = a.report_id AND b.round = a.round AND b.id < a.id));
 DELETE FROM answers a WHERE EXISTS (SELECT 1 FROM answers b
-    WHERE b.report_id = a.report_id AND b.round = a.round AND b.id < a.id)
-    AND NOT EXISTS (SELECT 1 FROM attachments t WHERE t.answer_id = a.id);
+    WHERE b.report_id = a.report_id AND b.round = a.round AND b.id < a.id);
 ALTER TABLE answers DROP CONSTRAINT answers_report_round_agency_key;
 ALTER TABLE answers ADD CONSTRAINT answers_report_id_round_key UNIQUE (report_id, round);
-DROP INDEX reports_co_agencies;
 ALTER TABLE reports DROP COLUMN co_agencies;
