@@ -35,14 +35,14 @@ type Report struct {
 	SubmittedAt      time.Time
 	UpdatedAt        time.Time
 	SourceInboxID    int64
-	LaporTrackingID  string // the national LAPOR! id, keyed in by an admin
-	Version          int    // bumped by every transition; buttons carry it
-	AgencyCode       string // the agency the report is disposed to (the lead one)
+	LaporTrackingID  string   // the national LAPOR! id, keyed in by an admin
+	Version          int      // bumped by every transition; buttons carry it
+	AgencyCode       string   // the agency the report is disposed to (the lead one)
 	CoAgencies       []string // the other agencies it is disposed to (flows/multiagency.go)
-	Round            int    // a rejected answer starts a new round
-	ResumeStage      string // while waiting for the citizen: the stage to go back to
-	PausedDays       int    // working days left when the clock was paused
-	Question         string // the open Tunda question
+	Round            int      // a rejected answer starts a new round
+	ResumeStage      string   // while waiting for the citizen: the stage to go back to
+	PausedDays       int      // working days left when the clock was paused
+	Question         string   // the open Tunda question
 	ClosedReason     string
 	Rating           int
 	RatingComment    string
