@@ -35,14 +35,13 @@ type Report struct {
 	SubmittedAt      time.Time
 	UpdatedAt        time.Time
 	SourceInboxID    int64
-	LaporTrackingID  string   // the national LAPOR! id, keyed in by an admin
-	Version          int      // bumped by every transition; buttons carry it
-	AgencyCode       string   // the agency the report is disposed to (the lead one)
-	CoAgencies       []string // the other agencies it is disposed to (flows/multiagency.go)
-	Round            int      // a rejected answer starts a new round
-	ResumeStage      string   // while waiting for the citizen: the stage to go back to
-	PausedDays       int      // working days left when the clock was paused
-	Question         string   // the open Tunda question
+	LaporTrackingID  string // the national LAPOR! id, keyed in by an admin
+	Version          int    // bumped by every transition; buttons carry it
+	AgencyCode       string // the agency the report is disposed to (the lead one)
+	Round            int    // a rejected answer starts a new round
+	ResumeStage      string // while waiting for the citizen: the stage to go back to
+	PausedDays       int    // working days left when the clock was paused
+	Question         string // the open Tunda question
 	ClosedReason     string
 	Rating           int
 	RatingComment    string
@@ -54,6 +53,8 @@ type Report struct {
 	OmbudsmanLimitAt time.Time // when it passed the Ombudsman limit unresolved (the escalation file was made)
 	Title            string    // a short title (judul), suggested from the description at intake
 	Category         string    // a LAPOR! category code (flows/category); "" when none was given
+
+	CoAgencies []string // the agencies it is disposed to besides AgencyCode (flows/multiagency.go)
 }
 
 // Event is one entry of a report's append-only history.
