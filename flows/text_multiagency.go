@@ -26,8 +26,8 @@ var multiAgencyTexts = map[string][2]string{
 
 	"event.add_agency":        {"Perangkat daerah ditambahkan", "An agency was added"},
 	"event.answer_part":       {"Perangkat daerah mengirim bagian tanggapannya", "An agency sent its part of the answer"},
-	"live.state.add_agency":   {"➕ %s ikut menangani", "➕ %s takes part"},
-	"live.state.answer_part":  {"📝 %s mengirim bagian tanggapannya", "📝 %s sent its part of the answer"},
+	"live.state.add_agency":   {"➕ %s ditambahkan", "➕ %s added"},
+	"live.state.answer_part":  {"📝 Bagian tanggapan %s dikirim", "📝 The part of the answer of %s sent"},
 	"cw.add_agency":           {"Juga diteruskan ke %s", "Also passed to %s"},
 	"cw.answer_part":          {"%s mengirim tanggapannya; menunggu perangkat daerah lain", "%s sent its answer; waiting for the other agencies"},
 	"ma.b.approvepart":        {"✅ Teruskan bagian ini ke pelapor", "✅ Pass this part to the reporter"},
