@@ -226,8 +226,17 @@ func TestAddAnAgencyByButton(t *testing.T) {
 	if !strings.Contains(texts(out[gPupr]), "Ditangani bersama") {
 		t.Errorf("PUPR's card was not edited to show both agencies: %q", texts(out[gPupr]))
 	}
-	// Now Dinkes sees it, and finds it by a word of it.
+	// Now Dinkes sees it, and its printed record names both agencies.
 	expect(t, h.send(gDinkes, groupCmd(uDinkes, "laporan", r.TrackingID)), r.TrackingID, "Ditangani bersama")
+	printed := ""
+	for _, m := range h.send(gDinkes, groupCmd(uDinkes, "cetak", r.TrackingID)) {
+		if m.DocumentID != 0 {
+			printed += h.documentText(m.DocumentID)
+		}
+	}
+	if printed = strings.Join(strings.Fields(printed), " "); !strings.Contains(printed, puprName+"; "+dinkesName) { // the PDF wraps lines
+		t.Errorf("the printed record does not name both agencies: %q", printed)
+	}
 	// Adding it again is refused and changes nothing.
 	expect(t, h.send(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" dinkes")), "sudah ditangani")
 	if again, _ := h.reportNow(r.TrackingID); again.Version != got.Version {

@@ -144,6 +144,9 @@ func (s *Service) wholeRecord(l Lang, r *store.Report, files []store.Attachment,
 	if r.AgencyCode != "" {
 		rec.Agency = agencyName(r.AgencyCode)
 	}
+	for _, code := range r.CoAgencies { // flows/multiagency.go
+		rec.OtherAgencies = append(rec.OtherAgencies, agencyName(code))
+	}
 	if k, ok := s.regency.ByCode(r.KecamatanCode); ok {
 		rec.Kecamatan = k.Name
 		if v, ok := k.VillageIn(r.Address); ok {

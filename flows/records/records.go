@@ -9,6 +9,7 @@ package records
 
 import (
 	"iter"
+	"strings"
 	"time"
 )
 
@@ -77,6 +78,9 @@ type Record struct {
 	Open          bool // not closed or archived
 	AgencyCode    string
 	Agency        string // the agency's name
+	// OtherAgencies are the names of the agencies the report is disposed
+	// to besides Agency (each answers its own part).
+	OtherAgencies []string
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	StageDeadline time.Time // zero when the clock is paused or stopped
@@ -159,3 +163,8 @@ type Attachment struct {
 // Seq yields records one at a time (streamed from the database), or an
 // error that ends the sequence.
 type Seq = iter.Seq2[Record, error]
+
+// Agencies names every agency the report is disposed to, the lead first.
+func (rec *Record) Agencies() string {
+	return strings.Join(append([]string{rec.Agency}, rec.OtherAgencies...), "; ")
+}
