@@ -77,10 +77,8 @@ type Record struct {
 	StageName     string
 	Open          bool // not closed or archived
 	AgencyCode    string
-	Agency        string // the agency's name
-	// OtherAgencies are the names of the agencies the report is disposed
-	// to besides Agency (each answers its own part).
-	OtherAgencies []string
+	Agency        string   // the agency's name
+	OtherAgencies []string // the names of the other agencies it is disposed to (each answers its part)
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	StageDeadline time.Time // zero when the clock is paused or stopped
