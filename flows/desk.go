@@ -351,7 +351,7 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 	if act == ActLaporID {
 		return o.say(T(o.lang, "wf.laporid", arg, r.TrackingID))
 	}
-	return o.say(T(o.lang, "wf.done", r.TrackingID, eventName(o.lang, string(act))), o.addAgencyRow(&r, act)...)
+	return o.say(o.doneText(&r, act), o.addAgencyRow(&r, act)...) // flows/multiagency.go
 }
 
 func (o *office) submitRow(r *store.Report) []Button {

@@ -605,3 +605,14 @@ func (c *courier) partToReview(r *store.Report, ps parts) error {
 	}
 	return c.answerFiles(r, last, DeskRegency)
 }
+
+// doneText confirms an action to the officer who took it; an agency's part
+// sent while others still work says whom the report waits for.
+func (o *office) doneText(r *store.Report, act Action) string {
+	if act == ActSubmitAnswer && Stage(r.Stage) == StageAtAgency && len(r.CoAgencies) > 0 {
+		if ps, err := o.s.roundParts(o.ctx, o.tx, r); err == nil && len(ps.waiting()) > 0 {
+			return T(o.lang, "ma.part.done", r.TrackingID, o.c.names(o.lang, ps.waiting()))
+		}
+	}
+	return T(o.lang, "wf.done", r.TrackingID, eventName(o.lang, string(act)))
+}

@@ -62,6 +62,9 @@ func TestTwoAgencyReport(t *testing.T) {
 	if len(out[citizen]) != 0 {
 		t.Errorf("the citizen was told of a part: %q", texts(out[citizen]))
 	}
+	if !strings.Contains(texts(out[gPupr]), "masih menunggu tanggapan "+dinkesName) {
+		t.Errorf("PUPR's officer was not told whom the report waits for: %q", texts(out[gPupr]))
+	}
 	for _, g := range []string{gPupr, gDinkes} { // the desks holding its cards
 		all := texts(out[g])
 		if !strings.Contains(all, "Sudah menanggapi: "+puprName) || !strings.Contains(all, "Masih dikerjakan: "+dinkesName) {
