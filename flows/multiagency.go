@@ -49,6 +49,14 @@ const (
 	multiEach     = "each"
 )
 
+// multiAgencyAnswers is the policy's multi_agency_answers, "combined" when unset.
+func (p Policy) multiAgencyAnswers() string {
+	if p.MultiAgencyAnswers == multiEach {
+		return multiEach
+	}
+	return multiCombined
+}
+
 // eachPart reports whether every agency's part reaches the citizen as an
 // admin passes it on, before the whole answer does.
 func (p Policy) eachPart() bool { return p.MultiAgencyAnswers == multiEach }

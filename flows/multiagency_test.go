@@ -454,6 +454,7 @@ func TestEachPartReachesTheCitizenAsItComes(t *testing.T) {
 	cfg.RetryBase, cfg.FloodPerMinute = time.Second, 0
 	cfg.Policy.MultiAgencyAnswers = "each"
 	h.svc = flows.New(h.db, cfg, calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
+	expect(t, h.send(gRegency, groupCmd(uRegency, "sla", "")), "tiap bagian dapat diteruskan kepada pelapor setelah diperiksa")
 	r := h.seedReport(flows.StageAtRegency, "", false)
 	citizen := identities["telegram"].chat
 	out := h.drainAllAfter(gRegency, groupCmd(uRegency, "disposisi", r.TrackingID+" pupr,dinkes"))
