@@ -83,7 +83,7 @@ func stateLine(ctx context.Context, tx *store.Tx, l Lang, r *store.Report, agenc
 		if e.Kind == string(ActAddAgency) || e.Kind == string(ActAnswerPart) || e.Kind == string(ActApprovePart) { // flows/multiagency.go
 			what = T(l, key, agencyName(eventAgency(e)))
 		}
-		when := FormatDateTime(l, e.At.In(calendar.Jakarta))
+		when := FormatDateTime(l, e.At.In(calendar.Local()))
 		if e.ActorRole == string(RoleCitizen) || e.ActorRole == string(RoleSystem) || e.ActorRole == "" {
 			return T(l, "live.state.at", what, when), nil
 		}

@@ -425,7 +425,7 @@ func TestSweepRemindsEachAgencyStillWorking(t *testing.T) {
 	out := h.drainAll()
 	// The answer's deadline (PUPR also hears of its first response, whose
 	// clock is the lead agency's, and gets its morning digest).
-	due := "batas " + flows.FormatDate(flows.LangID, got.StageDeadline.In(calendar.Jakarta))
+	due := "batas " + flows.FormatDate(flows.LangID, got.StageDeadline.In(calendar.Local()))
 	if d := texts(out[gDinkes]); !strings.Contains(d, r.TrackingID) || !strings.Contains(d, due) {
 		t.Errorf("Dinkes, still working, was not reminded: %q", d)
 	}
