@@ -22,10 +22,10 @@ import (
 // The people and the group of the Ombudsman path: two citizens of their
 // own (each chat has its flood limit), and the Ombudsman desk's officer.
 const (
-	pCitizen3  = 14
-	pCitizen4  = 15
-	pOmbudsman = 26
-	gpOmb      = -36
+	pLateCitizen  = 16
+	pLateCitizen2 = 17
+	pOmbudsman    = 27
+	gpOmb         = -37
 )
 
 // testClock is the time of a lapor under test: the system clock, moved
@@ -215,7 +215,7 @@ func fileAnonymously(c int, what, where, key string) []step {
 // their right to complain to Ombudsman RI, and not that anything was sent,
 // until the regency admin records the sending.
 func escalationTranscript() []step {
-	c := pCitizen3
+	c := pLateCitizen
 	steps := fileAnonymously(c, "Lampu penerangan jalan di tikungan Desa Sarangan mati sejak sebulan, rawan kecelakaan malam hari.",
 		"Tikungan Jl. Raya Sarangan, Plaosan", "e1")
 	return append(steps, []step{
@@ -247,7 +247,7 @@ func escalationTranscript() []step {
 func ombudsmanDeskTranscript() []step {
 	s := pSuper
 	return []step{
-		{chat: s, person: s, say: "/petugas tambah {u26} ombudsman Omar", want: "Omar"},
+		{chat: s, person: s, say: "/petugas tambah {u27} ombudsman Omar", want: "Omar"},
 		{chat: s, person: s, say: "/kode_grup ombudsman", want: "Kode pendaftaran"},
 		{chat: gpOmb, person: pOmbudsman, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
 	}
@@ -259,7 +259,7 @@ func ombudsmanDeskTranscript() []step {
 // outcome, which the regency desk and the citizen are told; then the
 // regency admin records the file's sending.
 func ombudsmanTranscript() []step {
-	c := pCitizen4
+	c := pLateCitizen2
 	steps := fileAnonymously(c, "Jembatan bambu penghubung Dusun Ngancar ke sekolah patah, anak-anak menyeberang sungai.",
 		"Dusun Ngancar, Desa Bulugunung, Plaosan", "e2")
 	return append(steps, []step{

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/textproto"
@@ -72,7 +73,8 @@ func (p *webPlatform) tab(person int) *webTab {
 	if w, ok := p.tabs[person]; ok {
 		return w
 	}
-	w := openWebTab(p.t, p.base, fmt.Sprintf("person %d", person), person)
+	// Each person on a loopback address of their own (127.0.1.N).
+	w := openWebTabFrom(p.t, p.base, fmt.Sprintf("person %d", person), &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(person))})
 	u, _ := url.Parse(p.base)
 	var token string
 	for _, c := range w.client.Jar.Cookies(u) {
@@ -164,8 +166,9 @@ var (
 	webLink        = regexp.MustCompile(`https?://\S+/\?masuk=[A-Za-z0-9-]+`)
 )
 
-// setupDesks gives each step of steps (desksTranscript's kinds) its meaning on the web,
-// so that the desks a transcript adds there exist here too:
+// setupDesks gives each step of steps (of desksTranscript's kinds) its
+// meaning on the web, so that the desks a transcript adds there exist here
+// too:
 //   - the first super admin opens the sign-in link of the command line
 //     and is in the super admin desk's room;
 //   - "/petugas tambah {uN} <role> [agency] <name>" (an officer added by
@@ -239,7 +242,6 @@ type webTab struct {
 	who    string
 	base   string
 	client *http.Client
-	addr   string // the browser's address, behind the local proxy
 
 	csrf string
 	room string // the desk room this browser shows ("" for its own chat)
@@ -272,12 +274,18 @@ type webLine struct {
 	answered bool  // a citizen's choices already used
 }
 
-// Each person's browser is at an address of its own, as people are: a
-// service that trusts the local proxy (LAPOR_TRUSTED_PROXIES) counts each
-// person's messages against its own per-address limit.
-func openWebTab(t *testing.T, base, who string, person int) *webTab {
+func openWebTab(t *testing.T, base, who string) *webTab { return openWebTabFrom(t, base, who, nil) }
+
+// openWebTabFrom opens a tab whose connections come from the local address
+// from (nil: any), as from a person's own device: the web chat's limit per
+// client address then counts each person's messages apart.
+func openWebTabFrom(t *testing.T, base, who string, from net.Addr) *webTab {
 	jar, _ := cookiejar.New(nil)
-	w := &webTab{t: t, who: who, base: base, client: &http.Client{Jar: jar}, addr: fmt.Sprintf("198.51.100.%d", person%250+1)}
+	client := &http.Client{Jar: jar}
+	if from != nil {
+		client.Transport = &http.Transport{DialContext: (&net.Dialer{LocalAddr: from}).DialContext}
+	}
+	w := &webTab{t: t, who: who, base: base, client: client}
 	t.Cleanup(w.closeStream)
 	w.load()
 	return w
@@ -294,7 +302,6 @@ func (w *webTab) do(method, path, contentType string, body io.Reader) (int, stri
 		w.t.Fatal(err)
 	}
 	req.Header.Set("Accept", "text/html") // the page itself
-	req.Header.Set("X-Forwarded-For", w.addr)
 	if method == "POST" {
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("Origin", w.base)
@@ -714,7 +721,6 @@ func TestSharedTranscriptsOnWeb(t *testing.T) {
 	t.Parallel()
 	env := webEnv(t, pg.NewDatabase(t))
 	env["LAPOR_FLOOD_PER_MINUTE"] = transcriptFlood
-	env["LAPOR_TRUSTED_PROXIES"] = "127.0.0.1/32" // each person's own address (openWebTab)
 	clk := newTestClock(t, env["LAPOR_DATABASE_URL"])
 	startWithClock(t, env, clk)
 	p := newWebPlatform(t, "http://"+env["LAPOR_HTTP_ADDR"], env["LAPOR_DATABASE_URL"])
