@@ -52,7 +52,7 @@ var texts = map[string][2]string{ // [id, en]
 	"type.aspirasi":             {"Aspirasi", "Aspiration"},
 	"type.permintaan_informasi": {"Permintaan informasi", "Information request"},
 	"what.ask": {
-		"Langkah 2 dari 6 — Uraian.\nCeritakan apa yang terjadi: apa masalahnya, siapa atau instansi mana yang terlibat, dan sejak kapan. Anda boleh mengirim beberapa pesan. Tekan Lanjut bila sudah selesai.",
+		"Langkah 2 dari 6 — Uraian.\nCeritakan apa yang terjadi: apa masalahnya, siapa atau kantor mana yang terlibat, dan sejak kapan. Anda boleh mengirim beberapa pesan. Tekan Lanjut bila sudah selesai.",
 		"Step 2 of 6 — Description.\nTell us what happened: what the problem is, who or which office is involved, and since when. You may send several messages. Press Next when you are done."},
 	"what.noted": {
 		"Dicatat (%d karakter). Tambahkan keterangan lain, atau tekan Lanjut.",
@@ -77,8 +77,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Maaf, tanggal itu tidak kami kenali. Ketik seperti 25/11/2026 atau 2026-11-25, atau pilih Hari ini, Kemarin, atau Tidak ingat.",
 		"Sorry, we could not read that date. Type it like 25/11/2026 or 2026-11-25, or choose Today, Yesterday or I don't remember."},
 	"when.future": {
-		"Tanggal %s belum terjadi. Mohon kirim tanggal hari ini atau sebelumnya.",
-		"%s is in the future. Please send today's date or an earlier one."},
+		"Tanggal %s masih akan datang. Mohon kirim tanggal kejadiannya: hari ini atau sebelumnya.",
+		"%s is still to come. Please send the date it happened: today or earlier."},
 	"where.ask": {
 		"Langkah 4 dari 6 — Lokasi.\nDi mana kejadiannya? Kirim titik lokasi (📎 → Lokasi), atau ketik alamatnya (jalan, desa/kelurahan).",
 		"Step 4 of 6 — Location.\nWhere did it happen? Share a location pin (📎 → Location), or type the address (street, village)."},
@@ -92,8 +92,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Alamat yang Anda tulis menyebut Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
 		"The address you wrote names Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.suggest": {
-		"Titik lokasi Anda paling dekat dengan Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
-		"Your pin is nearest to Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
+		"Menurut titik lokasi yang Anda kirim, tempatnya ada di Kecamatan %s. Apakah benar? Bila bukan, pilih kecamatan yang tepat dari daftar.",
+		"By the location you sent, the place is in Kecamatan %s. Is that right? If not, choose the right kecamatan from the list."},
 	"kec.invalid": {
 		"Kecamatan \"%s\" tidak kami temukan di %s. Pilih dari daftar, atau ketik nama kecamatannya saja (contoh: Plaosan).",
 		"We could not find kecamatan \"%s\" in %s. Choose from the list, or type just its name (e.g. Plaosan)."},

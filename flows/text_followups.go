@@ -15,7 +15,7 @@ var followupTexts = map[string][2]string{
 	"b.fu.submit.first_response": {"📨 Kirim respon awal", "📨 Send first response"},
 	"b.fu.submit.progress":       {"📨 Kirim tindak lanjut", "📨 Send progress update"},
 	"b.fu.approve":               {"✅ Teruskan ke pelapor", "✅ Pass on to the reporter"},
-	"b.fu.return":                {"↩️ Kembalikan ke OPD", "↩️ Send back to the agency"},
+	"b.fu.return":                {"↩️ Kembalikan ke perangkat daerah", "↩️ Send back to the agency"},
 
 	"fu.start": {"%s — tulis %s dengan membalas pesan ini (teks, boleh dengan foto). Tombol Kirim muncul setelah bagian pertama dicatat. Ketik /batal untuk membatalkan.",
 		"%s — write the %s by replying to this message (text, photos welcome). The Send button appears once the first part is noted. Type /batal to cancel."},

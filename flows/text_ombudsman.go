@@ -27,11 +27,11 @@ var ombudsmanTexts = map[string][2]string{
 	"n.omb.sent":                     {"Berkas laporan %s telah dikirim kepada Ombudsman RI pada %s.", "The file of report %s was sent to Ombudsman RI on %s."},
 	"n.omb.result":                   {"Ombudsman RI menyampaikan hasil untuk laporan %s:\n\n%s", "Ombudsman RI gave an outcome for report %s:\n\n%s"},
 	"live.state.ombudsman_limit":     {"⚖️ Melewati batas; berkas untuk Ombudsman RI disiapkan", "⚖️ Past the limit; a file for Ombudsman RI was made"},
-	"live.state.ombudsman_forwarded": {"⚖️ Diteruskan ke petugas Ombudsman", "⚖️ Forwarded to the Ombudsman desk"},
+	"live.state.ombudsman_forwarded": {"⚖️ Diteruskan ke petugas Ombudsman", "⚖️ Forwarded to the Ombudsman officers"},
 	"live.state.ombudsman_sent":      {"⚖️ Berkas dikirim ke Ombudsman RI", "⚖️ File sent to Ombudsman RI"},
 	"live.state.ombudsman_result":    {"⚖️ Hasil dari Ombudsman RI dicatat", "⚖️ Outcome from Ombudsman RI recorded"},
 	"event.ombudsman_limit":          {"Melewati batas waktu; berkas untuk Ombudsman RI dibuat", "Past the limit; a file for Ombudsman RI was made"},
-	"event.ombudsman_forwarded":      {"Diteruskan ke petugas Ombudsman", "Forwarded to the Ombudsman desk"},
+	"event.ombudsman_forwarded":      {"Diteruskan ke petugas Ombudsman", "Forwarded to the Ombudsman officers"},
 	"event.ombudsman_sent":           {"Berkas dikirim ke Ombudsman RI", "File sent to Ombudsman RI"},
 	"event.ombudsman_result":         {"Hasil dari Ombudsman RI", "Outcome from Ombudsman RI"},
 }
