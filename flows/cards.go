@@ -465,15 +465,11 @@ func (c *courier) answerFiles(r *store.Report, ans store.Answer, to string) erro
 	return nil
 }
 
-// archiveReason turns a reason code into words; free text stays as typed.
+// archiveReason turns a reason code into words (flows/glossarywords.go);
+// free text stays as typed.
 func archiveReason(lang Lang, arg string) string {
-	switch strings.ToLower(strings.TrimSpace(arg)) {
-	case "umum":
-		return T(lang, "reason.umum")
-	case "bukan":
-		return T(lang, "reason.bukan")
-	case "spam":
-		return T(lang, "reason.spam")
+	if key, ok := closedReasonKeys[strings.ToLower(strings.TrimSpace(arg))]; ok {
+		return T(lang, key)
 	}
 	return arg
 }

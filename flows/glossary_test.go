@@ -39,6 +39,9 @@ var (
 		ban(`(?i)\bditutup\b`, "selesai (with an answer) or diarsipkan (without one)"),
 		ban(`(?i)\bmeja\b`, "grup petugas / grup Anda"),
 		ban(`(?i)\bkartu\b`, "pesan laporan"),
+		ban(`(?i)\bnomor tiket\b`, "nomor laporan"),
+		ban(`(?i)\btanggapan awal\b`, "respon awal"),
+		ban(`(?i)\bkonvensional\b`, "datang langsung (loket)"),
 	}
 	bannedEN = []banned{
 		ban(`(?i)tracking (number|id)`, "report number"),
@@ -47,6 +50,8 @@ var (
 		ban(`(?i)\bdesks?\b`, "officers' group / your group"),
 		ban(`(?i)\bcards?\b`, "report message"),
 		ban(`(?i)\bclosed\b`, "finished (with an answer) or archived (without one)"),
+		ban(`(?i)\bdue date\b`, "deadline"),
+		ban(`(?i)\bconventional\b`, "walk-in"),
 	}
 	// notWords are the parts of a text that are not words to translate:
 	// commands (/antrian, /opd), template placeholders ({instansi}), and a

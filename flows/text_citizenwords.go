@@ -15,7 +15,7 @@ var citizenWordsTexts = map[string][2]string{
 	"cw.dispose":        {"Diteruskan ke %s", "Passed to %s"},
 	"cw.not_ours":       {"%s menyatakan laporan ini bukan kewenangannya; laporan diteruskan ke perangkat daerah lain", "%s said this report is not theirs to handle; it goes to another agency"},
 	"cw.submit":         {"%s mengirim tanggapan; tanggapan sedang diperiksa", "%s sent its answer; the answer is being checked"},
-	"cw.first_response": {"%s menulis tanggapan awal", "%s wrote its first response"},
+	"cw.first_response": {"%s menulis respon awal", "%s wrote its first response"},
 	"cw.progress":       {"%s menulis kabar tindak lanjut", "%s wrote a progress update"},
 }
 

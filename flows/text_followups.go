@@ -43,7 +43,7 @@ var followupTexts = map[string][2]string{
 	"card.fu.due": {"⏳ Batas respon awal: %s", "⏳ First response due: %s"},
 
 	// To the citizen: each step that reached them, naming the agency.
-	"n.fu.first_response": {"Tanggapan awal dari %[2]s atas laporan %[1]s:\n\n%[3]s\n\nLaporan Anda masih ditindaklanjuti. Kabar berikutnya dan tanggapan akhirnya akan kami kirim di sini.",
+	"n.fu.first_response": {"Respon awal dari %[2]s atas laporan %[1]s:\n\n%[3]s\n\nLaporan Anda masih ditindaklanjuti. Kabar berikutnya dan tanggapan akhirnya akan kami kirim di sini.",
 		"First response from %[2]s to report %[1]s:\n\n%[3]s\n\nYour report is still being followed up. Further news and the final answer will come here."},
 	"n.fu.progress": {"Kabar tindak lanjut dari %[2]s atas laporan %[1]s:\n\n%[3]s\n\nLaporan Anda masih ditindaklanjuti. Tanggapan akhirnya akan kami kirim di sini.",
 		"Progress update from %[2]s on report %[1]s:\n\n%[3]s\n\nYour report is still being followed up. The final answer will come here."},

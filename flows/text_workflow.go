@@ -147,7 +147,7 @@ var workflowTexts = map[string][2]string{
 	"b.reject":  {"👎 Tolak", "👎 Reject"},
 	"r.umum":    {"Terlalu umum", "Too general"},
 	"r.bukan":   {"Bukan pelayanan publik", "Not a public service"},
-	"r.spam":    {"Spam", "Spam"},
+	"r.spam":    {"Iklan atau iseng", "Advertising or a prank"},
 
 	// Cards.
 	"card": {
@@ -181,7 +181,7 @@ var workflowTexts = map[string][2]string{
 
 	"reason.umum":  {"uraian terlalu umum", "the description is too general"},
 	"reason.bukan": {"bukan tentang pelayanan publik", "not about a public service"},
-	"reason.spam":  {"spam", "spam"},
+	"reason.spam":  {"pesan iklan atau iseng, bukan laporan", "advertising or a prank, not a report"},
 }
 
 func init() {

@@ -359,7 +359,7 @@ func followupsTranscript(photo []byte) []step {
 		{chat: gpPupr, person: pPupr, press: "📨 Kirim respon awal", want: "untuk diperiksa"},
 		{chat: gpRegcy, person: pRegency, want: "besok pagi"},
 		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {fu}"},
-		{chat: c, person: c, say: "", want: "Tanggapan awal dari Dinas Pekerjaan Umum dan Penataan Ruang"},
+		{chat: c, person: c, say: "", want: "Respon awal dari Dinas Pekerjaan Umum dan Penataan Ruang"},
 		// The first progress update, with the buttons.
 		{chat: gpPupr, person: pPupr, press: "🔄 Tindak lanjut", want: "tulis tindak lanjut"},
 		{chat: gpPupr, person: pPupr, say: "Tim UPT sudah meninjau; gorong-gorong diganti pekan ini.", want: "dicatat"},

@@ -48,10 +48,11 @@ var words = map[string][2]string{
 	"f.rating":       {"Penilaian pelapor", "Reporter's rating"},
 	"f.comment":      {"Komentar penilaian", "Rating comment"},
 
-	"status.open":   {"Terbuka", "Open"},
-	"status.closed": {"Selesai atau diarsipkan", "Finished or archived"},
-	"rating.none":   {"Belum dinilai", "Not rated"},
-	"rating.of":     {"%d dari 5", "%d of 5"},
+	"status.open":     {"Terbuka", "Open"},
+	"status.closed":   {"Selesai", "Finished"},
+	"status.archived": {"Diarsipkan", "Archived"},
+	"rating.none":     {"Belum dinilai", "Not rated"},
+	"rating.of":       {"%d dari 5", "%d of 5"},
 
 	"r.name":          {"Nama", "Name"},
 	"r.username":      {"Akun", "Handle"},
