@@ -24,3 +24,13 @@ var closedReasonKeys = map[string]string{
 	"no reply":  "gl.reason.noreply",
 	"no answer": "gl.reason.noanswer",
 }
+
+// eventNote is an event's note as an output shows it: the reason a report
+// ended in words, anything else as written.
+func eventNote(lang Lang, kind, note string) string {
+	switch Action(kind) {
+	case ActArchive, ActAutoClose, ActExpire:
+		return archiveReason(lang, note)
+	}
+	return note
+}

@@ -181,7 +181,7 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 		}
 		actor, officer := m.actor(e)
 		step := records.Step{At: e.At, Kind: e.Kind, What: eventName(l, e.Kind), Actor: actor, Officer: officer,
-			Desk: m.deskName(e.Desk), Note: e.Note}
+			Desk: m.deskName(e.Desk), Note: eventNote(l, e.Kind, e.Note)}
 		if e.StageFrom != e.StageTo {
 			if e.StageFrom != "" {
 				step.From = stageName(l, Stage(e.StageFrom))

@@ -165,7 +165,7 @@ var workflowTexts = map[string][2]string{
 		"Attachment of %s (%d/%d) is not passed on: the report is anonymous, and files other than photos may carry the reporter's details. The regency admins can see it."},
 
 	// What the citizen is told at each step.
-	"n.verify":   {"Laporan %s sudah diverifikasi dan diteruskan ke Admin Kabupaten. Selanjutnya admin meneruskannya ke perangkat daerah yang berwenang, paling lambat %s.", "Report %s was verified and forwarded to the regency admin, who will pass it to the responsible agency by %s."},
+	"n.verify":   {"Laporan %s sudah diverifikasi. Tim LAPOR! SP4N Kabupaten meneruskannya ke perangkat daerah yang berwenang paling lambat %s.", "Report %s was verified. The regency's LAPOR! SP4N team will pass it to the responsible agency by %s."},
 	"n.return":   {"Laporan %s diperiksa ulang oleh tim LAPOR! SP4N Kabupaten, paling lambat %s, agar sampai ke perangkat daerah yang tepat.", "Report %s is checked again by the regency's LAPOR! SP4N team, by %s, so that it reaches the right agency."},
 	"n.dispose":  {"Laporan %[1]s sudah diteruskan ke %[2]s untuk ditindaklanjuti. Batas waktu tanggapan %[2]s: %[3]s.", "Report %[1]s was forwarded to %[2]s to act on it. Deadline for the answer of %[2]s: %[3]s."},
 	"n.not_ours": {"Perangkat daerah yang menerima laporan %s menyatakan laporan itu bukan kewenangannya. Tim LAPOR! SP4N Kabupaten meneruskannya ke perangkat daerah yang tepat paling lambat %s.", "The agency that received report %s said it is not theirs to handle. The regency's LAPOR! SP4N team will pass it to the right agency by %s."},
@@ -181,7 +181,7 @@ var workflowTexts = map[string][2]string{
 
 	"reason.umum":  {"uraian terlalu umum", "the description is too general"},
 	"reason.bukan": {"bukan tentang pelayanan publik", "not about a public service"},
-	"reason.spam":  {"pesan iklan atau iseng, bukan laporan", "advertising or a prank, not a report"},
+	"reason.spam":  {"pesan iklan atau iseng (bukan laporan)", "advertising or a prank, not a report"},
 }
 
 func init() {

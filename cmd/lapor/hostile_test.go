@@ -327,7 +327,7 @@ func startHostileTelegram(t *testing.T) *tgHostile {
 		if m == nil {
 			t.Fatalf("no code in %q", msg.Text)
 		}
-		tsay(t, d.p, "/daftar_grup "+m[1], "terdaftar sebagai meja")
+		tsay(t, d.p, "/daftar_grup "+m[1], "terdaftar sebagai grup petugas")
 	}
 	h.victimOwner = h.citizen()
 	h.victim = h.file(t, h.victimOwner, "Fixture: lampu penerangan jalan di dusun Krajan mati sejak dua bulan.", nil)

@@ -74,7 +74,7 @@ func newChain(t *testing.T) *chain {
 		if m == nil {
 			t.Fatalf("no code in %q", msg.Text)
 		}
-		c.must(p.say("/daftar_grup "+m[1], "terdaftar sebagai meja"))
+		c.must(p.say("/daftar_grup "+m[1], "terdaftar sebagai grup petugas"))
 	}
 	register(c.super, "super_admin")
 	register(c.regency, "regency_admin")

@@ -12,7 +12,7 @@ var words = map[string][2]string{
 	"yes":       {"Ya", "Yes"},
 	"no":        {"Tidak", "No"},
 	"none":      {"Belum ada data.", "No data yet."},
-	"unknown":   {"Tidak diketahui", "Unknown"},
+	"unknown":   {"Belum ditentukan", "Not yet assigned"},
 
 	// Packet (a report as lapor.go.id's complaint form asks for it).
 	"title.packet": {"Paket LAPOR! Nasional", "National LAPOR! Packet"},
@@ -44,7 +44,7 @@ var words = map[string][2]string{
 	"f.confidential": {"Rahasia", "Confidential"},
 	"f.channel":      {"Kanal", "Channel"},
 	"f.round":        {"Putaran", "Round"},
-	"f.closed":       {"Alasan selesai atau diarsipkan", "Why finished or archived"},
+	"f.closed":       {"Alasan berakhir", "Why it ended"},
 	"f.rating":       {"Penilaian pelapor", "Reporter's rating"},
 	"f.comment":      {"Komentar penilaian", "Rating comment"},
 
@@ -111,7 +111,7 @@ var words = map[string][2]string{
 	"rc.generated":  {"Dihitung pada", "Computed at"},
 	"rc.total":      {"Laporan masuk", "Reports submitted"},
 	"rc.open":       {"Masih terbuka", "Still open"},
-	"rc.closed":     {"Selesai atau diarsipkan", "Finished or archived"},
+	"rc.closed":     {"Berakhir (selesai atau diarsipkan)", "Ended (finished or archived)"},
 	"sec.summary":   {"Ringkasan", "Summary"},
 	"sec.type":      {"Laporan menurut jenis", "Reports by type"},
 	"sec.stage":     {"Laporan menurut tahap saat ini", "Reports by current stage"},

@@ -81,7 +81,7 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 		headers: []string{
 			l.pick("Nomor laporan", "Report number"), l.pick("Waktu", "Date and time"), l.pick("Peristiwa", "Event"),
 			l.pick("Dari tahap", "From stage"), l.pick("Ke tahap", "To stage"), l.pick("Pelaku", "Actor"),
-			l.pick("Meja", "Desk"), l.pick("Catatan", "Note"),
+			l.pick("Perangkat daerah", "Agency"), l.pick("Catatan", "Note"),
 		},
 		widths: []float64{16, 17, 28, 22, 22, 28, 18, 60},
 	}
