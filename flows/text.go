@@ -203,8 +203,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Perubahan pada pesan yang sudah terkirim tidak kami proses. Bila ada koreksi, kirim pesan baru (atau pilih Ubah pada ringkasan).",
 		"Edits to messages already sent are not processed. To correct something, send a new message (or choose Change on the summary)."},
 	"idle.text": {
-		"Kiriman ini belum kami simpan karena belum ada laporan yang sedang dibuat. Tekan 📝 Buat laporan untuk memulai; foto, berkas, dan titik lokasi dapat Anda kirim lagi pada langkahnya.",
-		"We have not kept this because no report is in progress. Press 📝 File a report to begin; you can send photos, files and a location pin again at their step."},
+		"Kiriman ini belum kami simpan karena belum ada laporan yang sedang dibuat. Tekan 📝 Buat laporan untuk memulai; titik lokasi dapat Anda kirim lagi pada langkah lokasi. Foto atau berkas yang Anda kirim kami simpan sebagai bukti laporan baru.",
+		"We have not kept this because no report is in progress. Press 📝 File a report to begin; you can send a location pin again at the location step. A photo or a file you send is kept as the evidence of a new report."},
 	"choose.buttons": {
 		"Mohon pilih salah satu tombol di bawah.",
 		"Please choose one of the buttons below."},
