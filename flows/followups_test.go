@@ -165,7 +165,7 @@ func TestProgressUpdateSentBack(t *testing.T) {
 	out := h.drainAll()
 	review := out[gRegency]
 	expect(t, review, "menunggu alat berat")
-	h.post(gRegency, pressIn(uRegency, labelData(t, review, "↩️ Kembalikan ke OPD")))
+	h.post(gRegency, pressIn(uRegency, labelData(t, review, "↩️ Kembalikan ke perangkat daerah")))
 	prompt := expect(t, h.drainAll()[gRegency], "alasan")
 	h.post(gRegency, replyTo(uRegency, "Sebutkan perkiraan tanggal.", prompt.Text))
 	out = h.drainAll()

@@ -35,7 +35,7 @@ var words = map[string][2]string{
 	"f.agency":       {"Perangkat daerah", "Agency"},
 	"f.submitted":    {"Diajukan", "Submitted"},
 	"f.updated":      {"Terakhir diperbarui", "Last updated"},
-	"f.deadline":     {"Batas waktu tahap ini", "Deadline of this stage"},
+	"f.deadline":     {"Batas waktu tahap", "Deadline of this stage"},
 	"f.occurred":     {"Waktu kejadian", "When it happened"},
 	"f.address":      {"Alamat / lokasi", "Address / place"},
 	"f.kecamatan":    {"Kecamatan", "Kecamatan (district)"},
