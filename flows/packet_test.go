@@ -191,7 +191,7 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	}
 
 	// The citizen: only what was recorded, after the event.
-	msg := expect(t, out[chat], "meneruskannya melalui LAPOR! nasional", "Nomor LAPOR! nasional akan kami kirimkan")
+	msg := expect(t, out[chat], "meneruskannya melalui LAPOR! nasional", "Nomor laporan nasionalnya kami kirim")
 	if strings.Contains(msg.Text, "silakan sampaikan") {
 		t.Errorf("the citizen is still sent away:\n%s", msg.Text)
 	}

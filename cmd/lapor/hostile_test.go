@@ -335,7 +335,7 @@ func startHostileTelegram(t *testing.T) *tgHostile {
 	h.atPupr = h.file(t, h.citizen(), "Fixture: jembatan kayu di desa Sidomukti lapuk dan berbahaya bagi anak sekolah.", nil)
 	tsay(t, h.super, "/verifikasi "+h.atPupr, "✅ "+h.atPupr)
 	tsay(t, h.regency, "/disposisi "+h.atPupr+" pupr", "✅ "+h.atPupr)
-	texpect(t, h.pupr, "Balas kartu ini")
+	texpect(t, h.pupr, "Balas pesan laporan ini")
 	return h
 }
 
