@@ -4,7 +4,7 @@
 #
 # Build and run:
 #   docker build -t lapor --build-arg VERSION="$(git describe --always --dirty)" .
-#   docker compose up --build            # with PostgreSQL, see docker-compose.yml
+#   docker compose up --build            # with PostgreSQL: docker-compose.yml, docs/DEPLOY.md
 #
 # With base images from a local mirror (offline or rate-limited hosts), pass
 # both base images as build args:

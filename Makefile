@@ -1,5 +1,5 @@
 # The whole test suite, on a fresh machine: make test
-.PHONY: test serve build vet bench bench-go bench-export faults replicas fuzz
+.PHONY: test serve build vet bench bench-go bench-export faults replicas drills fuzz
 
 test:
 	scripts/ensure-postgres
@@ -39,6 +39,13 @@ faults:
 
 replicas:
 	scripts/bench replicas
+
+# The operations drills of docs/OPERATIONS.md (also part of make test):
+# restore a pg_dump into a fresh cluster; crash the primary under load and
+# promote a synchronous standby.
+drills:
+	scripts/ensure-postgres
+	go test -count=1 -timeout 10m -run '^(TestRestoreDrill|TestFailoverToStandby)$$' -v ./cmd/lapor
 
 # The 100,000-report XLSX export in its own process: time and peak RSS.
 bench-export:

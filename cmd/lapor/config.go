@@ -46,6 +46,7 @@ type Config struct {
 	MaxAttachments       int
 	DraftReminderAfter   time.Duration
 	InviteTTL            time.Duration // how long an officer invitation may wait to be used
+	KeepMessages         time.Duration // handled inbound and delivered outbound rows are kept this long
 	Workers              int
 	FloodPerMinute       int
 	OutboxLease          time.Duration
@@ -236,6 +237,15 @@ func settings() []setting {
 			}},
 		{"LAPOR_MAX_ATTACHMENTS", false, "evidence files per report", "10", posInt(func(c *Config) *int { return &c.MaxAttachments })},
 		{"LAPOR_DRAFT_REMINDER", false, "idle time before a draft's single reminder", "24h", dur(func(c *Config) *time.Duration { return &c.DraftReminderAfter })},
+		{"LAPOR_KEEP_MESSAGES", false, "how long a handled inbound message and a delivered outbound one are kept in the queues (at least 24h; reports, their history and files are never deleted)", "720h",
+			func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 24*time.Hour {
+					return fmt.Errorf("must be a duration of at least 24h, got %q", v)
+				}
+				c.KeepMessages = d
+				return nil
+			}},
 		{"LAPOR_INVITE_TTL", false, "how long an officer invitation (/petugas undang) may wait to be used", "72h", dur(func(c *Config) *time.Duration { return &c.InviteTTL })},
 		{"LAPOR_WORKERS", false, "chats handled at once (at most this minus 2 downloading files)", "8", posInt(func(c *Config) *int { return &c.Workers })},
 		{"LAPOR_FLOOD_PER_MINUTE", false, "messages one private chat may send per minute; more are refused with one notice (a web chat browser, in its chat or a desk room: with 429 and the same advice)", "30",

@@ -402,6 +402,17 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	}}); err != nil {
 		return err
 	}
+	// The queues keep handled and delivered messages for LAPOR_KEEP_MESSAGES
+	// (a redelivery within it changes nothing), then let them go.
+	if err := sched.Add(scheduler.Job{Name: "message-retention", Spec: "@every 1h", Run: func(ctx context.Context) error {
+		in, out, err := db.PruneMessages(ctx, time.Now().Add(-cfg.KeepMessages), 5000)
+		if in+out > 0 {
+			log.Info("old handled messages deleted from the queues", "inbound", in, "outbound", out)
+		}
+		return err
+	}}); err != nil {
+		return err
+	}
 	for _, src := range sources {
 		for _, job := range src.jobs {
 			if err := sched.Add(job); err != nil {
