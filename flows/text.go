@@ -92,8 +92,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Alamat yang Anda tulis menyebut Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
 		"The address you wrote names Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.suggest": {
-		"Menurut titik lokasi yang Anda kirim, tempatnya ada di Kecamatan %s. Apakah benar? Bila bukan, pilih kecamatan yang tepat dari daftar.",
-		"By the location you sent, the place is in Kecamatan %s. Is that right? If not, choose the right kecamatan from the list."},
+		"Menurut titik lokasi yang Anda kirim, tempatnya ada di Kecamatan %s. Apakah benar? Bila bukan, pilih kecamatan lain dari daftar.",
+		"By the location you sent, the place is in Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.invalid": {
 		"Kecamatan \"%s\" tidak kami temukan di %s. Pilih dari daftar, atau ketik nama kecamatannya saja (contoh: Plaosan).",
 		"We could not find kecamatan \"%s\" in %s. Choose from the list, or type just its name (e.g. Plaosan)."},
@@ -136,11 +136,11 @@ var texts = map[string][2]string{ // [id, en]
 		"Bukti berupa berkas bisa dikirim pada langkah Bukti. Berkas ini belum kami simpan; kirim lagi nanti pada langkah tersebut.",
 		"Files can be sent at the Evidence step. This file was not kept; please send it again at that step."},
 	"anon.ask": {
-		"Langkah 6 dari 6 — Privasi.\nSembunyikan identitas Anda?\n• Ya (anonim): perangkat daerah yang menangani dan publik tidak melihat nama, nomor, maupun akun Anda. Hanya admin LAPOR! SP4N Kabupaten yang dapat membukanya bila benar-benar perlu, dan setiap pembukaan dicatat.\n• Tidak: perangkat daerah yang menangani melihat nama Anda (tidak nomor Anda); publik tidak pernah melihatnya.\n• Lewati: sama dengan Tidak.",
+		"Langkah 6 dari 6 — Privasi.\nSembunyikan identitas Anda?\n• Ya (anonim): perangkat daerah yang menangani dan publik tidak melihat nama, nomor, maupun akun Anda. Hanya Tim LAPOR! SP4N Kabupaten yang dapat membukanya bila benar-benar perlu, dan setiap pembukaan dicatat.\n• Tidak: perangkat daerah yang menangani melihat nama Anda (tidak nomor Anda); publik tidak pernah melihatnya.\n• Lewati: sama dengan Tidak.",
 		"Step 6 of 6 — Privacy.\nHide your identity?\n• Yes (anonymous): the agency handling the report and the public do not see your name, number or account. Only the regency's LAPOR! SP4N admins can open it when truly needed, and every opening is recorded.\n• No: the agency handling the report sees your name (not your number); the public never sees it.\n• Skip: the same as No."},
 	"conf.ask": {
-		"Rahasiakan isi laporan dari publik?\n• Ya (rahasia): isi laporan tidak ditampilkan di data terbuka, tetapi tetap dibaca admin dan perangkat daerah yang menangani.\n• Tidak: isi laporan dapat ditampilkan di data terbuka setelah diverifikasi, tanpa identitas Anda.\n• Lewati: laporan dirahasiakan (pilihan bawaan).",
-		"Keep the content of the report from the public?\n• Yes (confidential): the content is never shown in open data, but the admins and the agency handling it still read it.\n• No: the content may be shown in open data once verified, without your identity.\n• Skip: the report is kept confidential (the default)."},
+		"Rahasiakan isi laporan dari publik?\n• Ya (rahasia): isi laporan tidak ditampilkan untuk umum, tetapi tetap dibaca Tim LAPOR! SP4N Kabupaten dan perangkat daerah yang menangani.\n• Tidak: isi laporan dapat ditampilkan untuk umum (di situs data terbuka pemerintah kabupaten) setelah diverifikasi, tanpa identitas Anda.\n• Lewati: laporan dirahasiakan (pilihan bawaan).",
+		"Keep the content of the report from the public?\n• Yes (confidential): the content is never shown to the public, but the regency's LAPOR! SP4N team and the agency handling it still read it.\n• No: the content may be shown to the public (on the regency's open data site) once verified, without your identity.\n• Skip: the report is kept confidential (the default)."},
 	"btn.yes": {"Ya", "Yes"},
 	"btn.no":  {"Tidak", "No"},
 	"summary": {
