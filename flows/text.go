@@ -166,8 +166,8 @@ var texts = map[string][2]string{ // [id, en]
 	"yes":          {"ya", "yes"},
 	"no":           {"tidak", "no"},
 	"submitted": {
-		"Terima kasih. Laporan Anda sudah kami terima.\n\nNomor laporan: %s\nSimpan nomor ini untuk memantau laporan Anda (/status %s).\n\nSelanjutnya: Admin LAPOR! SP4N %s memverifikasi laporan Anda paling lambat %s (%d hari kerja). Setiap perkembangan akan kami kabarkan di chat ini.",
-		"Thank you. We have received your report.\n\nReport number: %s\nKeep this number to follow your report (/status %s).\n\nNext: the LAPOR! SP4N admin of %s verifies your report by %s (%d working days). We will tell you about every step in this chat."},
+		"Terima kasih. Laporan Anda sudah kami terima.\n\nNomor laporan: %s\nSimpan nomor ini untuk memantau laporan Anda (/status %s).\n\nSelanjutnya: Tim LAPOR! SP4N %s memeriksa laporan Anda paling lambat %s (%d hari kerja). Setiap perkembangan akan kami kabarkan di chat ini.",
+		"Thank you. We have received your report.\n\nReport number: %s\nKeep this number to follow your report (/status %s).\n\nNext: the LAPOR! SP4N team of %s checks your report by %s (%d working days). We will tell you about every step in this chat."},
 	"cancelled": {"Draf laporan dibatalkan. Ketik /start bila ingin membuat laporan baru.", "The draft report was discarded. Type /start to begin a new one."},
 	"nodraft":   {"Tidak ada draf laporan yang sedang dibuat.", "There is no draft report in progress."},
 	"draft.exists": {

@@ -96,7 +96,7 @@ func TestWorkflowInPrivacyModeGroups(t *testing.T) {
 	c.prompted(c.regency, c.must(c.regency.pressPrefix("p|revise|"+id+"|", "", "balas pesan ini dengan alasannya")))
 	c.chatter(c.regency, "Sebutkan juga volume sampahnya.") // not a reply: not the reason
 	c.must(c.regency.reply("balas pesan ini dengan alasannya", "Lampirkan foto sesudah pengerukan.", "✅ "+id))
-	c.must(cz.expect("sedang diperbaiki"))
+	c.must(cz.expect("untuk dilengkapi"))
 
 	// The agency's card now carries the reason; replying to it (no button
 	// first) adds to the answer.

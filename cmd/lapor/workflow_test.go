@@ -250,7 +250,7 @@ func TestWorkflowTundaPausesAndResumes(t *testing.T) {
 	if r := c.report(id); r.Stage != "waiting_citizen" || !r.StageDeadline.IsZero() || r.PausedDays < 1 {
 		t.Fatalf("while waiting: %s deadline=%v paused=%d", r.Stage, r.StageDeadline, r.PausedDays)
 	}
-	c.must(cz.say("Depan masjid Al-Ikhlas, rumah nomor 12.", "sudah diteruskan"))
+	c.must(cz.say("Depan masjid Al-Ikhlas, rumah nomor 12.", "sudah kami teruskan"))
 	c.must(c.super.expect("Depan masjid Al-Ikhlas"))
 	if r := c.report(id); r.Stage != "submitted" || r.StageDeadline.IsZero() {
 		t.Fatalf("after the answer: %s deadline=%v", r.Stage, r.StageDeadline)
@@ -264,7 +264,7 @@ func TestWorkflowRevisionRejectionAndSecondRound(t *testing.T) {
 	c.answer(id, "Akan kami tinjau.")
 	c.must(c.regency.say("/perbaiki "+id+" Sebutkan tanggal pengerjaan.", "✅ "+id))
 	c.must(c.pupr.expect("Sebutkan tanggal pengerjaan"))
-	c.must(cz.expect("sedang diperbaiki"))
+	c.must(cz.expect("untuk dilengkapi"))
 	c.must(c.pupr.say("/tanggapi "+id+" Pengerjaan dijadwalkan 2 Desember.", "dicatat"))
 	c.must(c.pupr.say("/tanggapi "+id+" selesai", "✅ "+id))
 	c.must(c.regency.say("/setujui "+id, "✅ "+id))
