@@ -25,7 +25,11 @@
 # or point the build at a mirror with --build-arg GOPROXY=https://proxy.example.local
 #
 # HEALTHCHECK runs `lapor healthcheck`, the binary itself (the runtime image
-# has no shell, curl or wget): it asks GET /healthz and exits 0 or 1.
+# has no shell, curl or wget): it asks GET /readyz on the admin listener
+# (LAPOR_ADMIN_ADDR, 127.0.0.1:9090 inside the container: the database
+# answers; a channel that is down does not count) and exits 0 or 1. To let
+# Prometheus scrape /metrics, set LAPOR_ADMIN_ADDR=0.0.0.0:9090 and publish
+# port 9090 to the monitoring network only, never to the public.
 # docker-compose.yml starts lapor once PostgreSQL's own healthcheck
 # (pg_isready) passes.
 

@@ -1,5 +1,5 @@
 # The whole test suite, on a fresh machine: make test
-.PHONY: test serve build vet bench bench-go bench-export faults replicas drills fuzz
+.PHONY: test serve build vet bench bench-go bench-export faults replicas drills fuzz pages
 
 test:
 	scripts/ensure-postgres
@@ -56,3 +56,13 @@ bench-export:
 fuzz:
 	scripts/ensure-postgres
 	scripts/fuzz
+
+# The printed documents as pictures: a sample report (with an agency's answer
+# and its photo) and a monthly recap, every page a PNG in artifacts/pages/
+# (poppler's pdftoppm; the same test reads their text back with pdftotext).
+pages:
+	@command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || \
+		{ echo "make pages needs poppler-utils (pdftotext, pdftoppm)"; exit 1; }
+	scripts/ensure-postgres
+	mkdir -p artifacts/pages
+	LAPOR_PAGES_OUT=$(CURDIR)/artifacts/pages go test -count=1 -run '^TestPrintedPagesReadBack$$' -v ./cmd/lapor

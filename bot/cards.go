@@ -64,7 +64,10 @@ func (d *Dispatcher) sendPart(ctx context.Context, m store.Outgoing, msg *flows.
 // failed) by now; an edit superseded by a newer one of the same card, or
 // of a card that was never sent, is dropped.
 func (d *Dispatcher) deliverEdit(ctx context.Context, m store.Outgoing, msg flows.Outbound, log *slog.Logger) {
-	done := func() { d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now())) }
+	done := func() {
+		d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+		d.o.Meter.Delivery(Delivered)
+	}
 	ed, ok := d.ch.(CardEditor)
 	if !ok {
 		done()

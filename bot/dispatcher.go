@@ -41,8 +41,10 @@ type DispatcherOptions struct {
 	// pause of at least PauseNotice: the platform restricts the whole
 	// account until until, for reason. nil tells nobody.
 	OnPause func(ctx context.Context, until time.Time, reason string)
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Meter counts deliveries for the metrics (meter.go); nil counts nothing.
+	Meter Meter
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 func (o *DispatcherOptions) defaults() {
@@ -66,6 +68,9 @@ func (o *DispatcherOptions) defaults() {
 	}
 	if o.FileMemory == nil {
 		o.FileMemory = defaultFileMemory
+	}
+	if o.Meter == nil {
+		o.Meter = noMeter{}
 	}
 }
 
@@ -174,6 +179,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	if err := json.Unmarshal(m.Payload, &msg); err != nil {
 		log.Error("undecodable outbox message", "err", err)
 		d.record(ctx, d.db.FailOutgoing(ctx, m.ID, d.o.Now(), "undecodable: "+err.Error()))
+		d.o.Meter.Delivery(DeliveryFailed)
 		return
 	}
 	if msg.EditCard != 0 {
@@ -267,6 +273,7 @@ func (d *Dispatcher) sendSteps(ctx context.Context, m store.Outgoing, leaseEnd t
 		}
 	}
 	d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+	d.o.Meter.Delivery(Delivered)
 }
 
 // renewal keeps a claimed message's lease alive while it is delivered.
@@ -425,16 +432,22 @@ func (d *Dispatcher) failed(ctx context.Context, m store.Outgoing, err error, lo
 		log.Warn("the platform limits the whole account; every chat waits", "retry_after", retryAfter, "err", err)
 		d.holdAccount(ctx, now.Add(retryAfter), err.Error())
 		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, now.Add(retryAfter), err.Error()))
+		d.o.Meter.RateLimited(true)
+		d.o.Meter.Delivery(DeliveryRateLimited)
 	case blocked:
 		log.Warn("chat refuses the bot; its undelivered messages are failed", "err", err)
 		d.record(ctx, d.db.BlockChat(context.WithoutCancel(ctx), m.Channel, m.ChatID, err.Error(), now))
+		d.o.Meter.Delivery(DeliveryBlocked)
 	case permanent:
 		log.Error("platform refused a message for good", "err", err)
 		d.record(ctx, d.db.FailOutgoing(context.WithoutCancel(ctx), m.ID, now, err.Error()))
+		d.o.Meter.Delivery(DeliveryFailed)
 	case retryAfter > 0:
 		log.Warn("the platform asked this chat to wait (rate limit, or not in the group)", "retry_after", retryAfter, "err", err)
 		d.pace.pause(m.ChatID, now.Add(retryAfter))
 		d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, now.Add(retryAfter), err.Error()))
+		d.o.Meter.RateLimited(false)
+		d.o.Meter.Delivery(DeliveryRateLimited)
 	default:
 		d.retry(ctx, m, err, log)
 	}
@@ -447,6 +460,7 @@ func (d *Dispatcher) retry(ctx context.Context, m store.Outgoing, err error, log
 	}
 	log.Warn("send failed; will retry", "attempt", m.Attempts, "backoff", backoff, "err", err)
 	d.record(ctx, d.db.RetryOutgoing(context.WithoutCancel(ctx), m.ID, d.o.Now().Add(backoff), err.Error()))
+	d.o.Meter.Delivery(DeliveryRetried)
 }
 
 // release gives a message back at shutdown so a restart need not wait for

@@ -83,7 +83,7 @@ var commandRoles = map[string][]Role{
 	"petugas": {RoleSuperAdmin, RoleRegencyAdmin}, "opd": {RoleSuperAdmin, RoleRegencyAdmin},
 	"identitas": {RoleSuperAdmin, RoleRegencyAdmin}, "kode_grup": {RoleSuperAdmin, RoleRegencyAdmin},
 	"kode_ruang": {RoleSuperAdmin, RoleRegencyAdmin},
-	"ekspor":     {RoleSuperAdmin, RoleRegencyAdmin}, "cetak": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
+	"ekspor":     {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison}, "cetak": {RoleSuperAdmin, RoleRegencyAdmin, RoleLiaison, RoleOmbudsman},
 	"rekap": {RoleSuperAdmin, RoleRegencyAdmin, RoleOmbudsman},
 	"catat": {RoleRegencyAdmin}, "lapor_id": {RoleSuperAdmin, RoleRegencyAdmin},
 	"paket":    {RoleSuperAdmin, RoleRegencyAdmin},

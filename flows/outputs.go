@@ -10,7 +10,6 @@ import (
 
 	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/category"
-	"github.com/lapor-id/lapor/flows/media"
 	"github.com/lapor-id/lapor/flows/records"
 	"github.com/lapor-id/lapor/store"
 )
@@ -124,6 +123,7 @@ func (m *recordMaker) make(h store.History) (records.Record, bool) {
 	}
 	rec := m.s.wholeRecord(m.lang, &h.Report, h.Files, m.agencyName)
 	rec.Timeline, rec.Stints = m.timeline(h)
+	rec.Responses = m.responses(h.Responses) // flows/documents.go
 	return rec.For(m.rd.Audience), true
 }
 
@@ -327,12 +327,13 @@ func (s *Service) Records(ctx context.Context, f store.HistoryFilter, rd Readers
 // ErrNoReport is a tracking id with no report (or none the audience may see).
 var ErrNoReport = errors.New("flows: no such report")
 
-// record returns one report's record, with thumbnails of its images when
-// thumbs is set (for printing).
+// record returns one report's record, with its agencies' answers and
+// follow-ups and thumbnails of its images when thumbs is set (for
+// printing).
 func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, rd Readers, lang Lang, thumbs bool) (records.Record, error) {
 	var rec records.Record
 	found := false
-	err := s.eachRecord(ctx, tx, store.HistoryFilter{TrackingIDs: []string{trackingID}}, rd, lang, func(r records.Record) error {
+	err := s.eachRecord(ctx, tx, store.HistoryFilter{TrackingIDs: []string{trackingID}, Responses: thumbs}, rd, lang, func(r records.Record) error {
 		rec, found = r, true
 		return nil
 	})
@@ -342,37 +343,8 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, trackingID string, r
 	if !found {
 		return rec, ErrNoReport
 	}
-	if thumbs && len(rec.Attachments) > 0 {
-		r, err := tx.ReportByTrackingID(ctx, trackingID)
-		if err != nil {
-			return rec, err
-		}
-		files, err := tx.Attachments(ctx, r.ID)
-		if err != nil {
-			return rec, err
-		}
-		blobs := map[int64]int64{}
-		for _, f := range files {
-			blobs[f.ID] = f.BlobID
-		}
-		for i, a := range rec.Attachments {
-			if blob := blobs[a.ID]; blob != 0 && a.IsImage() && !a.Withheld {
-				// One image in memory at a time, not every file of the report.
-				data, err := tx.ReadBlob(ctx, blob)
-				if err != nil {
-					return rec, err
-				}
-				thumb, err := media.Thumbnail(ctx, data, 480)
-				switch {
-				case err == nil:
-					rec.Attachments[i].Thumb = thumb
-				case errors.Is(err, media.ErrTooLarge):
-					rec.Attachments[i].TooLarge = true
-				case ctx.Err() != nil:
-					return rec, ctx.Err()
-				}
-			}
-		}
+	if thumbs {
+		return rec, s.thumbnails(ctx, tx, &rec) // flows/documents.go
 	}
 	return rec, nil
 }
@@ -433,7 +405,9 @@ func (s *Service) recap(ctx context.Context, tx *store.Tx, from, to time.Time, p
 		b.AddOldest(records.OpenItem{TrackingID: r.TrackingID, StageName: stageName(lang, Stage(r.Stage)), Agency: agency,
 			Submitted: r.SubmittedAt, Days: float64(max(0, s.cal().WorkingDaysBetween(r.SubmittedAt, s.now())))})
 	}
-	return b.Recap(), nil
+	rc := b.Recap()
+	rc.Workload, err = s.workload(ctx, tx, m.agencyName) // flows/workload.go
+	return rc, err
 }
 
 // Recap is recap in its own transaction, for a calendar month in Jakarta.

@@ -120,7 +120,7 @@ func (o *office) export(args string) error {
 	if err := o.audit("export", 0, true, fmt.Sprintf("%s %s %s desk=%s reports=%d", format, aud, p.Label, f.AgencyCode, n)); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("lapor-%s-%s-%s.%s", p.From.Format("20060102"), p.To.AddDate(0, 0, -1).Format("20060102"), aud, format)
+	name := ExportName(p, rd, format) // flows/documents.go
 	caption := T(o.lang, "out.export", n, p.Label)
 	if aud == records.Admin {
 		caption += "\n" + T(o.lang, "out.identities")
@@ -249,6 +249,11 @@ func (o *office) stats() error {
 	if err := o.sendFile("statistik-tahap.png", "image/png", "photo", stagePNG, text); err != nil {
 		return err
 	}
+	if load := o.workloadText(rc); load != "" { // flows/workload.go
+		if err := o.say(load); err != nil {
+			return err
+		}
+	}
 	if len(rc.AgencyCompliance) == 0 {
 		return nil
 	}
@@ -260,7 +265,7 @@ func (o *office) stats() error {
 }
 
 // AgencyCode finds an active agency by code, name or alias (the command
-// line's --desk).
+// line's --agency).
 func (s *Service) AgencyCode(ctx context.Context, text string) (string, error) {
 	var code string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {

@@ -60,6 +60,9 @@ type Config struct {
 	// unit); Signature is who signs the monthly recap.
 	Letterhead hardcopy.Letterhead
 	Signature  hardcopy.Signature
+	// OnHandled, when set, is told what became of each claimed inbound
+	// message (observe.go), for the service's metrics.
+	OnHandled func(Handled)
 }
 
 // DefaultConfig returns the defaults of DOMAIN.md and the issue.
@@ -157,6 +160,8 @@ type retryable struct {
 	id       int64
 	attempts int
 	chat     string
+	channel  string
+	outcome  string // how the handling finished it (store.Tx.Finished), once committed
 	err      error
 }
 
@@ -169,13 +174,16 @@ func (r *retryable) Unwrap() error { return r.err }
 // nothing to do. A failure rolls everything back and schedules a retry with
 // back-off; after MaxAttempts the message is closed with a polite apology to
 // the chat, so nothing loops forever and nothing is silently dropped.
-func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
+func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) (err error) {
 	var claimed *retryable
+	if s.cfg.OnHandled != nil {
+		defer s.observe(time.Now(), &claimed, &err)
+	}
 	var elsewhere []string
 	if r, ok := fetch.(FileRouter); ok {
 		elsewhere = r.FilesElsewhere(ctx)
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) (err error) {
+	err = s.db.InTx(ctx, func(tx *store.Tx) (err error) {
 		now := s.now()
 		in, err := tx.ClaimInboundLeaving(ctx, now, elsewhere)
 		if errors.Is(err, store.ErrNotFound) {
@@ -184,13 +192,17 @@ func (s *Service) HandleNext(ctx context.Context, fetch FileFetcher) error {
 		if err != nil {
 			return fmt.Errorf("claim inbound: %w", err)
 		}
-		claimed = &retryable{id: in.ID, attempts: in.Attempts, chat: in.ChatID}
+		claimed = &retryable{id: in.ID, attempts: in.Attempts, chat: in.ChatID, channel: in.Channel}
 		defer func() {
 			if p := recover(); p != nil {
 				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 			}
 		}()
-		return s.handle(ctx, tx, in, fetch, now)
+		if err := s.handle(ctx, tx, in, fetch, now); err != nil {
+			return err
+		}
+		claimed.outcome = tx.Finished()
+		return nil
 	})
 	if err == nil || errors.Is(err, ErrIdle) || claimed == nil {
 		return err

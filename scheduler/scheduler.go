@@ -41,6 +41,12 @@ type Scheduler struct {
 	// RetryEvery is how often a follower tries to become the leader, and
 	// how often the leader checks it still is.
 	RetryEvery time.Duration
+	// Leading, when set, is told when this process starts (true) and stops
+	// (false) leading, for the metrics. Set it before Run.
+	Leading func(bool)
+	// Ran, when set, is told of every run of a job: how long it took and
+	// its error (a panic is one). Set it before Run.
+	Ran func(job string, took time.Duration, err error)
 }
 
 // New returns a scheduler whose specs are read in loc (Asia/Jakarta). With
@@ -98,13 +104,18 @@ func (s *Scheduler) lead(ctx context.Context, lock Lock) error {
 				return
 			}
 			defer running.Unlock()
+			start := time.Now()
+			var err error
 			defer func() {
 				if p := recover(); p != nil {
 					s.log.Error("job panicked", "job", j.Name, "panic", p)
+					err = fmt.Errorf("panic: %v", p)
+				}
+				if s.Ran != nil && ctx.Err() == nil {
+					s.Ran(j.Name, time.Since(start), err)
 				}
 			}()
-			start := time.Now()
-			if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+			if err = j.Run(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("job failed", "job", j.Name, "err", err)
 				return
 			}
@@ -114,8 +125,14 @@ func (s *Scheduler) lead(ctx context.Context, lock Lock) error {
 		}
 	}
 	c.Start()
+	if s.Leading != nil {
+		s.Leading(true)
+	}
 	defer func() {
 		<-c.Stop().Done() // waits for running jobs
+		if s.Leading != nil {
+			s.Leading(false)
+		}
 		if lock != nil {
 			lock.Release()
 		}

@@ -158,8 +158,15 @@ func (tx *Tx) lockInbound(ctx context.Context, heads []int64, now time.Time, fil
 // record ("handled", "refused: unknown group", ...).
 func (tx *Tx) FinishInbound(ctx context.Context, id int64, outcome string, now time.Time) error {
 	_, err := tx.tx.Exec(ctx, `UPDATE inbox SET processed_at = $2, outcome = $3 WHERE id = $1`, id, now, outcome)
+	if err == nil {
+		tx.finished = outcome
+	}
 	return mapErr(err)
 }
+
+// Finished is the outcome FinishInbound last recorded in this
+// transaction ("" when none was), for the metrics.
+func (tx *Tx) Finished() string { return tx.finished }
 
 // DeferInbound records a failed attempt at handling an update and when to
 // try again. It runs in its own transaction, after the failed one rolled back.

@@ -23,6 +23,10 @@ type HistoryFilter struct {
 	Ombudsman      bool // only reports forwarded to the Ombudsman
 	NewestFirst    bool
 	Limit          int
+	// Responses: also the agencies' submitted answers and the follow-ups
+	// that left their draft, each with its files (History.Responses). For
+	// one report's printout; exports leave it off.
+	Responses bool
 }
 
 // History is a report with its events, its answers and its files (without
@@ -32,6 +36,9 @@ type History struct {
 	Events  []Event
 	Answers []Answer
 	Files   []Attachment // Data is nil
+	// Responses are the agencies' answers and follow-ups, oldest first,
+	// when the filter asked for them (store/documents.go).
+	Responses []Response
 }
 
 // EachHistory streams the reports of f with their history to fn, one at a
@@ -81,7 +88,11 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 		 FROM answers a WHERE a.report_id = r.id AND a.submitted_at IS NOT NULL),
 		(SELECT coalesce(json_agg(json_build_object('id', f.id, 'kind', f.kind, 'name', f.original_name,
 			'mime', f.mime_type, 'size', f.size_bytes) ORDER BY f.id), '[]')
-		 FROM attachments f WHERE f.report_id = r.id)
+		 FROM attachments f WHERE f.report_id = r.id)`
+	if f.Responses {
+		q += ",\n" + responsesColumn
+	}
+	q += `
 		FROM reports r`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -101,8 +112,12 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 	defer rows.Close()
 	for rows.Next() {
 		var h History
-		var events, answers, files []byte
-		r, err := scanReport(rowWith{rows, []any{&events, &answers, &files}})
+		var events, answers, files, responses []byte
+		extra := []any{&events, &answers, &files}
+		if f.Responses {
+			extra = append(extra, &responses)
+		}
+		r, err := scanReport(rowWith{rows, extra})
 		if err != nil {
 			return err
 		}
@@ -115,6 +130,11 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 		}
 		if h.Files, err = decodeFiles(r.ID, files); err != nil {
 			return err
+		}
+		if f.Responses {
+			if h.Responses, err = decodeResponses(r.ID, responses); err != nil {
+				return err
+			}
 		}
 		if err := fn(h); err != nil {
 			return err

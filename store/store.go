@@ -125,6 +125,8 @@ func MigrateURL(ctx context.Context, url string) (int64, error) {
 type Tx struct {
 	tx     pgx.Tx
 	outbox []queued // written at commit (Tx.flushOutbox)
+	// finished is the outcome FinishInbound last recorded in tx.
+	finished string
 }
 
 // InTx runs fn in a transaction, committing when fn returns nil.

@@ -151,8 +151,12 @@ func (tx *Tx) AddWebMessage(ctx context.Context, m WebMessage) (int64, error) {
 		return 0, mapErr(err)
 	}
 	var seq int64
+	// The line is announced to every replica's streams of the chat when
+	// the transaction commits (see Listen).
 	err := tx.tx.QueryRow(ctx, `
-		INSERT INTO webchat_messages (chat_id, from_bot, payload, file_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING seq`,
+		INSERT INTO webchat_messages (chat_id, from_bot, payload, file_id, at)
+		SELECT $1, $2, $3, $4, $5 FROM (SELECT pg_notify('`+WebChatChannel+`', $1)) n
+		RETURNING seq`,
 		m.ChatID, m.FromBot, m.Payload, file, m.At).Scan(&seq)
 	return seq, mapErr(err)
 }
@@ -245,4 +249,15 @@ func (db *DB) WebChatSize(ctx context.Context, chatID string) (messages, files i
 		SELECT (SELECT count(*) FROM webchat_messages WHERE chat_id = $1), (SELECT count(*) FROM webchat_files WHERE chat_id = $1)`,
 		chatID).Scan(&messages, &files)
 	return messages, files, mapErr(err)
+}
+
+// TouchWebSessions records that the sessions (by token hash) were in use at
+// now, in one statement however many there are: the sessions whose pages
+// hold an event stream open (see webchat's stream keeper).
+func (db *DB) TouchWebSessions(ctx context.Context, tokenHashes [][]byte, now time.Time) error {
+	if len(tokenHashes) == 0 {
+		return nil
+	}
+	_, err := db.pool.Exec(ctx, `UPDATE webchat_sessions SET seen_at = $2 WHERE token_hash = ANY($1) AND seen_at < $2`, tokenHashes, now)
+	return mapErr(err)
 }

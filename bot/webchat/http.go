@@ -15,11 +15,9 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/lapor-id/lapor/bot"
-	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/flows"
 	"github.com/lapor-id/lapor/store"
 )
@@ -612,9 +610,7 @@ func (c *Channel) signIn(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
-	if v.room != nil {
-		c.wake(v.chat) // the streams of the room it left end now
-	}
+	c.announce(r.Context(), v.chat) // the streams of the chat or room it left end now
 	c.o.Log.Info("officer signed in to a web room", "room", room.ChatID)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]string{"room": room.Title, "officer": room.Officer})
@@ -631,7 +627,7 @@ func (c *Channel) signOut(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, v.s.Lang, http.StatusServiceUnavailable, "busy")
 		return
 	}
-	c.wake(v.chat) // the session's streams of the room end now
+	c.announce(r.Context(), v.chat) // the session's streams of the room end now
 	accepted(w)
 }
 
@@ -702,125 +698,4 @@ func inlineImage(stored string, data []byte) (string, bool) {
 		return "", false
 	}
 	return mt, true
-}
-
-// events streams the chat's transcript: everything after ?after=, then new
-// messages as they come. A stream delivers only while the session that
-// opened it still shows that chat: before writing lines, and on every wake
-// and poll of a room, it re-reads the session and its room from the
-// database (so a removal on another replica counts too) after fetching the
-// lines; a session signed out, removed from its room, moved to another or
-// deleted gets a "reload" event and the stream ends.
-func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
-	s, err := c.sessionOf(r)
-	if err != nil {
-		c.fail(w, c.o.DefaultLang, http.StatusUnauthorized, "session")
-		return
-	}
-	v, err := c.viewOf(r.Context(), s)
-	if err != nil {
-		c.fail(w, s.Lang, http.StatusServiceUnavailable, "busy")
-		return
-	}
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
-		return
-	}
-	release, ok := c.openStream(s.ChatID, c.o.Proxies.ClientKey(r))
-	if !ok {
-		c.fail(w, s.Lang, http.StatusTooManyRequests, "streams")
-		return
-	}
-	defer release()
-	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > after {
-			after = n
-		}
-	}
-	edge.Stream(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	wake := c.subscribe(v.chat)
-	defer c.unsubscribe(v.chat, wake)
-	keepAlive := time.NewTicker(c.o.KeepAlive)
-	defer keepAlive.Stop()
-	poll := time.NewTicker(c.o.Poll)
-	defer poll.Stop()
-	ctx := r.Context()
-	// A citizen's own chat is re-checked when lines come and now and then
-	// (which also keeps an open page's session from expiring); a room on
-	// every turn, since an officer may be removed at any moment.
-	recheckEvery := min(30*time.Second, c.touchEvery())
-	checked := c.o.Now()
-	for {
-		msgs, err := c.db.WebMessagesAfter(ctx, v.chat, after, 200)
-		if err != nil {
-			return
-		}
-		if now := c.o.Now(); len(msgs) > 0 || v.room != nil || now.Sub(checked) >= recheckEvery {
-			still, err := c.stillShows(r, v.chat)
-			if err != nil {
-				return
-			}
-			if !still {
-				_, _ = io.WriteString(w, "event: reload\ndata: {}\n\n")
-				flusher.Flush()
-				return
-			}
-			checked = now
-		}
-		for _, m := range msgs {
-			var wm wireMessage
-			if err := json.Unmarshal(m.Payload, &wm); err != nil {
-				continue
-			}
-			wm.Seq, wm.At = m.Seq, m.At
-			if wm.By != "" && wm.By != s.ChatID {
-				wm.From = "other" // another officer of the room
-			}
-			wm.By = ""
-			if wm.Attachment != nil && m.FileID != 0 {
-				wm.Attachment.URL = fmt.Sprintf("/api/files/%d", m.FileID)
-			}
-			b, _ := json.Marshal(wm)
-			if _, err := fmt.Fprintf(w, "id: %d\nevent: message\ndata: %s\n\n", m.Seq, b); err != nil {
-				return
-			}
-			after = m.Seq
-		}
-		flusher.Flush()
-		if len(msgs) == 200 {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-wake:
-		case <-poll.C:
-		case <-keepAlive.C:
-			if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil {
-				return
-			}
-		}
-	}
-}
-
-// stillShows re-reads the request's session and its room from the
-// database: is chat still what it shows?
-func (c *Channel) stillShows(r *http.Request, chat string) (bool, error) {
-	s, err := c.sessionOf(r)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	v, err := c.viewOf(r.Context(), s)
-	if err != nil {
-		return false, err
-	}
-	return v.chat == chat, nil
 }

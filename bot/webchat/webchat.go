@@ -41,7 +41,7 @@ type Options struct {
 	PerSession  int           // messages a session may send per minute (default 30)
 	PerAddress  int           // messages one address may send per minute (default 120)
 	KeepAlive   time.Duration // SSE comment interval (default 15 s)
-	Poll        time.Duration // SSE database poll, for messages sent by other replicas (default 2 s)
+	Poll        time.Duration // how often a desk room's stream re-reads the room (default 2 s); citizens' streams are woken, never polled
 	DefaultLang string        // "id" or "en"
 	Rooms       Rooms         // officers' desk rooms; nil turns sign-in off
 	Now         func() time.Time
@@ -84,7 +84,10 @@ type Channel struct {
 
 	mu      sync.Mutex
 	waiters map[string][]chan struct{} // chat -> SSE streams to wake
-	streams map[string]int             // open streams per "s:"+session and "a:"+address
+	held    map[string]int             // token hash -> this process's open streams of the session
+	stopped chan struct{}              // closed when Run ends: open streams close
+	stop    func()
+	streams map[string]int // open streams per "s:"+session and "a:"+address
 	limits  *edge.Rate
 
 	codeFailures *edge.Rate // wrong sign-in codes per address in the last minute
@@ -146,7 +149,9 @@ func New(db *store.DB, inbox *bot.Inbox, o Options) *Channel {
 			o.Log.Warn("the public URL's origin is not accepted", "err", err)
 		}
 	}
-	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, streams: map[string]int{},
+	stopped := make(chan struct{})
+	return &Channel{db: db, inbox: inbox, o: o, waiters: map[string][]chan struct{}{}, held: map[string]int{}, streams: map[string]int{},
+		stopped: stopped, stop: sync.OnceFunc(func() { close(stopped) }),
 		limits: edge.NewRate(o.Now), codeFailures: edge.NewRate(o.Now), newSessions: edge.NewRate(o.Now), origins: origins}
 }
 
@@ -344,6 +349,81 @@ func (c *Channel) unsubscribe(chat string, ch chan struct{}) {
 		delete(c.waiters, chat)
 	} else {
 		c.waiters[chat] = list
+	}
+}
+
+// Run wakes this process's event streams for what other replicas write:
+// it listens to PostgreSQL's notifications of web chat lines (one
+// connection for every stream) and, after each (re)connection, wakes every
+// stream once, since lines may have come while it was not listening. It
+// also keeps the sessions of open streams alive (see keepSessions). It
+// returns when ctx ends.
+func (c *Channel) Run(ctx context.Context) error {
+	defer c.stop()
+	go c.keepSessions(ctx)
+	return c.db.Listen(ctx, store.WebChatChannel, c.wakeAll, c.wake)
+}
+
+// keepSessions writes, every touchEvery, that the sessions holding an
+// event stream open are in use: one statement for all of them, so an open
+// page's session does not expire and idle streams cost no query each.
+func (c *Channel) keepSessions(ctx context.Context) {
+	t := time.NewTicker(max(c.touchEvery(), time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		c.mu.Lock()
+		hashes := make([][]byte, 0, len(c.held))
+		for h := range c.held {
+			hashes = append(hashes, []byte(h))
+		}
+		c.mu.Unlock()
+		if err := c.db.TouchWebSessions(ctx, hashes, c.o.Now()); err != nil && ctx.Err() == nil {
+			c.o.Log.Warn("open web sessions' use not recorded", "sessions", len(hashes), "err", err)
+		}
+	}
+}
+
+// holdSession counts an open stream of the session (by its cookie) until
+// the returned func runs.
+func (c *Channel) holdSession(token string) (release func()) {
+	h := string(hashToken(token))
+	c.mu.Lock()
+	c.held[h]++
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.held[h]--; c.held[h] <= 0 {
+			delete(c.held, h)
+		}
+	}
+}
+
+// announce wakes the chat's streams here and, through the database, on
+// every other replica.
+func (c *Channel) announce(ctx context.Context, chat string) {
+	c.wake(chat)
+	if err := c.db.NotifyWebChat(ctx, chat); err != nil {
+		c.o.Log.Warn("web chat change not announced to other replicas", "err", err)
+	}
+}
+
+// wakeAll wakes every stream of this process.
+func (c *Channel) wakeAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, list := range c.waiters {
+		for _, w := range list {
+			select {
+			case w <- struct{}{}:
+			default:
+			}
+		}
 	}
 }
 

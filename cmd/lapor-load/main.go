@@ -49,6 +49,8 @@ Scenarios:
                  fails 10% of calls; asserts nothing is lost (exit 1 if it is)
   replicas       three lapor serve on one database under load, with overdue
                  reports for the sweep; asserts no duplicates, nothing lost
+  webcrowd       10,000 web chat pages holding event streams, 300 of them
+                 chatting: memory per stream, idle database work, reply p99
 
 Each scenario starts its own PostgreSQL and fake Bot API and builds
 ./cmd/lapor (or runs --lapor). The report is a table (--json: JSON). The
@@ -85,6 +87,7 @@ type Options struct {
 	FaultShare  float64 // faults: share of failed API calls
 	FaultFor    time.Duration
 	Replicas    int
+	Typing      int // webcrowd: pages that chat while the rest hold their streams open
 	SweepEvery  time.Duration
 	Overdue     int
 	KillActive  bool
@@ -101,6 +104,7 @@ var scenarios = map[string]func(ctx context.Context, o Options, rep *Report, log
 	"pgbench":       runPgbench,
 	"faults":        runFaults,
 	"replicas":      runReplicas,
+	"webcrowd":      runWebCrowd,
 }
 
 // defaults are a scenario's flag defaults.
@@ -120,6 +124,8 @@ func defaults(scenario string) Options {
 		o.Citizens, o.Rate, o.Duration, o.Wait, o.Drain = 200, 100, 90*time.Second, 3*time.Minute, 5*time.Minute
 	case "replicas":
 		o.Citizens, o.Rate, o.Wait, o.Drain = 200, 100, 3*time.Minute, 5*time.Minute
+	case "webcrowd":
+		o.Citizens, o.Officers, o.Duration = 10000, 0, 30*time.Second
 	}
 	return o
 }
@@ -175,6 +181,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Batch, "batch", o.Batch, "pgbench: inbound messages per script (lapor stores a getUpdates batch in one transaction)")
 	fs.Float64Var(&o.FaultShare, "fault-share", o.FaultShare, "faults: share of API calls the fake fails")
 	fs.DurationVar(&o.FaultFor, "fault-for", o.FaultFor, "faults: how long the fake fails calls")
+	fs.IntVar(&o.Typing, "typing", 300, "webcrowd: pages that chat while the others hold their event streams open")
 	fs.IntVar(&o.Replicas, "replicas", o.Replicas, "replicas: lapor serve processes on the one database")
 	fs.DurationVar(&o.SweepEvery, "sweep-every", o.SweepEvery, "replicas: how often the run sweeps, from every replica at once, on a fixed working-morning clock")
 	fs.IntVar(&o.Overdue, "overdue", o.Overdue, "replicas: overdue reports seeded for the sweep")

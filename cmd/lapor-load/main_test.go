@@ -94,6 +94,9 @@ func TestThroughputScenarioSmoke(t *testing.T) {
 	if value("pgbench: inbound messages") <= 0 || value("echo: answered (pipeline ceiling)") <= 0 {
 		t.Error("a ceiling is missing")
 	}
+	if m := rep.Metric("metric families shown"); m == nil || m.Met == nil || !*m.Met {
+		t.Errorf("lapor's /metrics during the run: %+v %v", m, rep.Notes)
+	}
 	if value("errors (no answer in time)") != 0 {
 		t.Errorf("errors: %v", rep.Notes)
 	}

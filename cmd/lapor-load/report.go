@@ -206,7 +206,7 @@ func setParams(rep *Report, o Options, names ...string) {
 		"duration": o.Duration.String(), "workers": o.Workers, "poll-timeout": o.PollTimeout.String(),
 		"outbox-lease": o.OutboxLease.String(), "steps": o.Steps, "batch": o.Batch, "fault-share": o.FaultShare,
 		"replicas": o.Replicas, "sweep-every": o.SweepEvery.String(), "overdue": o.Overdue, "wait": o.Wait.String(),
-		"flood-per-minute": o.Flood}
+		"flood-per-minute": o.Flood, "typing": o.Typing}
 	for _, n := range names {
 		rep.Params[n] = all[n]
 	}

@@ -138,6 +138,7 @@ func (r *Rig) laporEnv(addr string, extra map[string]string) map[string]string {
 		"LAPOR_DATABASE_URL":           r.laporURL(),
 		"LAPOR_DATA_DIR":               filepath.Join(r.dir, "unused-data"),
 		"LAPOR_HTTP_ADDR":              addr,
+		"LAPOR_ADMIN_ADDR":             freeAdminAddr(),
 		"LAPOR_TELEGRAM_TOKEN":         r.fake.Token(),
 		"LAPOR_TELEGRAM_API_ENDPOINT":  r.fake.APIEndpoint(),
 		"LAPOR_TELEGRAM_FILE_ENDPOINT": r.fake.FileEndpoint(),

@@ -34,6 +34,7 @@ func runThroughput(ctx context.Context, o Options, rep *Report, log *slog.Logger
 	if o.Officers < len(ds) {
 		ds = ds[:max(o.Officers, 0)]
 	}
+	watch := rig.watchMetrics(ctx, lapor, 2*time.Second) // scrape.go
 	l := rig.drive(ctx, ds, false, nil)
 	handled, err := rig.handledBetween(ctx, l.Start, l.End)
 	if err != nil {
@@ -61,6 +62,7 @@ func runThroughput(ctx context.Context, o Options, rep *Report, log *slog.Logger
 	if derr != nil {
 		rep.Note("%v", derr)
 	}
+	reportMetrics(rep, watch())
 	if !o.Ceilings {
 		return nil
 	}

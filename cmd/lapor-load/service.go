@@ -23,13 +23,15 @@ import (
 // It can be killed and started again with the same environment; its peak
 // RSS is the largest over all its lives.
 type Proc struct {
-	Name    string
-	Addr    string // its LAPOR_HTTP_ADDR ("" for the echo bot)
-	LogPath string
-	bin     string
-	args    []string
-	env     []string
-	log     *slog.Logger
+	Name string
+	Addr string // its LAPOR_HTTP_ADDR ("" for the echo bot)
+	// AdminAddr is its LAPOR_ADMIN_ADDR, where /metrics is.
+	AdminAddr string
+	LogPath   string
+	bin       string
+	args      []string
+	env       []string
+	log       *slog.Logger
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -40,7 +42,7 @@ type Proc struct {
 
 // NewProc describes a child process; Start runs it.
 func NewProc(name, dir, bin string, args []string, env map[string]string, log *slog.Logger) *Proc {
-	return &Proc{Name: name, Addr: env["LAPOR_HTTP_ADDR"], LogPath: filepath.Join(dir, name+".log"), bin: bin, args: args,
+	return &Proc{Name: name, Addr: env["LAPOR_HTTP_ADDR"], AdminAddr: env["LAPOR_ADMIN_ADDR"], LogPath: filepath.Join(dir, name+".log"), bin: bin, args: args,
 		env: childEnv(env), log: log}
 }
 

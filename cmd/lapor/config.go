@@ -23,6 +23,7 @@ type Config struct {
 	DataDir              string
 	PGBin                string
 	HTTPAddr             string
+	AdminAddr            string // metrics, readiness per channel, healthcheck; "" is off (adminhttp.go)
 	PublicURL            string // where people reach the web chat; "" is http://HTTPAddr
 	TrustedProxies       edge.Proxies
 	HTTPTimeout          time.Duration
@@ -139,6 +140,18 @@ func settings() []setting {
 					return fmt.Errorf("must be host:port, got %q", v)
 				}
 				c.HTTPAddr = v
+				return nil
+			}},
+		{"LAPOR_ADMIN_ADDR", false, "address of the admin listener: /metrics, /readyz per channel, /healthz; keep it off the public network; off turns it off", defaultAdminAddr,
+			func(c *Config, v string) error {
+				if v == "off" {
+					c.AdminAddr = ""
+					return nil
+				}
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("must be host:port or off, got %q", v)
+				}
+				c.AdminAddr = v
 				return nil
 			}},
 		{"LAPOR_PUBLIC_URL", false, "address people open the web chat at (for sign-in links; its origin counts as the page's own in the cross-origin check); empty is http://LAPOR_HTTP_ADDR", "",

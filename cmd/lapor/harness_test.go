@@ -26,6 +26,9 @@ var pg *pgtest.Cluster
 var asMain func() (code int, ok bool)
 
 func TestMain(m *testing.M) {
+	// Many services run at once: each admin listener on a port of its own
+	// unless the test names one.
+	adminAddrInTests = "127.0.0.1:0"
 	// The crash test runs the service as a child process: this same test
 	// binary, told to be lapor.
 	if os.Getenv("LAPOR_TEST_AS_MAIN") == "1" {

@@ -39,11 +39,12 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	}
 }
 
-// lapor healthcheck: 0 while the service answers /healthz, 1 with the
-// reason when nothing listens.
+// lapor healthcheck: 0 while the admin listener answers /readyz (or, with
+// it off, the web port /healthz), 1 with the reason when nothing listens.
 func TestHealthcheckCommand(t *testing.T) {
 	t.Parallel()
 	env := webEnv(t, pg.NewDatabase(t))
+	env["LAPOR_ADMIN_ADDR"] = freeAddr(t)
 	startInProcess(t, env)
 	waitForWeb(t, "http://"+env["LAPOR_HTTP_ADDR"])
 	var stdout, stderr bytes.Buffer
@@ -51,15 +52,20 @@ func TestHealthcheckCommand(t *testing.T) {
 		t.Fatalf("healthcheck of a running service: exit %d, %s", code, stderr.String())
 	}
 	// Listening on every address: the check asks the local one.
-	_, port, _ := strings.Cut(env["LAPOR_HTTP_ADDR"], ":")
-	wildcard := map[string]string{"LAPOR_HTTP_ADDR": "0.0.0.0:" + port}
+	_, port, _ := strings.Cut(env["LAPOR_ADMIN_ADDR"], ":")
+	wildcard := map[string]string{"LAPOR_ADMIN_ADDR": "0.0.0.0:" + port}
 	if code := Run(context.Background(), []string{"healthcheck"}, func(k string) string { return wildcard[k] }, &stdout, &stderr); code != 0 {
 		t.Fatalf("healthcheck of 0.0.0.0:%s: exit %d, %s", port, code, stderr.String())
 	}
+	// The admin listener off: the web port's /healthz.
+	web := map[string]string{"LAPOR_ADMIN_ADDR": "off", "LAPOR_HTTP_ADDR": env["LAPOR_HTTP_ADDR"]}
+	if code := Run(context.Background(), []string{"healthcheck"}, func(k string) string { return web[k] }, &stdout, &stderr); code != 0 {
+		t.Fatalf("healthcheck of the web port: exit %d, %s", code, stderr.String())
+	}
 	stderr.Reset()
-	closed := map[string]string{"LAPOR_HTTP_ADDR": freeAddr(t)}
+	closed := map[string]string{"LAPOR_ADMIN_ADDR": freeAddr(t)}
 	if code := Run(context.Background(), []string{"healthcheck"}, func(k string) string { return closed[k] }, &stdout, &stderr); code != 1 ||
-		!strings.Contains(stderr.String(), "/healthz") {
+		!strings.Contains(stderr.String(), "/readyz") {
 		t.Fatalf("healthcheck with nothing listening: exit %d, %q", code, stderr.String())
 	}
 }

@@ -24,10 +24,11 @@ func init() {
 // as serve builds it (lock, supervisor, super admin desk notices), on the
 // fake, whose connection WhatsApp keeps breaking.
 type waLife struct {
-	p    *whatsappPlatform
-	db   *store.DB
-	addr string
-	desk string // the super admin desk, a WhatsApp group
+	p     *whatsappPlatform
+	db    *store.DB
+	addr  string
+	admin string // the admin listener's address (/readyz/whatsapp)
+	desk  string // the super admin desk, a WhatsApp group
 
 	mu       sync.Mutex
 	next     int
@@ -37,9 +38,10 @@ type waLife struct {
 func startWhatsAppLife(t *testing.T) *waLife {
 	t.Helper()
 	dbURL := pg.NewDatabase(t)
-	w := &waLife{p: &whatsappPlatform{t: t, fake: whatsapptest.New(), seen: map[string]int{}}, addr: freeAddr(t), next: 500,
+	w := &waLife{p: &whatsappPlatform{t: t, fake: whatsapptest.New(), seen: map[string]int{}}, addr: freeAddr(t), admin: freeAddr(t), next: 500,
 		desk: whatsapptest.GroupJID("120363000000000110")}
-	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": w.addr, "LAPOR_LOG_LEVEL": "warn", "LAPOR_OUTBOX_LEASE": "3s"}
+	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": w.addr, "LAPOR_ADMIN_ADDR": w.admin,
+		"LAPOR_LOG_LEVEL": "warn", "LAPOR_OUTBOX_LEASE": "3s"}
 	cfg := hmust(LoadConfig(func(k string) string { return env[k] })).of(t)
 	logs := &syncBuffer{}
 	log := newLogger(cfg, logs)
@@ -77,7 +79,7 @@ func startWhatsAppLife(t *testing.T) *waLife {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	hwait(t, "WhatsApp connected", func() bool { return w.p.fake.Connected() && hreadyOK(w.addr) })
+	hwait(t, "WhatsApp connected", func() bool { return w.p.fake.Connected() && channelOK(w.admin, "whatsapp") })
 	return w
 }
 
@@ -98,14 +100,18 @@ func (w *waLife) store(t *testing.T, person int, text string) {
 	}
 }
 
-// unready waits until /readyz says 503 with want under "whatsapp".
+// unready waits until /readyz/whatsapp says 503 with want, while the
+// web port's /readyz stays 200 (the web chat works without WhatsApp).
 func (w *waLife) unready(t *testing.T, want string) {
 	t.Helper()
 	hwait(t, "/readyz: "+want, func() bool {
-		code, status := readyz(w.addr)
+		code, status := readyz(w.admin)
 		s, _ := status["whatsapp"].(string)
 		return code == 503 && strings.Contains(s, want)
 	})
+	if !hreadyOK(w.addr) {
+		t.Fatalf("WhatsApp is down (%s) and the web port's /readyz is not 200", want)
+	}
 }
 
 // quietFor checks that nothing goes to chat for d (the connection is down).
@@ -149,7 +155,7 @@ func whatsappLifeCases() []hostileCase[*waLife] {
 	return []hostileCase[E]{
 		{id: "H110", channel: "whatsapp", name: "logged out between a message and its answer",
 			input:  "a citizen's /start is stored as WhatsApp logs the linked device out (401); later lapor whatsapp-login links it again while serve runs",
-			expect: "/readyz 503 \"logged out\"; nothing sent meanwhile; after the login, without a restart: \"Selamat datang\" to the citizen, and the super admin desk told once \"mengeluarkan perangkat tertaut lapor (kode 401)\" then \"berjalan kembali\"",
+			expect: "admin /readyz/whatsapp 503 \"logged out\"; nothing sent meanwhile; after the login, without a restart: \"Selamat datang\" to the citizen, and the super admin desk told once \"mengeluarkan perangkat tertaut lapor (kode 401)\" then \"berjalan kembali\"",
 			run: func(t *testing.T, w E) {
 				c := w.person()
 				w.p.fake.LogOut()
@@ -157,13 +163,13 @@ func whatsappLifeCases() []hostileCase[*waLife] {
 				w.unready(t, "logged out")
 				w.quietFor(t, w.p.chat(c), 300*time.Millisecond)
 				w.p.fake.Link()
-				hwait(t, "ready again", func() bool { return hreadyOK(w.addr) })
+				hwait(t, "ready again", func() bool { return channelOK(w.admin, "whatsapp") })
 				hmust(w.p.expect(c, "Selamat datang")).of(t)
 				w.told(t, "mengeluarkan perangkat tertaut lapor (kode 401)", "berjalan kembali")
 			}},
 		{id: "H111", channel: "whatsapp", name: "temporary ban",
 			input:  "WhatsApp bans the number for 1 s (code 101) while a citizen's /start waits for its answer",
-			expect: "/readyz 503 \"temporarily banned\"; nothing sent during the ban; then, by itself, the answer, and the desk told once \"diblokir sementara oleh WhatsApp (kode 101) sampai …\" then \"berjalan kembali\"",
+			expect: "admin /readyz/whatsapp 503 \"temporarily banned\"; nothing sent during the ban; then, by itself, the answer, and the desk told once \"diblokir sementara oleh WhatsApp (kode 101) sampai …\" then \"berjalan kembali\"",
 			run: func(t *testing.T, w E) {
 				c := w.person()
 				w.p.fake.Ban(101, time.Second)
@@ -175,11 +181,11 @@ func whatsappLifeCases() []hostileCase[*waLife] {
 			}},
 		{id: "H112", channel: "whatsapp", name: "another process takes the session",
 			input:  "another program connects with the same device keys (stream replaced)",
-			expect: "/readyz 503 \"another process\"; lapor connects again after a pause, by itself; the desk told once \"program lain\" then \"berjalan kembali\"",
+			expect: "admin /readyz/whatsapp 503 \"another process\"; lapor connects again after a pause, by itself; the desk told once \"program lain\" then \"berjalan kembali\"",
 			run: func(t *testing.T, w E) {
 				w.p.fake.ReplaceStream()
 				w.unready(t, "another process")
-				hwait(t, "ready again", func() bool { return hreadyOK(w.addr) })
+				hwait(t, "ready again", func() bool { return channelOK(w.admin, "whatsapp") })
 				w.told(t, "program lain tersambung dengan sesi WhatsApp yang sama", "berjalan kembali")
 			}},
 		{id: "H113", channel: "whatsapp", name: "connections refused again and again",
@@ -192,12 +198,12 @@ func whatsappLifeCases() []hostileCase[*waLife] {
 				w.p.fake.NetworkDown()
 				w.p.fake.NetworkUp()
 				w.unready(t, "409")
-				hwait(t, "ready again", func() bool { return hreadyOK(w.addr) })
+				hwait(t, "ready again", func() bool { return channelOK(w.admin, "whatsapp") })
 				w.told(t, "WhatsApp menolak sambungan (kode 409)", "berjalan kembali")
 			}},
 		{id: "H114", channel: "whatsapp", name: "network gone for longer than whatsmeow's retries",
 			input:  "the network stays down past the supervisor's stuck limit (5 min in production, 0.4 s here) while a citizen's /start waits; then it is back",
-			expect: "/readyz 503 \"not connected\"; nothing sent meanwhile; the desk told once \"terputus\"; when the network is back the answer goes out and \"berjalan kembali\" follows",
+			expect: "admin /readyz/whatsapp 503 \"not connected\"; nothing sent meanwhile; the desk told once \"terputus\"; when the network is back the answer goes out and \"berjalan kembali\" follows",
 			run: func(t *testing.T, w E) {
 				c := w.person()
 				w.p.fake.NetworkDown()

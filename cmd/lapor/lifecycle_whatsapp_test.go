@@ -21,9 +21,10 @@ import (
 	"github.com/lapor-id/lapor/store"
 )
 
-// readyz is /readyz's status code and body.
+// readyz is the WhatsApp channel's readiness on the admin listener at
+// addr (/readyz/whatsapp): its status code and body.
 func readyz(addr string) (int, map[string]any) {
-	resp, err := http.Get("http://" + addr + "/readyz")
+	resp, err := http.Get("http://" + addr + "/readyz/whatsapp")
 	if err != nil {
 		return 0, nil
 	}
@@ -40,8 +41,9 @@ func readyz(addr string) (int, map[string]any) {
 func TestWhatsAppSurvivesLogoutBanAndCutOffWithoutRestart(t *testing.T) {
 	t.Parallel()
 	dbURL := pg.NewDatabase(t)
-	addr := freeAddr(t)
-	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": addr, "LAPOR_LOG_LEVEL": "warn", "LAPOR_OUTBOX_LEASE": "3s"}
+	addr := freeAddr(t) // the admin listener's
+	env := map[string]string{"LAPOR_DATABASE_URL": dbURL, "LAPOR_HTTP_ADDR": freeAddr(t), "LAPOR_ADMIN_ADDR": addr,
+		"LAPOR_LOG_LEVEL": "warn", "LAPOR_OUTBOX_LEASE": "3s"}
 	cfg := hmust(LoadConfig(func(k string) string { return env[k] })).of(t)
 	logs := &syncBuffer{}
 	log := newLogger(cfg, logs)

@@ -34,7 +34,7 @@ Usage:
   lapor whatsapp-login [--phone 62812…]   link a WhatsApp account (QR code or pairing code)
   lapor workdays   add <date> <n> | between <from> <to>: working-day arithmetic
   lapor holidays   list | add | remove | undo: run-time holiday changes
-  lapor export     --format csv|xlsx [--period …] [--desk …] [--public]: reports as a spreadsheet
+  lapor export     --format csv|xlsx [--period …] [--agency …|--public]: reports as a spreadsheet
   lapor print      <tracking id>: one report as an A4 PDF
   lapor recap      [--month YYYY-MM]: the monthly recap PDF with charts
   lapor healthcheck
@@ -71,7 +71,7 @@ var subcommandUsage = map[string]string{
 	"print":          exportUsage,
 	"recap":          exportUsage,
 	"version":        "Usage:\n  lapor version\n",
-	"healthcheck":    "Usage:\n  lapor healthcheck\n      exit 0 when the service at LAPOR_HTTP_ADDR answers GET /healthz with 200 within 3 s, else 1\n      (the reason on standard error); opens no database.\n",
+	"healthcheck":    "Usage:\n  lapor healthcheck\n      exit 0 when the admin listener (LAPOR_ADMIN_ADDR) answers GET /readyz with 200 within 3 s\n      (the database answers; a channel that is down does not count), else 1 (the reason on\n      standard error); with LAPOR_ADMIN_ADDR=off, GET /healthz on LAPOR_HTTP_ADDR. Opens no database.\n",
 	"config":         "Usage:\n  lapor config\n      list the configuration variables and their defaults.\n",
 }
 

@@ -160,19 +160,20 @@ func TestWhatsAppOnButNotLinked(t *testing.T) {
 	env := serviceEnv(t, fake, pg.NewDatabase(t))
 	env["LAPOR_WHATSAPP"] = "1"
 	env["LAPOR_WHATSAPP_VERSION"] = whatsapp.PinnedVersion() // no asking WhatsApp from a test
+	env["LAPOR_ADMIN_ADDR"] = freeAddr(t)
 	startInProcess(t, env)
 	c := newCitizen(fake, 5099)
 	if _, err := c.say("/start", "Selamat datang"); err != nil {
 		t.Fatal(err)
 	}
 	err := eventually(func() bool {
-		resp, err := http.Get("http://" + env["LAPOR_HTTP_ADDR"] + "/readyz")
+		resp, err := http.Get("http://" + env["LAPOR_ADMIN_ADDR"] + "/readyz/whatsapp")
 		if err != nil {
 			return false
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode == 503 && strings.Contains(string(b), "lapor whatsapp-login")
+		return resp.StatusCode == 503 && strings.Contains(string(b), "lapor whatsapp-login") && hreadyOK(env["LAPOR_HTTP_ADDR"])
 	}, "/readyz does not report the missing WhatsApp link")
 	if err != nil {
 		t.Fatal(err)

@@ -22,15 +22,27 @@ import (
 
 const exportUsage = `Usage:
   lapor export --format csv|xlsx [--period YYYY-MM | YYYY | --from YYYY-MM-DD --to YYYY-MM-DD]
-               [--desk <agency code>] [--public] [--lang id|en] [--out FILE]
+               [--agency <agency code> | --public] [--lang id|en] [--out FILE]
       the reports submitted in the period (default: this month), with their timelines.
-      Without --public the file is an admin export: it names reporters who are not
-      anonymous (and the export is written to the audit log). --public leaves out
-      confidential reports, identities, notes and evidence.
+      Without --agency or --public the file is an admin export: it names reporters who
+      are not anonymous, with their contacts and chat ids. --agency is that agency's own
+      export: the reports disposed to it, as its desk sees them (no contact, username or
+      chat id; no name of an anonymous or walk-in reporter). --public leaves out
+      confidential reports, identities, notes and evidence. Every export is written to
+      the audit log.
   lapor print <tracking id> [--agency | --public] [--lang id|en] [--by NAME] [--out FILE]
       an A4 PDF of one report with its timeline, deadlines and images
   lapor recap [--month YYYY-MM] [--lang id|en] [--by NAME] [--out FILE]
       the monthly recap PDF with counts, deadline compliance and charts
+`
+
+// deskGone answers the --desk of earlier versions, which made an admin
+// export (with reporters' contacts and chat ids) of one agency's reports:
+// an agency's own export is --agency now, and follows its desk's privacy.
+const deskGone = `lapor: --desk is gone. It made an admin export of one agency's reports, with the
+reporters' contacts and chat ids. For the agency's own export, as its desk sees its
+reports (no contacts, usernames or chat ids), use --agency <agency code>. An admin
+export of one agency's reports is /ekspor xlsx <period> <agency code> in an admin desk.
 `
 
 // openService opens the database and the service for a one-shot command.
@@ -87,12 +99,21 @@ func exportCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	period := fs.String("period", "", "YYYY-MM or YYYY (default: this month)")
 	from := fs.String("from", "", "first day, YYYY-MM-DD")
 	to := fs.String("to", "", "last day, YYYY-MM-DD")
-	desk := fs.String("desk", "", "only the reports disposed to this agency")
+	agencyFlag := fs.String("agency", "", "the agency's own export: its reports, as its desk sees them")
+	desk := fs.String("desk", "", "gone: see --agency")
 	public := fs.Bool("public", false, "a public export: no confidential reports, no identities")
 	lang := fs.String("lang", cfg.Lang, "id or en")
 	out := fs.String("out", "", "file to write (default: a name from the period; - for stdout)")
 	if err := fs.Parse(args); err != nil || (*format != "csv" && *format != "xlsx") || fs.NArg() != 0 {
 		fmt.Fprint(stderr, exportUsage)
+		return 2
+	}
+	if *desk != "" {
+		fmt.Fprint(stderr, deskGone)
+		return 2
+	}
+	if *agencyFlag != "" && *public {
+		fmt.Fprintln(stderr, "lapor: give --agency or --public, not both")
 		return 2
 	}
 	spec := *period
@@ -114,27 +135,28 @@ func exportCmd(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		return 1
 	}
 	defer closeDB()
-	aud := records.Admin
+	rd := flows.AdminReaders
 	if *public {
-		aud = records.Public
+		rd = flows.PublicReaders
 	}
 	f := store.HistoryFilter{From: p.From, To: p.To}
-	if *desk != "" {
-		code, err := svc.AgencyCode(ctx, *desk)
+	if *agencyFlag != "" {
+		code, err := svc.AgencyCode(ctx, *agencyFlag)
 		if err != nil {
 			fmt.Fprintln(stderr, "lapor:", err)
 			return 2
 		}
-		f.AgencyCode = code
+		rd, f.AgencyCode = flows.AgencyReaders(code), code
 	}
+	aud := rd.Audience
 	if *out == "" {
-		*out = fmt.Sprintf("lapor-%s-%s-%s.%s", p.From.Format("20060102"), p.To.AddDate(0, 0, -1).Format("20060102"), aud, *format)
+		*out = flows.ExportName(p, rd, *format)
 	}
 	start := time.Now()
 	opts := softcopy.Options{Lang: *lang, Audience: aud, Now: time.Now(), Progress: func(n int) {
 		fmt.Fprintf(stderr, "\r%d reports exported (%s)", n, time.Since(start).Round(100*time.Millisecond))
 	}}
-	seq := svc.Records(ctx, f, flows.Readers{Audience: aud}, flows.Lang(*lang))
+	seq := svc.Records(ctx, f, rd, flows.Lang(*lang))
 	var n int
 	err = writeOutput(*out, stdout, func(w io.Writer) (err error) {
 		if *format == "csv" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/open311"
 	"github.com/lapor-id/lapor/flows/region"
+	"github.com/lapor-id/lapor/metrics"
 	"github.com/lapor-id/lapor/scheduler"
 	"github.com/lapor-id/lapor/store"
 	"github.com/lapor-id/lapor/store/pgserver"
@@ -148,6 +148,7 @@ type source struct {
 	health  func() error                    // nil while the channel works; shown on /readyz
 	active  func() bool                     // nil: this process may always send on the channel
 	info    func() map[string]any           // more to show on /readyz (e.g. the WhatsApp version)
+	version func() string                   // the platform client's version, for the metrics (nil: none)
 	web     http.Handler                    // pages and API served at / (the web chat)
 	jobs    []scheduler.Job                 // the channel's housekeeping, run by the scheduler's leader
 	// inviteLink makes the link that opens an officer invitation in a
@@ -207,7 +208,7 @@ func webchatSource(cfg Config, log *slog.Logger) sourceFactory {
 		}}
 		// An invitation's web link signs the browser in to its desk's room.
 		inviteLink := func(code string) string { return flows.SignInLink(cfg.WebURL(), code) }
-		return source{ch: ch, receive: func(ctx context.Context) error { <-ctx.Done(); return nil }, web: ch.Handler(),
+		return source{ch: ch, receive: ch.Run, web: ch.Handler(),
 			jobs: []scheduler.Job{expire}, inviteLink: inviteLink}, nil
 	}
 }
@@ -318,6 +319,9 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	// Each channel adds its invitation link below, before anything
 	// handles a message (the service shares this map).
 	fcfg.InviteLinks = map[string]func(string) string{}
+	// The metrics need the channels, made below; nothing is handled before.
+	var met *metrics.Metrics
+	fcfg.OnHandled = func(h flows.Handled) { met.Handled(h) }
 	svc := flows.New(db, fcfg, nil, region.Default(), time.Now, log)
 	if err := svc.Seed(ctx); err != nil {
 		return err
@@ -348,8 +352,11 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 			fcfg.InviteLinks[src.ch.Name()] = src.inviteLink
 		}
 		workers.AddChannel(src.ch)
+	}
+	met = newMetrics(cfg, db, sources, log) // adminhttp.go
+	for _, src := range sources {
 		dispatchers = append(dispatchers, bot.NewDispatcher(db, src.ch, bot.DispatcherOptions{Lease: cfg.OutboxLease, Active: src.active,
-			OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Log: log}))
+			OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Meter: met.Meter(src.ch.Name()), Log: log}))
 	}
 
 	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
@@ -359,6 +366,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		return lease, nil
 	})
+	sched.Leading, sched.Ran = met.Leading, met.Ran
 	every := fmt.Sprintf("@every %s", cfg.SweepEvery)
 	if err := sched.Add(scheduler.Job{Name: "deadline-sweep", Spec: every, Run: func(ctx context.Context) error {
 		res, err := svc.Sweep(ctx)
@@ -431,6 +439,11 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 	limits := edge.Limits{Timeout: cfg.HTTPTimeout, IdleTimeout: cfg.HTTPIdleTimeout, MinRate: int64(cfg.HTTPMinRate),
 		MaxConns: cfg.HTTPMaxConns, ConnsPerAddress: cfg.HTTPConnsPerAddress, Proxies: cfg.TrustedProxies, Log: log}.WithDefaults()
 	srv, httpLn := edge.NewServer(ln, healthHandler(db, sources, openData), limits)
+	adminLn, err := listenAdmin(cfg)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	log.Info("HTTP limits", "max_conns", limits.MaxConns, "conns_per_address", limits.ConnsPerAddress, "timeout", limits.Timeout,
 		"idle_timeout", limits.IdleTimeout, "min_rate", limits.MinRate, "trusted_proxies", cfg.TrustedProxies.String())
 
@@ -467,7 +480,12 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 		}
 		return nil
 	})
-	log.Info("lapor is ready", "web_chat", cfg.WebURL()+"/", "health", "http://"+ln.Addr().String()+"/healthz")
+	admin := "off"
+	if adminLn != nil {
+		admin = "http://" + adminLn.Addr().String()
+		run("admin", func(ctx context.Context) error { return serveAdmin(ctx, adminLn, adminHandler(db, sources, met)) })
+	}
+	log.Info("lapor is ready", "web_chat", cfg.WebURL()+"/", "health", "http://"+ln.Addr().String()+"/healthz", "admin", admin)
 	if demo != nil {
 		log.Warn("demo mode: sign-in links for every desk are printed; do not use demo mode with real complaints")
 		if err := printDemo(ctx, db, svc, cfg.WebURL(), demo); err != nil {
@@ -483,8 +501,10 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 }
 
 // healthHandler serves /healthz (the process is alive) and /readyz (the
-// database answers; with the counts of work waiting), the open data under
-// /open311/, and the web chat at /.
+// database answers; with the counts of work waiting) for a load balancer,
+// the open data under /open311/, and the web chat at /. A channel that is
+// down does not make /readyz fail: the web chat still works. Each
+// channel's state is on the admin listener (adminhttp.go).
 func healthHandler(db *store.DB, sources []source, openData http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/open311/", openData)
@@ -493,35 +513,8 @@ func healthHandler(db *store.DB, sources []source, openData http.Handler) http.H
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		status := map[string]any{"database": "ok"}
-		code := http.StatusOK
-		if err := db.Ping(ctx); err != nil {
-			status["database"], code = "unreachable", http.StatusServiceUnavailable
-		} else {
-			inbox, _ := db.PendingInbound(ctx)
-			pending, failed, _ := db.OutboxCounts(ctx)
-			status["inbox_pending"], status["outbox_pending"], status["outbox_failed"] = inbox, pending, failed
-		}
-		for _, src := range sources {
-			if src.health == nil {
-				continue
-			}
-			if err := src.health(); err != nil {
-				status[src.ch.Name()], code = err.Error(), http.StatusServiceUnavailable
-			} else {
-				status[src.ch.Name()] = "ok"
-			}
-			if src.info != nil {
-				for k, v := range src.info() {
-					status[k] = v
-				}
-			}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(status)
+		status, code := readiness(r.Context(), db)
+		writeJSON(w, code, status)
 	})
 	for _, src := range sources {
 		if src.web != nil {

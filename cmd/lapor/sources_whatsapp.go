@@ -96,7 +96,7 @@ func supervisedWhatsApp(cfg Config, log *slog.Logger, db *store.DB, svc *flows.S
 		})
 	}
 	info := func() map[string]any { return map[string]any{"whatsapp_version": sup.Version()} }
-	return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active, info: info}
+	return source{ch: ch, receive: receive, health: ch.Health, active: ch.Active, info: info, version: sup.Version}
 }
 
 // whatsappAlert is the super admin desk's notice of a WhatsApp problem,

@@ -204,6 +204,7 @@ func waPhoto(t *testing.T, i int) []byte {
 type waReplicaProc struct {
 	cmd    *exec.Cmd
 	addr   string
+	admin  string // the admin listener's (/readyz/whatsapp)
 	killed bool
 }
 
@@ -251,17 +252,18 @@ func TestWhatsAppFaults(t *testing.T) {
 
 	var replicas []*waReplicaProc
 	for range 3 {
-		addr := freeAddr(t)
+		addr, admin := freeAddr(t), freeAddr(t)
 		env := map[string]string{
 			"LAPOR_DATABASE_URL":           dbURL,
 			"LAPOR_HTTP_ADDR":              addr,
+			"LAPOR_ADMIN_ADDR":             admin,
 			"LAPOR_LOG_LEVEL":              "warn",
 			"LAPOR_OUTBOX_LEASE":           "3s",
 			"LAPOR_WHATSAPP_RATE_PER_CHAT": "20",
 			"LAPOR_WHATSAPP_RATE_GLOBAL":   "200",
 			"LAPOR_TEST_WHATSAPP_SERVER":   srv.URL(),
 		}
-		replicas = append(replicas, &waReplicaProc{cmd: startProcess(t, env), addr: addr})
+		replicas = append(replicas, &waReplicaProc{cmd: startProcess(t, env), addr: addr, admin: admin})
 	}
 	waitFor := func(what string, d time.Duration, cond func() bool) error {
 		for deadline := time.Now().Add(d); !cond(); time.Sleep(50 * time.Millisecond) {
@@ -386,7 +388,7 @@ func TestWhatsAppFaults(t *testing.T) {
 			var addr string
 			for _, r := range replicas {
 				if r.cmd.Process.Pid == holder {
-					addr = r.addr
+					addr = r.admin
 				}
 			}
 			// Longer than a message's five tries take (1+2+4+8 s).
@@ -394,13 +396,13 @@ func TestWhatsAppFaults(t *testing.T) {
 			banned := time.Now()
 			event("temporary ban (101) for 16 s")
 			// The holder says so on /readyz, and is ready again by itself.
-			if err := waitFor("/readyz 503 during the ban", 10*time.Second, func() bool { return !hreadyOK(addr) }); err != nil {
+			if err := waitFor("/readyz 503 during the ban", 10*time.Second, func() bool { return !channelOK(addr, "whatsapp") }); err != nil {
 				t.Error(err)
 			} else {
 				event("/readyz of pid %d: 503 (banned)", holder)
 			}
 			reconnected("the ban")
-			if err := waitFor("/readyz 200 after the ban", 30*time.Second, func() bool { return hreadyOK(addr) }); err != nil {
+			if err := waitFor("/readyz 200 after the ban", 30*time.Second, func() bool { return channelOK(addr, "whatsapp") }); err != nil {
 				t.Error(err)
 			} else {
 				event("/readyz of pid %d: 200 again, %.1fs after the ban began", holder, time.Since(banned).Seconds())
@@ -441,7 +443,7 @@ func TestWhatsAppFaults(t *testing.T) {
 		rep.Problems = append(rep.Problems, err.Error())
 	}
 	for _, r := range survivors {
-		if err := waitFor("/readyz of "+r.addr, 30*time.Second, func() bool { return hreadyOK(r.addr) }); err != nil {
+		if err := waitFor("/readyz of "+r.addr, 30*time.Second, func() bool { return hreadyOK(r.addr) && channelOK(r.admin, "whatsapp") }); err != nil {
 			rep.Problems = append(rep.Problems, err.Error())
 		}
 		if r.cmd.ProcessState != nil {

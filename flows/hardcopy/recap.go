@@ -108,6 +108,7 @@ func Recap(w io.Writer, r records.Recap, h Header, lang string) error {
 		d.chart(d.t("sec.compAgcy"), "compliance-agency", png)
 		d.compliance(d.t("c.agency"), r.AgencyCompliance)
 	}
+	d.workload(r.Workload) // what the agencies hold now (workload.go)
 
 	d.section(d.t("sec.median"))
 	if len(r.MedianDays) == 0 {

@@ -44,14 +44,19 @@ func Report(w io.Writer, rec records.Record, h Header, lang string) error {
 		d.para(rec.Description)
 	}
 
+	if len(rec.Responses) > 0 { // the agencies' answers, whole, with their photos (responses.go)
+		d.section(d.t("sec.responses"))
+		d.responses(rec.Responses)
+	}
+
 	d.section(d.t("sec.timeline"))
-	d.timeline(rec.Timeline)
+	d.timeline(d.besideResponses(rec.Timeline, rec.Responses))
 
 	d.section(d.t("sec.deadlines"))
 	d.stints(rec, h)
 
 	d.section(d.t("sec.attachments"))
-	d.attachments(rec.Attachments)
+	d.attachments("thumb-", rec.Attachments)
 
 	return d.finish(w)
 }
@@ -213,8 +218,9 @@ const (
 // attachments prints the images with a thumbnail in a grid, a line for
 // each image too large to print, then every other file as a table row. A
 // thumbnail that is not a JPEG (all that records make) is listed as a
-// file rather than spoiling the document.
-func (d *doc) attachments(atts []records.Attachment) {
+// file rather than spoiling the document. prefix names the document's
+// images apart (the evidence, each answer's files).
+func (d *doc) attachments(prefix string, atts []records.Attachment) {
 	if len(atts) == 0 {
 		d.note(d.t("att.none"))
 		return
@@ -239,7 +245,7 @@ func (d *doc) attachments(atts []records.Attachment) {
 			files = append(files, a)
 			continue
 		}
-		name := "thumb-" + strconv.Itoa(i)
+		name := prefix + strconv.Itoa(i)
 		info := d.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(a.Thumb))
 		if d.pdf.Err() {
 			return // finish reports it

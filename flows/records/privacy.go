@@ -26,7 +26,7 @@ const (
 	FieldPin                       // the map point the citizen shared
 	FieldFileNames                 // the names of the evidence files, as the citizen's phone had them
 	FieldFileContents              // the evidence files themselves
-	FieldNotes                     // free text in the history: reasons, questions, answers, the rating comment
+	FieldNotes                     // free text in the history: reasons, questions, answers and follow-ups (with the agency's files), the rating comment
 	FieldOfficers                  // officers' names in the history
 	FieldTitle                     // the report's short title (judul), which can say as much as the description
 	FieldCategory                  // the LAPOR! category
@@ -238,6 +238,7 @@ func (rec Record) For(a Audience) Record {
 		}
 		out.Timeline[i] = st
 	}
+	out.Responses = responsesFor(rec.Responses, notes, officers, contents)
 	return out
 }
 

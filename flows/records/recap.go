@@ -27,6 +27,9 @@ type Recap struct {
 	MedianDays       []Median     // working days per stage
 
 	Oldest []OpenItem // the oldest reports still open at GeneratedAt (any period)
+	// Workload is what each agency holds at GeneratedAt, from any period,
+	// beside the period's compliance (workload.go).
+	Workload []Load
 }
 
 // Count is one bar of a breakdown.

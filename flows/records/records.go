@@ -89,6 +89,9 @@ type Record struct {
 	Timeline      []Step
 	Stints        []Stint
 	Attachments   []Attachment
+	// Responses are the agencies' answers and follow-ups with their files,
+	// where the output carries them (a printout); see responses.go.
+	Responses []Response
 }
 
 // Reporter is who filed a report.
