@@ -422,7 +422,7 @@ func TestInviteWebSignIn(t *testing.T) {
 	if got, err := h.svc.RoomOf(h.ctx, "web", "w-rina", room.ChatID); err != nil || got.Title == "" {
 		t.Errorf("RoomOf: %+v, %v", got, err)
 	}
-	expect(t, h.drainOn("test")[gRegency], "Rina bergabung sebagai Pejabat Penghubung", "(web, ID w-rina)")
+	expect(t, h.drainOn("test")[gRegency], "Rina bergabung sebagai Pejabat Penghubung", "(obrolan web, ID w-rina)")
 
 	// Already an officer: their room, the new code untouched.
 	second, _ := h.invite(gRegency, uRegency, "ombudsman Ombi")
