@@ -92,7 +92,7 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 	}
 	deadline := "—"
 	if !rec.StageDeadline.IsZero() {
-		deadline = FormatDate(l, rec.StageDeadline.In(calendar.Jakarta))
+		deadline = FormatDate(l, rec.StageDeadline.In(calendar.Local()))
 	}
 	text := T(l, "card", rec.TrackingID, T(l, "type."+rec.Type), stageName(l, Stage(rec.Stage)), deadline, kec,
 		strings.Join(where, "; "), when, c.who(rec), files, truncate(rec.Description, 2500))
@@ -104,6 +104,9 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 	}
 	if fu := c.followupLines(r, rec, deskKind); fu != "" { // flows/followups.go
 		text += "\n\n" + fu
+	}
+	if pl := c.partsLine(r); pl != "" { // flows/multiagency.go
+		text += "\n\n" + pl
 	}
 	if deskKind == DeskAgency && Stage(r.Stage) == StageAtAgency {
 		text += "\n\n" + T(l, "card.reply")
@@ -292,13 +295,13 @@ func (c *courier) deadline(r *store.Report) string {
 	if r.StageDeadline.IsZero() {
 		return "—"
 	}
-	return FormatDate(lang, r.StageDeadline.In(calendar.Jakarta))
+	return FormatDate(lang, r.StageDeadline.In(calendar.Local()))
 }
 
 // replyBy is the last day a reporter can answer an officer's question
 // (Tunda) before the sweep archives the report (flows/sweep.go tunda).
 func (c *courier) replyBy(r *store.Report) string {
-	return FormatDate(Lang(r.Lang), c.s.cal().Deadline(r.StageStartedAt, c.s.cfg.Policy.TundaExpireAfter).In(calendar.Jakarta))
+	return FormatDate(Lang(r.Lang), c.s.cal().Deadline(r.StageStartedAt, c.s.cfg.Policy.TundaExpireAfter).In(calendar.Local()))
 }
 
 func (c *courier) agencyName(code string) string {
@@ -327,6 +330,9 @@ func (c *courier) announce(r *store.Report, act Action, arg string) error {
 }
 
 func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
+	if handled, err := c.announceMulti(r, act, arg); handled { // flows/multiagency.go
+		return err
+	}
 	l := c.lang
 	note := ""
 	if arg != "" {

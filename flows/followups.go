@@ -153,7 +153,7 @@ func (o *office) startFollowup(act Action, id string, version int) error {
 		if err != nil {
 			return err
 		}
-		if firstResponseGiven(fs, r.AgencyCode) {
+		if firstResponseGiven(fs, o.partAgency(&r)) {
 			return refuse(o.lang, "fu.first.given", r.TrackingID)
 		}
 	}
@@ -184,7 +184,7 @@ func (o *office) appendFollowup(act Action, id string) error {
 	if err := o.allowedStep(&r, act); err != nil {
 		return err
 	}
-	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, r.AgencyCode, string(act), o.now)
+	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, o.partAgency(&r), string(act), o.now)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (o *office) appendFollowup(act Action, id string) error {
 			return err
 		}
 	}
-	f.AuthorID, f.AuthorName, f.AgencyCode, f.Round = o.msg.UserID, o.a.officer.Name, r.AgencyCode, r.Round
+	f.AuthorID, f.AuthorName, f.AgencyCode, f.Round = o.msg.UserID, o.a.officer.Name, o.partAgency(&r), r.Round
 	if err := o.tx.SaveFollowup(o.ctx, f); err != nil {
 		return err
 	}
@@ -237,10 +237,10 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 	if err != nil {
 		return err
 	}
-	if act == ActFirstResponse && firstResponseGiven(fs, r.AgencyCode) {
+	if act == ActFirstResponse && firstResponseGiven(fs, o.partAgency(&r)) {
 		return refuse(o.lang, "fu.first.given", r.TrackingID)
 	}
-	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, r.AgencyCode, string(act), o.now)
+	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, o.partAgency(&r), string(act), o.now)
 	if err != nil {
 		return err
 	}
@@ -253,14 +253,14 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 		return refuse(o.lang, "fu.empty", kind, r.TrackingID)
 	}
 	reviewed := o.s.cfg.Policy.reviewFollowups()
-	f.Status, f.SubmittedAt, f.AgencyCode, f.Round = fuSent, o.now, r.AgencyCode, r.Round
+	f.Status, f.SubmittedAt, f.AgencyCode, f.Round = fuSent, o.now, o.partAgency(&r), r.Round
 	if reviewed {
 		f.Status = fuPending
 	}
 	if err := o.tx.SaveFollowup(o.ctx, f); err != nil {
 		return err
 	}
-	if act == ActFirstResponse { // the first-response clock stops
+	if act == ActFirstResponse && o.partAgency(&r) == r.AgencyCode { // the (lead agency's) first-response clock stops
 		if err := o.tx.StopFirstResponseClock(o.ctx, r.ID); err != nil {
 			return err
 		}
@@ -606,14 +606,14 @@ func (c *courier) followupLines(r *store.Report, rec records.Record, deskKind st
 			words = truncate(strings.Join(strings.Fields(last.Body), " "), 160)
 		}
 		lines = append(lines, T(l, "card.fu.count", sent, waiting, T(l, "fu.kind."+last.Kind),
-			FormatDate(l, last.SubmittedAt.In(calendar.Jakarta)), words))
+			FormatDate(l, last.SubmittedAt.In(calendar.Local())), words))
 	}
 	if Stage(r.Stage) == StageAtAgency {
 		_, due, err := c.tx.FirstResponseDue(c.ctx, r.ID)
 		if err != nil {
 			c.s.log.Warn("first-response deadline of a card not read", "report", r.TrackingID, "err", err)
 		} else if !due.IsZero() {
-			lines = append(lines, T(l, "card.fu.due", FormatDate(l, due.In(calendar.Jakarta))))
+			lines = append(lines, T(l, "card.fu.due", FormatDate(l, due.In(calendar.Local()))))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -659,7 +659,7 @@ func followupStatus(t *turn, r *store.Report) (string, error) {
 		if at.IsZero() {
 			at = f.SubmittedAt // sent straight to the reporter
 		}
-		lines = append(lines, T(t.lang, "status.fu.line", FormatDateTime(t.lang, at.In(calendar.Jakarta)),
+		lines = append(lines, T(t.lang, "status.fu.line", FormatDateTime(t.lang, at.In(calendar.Local())),
 			capitalize(T(t.lang, "fu.kind."+f.Kind)), names[f.AgencyCode], truncate(strings.Join(strings.Fields(f.Body), " "), 300)))
 	}
 	if len(lines) == 0 {

@@ -9,6 +9,7 @@ package records
 
 import (
 	"iter"
+	"strings"
 	"time"
 )
 
@@ -78,7 +79,8 @@ type Record struct {
 	Open          bool // not closed or archived
 	Archived      bool // ended without an answer (diarsipkan), not finished (selesai)
 	AgencyCode    string
-	Agency        string // the agency's name
+	Agency        string   // the agency's name
+	OtherAgencies []string // the names of the other agencies it is disposed to (each answers its part)
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	StageDeadline time.Time // zero when the clock is paused or stopped
@@ -164,3 +166,8 @@ type Attachment struct {
 // Seq yields records one at a time (streamed from the database), or an
 // error that ends the sequence.
 type Seq = iter.Seq2[Record, error]
+
+// Agencies names every agency the report is disposed to, the lead first.
+func (rec *Record) Agencies() string {
+	return strings.Join(append([]string{rec.Agency}, rec.OtherAgencies...), "; ")
+}
