@@ -62,7 +62,7 @@ func TestPendingFollowupIsWithdrawnWhenTheReportIsAnswered(t *testing.T) {
 	}
 
 	// The review buttons and the command say what became of it.
-	for _, label := range []string{"✅ Teruskan ke pelapor", "↩️ Kembalikan ke OPD"} {
+	for _, label := range []string{"✅ Teruskan ke pelapor", "↩️ Kembalikan ke perangkat daerah"} {
 		h.post(gRegency, pressIn(uRegency, labelData(t, review, label)))
 		expect(t, h.drainAll()[gRegency], "Respon awal untuk laporan "+r.TrackingID+" tidak lagi menunggu pemeriksaan")
 	}
@@ -71,7 +71,7 @@ func TestPendingFollowupIsWithdrawnWhenTheReportIsAnswered(t *testing.T) {
 		t.Fatalf("a withdrawn follow-up was approved %d times", n)
 	}
 	// The citizen's /status has no line for it.
-	if st := h.citizenStatus(r.TrackingID); strings.Contains(st, "tanggapan awal") || strings.Contains(st, "tidak diteruskan") {
+	if st := h.citizenStatus(r.TrackingID); strings.Contains(st, "respon awal") || strings.Contains(st, "tidak diteruskan") {
 		t.Errorf("/status shows the withdrawn follow-up:\n%s", st)
 	}
 }

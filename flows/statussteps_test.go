@@ -40,7 +40,7 @@ func TestStatusShowsOneLinePerFollowupStep(t *testing.T) {
 
 	st := h.citizenStatus(r.TrackingID)
 	for phrase, want := range map[string]int{
-		"Dinas Pekerjaan Umum dan Penataan Ruang menulis tanggapan awal":      1,
+		"Dinas Pekerjaan Umum dan Penataan Ruang menulis respon awal":      1,
 		"Dinas Pekerjaan Umum dan Penataan Ruang menulis kabar tindak lanjut": 1,
 		"diperiksa admin dan diteruskan kepada pelapor":                       0,
 		"dikembalikan ke perangkat daerah":                                    0,
@@ -51,7 +51,7 @@ func TestStatusShowsOneLinePerFollowupStep(t *testing.T) {
 	}
 	// The lines stand where the steps reached the reporter: the first
 	// response before the update.
-	if i, j := strings.Index(st, "menulis tanggapan awal"), strings.Index(st, "menulis kabar tindak lanjut"); i < 0 || j < i {
+	if i, j := strings.Index(st, "menulis respon awal"), strings.Index(st, "menulis kabar tindak lanjut"); i < 0 || j < i {
 		t.Errorf("the steps are out of order:\n%s", st)
 	}
 }
@@ -64,7 +64,7 @@ func TestStatusShowsFollowupsSentStraight(t *testing.T) {
 	h.post(gPupr, groupCmd(uPupr, "tindak_lanjut", r.TrackingID+" Perbaikan berjalan."))
 	h.drainAll()
 	st := h.citizenStatus(r.TrackingID)
-	if strings.Count(st, "menulis tanggapan awal") != 1 || strings.Count(st, "menulis kabar tindak lanjut") != 1 {
+	if strings.Count(st, "menulis respon awal") != 1 || strings.Count(st, "menulis kabar tindak lanjut") != 1 {
 		t.Errorf("/status of steps sent straight:\n%s", st)
 	}
 }

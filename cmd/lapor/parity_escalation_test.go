@@ -249,7 +249,7 @@ func ombudsmanDeskTranscript() []step {
 	return []step{
 		{chat: s, person: s, say: "/petugas tambah {u27} ombudsman Omar", want: "Omar"},
 		{chat: s, person: s, say: "/kode_grup ombudsman", want: "Kode pendaftaran"},
-		{chat: gpOmb, person: pOmbudsman, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpOmb, person: pOmbudsman, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 	}
 }
 
