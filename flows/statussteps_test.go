@@ -40,7 +40,7 @@ func TestStatusShowsOneLinePerFollowupStep(t *testing.T) {
 
 	st := h.citizenStatus(r.TrackingID)
 	for phrase, want := range map[string]int{
-		"Dinas Pekerjaan Umum dan Penataan Ruang menulis respon awal":      1,
+		"Dinas Pekerjaan Umum dan Penataan Ruang menulis respon awal":         1,
 		"Dinas Pekerjaan Umum dan Penataan Ruang menulis kabar tindak lanjut": 1,
 		"diperiksa admin dan diteruskan kepada pelapor":                       0,
 		"dikembalikan ke perangkat daerah":                                    0,
