@@ -82,12 +82,14 @@ func (tx *Tx) flushOutbox(ctx context.Context) error {
 	// volatile, is computed whole before its one row joins the first
 	// message); then the rows in the order they were said, each drawing
 	// its id as it is inserted, in that order. A data-modifying CTE runs
-	// whether or not it is read.
+	// whether or not it is read. (id = ANY gives the planner the primary
+	// key: joined to unnest alone, it guesses a hundred rows and scans
+	// the whole table.)
 	if _, err := tx.tx.Exec(ctx, `
 		WITH finished AS (
 			UPDATE inbox i SET processed_at = f.at, outcome = f.outcome
 			FROM unnest($7::bigint[], $8::text[], $9::timestamptz[]) AS f(id, outcome, at)
-			WHERE i.id = f.id),
+			WHERE i.id = ANY($7::bigint[]) AND i.id = f.id),
 		locked AS (
 			SELECT count(pg_advisory_xact_lock($1, k)) AS n
 			FROM (SELECT k FROM unnest($2::int4[]) WITH ORDINALITY u(k, n) ORDER BY n) l)

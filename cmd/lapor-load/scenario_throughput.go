@@ -75,7 +75,7 @@ func runThroughput(ctx context.Context, o Options, rep *Report, log *slog.Logger
 	}
 	if o.Statements { // after the drain: every message of the load is in
 		cpu := SampleCPU(rig.pids(), filepath.Join(rig.dir, "pg"))
-		if err := rig.reportStatements(ctx, statementsSince, cpu.Service-cpuSince.Service); err != nil {
+		if err := rig.reportStatements(ctx, statementsSince, cpu.Service-cpuSince.Service, cpu.Postgres-cpuSince.Postgres); err != nil {
 			return err
 		}
 	}

@@ -39,8 +39,8 @@ type statementRow struct {
 // the top statements by calls and by time. Totals count the statements
 // clients sent (toplevel), not again those a function ran. The load tool's own few queries
 // (backlog, monitor) are in the totals; they are a handful a second
-// against thousands of lapor's. cpu is lapor's CPU time over the same span.
-func (r *Rig) reportStatements(ctx context.Context, since time.Time, cpu time.Duration) error {
+// against thousands of lapor's. cpu and pgCPU are lapor's and PostgreSQL's CPU time over the same span.
+func (r *Rig) reportStatements(ctx context.Context, since time.Time, cpu, pgCPU time.Duration) error {
 	var handled int64
 	if err := r.pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE processed_at >= $1`, since).Scan(&handled); err != nil {
 		return err
@@ -90,6 +90,9 @@ func (r *Rig) reportStatements(ctx context.Context, since time.Time, cpu time.Du
 	r.rep.Add("statements: COMMIT time per handled message (not the WAL flush, which follows it)", commitMs/per, "ms")
 	if cpu > 0 {
 		r.rep.Add("statements: lapor CPU per handled message", float64(cpu.Microseconds())/1000/per, "ms")
+	}
+	if pgCPU > 0 { // CPU, not wall time: what the statements' times lose to a busy machine is not in it
+		r.rep.Add("statements: PostgreSQL CPU per handled message", float64(pgCPU.Microseconds())/1000/per, "ms")
 	}
 	var walRecords, walBytes int64
 	if err := r.pool.QueryRow(ctx, `SELECT coalesce(sum(wal_records), 0)::bigint, coalesce(sum(wal_bytes), 0)::bigint
