@@ -92,7 +92,7 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 	}
 	deadline := "—"
 	if !rec.StageDeadline.IsZero() {
-		deadline = FormatDate(l, rec.StageDeadline.In(calendar.Jakarta))
+		deadline = FormatDate(l, rec.StageDeadline.In(calendar.Local()))
 	}
 	text := T(l, "card", rec.TrackingID, T(l, "type."+rec.Type), stageName(l, Stage(rec.Stage)), deadline, kec,
 		strings.Join(where, "; "), when, c.who(rec), files, truncate(rec.Description, 2500))
@@ -292,7 +292,7 @@ func (c *courier) deadline(r *store.Report) string {
 	if r.StageDeadline.IsZero() {
 		return "—"
 	}
-	return FormatDate(lang, r.StageDeadline.In(calendar.Jakarta))
+	return FormatDate(lang, r.StageDeadline.In(calendar.Local()))
 }
 
 func (c *courier) agencyName(code string) string {

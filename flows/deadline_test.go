@@ -249,7 +249,7 @@ func TestConcurrentSweepsAndCatchUp(t *testing.T) {
 	// A second process on the same database, as a second replica would be.
 	other := flows.New(h.db, flows.DefaultConfig(), calendar.Default(), region.Default(), func() time.Time { return h.now }, nil)
 	// Down from Tuesday to Friday: the first sweep is the next Monday.
-	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Jakarta)
+	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Local())
 	var wg sync.WaitGroup
 	for _, svc := range []*flows.Service{h.svc, other} {
 		wg.Add(1)
@@ -299,7 +299,7 @@ func TestRunTimeHolidayMovesOpenDeadlines(t *testing.T) {
 	h := chainHarness(t)
 	pop := h.population()
 	r := pop["submitted"] // Monday 30 Nov + 3 working days = Thursday 3 Dec
-	if got := r.StageDeadline.In(calendar.Jakarta).Format(time.DateOnly); got != "2026-12-03" {
+	if got := r.StageDeadline.In(calendar.Local()).Format(time.DateOnly); got != "2026-12-03" {
 		t.Fatalf("deadline %s", got)
 	}
 	day, _ := flows.ParseDay("2026-12-02")
@@ -308,14 +308,14 @@ func TestRunTimeHolidayMovesOpenDeadlines(t *testing.T) {
 		t.Fatalf("moved %d, %v", moved, err)
 	}
 	cur, _ := h.reportNow(r.TrackingID)
-	if got := cur.StageDeadline.In(calendar.Jakarta).Format(time.RFC3339); got != "2026-12-04T23:59:59+07:00" {
+	if got := cur.StageDeadline.In(calendar.Local()).Format(time.RFC3339); got != "2026-12-04T23:59:59+07:00" {
 		t.Fatalf("after the holiday: %s, want Friday 4 Dec", got)
 	}
 	if _, err := h.svc.ChangeHoliday(h.ctx, day, "", false, true, "test"); err != nil {
 		t.Fatal(err)
 	}
 	cur, _ = h.reportNow(r.TrackingID)
-	if got := cur.StageDeadline.In(calendar.Jakarta).Format(time.DateOnly); got != "2026-12-03" {
+	if got := cur.StageDeadline.In(calendar.Local()).Format(time.DateOnly); got != "2026-12-03" {
 		t.Fatalf("after undo: %s", got)
 	}
 	// /libur in the regency desk does the same and says so.

@@ -725,5 +725,5 @@ func (o *office) formatDeadline(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return FormatDate(o.lang, t.In(calendar.Jakarta))
+	return FormatDate(o.lang, t.In(calendar.Local()))
 }

@@ -75,7 +75,7 @@ func (s *Service) deskQueue(ctx context.Context, tx *store.Tx, l Lang, now time.
 	for _, r := range shown {
 		mark, note, deadline := "•", "", "—"
 		if !r.StageDeadline.IsZero() {
-			deadline = FormatDate(l, r.StageDeadline.In(calendar.Jakarta))
+			deadline = FormatDate(l, r.StageDeadline.In(calendar.Local()))
 			switch {
 			case now.After(r.StageDeadline):
 				mark, note = "🔴", T(l, "queue.over", max(1, cal.WorkingDaysBetween(r.StageDeadline, now)))

@@ -54,10 +54,10 @@ func startingWith(texts []string, prefix string) []string {
 // reminders arrive on the next working morning from 07:30.
 func TestDeskRemindersWaitForWorkingHours(t *testing.T) {
 	h := chainHarness(t)
-	overdue := h.seedDue(flows.StageAtAgency, "pupr", time.Date(2026, 12, 21, 10, 0, 0, 0, calendar.Jakarta))
-	answered := h.seedDue(flows.StageAnswered, "pupr", time.Date(2026, 12, 28, 12, 0, 0, 0, calendar.Jakarta))
+	overdue := h.seedDue(flows.StageAtAgency, "pupr", time.Date(2026, 12, 21, 10, 0, 0, 0, calendar.Local()))
+	answered := h.seedDue(flows.StageAnswered, "pupr", time.Date(2026, 12, 28, 12, 0, 0, 0, calendar.Local()))
 
-	h.now = time.Date(2026, 12, 23, 22, 47, 0, 0, calendar.Jakarta) // Wednesday, a working day
+	h.now = time.Date(2026, 12, 23, 22, 47, 0, 0, calendar.Local()) // Wednesday, a working day
 	res, err := h.svc.Sweep(h.ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -79,9 +79,9 @@ func TestDeskRemindersWaitForWorkingHours(t *testing.T) {
 	// Thursday is collective leave, Friday Christmas, then the weekend,
 	// and Monday before 07:30 is still outside working hours.
 	for _, at := range []time.Time{
-		time.Date(2026, 12, 24, 8, 0, 0, 0, calendar.Jakarta), time.Date(2026, 12, 25, 9, 0, 0, 0, calendar.Jakarta),
-		time.Date(2026, 12, 26, 10, 0, 0, 0, calendar.Jakarta), time.Date(2026, 12, 27, 13, 0, 0, 0, calendar.Jakarta),
-		time.Date(2026, 12, 28, 7, 29, 0, 0, calendar.Jakarta),
+		time.Date(2026, 12, 24, 8, 0, 0, 0, calendar.Local()), time.Date(2026, 12, 25, 9, 0, 0, 0, calendar.Local()),
+		time.Date(2026, 12, 26, 10, 0, 0, 0, calendar.Local()), time.Date(2026, 12, 27, 13, 0, 0, 0, calendar.Local()),
+		time.Date(2026, 12, 28, 7, 29, 0, 0, calendar.Local()),
 	} {
 		h.now = at
 		res, err := h.svc.Sweep(h.ctx)
@@ -96,7 +96,7 @@ func TestDeskRemindersWaitForWorkingHours(t *testing.T) {
 		}
 	}
 
-	h.now = time.Date(2026, 12, 28, 7, 30, 0, 0, calendar.Jakarta)
+	h.now = time.Date(2026, 12, 28, 7, 30, 0, 0, calendar.Local())
 	res, err = h.svc.Sweep(h.ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +114,8 @@ func TestDeskRemindersWaitForWorkingHours(t *testing.T) {
 	}
 
 	// Later the same day, from the end of working hours: nothing more.
-	h.now = time.Date(2026, 12, 28, 16, 0, 0, 0, calendar.Jakarta)
-	h.seedDue(flows.StageAtAgency, "pupr", time.Date(2026, 12, 28, 15, 0, 0, 0, calendar.Jakarta))
+	h.now = time.Date(2026, 12, 28, 16, 0, 0, 0, calendar.Local())
+	h.seedDue(flows.StageAtAgency, "pupr", time.Date(2026, 12, 28, 15, 0, 0, 0, calendar.Local()))
 	if res, err := h.svc.Sweep(h.ctx); err != nil || res.Reminders+res.Escalations+res.Digests != 0 {
 		t.Fatalf("at 16:00: %+v %v", res, err)
 	}
@@ -129,7 +129,7 @@ var reminderItem = regexp.MustCompile(`(?m)^• (MGT-[0-9A-Z]{6}) `)
 // counts them.
 func TestReminderOfManyOverdueIsOneReadableMessage(t *testing.T) {
 	h := chainHarness(t)
-	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Jakarta) // Monday
+	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Local()) // Monday
 	cal := calendar.Default()
 	var overdue []store.Report
 	reports := make([]store.Report, 0, 300)
@@ -210,7 +210,7 @@ func TestReminderOfManyOverdueIsOneReadableMessage(t *testing.T) {
 // now, and the history.
 func TestDeskQueueAndReportCard(t *testing.T) {
 	h := chainHarness(t)
-	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Jakarta)
+	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Local())
 	later := h.seedDue(flows.StageAtAgency, "pupr", h.now.AddDate(0, 0, 3))
 	late := h.seedDue(flows.StageAtAgency, "pupr", h.now.AddDate(0, 0, -3))
 	today := h.seedDue(flows.StageAtAgency, "pupr", h.now.Add(4*time.Hour))
@@ -284,7 +284,7 @@ func TestWorkingHoursUntil(t *testing.T) {
 // A desk's web room opens on its queue.
 func TestRoomOpensOnTheQueue(t *testing.T) {
 	h := chainHarness(t)
-	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Jakarta)
+	h.now = time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.Local())
 	soon := h.seedDue(flows.StageAtAgency, "pupr", h.now.AddDate(0, 0, 2))
 	late := h.seedDue(flows.StageAtAgency, "pupr", h.now.AddDate(0, 0, -2))
 	code, err := h.svc.IssueRoomCode(h.ctx, flows.DeskAgency, "pupr", "Rina", "test")

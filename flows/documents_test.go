@@ -163,7 +163,7 @@ func TestStatistikShowsTheWorkloadBesideTheMonth(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(h.ctx)
-	october := time.Date(2026, 10, 5, 9, 0, 0, 0, calendar.Jakarta)
+	october := time.Date(2026, 10, 5, 9, 0, 0, 0, calendar.Local())
 	for _, r := range old {
 		if _, err := conn.Exec(h.ctx, `UPDATE reports SET submitted_at = $2, stage_started_at = $2, stage_deadline = $3
 			WHERE id = $1`, r.ID, october, october.AddDate(0, 0, 14)); err != nil {

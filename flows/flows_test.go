@@ -38,7 +38,7 @@ type harness struct {
 }
 
 // Monday 30 November 2026, 10:00 WIB.
-var monday = time.Date(2026, 11, 30, 10, 0, 0, 0, calendar.Jakarta)
+var monday = time.Date(2026, 11, 30, 10, 0, 0, 0, calendar.Local())
 
 func newHarness(t *testing.T) *harness {
 	t.Parallel()
@@ -239,7 +239,7 @@ func TestIntakeTranscriptStoresEveryField(t *testing.T) {
 		if got := r.OccurredOn.Format(time.DateOnly); got != "2026-11-29" {
 			t.Errorf("occurred on %s, want yesterday 2026-11-29", got)
 		}
-		wantDeadline := time.Date(2026, 12, 3, 23, 59, 59, 0, calendar.Jakarta)
+		wantDeadline := time.Date(2026, 12, 3, 23, 59, 59, 0, calendar.Local())
 		if !r.StageDeadline.Equal(wantDeadline) {
 			t.Errorf("deadline %s, want %s", r.StageDeadline, wantDeadline)
 		}

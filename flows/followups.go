@@ -606,14 +606,14 @@ func (c *courier) followupLines(r *store.Report, rec records.Record, deskKind st
 			words = truncate(strings.Join(strings.Fields(last.Body), " "), 160)
 		}
 		lines = append(lines, T(l, "card.fu.count", sent, waiting, T(l, "fu.kind."+last.Kind),
-			FormatDate(l, last.SubmittedAt.In(calendar.Jakarta)), words))
+			FormatDate(l, last.SubmittedAt.In(calendar.Local())), words))
 	}
 	if Stage(r.Stage) == StageAtAgency {
 		_, due, err := c.tx.FirstResponseDue(c.ctx, r.ID)
 		if err != nil {
 			c.s.log.Warn("first-response deadline of a card not read", "report", r.TrackingID, "err", err)
 		} else if !due.IsZero() {
-			lines = append(lines, T(l, "card.fu.due", FormatDate(l, due.In(calendar.Jakarta))))
+			lines = append(lines, T(l, "card.fu.due", FormatDate(l, due.In(calendar.Local()))))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -659,7 +659,7 @@ func followupStatus(t *turn, r *store.Report) (string, error) {
 		if at.IsZero() {
 			at = f.SubmittedAt // sent straight to the reporter
 		}
-		lines = append(lines, T(t.lang, "status.fu.line", FormatDateTime(t.lang, at.In(calendar.Jakarta)),
+		lines = append(lines, T(t.lang, "status.fu.line", FormatDateTime(t.lang, at.In(calendar.Local())),
 			capitalize(T(t.lang, "fu.kind."+f.Kind)), names[f.AgencyCode], truncate(strings.Join(strings.Fields(f.Body), " "), 300)))
 	}
 	if len(lines) == 0 {

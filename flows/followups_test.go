@@ -237,7 +237,7 @@ func TestFirstResponseDeadlineIsSwept(t *testing.T) {
 		return res, h.drainAll()
 	}
 	// Two working days before: a reminder naming the first response.
-	at := time.Date(2026, 12, 3, 8, 0, 0, 0, calendar.Jakarta) // Thursday; due Monday 7 December
+	at := time.Date(2026, 12, 3, 8, 0, 0, 0, calendar.Local()) // Thursday; due Monday 7 December
 	if got := cal.WorkingDaysBetween(at, due); got != 2 {
 		t.Fatalf("test setup: %d working days left", got)
 	}
@@ -247,13 +247,13 @@ func TestFirstResponseDeadlineIsSwept(t *testing.T) {
 		t.Error("the same reminder twice")
 	}
 	// Overdue: the agency is reminded, the regency admin told.
-	_, out = sweepAt(time.Date(2026, 12, 8, 8, 0, 0, 0, calendar.Jakarta))
+	_, out = sweepAt(time.Date(2026, 12, 8, 8, 0, 0, 0, calendar.Local()))
 	expect(t, out[gPupr], r.TrackingID, "respon awal perangkat daerah")
 	expect(t, out[gRegency], r.TrackingID, "respon awal")
 	// Once the first response is sent, no more.
 	h.post(gPupr, groupCmd(uPupr, "respon_awal", r.TrackingID+" Maaf terlambat; tim sudah ke lokasi."))
 	h.drainAll()
-	_, out = sweepAt(time.Date(2026, 12, 9, 8, 0, 0, 0, calendar.Jakarta))
+	_, out = sweepAt(time.Date(2026, 12, 9, 8, 0, 0, 0, calendar.Local()))
 	if strings.Contains(allText(out[gPupr])+allText(out[gRegency]), "respon awal perangkat daerah") {
 		t.Errorf("reminded of a first response already sent: %q", allText(out[gPupr])+allText(out[gRegency]))
 	}
@@ -439,7 +439,7 @@ func TestHolidayMovesTheFirstResponseDeadline(t *testing.T) {
 	h := followupHarness(t, true)
 	r := h.disposed(false)
 	before := h.firstResponseDue(r)
-	day := time.Date(2026, 12, 2, 0, 0, 0, 0, calendar.Jakarta) // Wednesday, inside the window
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, calendar.Local()) // Wednesday, inside the window
 	if _, err := h.svc.ChangeHoliday(h.ctx, day, "Hari Jadi", false, false, "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 // their numbers are the database's, counted by SQL.
 func TestCategoryBreakdownMatchesSQL(t *testing.T) {
 	h := newHarness(t)
-	from := time.Date(2026, 11, 1, 0, 0, 0, 0, calendar.Jakarta)
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, calendar.Local())
 	cats := []string{"infrastruktur", "kesehatan", "", "infrastruktur", "pendidikan", "infrastruktur", "kesehatan", ""}
 	for i := range 23 {
 		at := from.Add(time.Duration(i) * 29 * time.Hour)

@@ -749,7 +749,7 @@ func (t *turn) summary() error {
 	}
 	when := T(t.lang, "unknown.date")
 	if d.OccurredOn != "" {
-		if day, err := time.ParseInLocation(time.DateOnly, d.OccurredOn, calendar.Jakarta); err == nil {
+		if day, err := time.ParseInLocation(time.DateOnly, d.OccurredOn, calendar.Local()); err == nil {
 			when = FormatDate(t.lang, day)
 		}
 	}
@@ -863,7 +863,7 @@ func (t *turn) submit() error {
 	}
 	if d.WhenUnknown {
 		r.OccurredText = "tidak ingat"
-	} else if day, err := time.ParseInLocation(time.DateOnly, d.OccurredOn, calendar.Jakarta); err == nil {
+	} else if day, err := time.ParseInLocation(time.DateOnly, d.OccurredOn, calendar.Local()); err == nil {
 		r.OccurredOn = day
 	}
 	if d.Location != nil {
@@ -899,5 +899,5 @@ func (t *turn) submit() error {
 		key = "submitted.ppid"
 	}
 	return t.say(key, r.TrackingID, r.TrackingID, t.s.regency.Name(),
-		FormatDate(t.lang, deadline.In(calendar.Jakarta)), t.s.stageDays(entry))
+		FormatDate(t.lang, deadline.In(calendar.Local())), t.s.stageDays(entry))
 }

@@ -370,7 +370,7 @@ func (o *office) invitations(verb, args string) error {
 	if lines := o.s.inviteLinks(code); len(lines) > 0 {
 		links = T(o.lang, "invite.links") + "\n" + strings.Join(lines, "\n")
 	}
-	return o.say(T(o.lang, "invite.issued", id, who, named, code, FormatDateTime(o.lang, expires.In(calendar.Jakarta)),
+	return o.say(T(o.lang, "invite.issued", id, who, named, code, FormatDateTime(o.lang, expires.In(calendar.Local())),
 		links, code, InviteMessage(code), code))
 }
 
@@ -416,7 +416,7 @@ func (o *office) listInvitations() error {
 	lines := []string{T(o.lang, "invite.list.head")}
 	for _, inv := range open {
 		lines = append(lines, T(o.lang, "invite.list.line", inv.ID, o.c.officerRole(o.lang, inv.Role, inv.AgencyCode), nonEmpty(inv.Name, "—"),
-			FormatDateTime(o.lang, inv.ExpiresAt.In(calendar.Jakarta))))
+			FormatDateTime(o.lang, inv.ExpiresAt.In(calendar.Local()))))
 	}
 	return o.say(strings.Join(lines, "\n"))
 }

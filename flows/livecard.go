@@ -80,7 +80,7 @@ func stateLine(ctx context.Context, tx *store.Tx, l Lang, r *store.Report, agenc
 		if e.Kind == string(ActDispose) && e.Note != "" {
 			what = T(l, "live.state.dispose.to", agencyName(e.Note))
 		}
-		when := FormatDateTime(l, e.At.In(calendar.Jakarta))
+		when := FormatDateTime(l, e.At.In(calendar.Local()))
 		if e.ActorRole == string(RoleCitizen) || e.ActorRole == string(RoleSystem) || e.ActorRole == "" {
 			return T(l, "live.state.at", what, when), nil
 		}

@@ -201,7 +201,7 @@ func (o *office) timeline(arg string) error {
 	}
 	var lines []string
 	for _, st := range rec.Timeline {
-		line := fmt.Sprintf("• %s — %s (%s)", FormatDateTime(o.lang, st.At.In(calendar.Jakarta)), st.What, st.Who())
+		line := fmt.Sprintf("• %s — %s (%s)", FormatDateTime(o.lang, st.At.In(calendar.Local())), st.What, st.Who())
 		if st.Note != "" && st.Kind != "identity_viewed" {
 			line += ": " + truncate(st.Note, 300)
 		}

@@ -91,7 +91,7 @@ func (sw *sweep) escalateOmbudsman(cur *store.Report) error {
 		return err
 	}
 	if forwarded {
-		return sw.c.tellCitizen(cur, "n.omb.forwarded", cur.TrackingID, FormatDate(Lang(cur.Lang), sw.now.In(calendar.Jakarta)))
+		return sw.c.tellCitizen(cur, "n.omb.forwarded", cur.TrackingID, FormatDate(Lang(cur.Lang), sw.now.In(calendar.Local())))
 	}
 	return nil
 }
@@ -141,7 +141,7 @@ func (c *courier) escalationFile(r *store.Report) error {
 func chronology(l Lang, rec records.Record) string {
 	var lines []string
 	for _, s := range rec.Timeline {
-		line := fmt.Sprintf("• %s — %s (%s)", FormatDate(l, s.At.In(calendar.Jakarta)), s.What, s.Who())
+		line := fmt.Sprintf("• %s — %s (%s)", FormatDate(l, s.At.In(calendar.Local())), s.What, s.Who())
 		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
@@ -156,7 +156,7 @@ func missedDeadlines(l Lang, rec records.Record, now time.Time) string {
 	var lines []string
 	for _, s := range rec.Stints {
 		if met, ok := s.Met(now); ok && !met {
-			lines = append(lines, T(l, "omb.missed", s.StageName, FormatDate(l, s.Deadline.In(calendar.Jakarta)), s.Days))
+			lines = append(lines, T(l, "omb.missed", s.StageName, FormatDate(l, s.Deadline.In(calendar.Local())), s.Days))
 		}
 	}
 	if len(lines) == 0 {
@@ -173,7 +173,7 @@ func answersSoFar(l Lang, rec records.Record) string {
 			if s.Note == "" {
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("• %s — %s: %s", FormatDate(l, s.At.In(calendar.Jakarta)), s.Who(), truncate(s.Note, 500)))
+			lines = append(lines, fmt.Sprintf("• %s — %s: %s", FormatDate(l, s.At.In(calendar.Local())), s.Who(), truncate(s.Note, 500)))
 		}
 	}
 	if len(lines) == 0 {
@@ -236,7 +236,7 @@ func (o *office) markSent(args string) error {
 		if err := o.audit(EventOmbudsmanSent, r.ID, false, "already recorded"); err != nil {
 			return err
 		}
-		return refuse(o.lang, "omb.sent.twice", r.TrackingID, FormatDate(o.lang, prev.At.In(calendar.Jakarta)))
+		return refuse(o.lang, "omb.sent.twice", r.TrackingID, FormatDate(o.lang, prev.At.In(calendar.Local())))
 	}
 	if err := o.recordEvent(&r, EventOmbudsmanSent, note); err != nil {
 		return err
@@ -247,7 +247,7 @@ func (o *office) markSent(args string) error {
 	if err := o.c.refreshCards(&r); err != nil { // the cards' state line tells of it
 		return err
 	}
-	when := o.now.In(calendar.Jakarta)
+	when := o.now.In(calendar.Local())
 	if err := o.c.tellCitizen(&r, "n.omb.sent", r.TrackingID, FormatDate(Lang(r.Lang), when)); err != nil {
 		return err
 	}

@@ -423,8 +423,8 @@ func (s *Service) Recap(ctx context.Context, month time.Time, lang Lang) (record
 
 // monthRange is the Jakarta calendar month of t.
 func monthRange(t time.Time) (time.Time, time.Time) {
-	t = t.In(calendar.Jakarta)
-	from := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, calendar.Jakarta)
+	t = t.In(calendar.Local())
+	from := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, calendar.Local())
 	return from, from.AddDate(0, 1, 0)
 }
 

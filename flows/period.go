@@ -23,7 +23,7 @@ var ErrPeriod = errors.New("flows: period must be YYYY-MM, YYYY, or YYYY-MM-DD..
 // included).
 func ParsePeriod(s string, now time.Time, lang Lang) (Period, error) {
 	s = strings.TrimSpace(s)
-	loc := calendar.Jakarta
+	loc := calendar.Local()
 	switch {
 	case s == "":
 		from, to := monthRange(now)

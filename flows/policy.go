@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/lapor-id/lapor/flows/calendar"
 )
 
 //go:embed policy.yaml
@@ -145,7 +147,7 @@ func (p Policy) Describe(lang Lang) string {
 		fmt.Fprintf(&b, "\n• %s: %d %s", stageName(lang, st), p.Stages[st], T(lang, "sla.days"))
 	}
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
-		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil)
+		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil, calendar.Abbr())
 	b.WriteString("\n" + p.describeFollowups(lang)) // flows/followups_sweep.go
 	b.WriteString(p.describePPID(lang))             // flows/ppid.go
 	return b.String()

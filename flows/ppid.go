@@ -139,11 +139,11 @@ func (s *Service) checkPPIDClock(ctx context.Context, tx *store.Tx, r *store.Rep
 		}
 		for _, e := range events {
 			if e.Kind == string(ActExtend) {
-				return refuse(lang, "ppid.extend.once", r.TrackingID, FormatDate(lang, e.At.In(calendar.Jakarta)))
+				return refuse(lang, "ppid.extend.once", r.TrackingID, FormatDate(lang, e.At.In(calendar.Local())))
 			}
 		}
 		if now.After(r.StageDeadline) {
-			return refuse(lang, "ppid.extend.late", r.TrackingID, FormatDate(lang, r.StageDeadline.In(calendar.Jakarta)))
+			return refuse(lang, "ppid.extend.late", r.TrackingID, FormatDate(lang, r.StageDeadline.In(calendar.Local())))
 		}
 	case act == ActObject:
 		return objectionRefusal(r, now, lang)
@@ -155,7 +155,7 @@ func (s *Service) checkPPIDClock(ctx context.Context, tx *store.Tx, r *store.Rep
 // PPID answered or its deadline passed, or after the objection window
 // closed; nil when they may.
 func objectionRefusal(r *store.Report, now time.Time, lang Lang) error {
-	deadline := FormatDate(lang, r.StageDeadline.In(calendar.Jakarta))
+	deadline := FormatDate(lang, r.StageDeadline.In(calendar.Local()))
 	switch {
 	case Stage(r.Stage) == StageAtPPID && !now.After(r.StageDeadline):
 		return refuse(lang, "ppid.object.early", r.TrackingID, deadline)
@@ -254,7 +254,7 @@ func (c *courier) announcePPID(r *store.Report, act Action, arg string) error {
 			return err
 		}
 		p := c.s.cfg.Policy
-		until := FormatDate(Lang(r.Lang), c.s.cal().Deadline(c.now, p.InformationDispute).In(calendar.Jakarta))
+		until := FormatDate(Lang(r.Lang), c.s.cal().Deadline(c.now, p.InformationDispute).In(calendar.Local()))
 		return c.tellCitizen(r, "n.objection_answer", r.TrackingID, arg, p.InformationDispute, until)
 	}
 	return nil
@@ -321,7 +321,7 @@ func (sw *sweep) information(r *store.Report) (bool, error) {
 		if err := sw.c.refreshCards(&cur); err != nil {
 			return false, err
 		}
-		when := FormatDate(Lang(cur.Lang), cur.StageDeadline.In(calendar.Jakarta))
+		when := FormatDate(Lang(cur.Lang), cur.StageDeadline.In(calendar.Local()))
 		if kind == EventPPIDOverdue {
 			return false, sw.c.tellCitizenWith(&cur, citizenPPIDRow(&cur), "n.ppid.overdue", cur.TrackingID, when)
 		}

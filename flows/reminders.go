@@ -87,7 +87,7 @@ func reminderText(l Lang, now time.Time, items []dueItem) string {
 			soon++
 		}
 	}
-	lines := []string{T(l, "rem.head", FormatDate(l, now.In(calendar.Jakarta))), T(l, "rem.counts", overdue, today, soon), T(l, "rem.top")}
+	lines := []string{T(l, "rem.head", FormatDate(l, now.In(calendar.Local()))), T(l, "rem.counts", overdue, today, soon), T(l, "rem.top")}
 	top := mostUrgent(items)
 	for _, it := range top {
 		when := T(l, "due.over", max(1, it.over))
@@ -101,7 +101,7 @@ func reminderText(l Lang, now time.Time, items []dueItem) string {
 		if it.label != "" {
 			what = it.label
 		}
-		lines = append(lines, T(l, "due.line", it.tracking, what, FormatDate(l, it.deadline.In(calendar.Jakarta)), when))
+		lines = append(lines, T(l, "due.line", it.tracking, what, FormatDate(l, it.deadline.In(calendar.Local())), when))
 	}
 	if rest := len(items) - len(top); rest > 0 {
 		lines = append(lines, T(l, "rem.more", rest))
@@ -131,7 +131,7 @@ func escalationText(l Lang, _ time.Time, items []dueItem) string {
 	lines := []string{T(l, "esc.total", len(items)), strings.Join(counts, " · "), T(l, "esc.top")}
 	top := mostUrgent(items)
 	for _, it := range top {
-		lines = append(lines, T(l, "esc.line", it.tracking, it.owner, FormatDate(l, it.deadline.In(calendar.Jakarta)), max(1, it.over)))
+		lines = append(lines, T(l, "esc.line", it.tracking, it.owner, FormatDate(l, it.deadline.In(calendar.Local())), max(1, it.over)))
 	}
 	if rest := len(items) - len(top); rest > 0 {
 		lines = append(lines, T(l, "esc.more", rest))

@@ -40,17 +40,17 @@ func (t *turn) showStatus(arg string) error {
 	var history []string
 	for _, e := range events {
 		history = append(history, fmt.Sprintf("• %s — %s",
-			FormatDateTime(t.lang, e.At.In(calendar.Jakarta)), c.citizenEvent(t.lang, e))) // citizenwords.go
+			FormatDateTime(t.lang, e.At.In(calendar.Local())), c.citizenEvent(t.lang, e))) // citizenwords.go
 	}
 	deadline := "—"
 	if !r.StageDeadline.IsZero() {
-		deadline = FormatDate(t.lang, r.StageDeadline.In(calendar.Jakarta))
+		deadline = FormatDate(t.lang, r.StageDeadline.In(calendar.Local()))
 	}
 	// The citizen reads the national LAPOR! status, not the internal stage
 	// (flows/publicstatus.go).
 	public := Stage(r.Stage).Public()
 	view := T(t.lang, "status.view.public", r.TrackingID, T(t.lang, "type."+r.Type),
-		FormatDateTime(t.lang, r.SubmittedAt.In(calendar.Jakarta)),
+		FormatDateTime(t.lang, r.SubmittedAt.In(calendar.Local())),
 		public.Name(t.lang), T(t.lang, "pstatus.hint."+string(public)),
 		c.citizenHolder(t.lang, &r),
 		deadline, strings.Join(history, "\n"))
@@ -89,7 +89,7 @@ func (t *turn) listReports() error {
 			id += " «" + truncate(r.Title, 60) + "»"
 		}
 		lines = append(lines, fmt.Sprintf("• %s — %s — %s", id,
-			FormatDate(t.lang, r.SubmittedAt.In(calendar.Jakarta)), publicStatusName(t.lang, r.Stage)))
+			FormatDate(t.lang, r.SubmittedAt.In(calendar.Local())), publicStatusName(t.lang, r.Stage)))
 	}
 	return t.out.say(strings.Join(lines, "\n"))
 }

@@ -40,7 +40,7 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 	now := s.now()
 	cal := s.cal()
-	local := now.In(calendar.Jakarta)
+	local := now.In(calendar.Local())
 	minute := local.Hour()*60 + local.Minute()
 	if !cal.IsWorkingDay(now) || minute < s.cfg.Policy.fromMinutes {
 		return res, nil
@@ -225,7 +225,7 @@ func (sw *sweep) summary(r *store.Report) (string, string, error) {
 	days := map[string]int{}
 	var order []string
 	for i, e := range events {
-		lines = append(lines, fmt.Sprintf("• %s — %s (%s)", FormatDate(l, e.At.In(calendar.Jakarta)), eventName(l, e.Kind), roleName(l, Role(e.ActorRole))))
+		lines = append(lines, fmt.Sprintf("• %s — %s (%s)", FormatDate(l, e.At.In(calendar.Local())), eventName(l, e.Kind), roleName(l, Role(e.ActorRole))))
 		if e.StageTo == "" || e.StageTo == e.StageFrom && i > 0 {
 			continue
 		}
@@ -281,7 +281,7 @@ func (sw *sweep) tunda() error {
 			}
 			if ok {
 				sw.res.TundaReminders++
-				expires := FormatDate(Lang(r.Lang), sw.cal.Deadline(r.StageStartedAt, p.TundaExpireAfter).In(calendar.Jakarta))
+				expires := FormatDate(Lang(r.Lang), sw.cal.Deadline(r.StageStartedAt, p.TundaExpireAfter).In(calendar.Local()))
 				if err := sw.c.tellCitizen(r, "n.tunda.remind", r.TrackingID, r.Question, expires); err != nil {
 					return err
 				}
@@ -373,7 +373,7 @@ func (sw *sweep) digests() error {
 		lines := []string{T(l, "digest.head", FormatDate(l, today.Start()), len(reports))}
 		for _, r := range reports[:min(len(reports), digestLines)] {
 			lines = append(lines, fmt.Sprintf("• %s — %s — %s", r.TrackingID, stageName(l, Stage(r.Stage)),
-				FormatDate(l, r.StageDeadline.In(calendar.Jakarta))))
+				FormatDate(l, r.StageDeadline.In(calendar.Local()))))
 		}
 		if rest := len(reports) - digestLines; rest > 0 {
 			lines = append(lines, T(l, "rem.more", rest))

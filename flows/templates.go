@@ -129,7 +129,7 @@ func (o *office) templateValues(r *store.Report) map[string]string {
 		if t.IsZero() {
 			return "—"
 		}
-		return FormatDate(o.lang, t.In(calendar.Jakarta))
+		return FormatDate(o.lang, t.In(calendar.Local()))
 	}
 	return map[string]string{
 		"nomor":           r.TrackingID,
@@ -519,7 +519,7 @@ func (o *office) reasonFromTemplate(r *store.Report, reason string) (string, err
 		return "", fmt.Errorf("template %d no longer parses: %w", t.ID, err)
 	}
 	values := o.templateValues(r)
-	values["batas_waktu"] = FormatDate(o.lang, o.s.cal().Deadline(o.now, o.s.stageDays(StageAtAgency)).In(calendar.Jakarta))
+	values["batas_waktu"] = FormatDate(o.lang, o.s.cal().Deadline(o.now, o.s.stageDays(StageAtAgency)).In(calendar.Local()))
 	if err := o.audit("template_use", r.ID, true, fmt.Sprintf("reason: #%d %s", t.ID, t.Title)); err != nil {
 		return "", err
 	}

@@ -354,7 +354,7 @@ func TestRevisionReasonFromTemplate(t *testing.T) {
 		t.Fatalf("stage %s; replies %+v", cur.Stage, out[gRegency])
 	}
 	want := "Mohon " + puprName + " melengkapi foto hasil tindak lanjut laporan " + r.TrackingID +
-		" paling lambat " + flows.FormatDate(flows.LangID, cur.StageDeadline.In(calendar.Jakarta)) + "."
+		" paling lambat " + flows.FormatDate(flows.LangID, cur.StageDeadline.In(calendar.Local())) + "."
 	expect(t, out[gPupr], want)
 	if !h.auditHas("template_use", true, "reason: #"+regency) {
 		t.Fatal("no audit line for the reason's template")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lapor-id/lapor/flows/calendar"
 )
 
 // Lang is the language a chat reads: "id" (Bahasa Indonesia, the default)
@@ -275,12 +277,14 @@ func FormatDate(lang Lang, t time.Time) string {
 	return fmt.Sprintf("%s, %d %s %d", daysID[t.Weekday()], t.Day(), monthsID[t.Month()-1], t.Year())
 }
 
-// FormatDateTime writes a moment with its time: "3 Desember 2026 14.05 WIB".
+// FormatDateTime writes a moment with its time on the regency's clock:
+// "3 Desember 2026 14.05 WIB" (WITA or WIT where LAPOR_TIMEZONE says so).
 func FormatDateTime(lang Lang, t time.Time) string {
+	t = t.In(calendar.Local())
 	if lang == LangEN {
-		return t.Format("2 January 2006 15:04") + " WIB"
+		return t.Format("2 January 2006 15:04") + " " + calendar.Abbr()
 	}
-	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), monthsID[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	return fmt.Sprintf("%d %s %d %02d.%02d %s", t.Day(), monthsID[t.Month()-1], t.Year(), t.Hour(), t.Minute(), calendar.Abbr())
 }
 
 // FormatSize writes a byte count as "2,4 MB".

@@ -92,8 +92,8 @@ var workflowTexts = map[string][2]string{
 	// Deadlines and sweeps.
 	"sla.head": {"Batas waktu penanganan (hari kerja, tanpa libur nasional dan cuti bersama):", "Handling time limits (working days, without national holidays and collective leave):"},
 	"sla.days": {"hari kerja", "working days"},
-	"sla.rest": {"• Diteruskan ke Ombudsman bila belum selesai: %d hari kerja sejak laporan masuk\n• Pengingat kepada meja: %s hari kerja sebelum batas waktu, lalu setiap pagi hari kerja bila terlambat\n• Pertanyaan Tunda diingatkan setelah %d dan ditutup setelah %d hari kerja\n• Pengingat dan ringkasan untuk petugas dikirim pukul %s–%s WIB pada hari kerja; yang jatuh di luar jam itu menunggu pagi hari kerja berikutnya",
-		"• Forwarded to the Ombudsman if unresolved: %d working days after submission\n• Reminders to desks: %s working days before the deadline, then each working morning while overdue\n• Hold questions are asked again after %d and closed after %d working days\n• Reminders and digests for officers go out from %s to %s WIB on working days; what falls outside waits for the next working morning"},
+	"sla.rest": {"• Diteruskan ke Ombudsman bila belum selesai: %d hari kerja sejak laporan masuk\n• Pengingat kepada meja: %s hari kerja sebelum batas waktu, lalu setiap pagi hari kerja bila terlambat\n• Pertanyaan Tunda diingatkan setelah %d dan ditutup setelah %d hari kerja\n• Pengingat dan ringkasan untuk petugas dikirim pukul %s–%s %s pada hari kerja; yang jatuh di luar jam itu menunggu pagi hari kerja berikutnya",
+		"• Forwarded to the Ombudsman if unresolved: %d working days after submission\n• Reminders to desks: %s working days before the deadline, then each working morning while overdue\n• Hold questions are asked again after %d and closed after %d working days\n• Reminders and digests for officers go out from %s to %s %s on working days; what falls outside waits for the next working morning"},
 	"due.line":         {"• %s — %s — batas %s (%s)", "• %s — %s — due %s (%s)"},
 	"due.left":         {"%d hari kerja lagi", "%d working days left"},
 	"due.today":        {"hari ini", "today"},

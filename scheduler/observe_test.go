@@ -15,7 +15,7 @@ import (
 // every job's run with its error (a panic is one).
 func TestLeadershipAndRunsAreTold(t *testing.T) {
 	t.Parallel()
-	s := scheduler.New(calendar.Jakarta, nil, elect(pg.NewDB(t)))
+	s := scheduler.New(calendar.Local(), nil, elect(pg.NewDB(t)))
 	s.RetryEvery = 100 * time.Millisecond
 	var mu sync.Mutex
 	var leading []bool

@@ -40,7 +40,7 @@ func TestOnlyTheLeaderRunsJobs(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		s := scheduler.New(calendar.Jakarta, nil, elect(db))
+		s := scheduler.New(calendar.Local(), nil, elect(db))
 		s.RetryEvery = 100 * time.Millisecond
 		if err := s.Add(scheduler.Job{Name: "count", Spec: "@every 1s", Run: func(context.Context) error {
 			runs[i].Add(1)
@@ -73,7 +73,7 @@ func TestOnlyTheLeaderRunsJobs(t *testing.T) {
 }
 
 func TestBadSpecIsRefused(t *testing.T) {
-	s := scheduler.New(calendar.Jakarta, nil, nil)
+	s := scheduler.New(calendar.Local(), nil, nil)
 	if err := s.Add(scheduler.Job{Name: "x", Spec: "every tuesday", Run: func(context.Context) error { return nil }}); err == nil {
 		t.Fatal("a bad cron spec was accepted")
 	}

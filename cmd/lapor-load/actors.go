@@ -51,7 +51,7 @@ func intake(chat int64, n int, when string) []action {
 
 // recently is a date two days ago in Jakarta, as a citizen types it.
 func recently() string {
-	return time.Now().In(calendar.Jakarta).AddDate(0, 0, -2).Format("02/01/2006")
+	return time.Now().In(calendar.Local()).AddDate(0, 0, -2).Format("02/01/2006")
 }
 
 // evidencePhoto is a real JPEG (640x480, about 20 KB), so that lapor's

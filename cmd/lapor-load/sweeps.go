@@ -33,8 +33,8 @@ const sweepHour = 9
 // sweepDays are the two working mornings the run's sweeps read: the latest
 // at or before now, and the working day before it.
 func sweepDays(now time.Time, cal *calendar.Calendar) [2]time.Time {
-	local := now.In(calendar.Jakarta)
-	day := time.Date(local.Year(), local.Month(), local.Day(), sweepHour, 0, 0, 0, calendar.Jakarta)
+	local := now.In(calendar.Local())
+	day := time.Date(local.Year(), local.Month(), local.Day(), sweepHour, 0, 0, 0, calendar.Local())
 	if day.After(now) {
 		day = day.AddDate(0, 0, -1)
 	}

@@ -94,7 +94,7 @@ func TestSweepDays(t *testing.T) {
 		days := sweepDays(at, cal)
 		for i, want := range []string{c.first, c.second} {
 			d := days[i]
-			if got := d.In(calendar.Jakarta).Format(time.DateOnly); got != want || d.In(calendar.Jakarta).Hour() != sweepHour ||
+			if got := d.In(calendar.Local()).Format(time.DateOnly); got != want || d.In(calendar.Local()).Hour() != sweepHour ||
 				!cal.IsWorkingDay(d) || d.After(at) {
 				t.Errorf("%s: day %d is %s, want %s 09:00 WIB, a working day not after now", c.at, i+1, d, want)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lapor-id/lapor/bot/edge"
 	"github.com/lapor-id/lapor/flows"
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/hardcopy"
 )
 
@@ -47,6 +48,7 @@ type Config struct {
 	MaxAttachments       int
 	DraftReminderAfter   time.Duration
 	InviteTTL            time.Duration // how long an officer invitation may wait to be used
+	Zone                 calendar.Zone // the regency's time zone
 	KeepMessages         time.Duration // handled inbound and delivered outbound rows are kept this long
 	Workers              int
 	FloodPerMinute       int
@@ -229,6 +231,15 @@ func settings() []setting {
 					return fmt.Errorf("must be id or en, got %q", v)
 				}
 				c.Lang = v
+				return nil
+			}},
+		{"LAPOR_TIMEZONE", false, "the regency's time zone, in which working days, deadlines and every printed time are counted: Asia/Jakarta (WIB), Asia/Pontianak (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)", "Asia/Jakarta",
+			func(c *Config, v string) error {
+				z, err := calendar.ParseZone(v)
+				if err != nil {
+					return err
+				}
+				c.Zone = z
 				return nil
 			}},
 		{"LAPOR_TRACKING_PREFIX", false, "prefix of tracking numbers", "MGT",

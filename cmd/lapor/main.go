@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/lapor-id/lapor/flows/calendar"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -123,6 +125,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "lapor: configuration is not valid:\n%v\n", err)
 		return 2
 	}
+	calendar.SetZone(cfg.Zone) // before anything reads a date
 	log := newLogger(cfg, stderr)
 	switch args[0] {
 	case "serve":

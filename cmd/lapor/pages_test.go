@@ -81,7 +81,7 @@ func TestPrintedPagesReadBack(t *testing.T) {
 	}
 	report, recap := filepath.Join(dir, "laporan.pdf"), filepath.Join(dir, "rekap.pdf")
 	run("print", id, "--by", "Sri Wahyuni", "--out", report)
-	run("recap", "--month", now.In(calendar.Jakarta).Format("2006-01"), "--by", "Sri Wahyuni", "--out", recap)
+	run("recap", "--month", now.In(calendar.Local()).Format("2006-01"), "--by", "Sri Wahyuni", "--out", recap)
 
 	letterhead := []string{"PEMERINTAH KABUPATEN MAGETAN", "DINAS KOMUNIKASI DAN INFORMATIKA", "Jl. Tripandita No. 17, Magetan"}
 	pages := pdftotext(t, report)

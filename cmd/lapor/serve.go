@@ -359,7 +359,7 @@ func serveWith(ctx context.Context, cfg Config, log *slog.Logger, factories []so
 			OnPause: pauseNotice(svc, flows.Lang(cfg.Lang), src.ch.Name(), log), Meter: met.Meter(src.ch.Name()), Log: log}))
 	}
 
-	sched := scheduler.New(calendar.Jakarta, log, func(ctx context.Context, key string) (scheduler.Lock, error) {
+	sched := scheduler.New(calendar.Local(), log, func(ctx context.Context, key string) (scheduler.Lock, error) {
 		lease, err := db.TryLeader(ctx, key)
 		if lease == nil {
 			return nil, err
@@ -547,7 +547,7 @@ func pauseNotice(svc *flows.Service, lang flows.Lang, channel string, log *slog.
 	return func(ctx context.Context, until time.Time, reason string) {
 		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
-		text := flows.T(lang, "alert.channel.paused", name, reason, until.In(calendar.Jakarta).Format("02-01-2006 15:04")+" WIB")
+		text := flows.T(lang, "alert.channel.paused", name, reason, until.In(calendar.Local()).Format("02-01-2006 15:04")+" "+calendar.Abbr())
 		if err := svc.AlertDesk(ctx, flows.DeskSuperAdmin, text); err != nil {
 			log.Error("could not tell the super admin desk of the account's pause", "channel", channel, "err", err)
 		}

@@ -113,7 +113,7 @@ func whatsappAlert(lang flows.Lang, p whatsapp.Problem) string {
 		if p.Until.IsZero() {
 			return flows.T(lang, "alert.wa.banned.open", p.Code)
 		}
-		return flows.T(lang, "alert.wa.banned", p.Code, p.Until.In(calendar.Jakarta).Format("02-01-2006 15:04")+" WIB")
+		return flows.T(lang, "alert.wa.banned", p.Code, p.Until.In(calendar.Local()).Format("02-01-2006 15:04")+" "+calendar.Abbr())
 	case whatsapp.ProblemRefused:
 		code := "CAT"
 		if p.Code != 0 {

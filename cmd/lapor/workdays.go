@@ -14,11 +14,11 @@ import (
 )
 
 const workdaysUsage = `Usage:
-  lapor workdays add <YYYY-MM-DD or RFC3339 time> <n>   the deadline n working days after, as RFC3339 (+07:00)
+  lapor workdays add <YYYY-MM-DD or RFC3339 time> <n>   the deadline n working days after, as RFC3339 in LAPOR_TIMEZONE
   lapor workdays between <from> <to>                   working days after from, up to and including to
 `
 
-// parseMoment reads a date (taken as 00:00 WIB) or an RFC3339 time.
+// parseMoment reads a date (taken as 00:00 on the regency's clock) or an RFC3339 time.
 func parseMoment(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
@@ -60,7 +60,7 @@ func workdays(cfg Config, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "lapor: %q is not a number of working days\n", args[2])
 			return 2
 		}
-		fmt.Fprintln(stdout, cal.Deadline(from, n).In(calendar.Jakarta).Format(time.RFC3339))
+		fmt.Fprintln(stdout, cal.Deadline(from, n).In(calendar.Local()).Format(time.RFC3339))
 		return 0
 	case "between":
 		to, err := parseMoment(args[2])

@@ -1,5 +1,6 @@
 // Package calendar owns the working-day calendar (hari kerja) that every
-// deadline in lapor is counted in: Monday–Friday in WIB (Asia/Jakarta), minus
+// deadline in lapor is counted in: Monday–Friday on the regency's clock (WIB,
+// Asia/Jakarta, unless LAPOR_TIMEZONE names WITA or WIT; see SetZone), minus
 // national holidays (libur nasional) and, by default, collective leave (cuti
 // bersama), plus the rules for when a deadline of N working days falls due.
 // It embeds the holiday list (holidays-id.yaml) and the time zone database.
@@ -7,7 +8,7 @@
 // The rules, decided in DOMAIN.md ("Time: working days") and configurable
 // through Rules:
 //   - the day the clock starts does not count;
-//   - a deadline of N working days ends at 23:59:59 WIB of the Nth working
+//   - a deadline of N working days ends at 23:59:59 local time of the Nth working
 //     day after the start date;
 //   - a start on a non-working day counts from the next working day;
 //   - cuti bersama is a non-working day.
@@ -40,7 +41,7 @@ func DefaultRules() Rules {
 	return Rules{CutiBersamaIsHoliday: true, CountStartDay: false}
 }
 
-// Calendar answers working-day questions for WIB dates.
+// Calendar answers working-day questions for dates on the regency's clock.
 type Calendar struct {
 	rules    Rules
 	holidays []Holiday // sorted by date, then name
@@ -120,13 +121,13 @@ func (c *Calendar) Years() []int {
 	return ys
 }
 
-// IsWorkingDay reports whether t's date in Jakarta is a working day:
+// IsWorkingDay reports whether t's date on the regency's clock is a working day:
 // Monday–Friday and not closed by a holiday (cuti bersama per the rules).
 func (c *Calendar) IsWorkingDay(t time.Time) bool {
 	return c.working(DateOf(t).day())
 }
 
-// HolidayOn returns the holiday listed on t's date in Jakarta. It reports
+// HolidayOn returns the holiday listed on t's date on the regency's clock. It reports
 // listed holidays whatever the rules say, so a cuti bersama is returned even
 // when CutiBersamaIsHoliday is false (use IsWorkingDay for the verdict). When
 // a date has several entries, a libur nasional or local holiday wins over
@@ -146,7 +147,7 @@ func (c *Calendar) HolidayOn(t time.Time) (Holiday, bool) {
 }
 
 // Deadline returns when a limit of n working days, started at start, falls
-// due: 23:59:59 WIB of the nth working day after start's date in Jakarta.
+// due: 23:59:59 local time of the nth working day after start's date on the regency's clock.
 // Day 1 is the first working day strictly after start's date, so a start on
 // a weekend or holiday effectively counts from the next working day. With
 // Rules.CountStartDay, a start date that is a working day is itself day 1.
@@ -176,7 +177,7 @@ func (c *Calendar) Deadline(start time.Time, n int) time.Time {
 }
 
 // WorkingDaysBetween counts the working days in the half-open date range
-// (from's date, to's date], dates in Jakarta: how many working days of a
+// (from's date, to's date], dates on the regency's clock: how many working days of a
 // limit started at from have been used by the end of to's date. With
 // Rules.CountStartDay, from's date is counted too when it is a working day.
 // It is the inverse of Deadline: for n >= 1,
@@ -198,8 +199,8 @@ func (c *Calendar) WorkingDaysBetween(from, to time.Time) int {
 	return n
 }
 
-// NextWorkingDay returns 00:00 WIB of the first working day strictly after
-// t's date in Jakarta.
+// NextWorkingDay returns 00:00 local time of the first working day strictly after
+// t's date on the regency's clock.
 func (c *Calendar) NextWorkingDay(t time.Time) time.Time {
 	d := DateOf(t).day() + 1
 	for !c.working(d) {

@@ -10,7 +10,7 @@ import (
 
 // wib is a wall-clock time in Jakarta.
 func wib(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, Jakarta)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, Local())
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +77,7 @@ func TestDefaultDoesNotPanic(t *testing.T) {
 }
 
 func TestJakarta(t *testing.T) {
-	_, off := time.Date(2026, 7, 1, 12, 0, 0, 0, Jakarta).Zone()
+	_, off := time.Date(2026, 7, 1, 12, 0, 0, 0, Local()).Zone()
 	if off != 7*3600 {
 		t.Fatalf("Jakarta offset %d, want +7h", off)
 	}
@@ -243,11 +243,11 @@ func TestNextWorkingDay(t *testing.T) {
 		{wib("2026-07-11 08:00"), "2026-07-13"},
 		{wib("2026-03-18 08:00"), "2026-03-25"},
 		{wib("2025-12-24 08:00"), "2025-12-29"},                        // Natal Thu 25, cuti Fri 26
-		{time.Date(2026, 7, 10, 17, 30, 0, 0, time.UTC), "2026-07-13"}, // already Saturday in Jakarta
+		{time.Date(2026, 7, 10, 17, 30, 0, 0, time.UTC), "2026-07-13"}, // already Saturday in Local()
 	}
 	for _, tt := range tests {
 		got := c.NextWorkingDay(tt.at)
-		if want := date(tt.want).Start(); !got.Equal(want) || got.Location() != Jakarta {
+		if want := date(tt.want).Start(); !got.Equal(want) || got.Location() != Local() {
 			t.Errorf("NextWorkingDay(%s) = %s, want %s", tt.at, got, want)
 		}
 	}
@@ -324,7 +324,7 @@ func TestDeadlineProperties(t *testing.T) {
 			if got := c.WorkingDaysBetween(start, before); got != n-1 && !(got == -1 && n == 1) {
 				t.Fatalf("%+v: WorkingDaysBetween(%s, %s) = %d, want %d", rules, start, before, got, n-1)
 			}
-			if dl.Hour() != 23 || dl.Minute() != 59 || dl.Second() != 59 || dl.Location() != Jakarta {
+			if dl.Hour() != 23 || dl.Minute() != 59 || dl.Second() != 59 || dl.Location() != Local() {
 				t.Fatalf("deadline %s is not 23:59:59 WIB", dl)
 			}
 			// Deadline(n) is Deadline(n-1) moved to the next working day.
@@ -368,7 +368,7 @@ func naiveBetween(c *Calendar, from, to time.Time) int {
 }
 
 func randomZone(rng *rand.Rand) *time.Location {
-	return []*time.Location{Jakarta, time.UTC, time.FixedZone("WIT", 9*3600), time.FixedZone("HST", -10*3600)}[rng.IntN(4)]
+	return []*time.Location{Local(), time.UTC, time.FixedZone("WIT", 9*3600), time.FixedZone("HST", -10*3600)}[rng.IntN(4)]
 }
 
 func TestWith(t *testing.T) {
@@ -467,5 +467,25 @@ func BenchmarkWorkingDaysBetween(b *testing.B) {
 	from, to := wib("2026-03-02 10:00"), wib("2026-06-02 10:00")
 	for b.Loop() {
 		c.WorkingDaysBetween(from, to)
+	}
+}
+
+// Indonesia's three zones by name or abbreviation; nothing else.
+func TestParseZone(t *testing.T) {
+	for name, want := range map[string]string{"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+		"Asia/Jayapura": "WIT", "wita": "WITA", "WIT": "WIT"} {
+		z, err := ParseZone(name)
+		if err != nil || z.Abbr != want {
+			t.Errorf("%s: %+v, %v; want %s", name, z, err, want)
+			continue
+		}
+		if _, off := time.Date(2026, 7, 1, 0, 0, 0, 0, z.Loc).Zone(); off != map[string]int{"WIB": 7, "WITA": 8, "WIT": 9}[want]*3600 {
+			t.Errorf("%s: offset %d", name, off)
+		}
+	}
+	for _, bad := range []string{"", "UTC", "Europe/Berlin", "Asia/Singapore", "Local"} {
+		if _, err := ParseZone(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

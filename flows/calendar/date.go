@@ -2,21 +2,70 @@ package calendar
 
 import (
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // the binary runs on scratch images without /usr/share/zoneinfo
 )
 
-// Jakarta is WIB (Waktu Indonesia Barat), Asia/Jakarta: UTC+7 with no
-// daylight saving. Every date in this package is a date on a Jakarta wall
-// clock, whatever location the time.Time passed in carries.
-var Jakarta = mustLoadJakarta()
+// The regency's time zone: every date and deadline in lapor is on its wall
+// clock (a deadline of N working days ends at 23:59:59 of the Nth working
+// day there), whatever location a time.Time passed in carries. Asia/Jakarta
+// (WIB) unless the configuration names another Indonesian zone (SetZone,
+// LAPOR_TIMEZONE): a regency in WITA or WIT counts its days on its own
+// clock. Like time.Local, it is one per process, set at start.
+var zone atomic.Pointer[Zone]
 
-func mustLoadJakarta() *time.Location {
+func init() { zone.Store(&Zone{Loc: mustLoad("Asia/Jakarta"), Abbr: "WIB"}) }
+
+// Zone is a time zone with the abbreviation Indonesians write after a time.
+type Zone struct {
+	Loc  *time.Location
+	Abbr string // WIB, WITA or WIT
+}
+
+// indonesianZones are the IANA names of Indonesia's three time zones.
+var indonesianZones = map[string]string{
+	"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB",
+	"Asia/Makassar": "WITA",
+	"Asia/Jayapura": "WIT",
+}
+
+// ParseZone reads one of Indonesia's zones by its IANA name
+// (Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura) or its
+// abbreviation (WIB, WITA, WIT).
+func ParseZone(name string) (Zone, error) {
+	switch strings.ToUpper(strings.TrimSpace(name)) {
+	case "WIB":
+		name = "Asia/Jakarta"
+	case "WITA":
+		name = "Asia/Makassar"
+	case "WIT":
+		name = "Asia/Jayapura"
+	}
+	abbr, ok := indonesianZones[name]
+	if !ok {
+		return Zone{}, fmt.Errorf("not one of Indonesia's time zones: Asia/Jakarta (WIB), Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
+	}
+	return Zone{Loc: mustLoad(name), Abbr: abbr}, nil
+}
+
+// SetZone makes z the regency's time zone. Call it at start, before
+// anything reads dates.
+func SetZone(z Zone) { zone.Store(&z) }
+
+// Local is the regency's time zone (Asia/Jakarta unless set).
+func Local() *time.Location { return zone.Load().Loc }
+
+// Abbr is the regency's time zone's abbreviation: WIB, WITA or WIT.
+func Abbr() string { return zone.Load().Abbr }
+
+func mustLoad(name string) *time.Location {
 	// LoadLocation falls back to the tzdata embedded by the import above
 	// when the system has no zoneinfo database.
-	loc, err := time.LoadLocation("Asia/Jakarta")
+	loc, err := time.LoadLocation(name)
 	if err != nil {
-		panic(fmt.Sprintf("calendar: loading Asia/Jakarta: %v", err))
+		panic(fmt.Sprintf("calendar: loading %s: %v", name, err))
 	}
 	return loc
 }
@@ -29,10 +78,10 @@ type Date struct {
 	Day   int
 }
 
-// DateOf returns t's date on the Jakarta wall clock. 2026-07-05T23:30:00Z is
-// already 2026-07-06 in Jakarta.
+// DateOf returns t's date on the regency's wall clock. 2026-07-05T23:30:00Z
+// is already 2026-07-06 in Jakarta.
 func DateOf(t time.Time) Date {
-	y, m, d := t.In(Jakarta).Date()
+	y, m, d := t.In(Local()).Date()
 	return Date{Year: y, Month: m, Day: d}
 }
 
@@ -56,12 +105,12 @@ func (d Date) IsZero() bool { return d == Date{} }
 
 // Start is 00:00:00 WIB on d.
 func (d Date) Start() time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Jakarta)
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Local())
 }
 
 // End is 23:59:59 WIB on d, the moment a working-day deadline falls due.
 func (d Date) End() time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 23, 59, 59, 0, Jakarta)
+	return time.Date(d.Year, d.Month, d.Day, 23, 59, 59, 0, Local())
 }
 
 // Weekday is the day of the week of d.

@@ -24,6 +24,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/lapor-id/lapor/flows/calendar"
 )
 
 // Header is what every page of a printout says about where it is from.
@@ -37,10 +39,6 @@ type Header struct {
 	Letterhead Letterhead // the office's heading; Regency and Unit when it has no lines
 	Signature  Signature  // who signs the documents that need it (the recap)
 }
-
-// wib is Western Indonesia Time. Indonesia keeps no daylight saving, so a
-// fixed zone is exact and needs no tzdata.
-var wib = time.FixedZone("WIB", 7*3600)
 
 // Page geometry in millimetres (A4 portrait).
 const (
@@ -509,7 +507,7 @@ func (d *doc) when(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(wib).Format("02-01-2006 15:04") + " WIB"
+	return t.In(calendar.Local()).Format("02-01-2006 15:04") + " " + calendar.Abbr()
 }
 
 // stamp is when on two lines, date over time, for a narrow column.
@@ -517,14 +515,14 @@ func (d *doc) stamp(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(wib).Format("02-01-2006\n15:04") + " WIB"
+	return t.In(calendar.Local()).Format("02-01-2006\n15:04") + " " + calendar.Abbr()
 }
 
 func (d *doc) date(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(wib).Format("02-01-2006")
+	return t.In(calendar.Local()).Format("02-01-2006")
 }
 
 // number prints a count of days: whole numbers plainly, others with one

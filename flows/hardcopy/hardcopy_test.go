@@ -14,11 +14,12 @@ import (
 
 	"github.com/ledongthuc/pdf"
 
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/records"
 )
 
 var (
-	printedAt = time.Date(2026, 11, 21, 9, 30, 0, 0, wib)
+	printedAt = time.Date(2026, 11, 21, 9, 30, 0, 0, calendar.Local())
 	header    = Header{
 		Regency:   "Pemerintah Kabupaten Magetan",
 		Unit:      "Pengelola LAPOR! SP4N",
@@ -28,7 +29,9 @@ var (
 )
 
 // at is a time in WIB in November 2026.
-func at(day, hour, minute int) time.Time { return time.Date(2026, 11, day, hour, minute, 0, 0, wib) }
+func at(day, hour, minute int) time.Time {
+	return time.Date(2026, 11, day, hour, minute, 0, 0, calendar.Local())
+}
 
 func ptr[T any](v T) *T { return &v }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/lapor-id/lapor/flows/calendar"
 )
 
 // Letterhead is the office's heading (kop surat) on every page: its lines,
@@ -142,7 +144,7 @@ func (d *doc) longDate(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	t = t.In(wib)
+	t = t.In(calendar.Local())
 	lang := 0
 	if d.en {
 		lang = 1

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/records"
 )
 
@@ -18,8 +19,8 @@ var kecamatan = []string{"Poncol", "Parang", "Lembeyan", "Takeran", "Nguntoronad
 func recap(n int) records.Recap {
 	r := records.Recap{
 		Regency: "Kabupaten Magetan", Unit: "Pengelola LAPOR! SP4N", Period: "November 2026",
-		From: time.Date(2026, 11, 1, 0, 0, 0, 0, wib), To: time.Date(2026, 12, 1, 0, 0, 0, 0, wib),
-		GeneratedAt: time.Date(2026, 12, 1, 6, 0, 0, 0, wib),
+		From: time.Date(2026, 11, 1, 0, 0, 0, 0, calendar.Local()), To: time.Date(2026, 12, 1, 0, 0, 0, 0, calendar.Local()),
+		GeneratedAt: time.Date(2026, 12, 1, 6, 0, 0, 0, calendar.Local()),
 		Total:       412, Open: 97,
 		ByType: []records.Count{
 			{Key: "pengaduan", Label: "Pengaduan", N: 301},
@@ -58,7 +59,7 @@ func recap(n int) records.Recap {
 	}
 	for i := range 10 {
 		r.Oldest = append(r.Oldest, records.OpenItem{TrackingID: fmt.Sprintf("LPR-2608-%04d", 100+i), StageName: "Ditindaklanjuti OPD",
-			Agency: "Dinas Nomor 07", Submitted: time.Date(2026, 8, 3+i, 10, 0, 0, 0, wib), Days: float64(80 - i)})
+			Agency: "Dinas Nomor 07", Submitted: time.Date(2026, 8, 3+i, 10, 0, 0, 0, calendar.Local()), Days: float64(80 - i)})
 	}
 	return r
 }

@@ -169,7 +169,7 @@ func datetime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(calendar.Jakarta).Format("2006-01-02T15:04:05-07:00")
+	return t.In(calendar.Local()).Format("2006-01-02T15:04:05-07:00")
 }
 
 // truncate cuts s to at most n characters, the last one an ellipsis.

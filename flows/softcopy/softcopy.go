@@ -22,6 +22,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/records"
 )
 
@@ -46,10 +47,6 @@ type Options struct {
 // a confidential report: public sequences never contain one, so the
 // producer is wrong and nothing more is written.
 var ErrConfidentialInPublic = errors.New("confidential report in a public export")
-
-// wib is Western Indonesia Time. Asia/Jakarta has kept UTC+7 without
-// daylight saving since 1964, so a fixed zone needs no tzdata.
-var wib = time.FixedZone("WIB", 7*3600)
 
 const (
 	// dateTimeLayout is how times read in the CSV.
@@ -91,7 +88,7 @@ func dateTime(t time.Time) value {
 	if t.IsZero() {
 		return value{kind: kDateTime, null: true}
 	}
-	return value{kind: kDateTime, t: t.In(wib)}
+	return value{kind: kDateTime, t: t.In(calendar.Local())}
 }
 
 // date is a calendar day, at midnight WIB.
@@ -99,8 +96,8 @@ func date(t time.Time) value {
 	if t.IsZero() {
 		return value{kind: kDate, null: true}
 	}
-	y, m, d := t.In(wib).Date()
-	return value{kind: kDate, t: time.Date(y, m, d, 0, 0, 0, 0, wib)}
+	y, m, d := t.In(calendar.Local()).Date()
+	return value{kind: kDate, t: time.Date(y, m, d, 0, 0, 0, 0, calendar.Local())}
 }
 
 func integer(n int) value { return value{kind: kInt, i: int64(n)} }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/records"
 )
 
@@ -43,7 +44,9 @@ func ptr(f float64) *float64 { return &f }
 // them (Record.For), and no confidential report in public ones. leak hands
 // the whole records over whatever the audience, as a buggy producer would.
 func fixture(a records.Audience, leak bool) []records.Record {
-	wibTime := func(day, hour, minute int) time.Time { return time.Date(2026, 3, day, hour, minute, 0, 0, wib) }
+	wibTime := func(day, hour, minute int) time.Time {
+		return time.Date(2026, 3, day, hour, minute, 0, 0, calendar.Local())
+	}
 	identity := &records.Reporter{Name: reporterName, Username: reporterUsername, Contact: reporterContact,
 		Channel: "telegram", ChatID: reporterChatID}
 	r1 := records.Record{

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/lapor-id/lapor/flows/calendar"
 	"github.com/lapor-id/lapor/flows/records"
 )
 
@@ -445,8 +446,8 @@ func writeInfo(f *excelize.File, st *styles, l *labels, a records.Audience, now 
 		return err
 	}
 	lines := [][2]any{
-		{l.pick("Dibuat pada", "Generated at"), excelize.Cell{StyleID: st.dateTime, Value: now.In(wib)}},
-		{l.pick("Zona waktu", "Time zone"), "WIB (UTC+7)"},
+		{l.pick("Dibuat pada", "Generated at"), excelize.Cell{StyleID: st.dateTime, Value: now.In(calendar.Local())}},
+		{l.pick("Zona waktu", "Time zone"), zoneName(now)},
 		{l.pick("Untuk", "Audience"), l.audience(a)},
 		{l.pick("Jumlah laporan", "Reports"), reports},
 		{l.pick("Jumlah baris riwayat", "Timeline rows"), steps},
@@ -466,4 +467,10 @@ func writeInfo(f *excelize.File, st *styles, l *labels, a records.Audience, now 
 		}
 	}
 	return sw.Flush()
+}
+
+// zoneName is the regency's time zone as a reader wants it: "WIB (UTC+7)".
+func zoneName(at time.Time) string {
+	_, off := at.In(calendar.Local()).Zone()
+	return fmt.Sprintf("%s (UTC+%d)", calendar.Abbr(), off/3600)
 }
