@@ -105,6 +105,9 @@ func (c *courier) cardOf(r *store.Report, rec records.Record, deskKind string, e
 	if fu := c.followupLines(r, rec, deskKind); fu != "" { // flows/followups.go
 		text += "\n\n" + fu
 	}
+	if pl := c.partsLine(r); pl != "" { // flows/multiagency.go
+		text += "\n\n" + pl
+	}
 	if deskKind == DeskAgency && Stage(r.Stage) == StageAtAgency {
 		text += "\n\n" + T(l, "card.reply")
 	}
@@ -321,6 +324,9 @@ func (c *courier) announce(r *store.Report, act Action, arg string) error {
 }
 
 func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
+	if handled, err := c.announceMulti(r, act, arg); handled { // flows/multiagency.go
+		return err
+	}
 	l := c.lang
 	note := ""
 	if arg != "" {

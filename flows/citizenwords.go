@@ -18,9 +18,9 @@ func (c *courier) citizenHolder(l Lang, r *store.Report) string {
 	case StageAtRegency:
 		return T(l, "cw.holder.route")
 	case StageAtAgency:
-		return c.agencyName(r.AgencyCode)
+		return c.involvedNames(l, r) // flows/multiagency.go
 	case StageAnswerReview:
-		return T(l, "cw.holder.review", c.agencyName(r.AgencyCode))
+		return T(l, "cw.holder.review", c.involvedNames(l, r))
 	case StageAnswered, StageWaitingCitizen, StageInfoAnswered:
 		return T(l, "cw.holder.you")
 	case StageToLapor:
@@ -45,6 +45,8 @@ func (c *courier) citizenEvent(l Lang, e store.Event) string {
 	switch {
 	case e.Kind == string(ActDispose) && e.Note != "":
 		return T(l, "cw.dispose", c.agencyName(e.Note))
+	case e.Kind == string(ActAddAgency), e.Kind == string(ActApprovePart): // flows/multiagency.go
+		return T(l, "cw."+e.Kind, c.agencyName(e.Note))
 	case agency != "" && hasText("cw."+e.Kind):
 		return T(l, "cw."+e.Kind, agency)
 	}

@@ -54,7 +54,7 @@ var commandActions = map[string]Action{
 // officerCommands are the commands only officers have, with their usage.
 var officerCommands = map[string]string{
 	"verifikasi": "/verifikasi <ID>", "tunda": "/tunda <ID> <pertanyaan>", "arsip": "/arsip <ID> <alasan: umum|bukan|spam|duplikat <ID>|…>",
-	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>", "kembalikan": "/kembalikan <ID> <alasan>",
+	"pusat": "/pusat <ID>", "disposisi": "/disposisi <ID> <kode OPD>[,<kode OPD lain>…]", "kembalikan": "/kembalikan <ID> <alasan>",
 	"bukan_wewenang": "/bukan_wewenang <ID> <alasan>", "tanggapi": "/tanggapi <ID> [teks | selesai | templat [nomor] | kosongkan | batal]",
 	"setujui": "/setujui <ID>", "perbaiki": "/perbaiki <ID> <alasan | templat <nomor>>", "antrian": "/antrian [halaman]",
 	"laporan": "/laporan <ID>", "cari": "/cari <kata>", "statistik": "/statistik", "petugas": "/petugas [tambah <user id> <peran> [kode OPD] | hapus <user id> | undang <peran> [kode OPD] <nama> | undangan | undang batal <kode>]",
@@ -286,12 +286,17 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 		}
 		return alreadyDone(o.ctx, o.tx, &r, o.lang)
 	}
-	if act == ActDispose {
-		code, err := o.agencyCode(arg)
-		if err != nil {
+	var others []string // a disposition to several agencies (flows/multiagency.go)
+	if act == ActDispose && Stage(r.Stage) == StageAtAgency {
+		act = ActAddAgency // /disposisi on a report at the agencies adds one
+	}
+	if act == ActDispose || act == ActAddAgency {
+		if arg, others, err = o.disposeCodes(&r, arg); err != nil {
 			return err
 		}
-		arg = code
+		if act == ActAddAgency && len(others) > 0 {
+			return refuse(o.lang, "ma.addone")
+		}
 	}
 	if act == ActRevise {
 		if arg, err = o.reasonFromTemplate(&r, arg); err != nil {
@@ -317,6 +322,9 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 	if err := o.audit(string(act), r.ID, true, arg); err != nil {
 		return err
 	}
+	if err := o.addAgencies(&r, others); err != nil {
+		return err
+	}
 	if act == ActAnswer {
 		if err := o.savePending(pending{Act: ActAnswer, Report: r.TrackingID, Version: r.Version}); err != nil {
 			return err
@@ -325,7 +333,7 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 		// A message has either buttons or a forced reply: where the agency
 		// has canned answers, the prompt offers them and the officer taps
 		// Reply themselves; otherwise the reply opens by itself.
-		tpls, err := o.tx.Templates(o.ctx, visibleOwners(r.AgencyCode)...)
+		tpls, err := o.tx.Templates(o.ctx, visibleOwners(o.partAgency(&r))...)
 		if err != nil {
 			return err
 		}
@@ -343,7 +351,7 @@ func (o *office) act(trackingArg string, version int, act Action, arg string) er
 	if act == ActLaporID {
 		return o.say(T(o.lang, "wf.laporid", arg, r.TrackingID))
 	}
-	return o.say(T(o.lang, "wf.done", r.TrackingID, eventName(o.lang, string(act))))
+	return o.say(o.doneText(&r, act), o.addAgencyRow(&r, act)...) // flows/multiagency.go
 }
 
 func (o *office) submitRow(r *store.Report) []Button {
@@ -396,6 +404,8 @@ func (o *office) button() error {
 		return o.categoryPress(parts[1], version(parts[2]), parts[3])
 	case len(parts) == 3 && parts[0] == "dsp":
 		return o.offerAgencies(parts[1], version(parts[2]))
+	case len(parts) == 3 && parts[0] == addAgencyButton: // flows/multiagency.go
+		return o.offerMoreAgencies(parts[1], version(parts[2]))
 	case len(parts) == 2 && parts[0] == ombudsmanButton: // flows/ombudsman.go
 		return o.ombudsmanPress(parts[1])
 	case len(parts) == 4 && parts[0] == "c":
@@ -544,7 +554,7 @@ func (o *office) appendAnswer(id string) error {
 		}
 		return refuse(o.lang, "wf.notallowed", r.TrackingID)
 	}
-	ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, r.AgencyCode, o.now)
+	ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, o.partAgency(&r), o.now)
 	if err != nil {
 		return err
 	}
@@ -589,7 +599,7 @@ func (o *office) submitAnswer(id string, version int) error {
 		return err
 	}
 	if Stage(r.Stage) == StageAtAgency && agencyDesk(o.a, &r) {
-		ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, r.AgencyCode, o.now)
+		ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, o.partAgency(&r), o.now)
 		if err != nil {
 			return err
 		}

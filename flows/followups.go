@@ -153,7 +153,7 @@ func (o *office) startFollowup(act Action, id string, version int) error {
 		if err != nil {
 			return err
 		}
-		if firstResponseGiven(fs, r.AgencyCode) {
+		if firstResponseGiven(fs, o.partAgency(&r)) {
 			return refuse(o.lang, "fu.first.given", r.TrackingID)
 		}
 	}
@@ -184,7 +184,7 @@ func (o *office) appendFollowup(act Action, id string) error {
 	if err := o.allowedStep(&r, act); err != nil {
 		return err
 	}
-	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, r.AgencyCode, string(act), o.now)
+	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, o.partAgency(&r), string(act), o.now)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (o *office) appendFollowup(act Action, id string) error {
 			return err
 		}
 	}
-	f.AuthorID, f.AuthorName, f.AgencyCode, f.Round = o.msg.UserID, o.a.officer.Name, r.AgencyCode, r.Round
+	f.AuthorID, f.AuthorName, f.AgencyCode, f.Round = o.msg.UserID, o.a.officer.Name, o.partAgency(&r), r.Round
 	if err := o.tx.SaveFollowup(o.ctx, f); err != nil {
 		return err
 	}
@@ -237,10 +237,10 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 	if err != nil {
 		return err
 	}
-	if act == ActFirstResponse && firstResponseGiven(fs, r.AgencyCode) {
+	if act == ActFirstResponse && firstResponseGiven(fs, o.partAgency(&r)) {
 		return refuse(o.lang, "fu.first.given", r.TrackingID)
 	}
-	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, r.AgencyCode, string(act), o.now)
+	f, err := o.tx.FollowupDraft(o.ctx, r.ID, r.Round, o.partAgency(&r), string(act), o.now)
 	if err != nil {
 		return err
 	}
@@ -253,14 +253,14 @@ func (o *office) submitFollowup(act Action, id string, version int) error {
 		return refuse(o.lang, "fu.empty", kind, r.TrackingID)
 	}
 	reviewed := o.s.cfg.Policy.reviewFollowups()
-	f.Status, f.SubmittedAt, f.AgencyCode, f.Round = fuSent, o.now, r.AgencyCode, r.Round
+	f.Status, f.SubmittedAt, f.AgencyCode, f.Round = fuSent, o.now, o.partAgency(&r), r.Round
 	if reviewed {
 		f.Status = fuPending
 	}
 	if err := o.tx.SaveFollowup(o.ctx, f); err != nil {
 		return err
 	}
-	if act == ActFirstResponse { // the first-response clock stops
+	if act == ActFirstResponse && o.partAgency(&r) == r.AgencyCode { // the (lead agency's) first-response clock stops
 		if err := o.tx.StopFirstResponseClock(o.ctx, r.ID); err != nil {
 			return err
 		}

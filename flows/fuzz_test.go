@@ -583,6 +583,10 @@ func FuzzDeskInput(f *testing.F) {
 		{2, 2, 0, "", "w|progress|{id}|{v}|"}, {1, 2, 0, "", "fa|{id}|1"}, {1, 3, 0, "", "fr|{id}|1"}, {0, 2, 0, "", "w|fu_approve|{id}|{v}|"},
 		{2, 2, 1, "respon_awal", "{id} Sedang kami cek."}, {2, 2, 1, "tindak_lanjut", "{id} Tim ke lokasi."},
 		{1, 2, 1, "tindak_lanjut", "{id} teruskan"}, {1, 3, 1, "tindak_lanjut", "{id} kembalikan kurang"}, {3, 2, 1, "respon_awal", "{id} x"}, {3, 2, 2, "", "Sudah kami perbaiki kemarin."}, {4, 6, 2, "", "Nomor rumah 12."}, {6, 0, 1, "verifikasi", "{id}"},
+		// More than one agency (multiagency.go).
+		{1, 1, 1, "disposisi", "{id} pupr, dinkes"}, {1, 1, 1, "disposisi", "{id} pupr,pupr,,"}, {1, 2, 1, "disposisi", "{id} dinkes"},
+		{1, 2, 0, "", "add|{id}|{v}"}, {1, 2, 0, "", "w|add_agency|{id}|{v}|dinkes"}, {2, 2, 0, "", "w|add_agency|{id}|{v}|dinkes"},
+		{2, 2, 0, "", "w|answer_part|{id}|{v}|"}, {1, 2, 0, "", "w|approve_part|{id}|0|pupr"}, {1, 3, 1, "perbaiki", "{id} dinkes kurang foto"}, {3, 2, 1, "tanggapi", "{id} selesai"},
 	} {
 		f.Add(sd.who, sd.stage, sd.kind, true, sd.cmd, sd.text)
 	}

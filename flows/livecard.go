@@ -27,7 +27,7 @@ func (c *courier) deskCard(r *store.Report, card store.Card, retired bool) (Outb
 	// Buttons only where the report is now: the desk that holds it (an
 	// agency's only while it is that agency's).
 	kind := card.DeskKind
-	if retired || kind != stageUnit(Stage(r.Stage)) || kind == DeskAgency && card.AgencyCode != r.AgencyCode {
+	if retired || kind != stageUnit(Stage(r.Stage)) || kind == DeskAgency && !involved(r, card.AgencyCode) {
 		kind = "" // nothing to do on this card (any more)
 	}
 	var o Outbound
@@ -79,6 +79,9 @@ func stateLine(ctx context.Context, tx *store.Tx, l Lang, r *store.Report, agenc
 		what := T(l, key)
 		if e.Kind == string(ActDispose) && e.Note != "" {
 			what = T(l, "live.state.dispose.to", agencyName(e.Note))
+		}
+		if e.Kind == string(ActAddAgency) || e.Kind == string(ActAnswerPart) || e.Kind == string(ActApprovePart) { // flows/multiagency.go
+			what = T(l, key, agencyName(eventAgency(e)))
 		}
 		when := FormatDateTime(l, e.At.In(calendar.Local()))
 		if e.ActorRole == string(RoleCitizen) || e.ActorRole == string(RoleSystem) || e.ActorRole == "" {

@@ -101,7 +101,7 @@ func scope(r *store.Report, verified bool) records.Scope {
 	if onPPIDPath(r) {
 		agency = ppidScope // the PPID's desks see it (flows/ppid.go)
 	}
-	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: agency,
+	return records.Scope{Verified: verified, Confidential: r.Confidential, AgencyCode: agency, CoAgencies: r.CoAgencies,
 		Ombudsman: !r.OmbudsmanAt.IsZero()}
 }
 
@@ -143,6 +143,9 @@ func (s *Service) wholeRecord(l Lang, r *store.Report, files []store.Attachment,
 	}
 	if r.AgencyCode != "" {
 		rec.Agency = agencyName(r.AgencyCode)
+	}
+	for _, code := range r.CoAgencies { // flows/multiagency.go
+		rec.OtherAgencies = append(rec.OtherAgencies, agencyName(code))
 	}
 	if k, ok := s.regency.ByCode(r.KecamatanCode); ok {
 		rec.Kecamatan = k.Name
@@ -187,7 +190,7 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 			}
 			step.To = stageName(l, Stage(e.StageTo))
 		}
-		if e.Kind == string(ActSubmitAnswer) && answers < len(h.Answers) {
+		if (e.Kind == string(ActSubmitAnswer) || e.Kind == string(ActAnswerPart)) && answers < len(h.Answers) {
 			if step.Note == "" {
 				step.Note = h.Answers[answers].Body
 			}

@@ -38,7 +38,11 @@ type Policy struct {
 	// FollowupsReviewed: a first response or progress update waits for an
 	// admin's approval before it reaches the citizen; unset means true.
 	FollowupsReviewed *bool `yaml:"followups_reviewed"`
-	Calendar          struct {
+	// MultiAgencyAnswers: how a report with several agencies answers the
+	// citizen (flows/multiagency.go): "combined" (or unset), one answer when
+	// all have answered; "each", also every part as an admin passes it on.
+	MultiAgencyAnswers string `yaml:"multi_agency_answers"`
+	Calendar           struct {
 		CountStartDay        bool `yaml:"count_start_day"`
 		CutiBersamaIsHoliday bool `yaml:"cuti_bersama_is_holiday"`
 	} `yaml:"calendar"`
@@ -136,6 +140,9 @@ func ParsePolicy(b []byte) (Policy, error) {
 		}
 	}
 	errs = append(errs, p.checkPPIDSupervisors()...)
+	if m := p.MultiAgencyAnswers; m != "" && m != multiCombined && m != multiEach {
+		errs = append(errs, fmt.Errorf("multi_agency_answers: must be combined or each, got %q", m))
+	}
 	return p, errors.Join(errs...)
 }
 
@@ -149,6 +156,7 @@ func (p Policy) Describe(lang Lang) string {
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
 		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil, calendar.Abbr())
 	b.WriteString("\n" + p.describeFollowups(lang)) // flows/followups_sweep.go
+	b.WriteString("\n" + T(lang, "ma.sla."+p.multiAgencyAnswers())) // flows/multiagency.go
 	b.WriteString(p.describePPID(lang))             // flows/ppid.go
 	return b.String()
 }

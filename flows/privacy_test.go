@@ -43,13 +43,14 @@ type walked struct {
 	values   map[records.Field]string
 	photo    int64 // attachment ids
 	doc      int64
-	verified bool   // the super admin verified it
-	agency   string // the agency it is disposed to
-	ombuds   bool   // forwarded to the Ombudsman
+	verified bool     // the super admin verified it
+	agency   string   // the agency it is disposed to
+	co       []string // the other agencies it is disposed to (flows/multiagency.go)
+	ombuds   bool     // forwarded to the Ombudsman
 }
 
 func (w *walked) scope() records.Scope {
-	return records.Scope{Verified: w.verified, Confidential: w.flags.Confidential, AgencyCode: w.agency, Ombudsman: w.ombuds}
+	return records.Scope{Verified: w.verified, Confidential: w.flags.Confidential, AgencyCode: w.agency, CoAgencies: w.co, Ombudsman: w.ombuds}
 }
 
 // generalised is what a generalised field looks like.
@@ -120,13 +121,19 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 		}
 	}
 	// The chain: verified, returned with a reason, verified again,
-	// disposed to pupr. Cards and evidence go to the desks as it moves.
-	for _, w := range reports {
+	// disposed to pupr, every other one to dinkes as well (each agency's
+	// desk gets it). Cards and evidence go to the desks as it moves.
+	for i, w := range reports {
 		capture("card", gSuper, groupCmd(uSuper, "verifikasi", w.id))
 		capture("card", gRegency, groupCmd(uRegency, "kembalikan", w.id+" "+w.values[records.FieldNotes]))
 		capture("card", gSuper, groupCmd(uSuper, "verifikasi", w.id))
-		capture("card", gRegency, groupCmd(uRegency, "disposisi", w.id+" pupr"))
 		w.verified, w.agency = true, "pupr"
+		if i%2 == 1 {
+			capture("card", gRegency, groupCmd(uRegency, "disposisi", w.id+" pupr, dinkes"))
+			w.co = []string{"dinkes"}
+			continue
+		}
+		capture("card", gRegency, groupCmd(uRegency, "disposisi", w.id+" pupr"))
 	}
 	// The agency's first response and a progress update, one passed on by
 	// the regency admin (flows/followups.go): news to the citizen, review
@@ -135,6 +142,11 @@ func TestPrivacyTableHoldsInEveryOutput(t *testing.T) {
 		capture("followup", gPupr, groupCmd(uPupr, "respon_awal", w.id+" Tim kami memeriksa saluran ini."))
 		capture("followup", gRegency, groupCmd(uRegency, "tindak_lanjut", w.id+" teruskan"))
 		capture("followup", gPupr, groupCmd(uPupr, "tindak_lanjut", w.id+" Pengerukan dijadwalkan pekan depan."))
+		if len(w.co) > 0 { // the other agency's own update and its part of the answer
+			capture("followup", gDinkes, groupCmd(uDinkes, "tindak_lanjut", w.id+" Fogging di sekitar saluran."))
+			capture("answer", gDinkes, groupCmd(uDinkes, "tanggapi", w.id+" Fogging sudah dilakukan."))
+			capture("answer", gDinkes, groupCmd(uDinkes, "tanggapi", w.id+" selesai"))
+		}
 	}
 	capture("arsip", gSuper, groupCmd(uSuper, "arsip", spam.id+" spam"))
 

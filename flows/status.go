@@ -63,6 +63,11 @@ func (t *turn) showStatus(arg string) error {
 			view += "\n\n" + fu
 		}
 	}
+	if ps, err := c.statusParts(t.lang, &r); err != nil { // flows/multiagency.go
+		return err
+	} else if ps != "" {
+		view += "\n\n" + ps
+	}
 	merged, err := t.mergedNote(&r, own) // flows/duplicates.go
 	if err != nil {
 		return err

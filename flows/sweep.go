@@ -149,6 +149,10 @@ func (sw *sweep) deadlines() error {
 		todo = append(todo, dueMark{key: store.MarkKey{ReportID: r.ID, StageKey: r.StageStartedAt, Kind: "escalated"},
 			desk: deskKey{p.Supervisor[h.kind], ""}, item: item, escalate: true})
 	}
+	todo, err = sw.perAgency(reports, todo) // flows/multiagency.go
+	if err != nil {
+		return err
+	}
 	return sw.markDue(todo)
 }
 

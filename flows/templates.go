@@ -133,7 +133,7 @@ func (o *office) templateValues(r *store.Report) map[string]string {
 	}
 	return map[string]string{
 		"nomor":           r.TrackingID,
-		"instansi":        o.c.agencyName(r.AgencyCode),
+		"instansi":        o.c.agencyName(o.partAgency(r)),
 		"tanggal":         date(o.now),
 		"tanggal_laporan": date(r.SubmittedAt),
 		"batas_waktu":     date(r.StageDeadline),
@@ -387,7 +387,7 @@ func (o *office) answerTemplate(id string, version int, verb string) error {
 	case tplVerbList:
 		return o.offerTemplates(&r)
 	case tplVerbClear, tplVerbCancel:
-		ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, r.AgencyCode, o.now)
+		ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, o.partAgency(&r), o.now)
 		if err != nil {
 			return err
 		}
@@ -418,7 +418,7 @@ func (o *office) answerTemplate(id string, version int, verb string) error {
 
 // offerTemplates lists the templates the report's agency may use, as buttons.
 func (o *office) offerTemplates(r *store.Report) error {
-	list, err := o.tx.Templates(o.ctx, visibleOwners(r.AgencyCode)...)
+	list, err := o.tx.Templates(o.ctx, visibleOwners(o.partAgency(r))...)
 	if err != nil {
 		return err
 	}
@@ -443,7 +443,7 @@ func (o *office) offerTemplates(r *store.Report) error {
 // pickTemplate makes template n, filled for the report, the draft answer.
 func (o *office) pickTemplate(r *store.Report, n int64) error {
 	t, err := o.tx.TemplateByID(o.ctx, n)
-	if err == nil && t.AgencyCode != "" && t.AgencyCode != r.AgencyCode {
+	if err == nil && t.AgencyCode != "" && t.AgencyCode != o.partAgency(r) {
 		// Another agency's: answered exactly like one that does not exist.
 		err = store.ErrNotFound
 		if aerr := o.audit("template_use", r.ID, false, fmt.Sprintf("#%d belongs to %s", n, t.AgencyCode)); aerr != nil {
@@ -465,7 +465,7 @@ func (o *office) pickTemplate(r *store.Report, n int64) error {
 		return fmt.Errorf("template %d no longer parses: %w", t.ID, err)
 	}
 	filled := fillTemplate(parts, o.templateValues(r))
-	ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, r.AgencyCode, o.now)
+	ans, err := o.tx.AnswerFor(o.ctx, r.ID, r.Round, o.partAgency(r), o.now)
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,10 @@ const (
 	ActAutoClose    Action = "autoclose" // the citizen stayed silent: closed as accepted
 	ActExpire       Action = "expire"    // a Tunda question was never answered
 	ActLaporID      Action = "lapor_id"  // the national LAPOR! number of a forwarded report is recorded
+	// A report disposed to more than one agency (flows/multiagency.go).
+	ActAddAgency   Action = "add_agency"   // Tambah perangkat daerah: another agency takes part
+	ActAnswerPart  Action = "answer_part"  // an agency sent its part; others still work
+	ActApprovePart Action = "approve_part" // multi_agency_answers: each: a part reaches the citizen as it comes
 	// The PPID's path (flows/ppid.go).
 	ActExtend          Action = "extend"           // Perpanjang: the PPID's one extension, with its reason
 	ActInfoAnswer      Action = "info_answer"      // the PPID answers (grants, fully or in part)
@@ -137,10 +141,11 @@ func superAdminDesk(a actor, _ *store.Report) bool { return a.at(RoleSuperAdmin,
 func regencyDesk(a actor, _ *store.Report) bool    { return a.at(RoleRegencyAdmin, DeskRegency) }
 func reviewer(a actor, r *store.Report) bool       { return regencyDesk(a, r) || superAdminDesk(a, r) }
 
-// agencyDesk: a liaison officer of the report's agency, in that agency's desk.
+// agencyDesk: a liaison officer of one of the report's agencies, in that
+// agency's desk.
 func agencyDesk(a actor, r *store.Report) bool {
-	return a.at(RoleLiaison, DeskAgency) && r.AgencyCode != "" &&
-		a.desk.AgencyCode == r.AgencyCode && a.officer.AgencyCode == r.AgencyCode
+	return a.at(RoleLiaison, DeskAgency) && a.desk.AgencyCode != "" && involved(r, a.desk.AgencyCode) &&
+		a.officer.AgencyCode == a.desk.AgencyCode
 }
 
 // reporter: the citizen in the chat the report came from; for a complaint
@@ -167,6 +172,11 @@ var workflow = []rule{
 	{StageAtAgency, ActAnswer, "", false, agencyDesk},
 	{StageAtAgency, ActSubmitAnswer, StageAnswerReview, false, agencyDesk},
 	{StageAtAgency, ActNotOurs, StageAtRegency, true, agencyDesk},
+	// More than one agency (flows/multiagency.go): the regency adds one; an
+	// agency's part is recorded while others still work.
+	{StageAtAgency, ActAddAgency, "", true, regencyDesk},
+	{StageAtAgency, ActAnswerPart, "", false, agencyDesk},
+	{StageAtAgency, ActApprovePart, "", true, reviewer},
 	// Tindak lanjut before the final answer (flows/followups.go): recorded,
 	// the stage stays.
 	{StageAtAgency, ActFirstResponse, "", false, agencyDesk},
@@ -276,6 +286,9 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, a actor, r *stor
 	}
 	if isFollowupAct(act) { // recorded by flows/followups.go; nothing to move
 		return from, refuse(lang, "stale.button")
+	}
+	if done, err := s.multiAgency(ctx, tx, a, r, act, arg, now, lang); done { // flows/multiagency.go
+		return from, err
 	}
 	to := ru.to
 	switch act {

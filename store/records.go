@@ -58,7 +58,8 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 		where = append(where, "r.submitted_at < "+arg(f.To))
 	}
 	if f.AgencyCode != "" {
-		where = append(where, "r.agency_code = "+arg(f.AgencyCode))
+		a := arg(f.AgencyCode)
+		where = append(where, "(r.agency_code = "+a+" OR r.co_agencies @> ARRAY["+a+"]::text[])")
 	}
 	if len(f.TrackingIDs) > 0 {
 		where = append(where, "r.tracking_id = ANY("+arg(f.TrackingIDs)+")")
@@ -84,7 +85,7 @@ func (tx *Tx) EachHistory(ctx context.Context, f HistoryFilter, fn func(History)
 			'note', e.note, 'deadline', e.deadline) ORDER BY e.id), '[]')
 		 FROM report_events e WHERE e.report_id = r.id),
 		(SELECT coalesce(json_agg(json_build_object('round', a.round, 'body', a.body, 'author', a.author_name,
-			'agency', a.agency_code, 'submitted', a.submitted_at) ORDER BY a.round), '[]')
+			'agency', a.agency_code, 'submitted', a.submitted_at) ORDER BY a.round, a.submitted_at, a.id), '[]')
 		 FROM answers a WHERE a.report_id = r.id AND a.submitted_at IS NOT NULL),
 		(SELECT coalesce(json_agg(json_build_object('id', f.id, 'kind', f.kind, 'name', f.original_name,
 			'mime', f.mime_type, 'size', f.size_bytes) ORDER BY f.id), '[]')

@@ -37,7 +37,7 @@ type Report struct {
 	SourceInboxID    int64
 	LaporTrackingID  string // the national LAPOR! id, keyed in by an admin
 	Version          int    // bumped by every transition; buttons carry it
-	AgencyCode       string // the agency the report is disposed to
+	AgencyCode       string // the agency the report is disposed to (the lead one)
 	Round            int    // a rejected answer starts a new round
 	ResumeStage      string // while waiting for the citizen: the stage to go back to
 	PausedDays       int    // working days left when the clock was paused
@@ -53,6 +53,8 @@ type Report struct {
 	OmbudsmanLimitAt time.Time // when it passed the Ombudsman limit unresolved (the escalation file was made)
 	Title            string    // a short title (judul), suggested from the description at intake
 	Category         string    // a LAPOR! category code (flows/category); "" when none was given
+
+	CoAgencies []string // the agencies it is disposed to besides AgencyCode (flows/multiagency.go)
 }
 
 // Event is one entry of a report's append-only history.
@@ -77,7 +79,7 @@ const reportColumns = `id, tracking_id, type, description, occurred_on, occurred
 	stage_started_at, stage_deadline, submitted_at, updated_at, coalesce(source_inbox_id, 0),
 	coalesce(lapor_tracking_id, ''), version, coalesce(agency_code, ''), round, resume_stage, paused_days,
 	question, closed_reason, coalesce(rating, 0), rating_comment, recorded_by, contact,
-	deadline_base, deadline_days, ombudsman_at, ombudsman_limit_at, title, category`
+	deadline_base, deadline_days, ombudsman_at, ombudsman_limit_at, title, category, co_agencies`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -90,7 +92,7 @@ func scanReport(row scanner) (Report, error) {
 		&r.StageStartedAt, &deadline, &r.SubmittedAt, &r.UpdatedAt, &r.SourceInboxID,
 		&r.LaporTrackingID, &r.Version, &r.AgencyCode, &r.Round, &r.ResumeStage, &r.PausedDays,
 		&r.Question, &r.ClosedReason, &r.Rating, &r.RatingComment, &r.RecordedBy, &r.Contact,
-		&base, &r.DeadlineDays, &ombudsman, &limit, &r.Title, &r.Category)
+		&base, &r.DeadlineDays, &ombudsman, &limit, &r.Title, &r.Category, &r.CoAgencies)
 	if err != nil {
 		return r, mapErr(err)
 	}

@@ -38,11 +38,13 @@ func (tx *Tx) UpdateReport(ctx context.Context, r *Report) error {
 		UPDATE reports SET stage = $3, responsible_unit = $4, stage_started_at = $5, stage_deadline = $6,
 			agency_code = $7, round = $8, resume_stage = $9, paused_days = $10, question = $11,
 			closed_reason = $12, rating = $13, rating_comment = $14, lapor_tracking_id = $15,
-			updated_at = $16, deadline_base = $17, deadline_days = $18, ombudsman_at = $19, ombudsman_limit_at = $20, version = version + 1
+			updated_at = $16, deadline_base = $17, deadline_days = $18, ombudsman_at = $19, ombudsman_limit_at = $20,
+			co_agencies = $21, version = version + 1
 		WHERE id = $1 AND version = $2`,
 		r.ID, r.Version, r.Stage, r.ResponsibleUnit, r.StageStartedAt, nullTime(r.StageDeadline),
 		agency, r.Round, r.ResumeStage, r.PausedDays, r.Question, r.ClosedReason, rating, r.RatingComment,
-		lapor, r.UpdatedAt, nullTime(r.DeadlineBase), r.DeadlineDays, nullTime(r.OmbudsmanAt), nullTime(r.OmbudsmanLimitAt))
+		lapor, r.UpdatedAt, nullTime(r.DeadlineBase), r.DeadlineDays, nullTime(r.OmbudsmanAt), nullTime(r.OmbudsmanLimitAt),
+		coAgencies(r.CoAgencies))
 	if err != nil {
 		return mapErr(err)
 	}
@@ -77,7 +79,7 @@ func (tx *Tx) FindReports(ctx context.Context, f ReportFilter) ([]Report, error)
 		f.Limit = 50
 	}
 	return tx.reports(ctx, `(coalesce(cardinality($1::text[]), 0) = 0 OR stage = ANY($1))
-		  AND ($2 = '' OR agency_code = $2)
+		  AND ($2 = '' OR agency_code = $2 OR co_agencies @> ARRAY[$2]::text[])
 		  AND ($3 = '' OR tracking_id ILIKE '%' || $3 || '%' OR description ILIKE '%' || $3 || '%' OR lapor_tracking_id = $3)
 		ORDER BY stage_deadline NULLS LAST, id
 		LIMIT $4`, f.Stages, f.AgencyCode, f.Words, f.Limit)
@@ -129,12 +131,13 @@ type Answer struct {
 	SubmittedAt time.Time
 }
 
-// AnswerFor returns the answer of a report's round, creating an empty draft
-// when there is none.
+// AnswerFor returns an agency's answer to a report's round, creating an
+// empty draft when there is none (each agency of a report disposed to more
+// than one writes its own part).
 func (tx *Tx) AnswerFor(ctx context.Context, reportID int64, round int, agency string, now time.Time) (Answer, error) {
 	_, err := tx.tx.Exec(ctx, `
 		INSERT INTO answers (report_id, round, agency_code, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (report_id, round) DO NOTHING`, reportID, round, agency, now)
+		ON CONFLICT (report_id, round, agency_code) DO NOTHING`, reportID, round, agency, now)
 	if err != nil {
 		return Answer{}, mapErr(err)
 	}
@@ -142,7 +145,7 @@ func (tx *Tx) AnswerFor(ctx context.Context, reportID int64, round int, agency s
 	var submitted *time.Time
 	err = tx.tx.QueryRow(ctx, `
 		SELECT id, report_id, round, body, author_id, author_name, agency_code, created_at, submitted_at
-		FROM answers WHERE report_id = $1 AND round = $2`, reportID, round).Scan(
+		FROM answers WHERE report_id = $1 AND round = $2 AND agency_code = $3`, reportID, round, agency).Scan(
 		&a.ID, &a.ReportID, &a.Round, &a.Body, &a.AuthorID, &a.AuthorName, &a.AgencyCode, &a.CreatedAt, &submitted)
 	a.SubmittedAt = valueTime(submitted)
 	return a, mapErr(err)

@@ -185,7 +185,7 @@ var registrationCode = regexp.MustCompile(`: ([34679ACDEFHJKMNPRTUVWXY]{8})\n`)
 // next.
 func runTranscript(t *testing.T, p platform, seen map[string]string, steps []step) {
 	t.Helper()
-	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr, pPPID, pAtasan} {
+	for _, person := range []int{pCitizen, pSuper, pRegency, pPupr, pPPID, pAtasan, pDlhp} {
 		seen[fmt.Sprintf("u%d", person)] = p.userID(person)
 	}
 	for i, s := range steps {
@@ -244,6 +244,10 @@ func desksTranscript() []step {
 		{chat: gpPPID, person: pPPID, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
 		{chat: s, person: s, say: "/kode_grup ppid_superior", want: "Kode pendaftaran"},
 		{chat: gpAtasan, person: pAtasan, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		// The second agency of the two-agency report (multiAgencyTranscript).
+		{chat: s, person: s, say: "/petugas tambah {u26} liaison_officer dlhp Wulan", want: "Wulan"},
+		{chat: s, person: s, say: "/kode_grup agency dlhp", want: "Kode pendaftaran"},
+		{chat: gpDlhp, person: pDlhp, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
 	}
 }
 
@@ -263,6 +267,7 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, centralTranscript())
 	runTranscript(t, p, seen, informationTranscript())
 	runTranscript(t, p, seen, followupsTranscript(jpegWithGPS(t)))
+	runTranscript(t, p, seen, multiAgencyTranscript(jpegWithGPS(t)))
 }
 
 func TestSharedTranscriptsOnTelegram(t *testing.T) {

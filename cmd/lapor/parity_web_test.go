@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/textproto"
@@ -71,7 +72,8 @@ func (p *webPlatform) tab(person int) *webTab {
 	if w, ok := p.tabs[person]; ok {
 		return w
 	}
-	w := openWebTab(p.t, p.base, fmt.Sprintf("person %d", person))
+	// Each person on a loopback address of their own (127.0.1.N).
+	w := openWebTabFrom(p.t, p.base, fmt.Sprintf("person %d", person), &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(person))})
 	u, _ := url.Parse(p.base)
 	var token string
 	for _, c := range w.client.Jar.Cookies(u) {
@@ -255,9 +257,18 @@ type webLine struct {
 	answered bool  // a citizen's choices already used
 }
 
-func openWebTab(t *testing.T, base, who string) *webTab {
+func openWebTab(t *testing.T, base, who string) *webTab { return openWebTabFrom(t, base, who, nil) }
+
+// openWebTabFrom opens a tab whose connections come from the local address
+// from (nil: any), as from a person's own device: the web chat's limit per
+// client address then counts each person's messages apart.
+func openWebTabFrom(t *testing.T, base, who string, from net.Addr) *webTab {
 	jar, _ := cookiejar.New(nil)
-	w := &webTab{t: t, who: who, base: base, client: &http.Client{Jar: jar}}
+	client := &http.Client{Jar: jar}
+	if from != nil {
+		client.Transport = &http.Transport{DialContext: (&net.Dialer{LocalAddr: from}).DialContext}
+	}
+	w := &webTab{t: t, who: who, base: base, client: client}
 	t.Cleanup(w.closeStream)
 	w.load()
 	return w

@@ -86,7 +86,7 @@ func (d *doc) reportFields(rec records.Record) [][2]string {
 		{d.t("f.category"), d.or(first(rec.CategoryName, rec.Category))},
 		{d.t("f.stage"), d.or(first(rec.StageName, rec.Stage))},
 		{d.t("f.status"), status},
-		{d.t("f.agency"), d.or(rec.Agency)},
+		{d.t("f.agency"), d.or(rec.Agencies())},
 		{d.t("f.submitted"), d.when(rec.SubmittedAt)},
 		{d.t("f.updated"), d.when(rec.UpdatedAt)},
 		{d.t("f.deadline"), d.when(rec.StageDeadline)},

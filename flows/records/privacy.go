@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -132,14 +133,15 @@ func Treat(a Audience, f Flags, field Field) Treatment {
 }
 
 // Scope says which reports an audience may see at all. An agency sees the
-// reports disposed to it; the Ombudsman desk those forwarded to it; the
+// reports disposed to it (alone or with others); the Ombudsman desk those forwarded to it; the
 // public only verified reports that are not confidential.
 type Scope struct {
 	Agency       string // the agency's code, for Agency
 	Verified     bool   // the super admin verified it
 	Confidential bool
-	AgencyCode   string // the agency the report is disposed to
-	Ombudsman    bool   // forwarded to the Ombudsman
+	AgencyCode   string   // the agency the report is disposed to
+	CoAgencies   []string // the other agencies it is disposed to as well
+	Ombudsman    bool     // forwarded to the Ombudsman
 }
 
 // Visible reports whether audience a (of agency, for Agency) may see a
@@ -149,7 +151,7 @@ func Visible(a Audience, agency string, rep Scope) bool {
 	case Admin:
 		return true
 	case Agency:
-		return agency != "" && rep.AgencyCode == agency
+		return agency != "" && (rep.AgencyCode == agency || slices.Contains(rep.CoAgencies, agency))
 	case Ombudsman:
 		return rep.Ombudsman
 	}

@@ -9,6 +9,7 @@ package records
 
 import (
 	"iter"
+	"strings"
 	"time"
 )
 
@@ -76,7 +77,8 @@ type Record struct {
 	StageName     string
 	Open          bool // not closed or archived
 	AgencyCode    string
-	Agency        string // the agency's name
+	Agency        string   // the agency's name
+	OtherAgencies []string // the names of the other agencies it is disposed to (each answers its part)
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	StageDeadline time.Time // zero when the clock is paused or stopped
@@ -162,3 +164,8 @@ type Attachment struct {
 // Seq yields records one at a time (streamed from the database), or an
 // error that ends the sequence.
 type Seq = iter.Seq2[Record, error]
+
+// Agencies names every agency the report is disposed to, the lead first.
+func (rec *Record) Agencies() string {
+	return strings.Join(append([]string{rec.Agency}, rec.OtherAgencies...), "; ")
+}

@@ -150,7 +150,7 @@ var reportColumns = []column{
 	}},
 	{"Status", "Status", 10, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.openClosed(r.Open)) }},
 	{"Kode OPD", "Agency code", 12, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.AgencyCode) }},
-	{"OPD", "Agency", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Agency) }},
+	{"OPD", "Agency", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Agencies()) }},
 	{"Kecamatan", "District (kecamatan)", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Kecamatan) }},
 	{"Alamat", "Address", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Address) }},
 	{"Lintang", "Latitude", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return float(r.Lat) }},
