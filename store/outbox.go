@@ -45,15 +45,16 @@ type queued struct {
 // locks of Lease and the migrations).
 const outboxLockClass = 0x6c6f // "lo"
 
-// flushOutbox writes the queued messages just before commit. The dispatcher
-// sends each chat's messages in id order, and ids are taken at insert, not
-// at commit: when two transactions write to one chat (a desk group gets a
-// card from one officer's action while its own officer's command is
-// handled), the later id could commit first and its message go out first.
-// So a transaction first takes a lock per chat it writes to, held until it
-// commits, then takes its ids: one chat's ids are in commit order. The locks
-// are taken in one order (by key) by every transaction, so two never wait
-// for each other in a circle, and only from here to the commit.
+// flushOutbox writes the queued messages, and the inbox marks of
+// FinishInbound, just before commit. The dispatcher sends each chat's
+// messages in id order, and ids are taken at insert, not at commit: when
+// two transactions write to one chat (a desk group gets a card from one
+// officer's action while its own officer's command is handled), the
+// later id could commit first and its message go out first. So a
+// transaction first takes a lock per chat it writes to, held until it
+// commits, then takes its ids: one chat's ids are in commit order. The
+// locks are taken in one order (by key) by every transaction, so two
+// never wait for each other in a circle, and only from here to the commit.
 func (tx *Tx) flushOutbox(ctx context.Context) error {
 	if len(tx.outbox) == 0 && len(tx.finishes) == 0 {
 		return nil
