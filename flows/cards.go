@@ -298,6 +298,12 @@ func (c *courier) deadline(r *store.Report) string {
 	return FormatDate(lang, r.StageDeadline.In(calendar.Local()))
 }
 
+// replyBy is the last day a reporter can answer an officer's question
+// (Tunda) before the sweep archives the report (flows/sweep.go tunda).
+func (c *courier) replyBy(r *store.Report) string {
+	return FormatDate(Lang(r.Lang), c.s.cal().Deadline(r.StageStartedAt, c.s.cfg.Policy.TundaExpireAfter).In(calendar.Local()))
+}
+
 func (c *courier) agencyName(code string) string {
 	if c.agencies == nil {
 		c.agencies = map[string]string{}
@@ -364,7 +370,7 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 		if err := c.answerFiles(r, ans, DeskRegency); err != nil {
 			return err
 		}
-		return c.tellCitizen(r, "n.submit", r.TrackingID, c.deadline(r))
+		return c.tellCitizen(r, "n.submit", r.TrackingID, c.deadline(r), c.agencyName(ans.AgencyCode))
 	case ActRevise:
 		ans, err := c.tx.AnswerFor(c.ctx, r.ID, r.Round, r.AgencyCode, c.now)
 		if err != nil {
@@ -377,7 +383,7 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 		if err := c.cardTo(r, DeskAgency, r.AgencyCode, note, T(l, "card.answer", c.agencyName(ans.AgencyCode), ans.Body)); err != nil {
 			return err
 		}
-		return c.tellCitizen(r, "n.revise", r.TrackingID, c.deadline(r))
+		return c.tellCitizen(r, "n.revise", r.TrackingID, c.deadline(r), c.agencyName(ans.AgencyCode))
 	case ActApprove:
 		ans, err := c.tx.AnswerFor(c.ctx, r.ID, r.Round, r.AgencyCode, c.now)
 		if err != nil {
@@ -396,7 +402,7 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 		if err := c.cardTo(r, DeskAgency, r.AgencyCode, note); err != nil {
 			return err
 		}
-		return c.tellCitizen(r, "n.reject", r.TrackingID, c.deadline(r))
+		return c.tellCitizen(r, "n.reject", r.TrackingID, c.deadline(r), c.agencyName(r.AgencyCode))
 	case ActAccept:
 		lang := Lang(r.Lang)
 		var row []Button
@@ -411,7 +417,7 @@ func (c *courier) announceMove(r *store.Report, act Action, arg string) error {
 		}
 		return c.send(r.Channel, r.ChatID, Outbound{Text: T(lang, "n.accept", r.TrackingID), Buttons: [][]Button{row}})
 	case ActDefer:
-		return c.tellCitizen(r, "n.tunda", r.TrackingID, r.Question)
+		return c.tellCitizen(r, "n.tunda", r.TrackingID, r.Question, c.replyBy(r))
 	case ActInfo:
 		desk, agency := stageUnit(Stage(r.Stage)), ""
 		if desk == DeskAgency {
@@ -465,15 +471,11 @@ func (c *courier) answerFiles(r *store.Report, ans store.Answer, to string) erro
 	return nil
 }
 
-// archiveReason turns a reason code into words; free text stays as typed.
+// archiveReason turns a reason code into words (flows/glossarywords.go);
+// free text stays as typed.
 func archiveReason(lang Lang, arg string) string {
-	switch strings.ToLower(strings.TrimSpace(arg)) {
-	case "umum":
-		return T(lang, "reason.umum")
-	case "bukan":
-		return T(lang, "reason.bukan")
-	case "spam":
-		return T(lang, "reason.spam")
+	if key, ok := closedReasonKeys[strings.ToLower(strings.TrimSpace(arg))]; ok {
+		return T(lang, key)
 	}
 	return arg
 }

@@ -253,7 +253,7 @@ func TestDeskQueueAndReportCard(t *testing.T) {
 	}
 	in := press(dispose)
 	in.IsGroup, in.UserID, in.UserName = true, uRegency, "Petugas "+uRegency
-	expect(t, h.send(gRegency, in), "Disposisi "+held.TrackingID, "ke OPD mana")
+	expect(t, h.send(gRegency, in), "Disposisi "+held.TrackingID, "ke perangkat daerah mana")
 }
 
 // The working hours end at working_hours_until, which /sla shows; a policy

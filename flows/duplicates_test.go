@@ -492,7 +492,7 @@ func TestCrossedMergesAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect(t, h.send(gSuper2, groupCmd(uSuper, "daftar_grup", code)), "terdaftar sebagai meja")
+	expect(t, h.send(gSuper2, groupCmd(uSuper, "daftar_grup", code)), "terdaftar sebagai grup petugas")
 	h.drainAll()
 	for round := range 6 {
 		a, b := h.seedReport(flows.StageSubmitted, "", false).TrackingID, h.seedReport(flows.StageSubmitted, "", false).TrackingID

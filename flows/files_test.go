@@ -70,9 +70,10 @@ func (b *brokenStream) Read(p []byte) (int, error) {
 }
 
 // A file the conversation does not keep leaves no bytes stored: refused by
-// its first bytes, found too big while it streams, failing midway, sent
-// when no report is being written, or beyond the limit of files; the
-// platform is told to discard it. A kept file is stored once.
+// its first bytes, found too big while it streams, failing midway, or
+// beyond the limit of files; the platform is told to discard it. A kept
+// file is stored once, also when it is sent before any report was begun
+// (flows/firstfile.go).
 func TestRefusedFilesLeaveNoBytes(t *testing.T) {
 	h := newHarness(t)
 	max := int(flows.DefaultConfig().MaxFileBytes)
@@ -88,7 +89,6 @@ func TestRefusedFilesLeaveNoBytes(t *testing.T) {
 	photo := func(id, name string) flows.Inbound {
 		return flows.Inbound{Kind: flows.KindDocument, File: &flows.FileRef{ID: id, Name: name}}
 	}
-	expect(t, h.send("100", photo("photo", "pagi.jpg")), "belum ada laporan")
 	h.intakeToEvidence("100")
 	expect(t, h.send("100", photo("elf", "foto.jpg")), "Linux program")
 	// No size said beforehand: the stream is cut at the limit.
@@ -102,15 +102,22 @@ func TestRefusedFilesLeaveNoBytes(t *testing.T) {
 	if n := h.blobs(); n != 0 {
 		t.Fatalf("%d blobs stored for refused files", n)
 	}
-	if want := []string{"photo", "elf", "big", "broken"}; strings.Join(f.discarded, " ") != strings.Join(want, " ") {
+	if want := []string{"elf", "big", "broken"}; strings.Join(f.discarded, " ") != strings.Join(want, " ") {
 		t.Fatalf("discarded %q, want %q", f.discarded, want)
 	}
 	expect(t, h.send("100", photo("photo", "pagi.jpg")), "Bukti ke-1 diterima")
 	if n := h.blobs(); n != 1 {
 		t.Fatalf("%d blobs for one kept file", n)
 	}
-	if len(f.discarded) != 4 {
+	if len(f.discarded) != 3 {
 		t.Fatalf("a kept file was discarded: %q", f.discarded)
+	}
+	expect(t, h.send("101", photo("photo", "pagi.jpg")), "sudah kami terima", "laporan baru")
+	if n := h.blobs(); n != 2 {
+		t.Fatalf("%d blobs after a file kept before any report, want 2", n)
+	}
+	if len(f.discarded) != 3 {
+		t.Fatalf("a file kept before any report was discarded: %q", f.discarded)
 	}
 }
 

@@ -56,9 +56,16 @@ func (t *turn) onFirstConfirm() error {
 		t.step = StepType
 		return t.prompt()
 	case "first:no":
+		dropped := "first.dropped"
+		if len(t.d.Attachments) > 0 {
+			dropped = "first.file.dropped" // flows/firstfile.go
+		}
 		t.d = draft{}
 		t.step = StepIdle
-		return t.menu("first.dropped")
+		return t.menu(dropped)
+	}
+	if t.msg.Kind.IsFile() {
+		return t.takeFile() // one more file for the same question
 	}
 	if t.msg.Kind == KindText {
 		// More words: the same question, with the text grown, within the

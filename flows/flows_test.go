@@ -444,7 +444,7 @@ func TestEditFromSummaryReturnsToSummary(t *testing.T) {
 	h.send("700", press("what:next"))
 	h.send("700", press("when:unknown"))
 	last := expect(t, h.send("700", flows.Inbound{Kind: flows.KindLocation, Location: &flows.Location{Lat: -7.7204, Lon: 111.2503}}),
-		"paling dekat dengan Kecamatan Poncol")
+		"tempatnya ada di Kecamatan Poncol")
 	if !hasButton(last, "kec:35.20.01") {
 		t.Fatalf("no suggested kecamatan button: %+v", last.Buttons)
 	}

@@ -136,7 +136,7 @@ func TestFirstResponseIsReviewedThenReachesTheCitizen(t *testing.T) {
 	h.post(gRegency, pressIn(uRegency, labelData(t, review, "✅ Teruskan ke pelapor")))
 	out = h.drainAll()
 	citizen := out[identities["telegram"].chat]
-	expect(t, citizen, "Tanggapan awal dari Dinas Pekerjaan Umum", "UPT meninjau")
+	expect(t, citizen, "Respon awal dari Dinas Pekerjaan Umum", "UPT meninjau")
 	expect(t, out[gPupr], "diteruskan kepada pelapor")
 	// A second press changes nothing.
 	h.post(gRegency, pressIn(uRegency, labelData(t, review, "✅ Teruskan ke pelapor")))
@@ -165,7 +165,7 @@ func TestProgressUpdateSentBack(t *testing.T) {
 	out := h.drainAll()
 	review := out[gRegency]
 	expect(t, review, "menunggu alat berat")
-	h.post(gRegency, pressIn(uRegency, labelData(t, review, "↩️ Kembalikan ke OPD")))
+	h.post(gRegency, pressIn(uRegency, labelData(t, review, "↩️ Kembalikan ke perangkat daerah")))
 	prompt := expect(t, h.drainAll()[gRegency], "alasan")
 	h.post(gRegency, replyTo(uRegency, "Sebutkan perkiraan tanggal.", prompt.Text))
 	out = h.drainAll()
@@ -195,7 +195,7 @@ func TestFollowupStraightToTheCitizen(t *testing.T) {
 	r := h.disposed(true)
 	h.post(gPupr, groupCmd(uPupr, "respon_awal", r.TrackingID+" Sudah kami jadwalkan perbaikan."))
 	out := h.drainAll()
-	expect(t, out[identities["telegram"].chat], "Tanggapan awal dari Dinas Pekerjaan Umum", "jadwalkan perbaikan")
+	expect(t, out[identities["telegram"].chat], "Respon awal dari Dinas Pekerjaan Umum", "jadwalkan perbaikan")
 	expect(t, out[gRegency], "sudah dikirim kepada pelapor", "jadwalkan perbaikan")
 	for _, m := range out[gRegency] {
 		if len(m.Buttons) > 0 && strings.Contains(m.Text, "jadwalkan") {
@@ -391,7 +391,7 @@ func TestRandomFollowupsKeepTheInvariants(t *testing.T) {
 				// A follow-up reaches the citizen only after the event that sends it.
 				if msgs := out[who.chat]; len(msgs) > 0 {
 					for _, o := range msgs {
-						if !strings.Contains(o.Text, "Tanggapan awal dari") && !strings.Contains(o.Text, "Kabar tindak lanjut dari") {
+						if !strings.Contains(o.Text, "Respon awal dari") && !strings.Contains(o.Text, "Kabar tindak lanjut dari") {
 							continue
 						}
 						es := h.events(r.TrackingID)

@@ -465,7 +465,7 @@ func FuzzWhen(f *testing.F) {
 // citizenSteps are the steps a citizen's chat can be at.
 var citizenSteps = []flows.Step{flows.StepIdle, flows.StepStatusAsk, flows.StepType, flows.StepWhat, flows.StepWhen, flows.StepWhere,
 	flows.StepKecamatan, flows.StepEvidence, flows.StepAnonymous, flows.StepConfidential, flows.StepSummary, flows.StepEdit,
-	flows.StepRejectReason, flows.StepRatingComment}
+	flows.StepRejectReason, flows.StepRatingComment, flows.StepFirstConfirm}
 
 // citizenStages are the stages the citizen's own report is in.
 var citizenStages = []flows.Stage{flows.StageAnswered, flows.StageWaitingCitizen, flows.StageClosed, flows.StageSubmitted}

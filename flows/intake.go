@@ -135,8 +135,11 @@ func (t *turn) save() error {
 	return t.tx.SaveConversation(t.ctx, t.conv)
 }
 
-// wantsFiles reports whether the current step keeps evidence.
-func (t *turn) wantsFiles() bool { return t.step == StepWhat || t.step == StepEvidence }
+// wantsFiles reports whether the current step keeps evidence; a file sent
+// outside a report may start one (flows/firstfile.go).
+func (t *turn) wantsFiles() bool {
+	return t.step == StepWhat || t.step == StepEvidence || t.step == StepIdle || t.step == StepFirstConfirm
+}
 
 // fetchFile downloads the file of a file message when the conversation will
 // keep it, and otherwise notes why not, so run() can tell the citizen.
@@ -469,6 +472,10 @@ func (t *turn) onIdle() error {
 	if t.msg.Kind == KindText {
 		return t.onIdleText() // flows/firstmessage.go
 	}
+	if t.msg.Kind.IsFile() {
+		t.d = draft{}
+		return t.takeFile() // flows/firstfile.go asks whether it starts a report
+	}
 	return t.menu("idle.text")
 }
 
@@ -667,6 +674,9 @@ func (t *turn) takeFile() error {
 		} else if err := t.say("evidence.caption.toolong", t.s.cfg.MaxDescription); err != nil {
 			return err
 		}
+	}
+	if t.step == StepIdle || t.step == StepFirstConfirm {
+		return t.askFirstFile(name, a.Size) // flows/firstfile.go
 	}
 	if t.step == StepWhat {
 		// Still telling what happened: the file is kept, and the next

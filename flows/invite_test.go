@@ -180,7 +180,7 @@ func TestInviteRedeemedOnTelegramAndWhatsApp(t *testing.T) {
 	link, _ := url.Parse(regexp.MustCompile(`https://t\.me/\S+`).FindString(issued))
 	got := oneText(t, h.sendOn("telegram", "5551234", tgStart("5551234", "Rina", link.Query().Get("start"))))
 	for _, want := range []string{"Selamat bergabung", "Pejabat Penghubung, Dinas Pekerjaan Umum", "ID Anda di Telegram: 5551234",
-		"Rina Wati", "Meja Anda: test:"} {
+		"Rina Wati", "Grup petugas Anda: test:"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the welcome lacks %q: %s", want, got)
 		}
@@ -422,7 +422,7 @@ func TestInviteWebSignIn(t *testing.T) {
 	if got, err := h.svc.RoomOf(h.ctx, "web", "w-rina", room.ChatID); err != nil || got.Title == "" {
 		t.Errorf("RoomOf: %+v, %v", got, err)
 	}
-	expect(t, h.drainOn("test")[gRegency], "Rina bergabung sebagai Pejabat Penghubung", "(web, ID w-rina)")
+	expect(t, h.drainOn("test")[gRegency], "Rina bergabung sebagai Pejabat Penghubung", "(obrolan web, ID w-rina)")
 
 	// Already an officer: their room, the new code untouched.
 	second, _ := h.invite(gRegency, uRegency, "ombudsman Ombi")

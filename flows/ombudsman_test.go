@@ -103,7 +103,7 @@ func TestOmbudsmanEscalationWithoutDeskGoesToTheRegency(t *testing.T) {
 		t.Fatalf("no escalation card with the button in the regency desk: %+v", outs[gRegency])
 	}
 	for _, want := range []string{id, "Kronologi", "Diverifikasi", "Didisposisikan", "Batas waktu yang terlewati",
-		"Di perangkat daerah (OPD) yang berwenang: batas", "/ombudsman_kirim " + id} {
+		"Di perangkat daerah yang berwenang: batas", "/ombudsman_kirim " + id} {
 		if !strings.Contains(card.Text, want) {
 			t.Errorf("the escalation card lacks %q:\n%s", want, card.Text)
 		}
@@ -130,7 +130,7 @@ func TestOmbudsmanEscalationWithoutDeskGoesToTheRegency(t *testing.T) {
 	// The citizen hears the limit, the request and their own right; not a
 	// forwarding that did not happen.
 	told := outs[citizen.chat]
-	expect(t, told, "melewati batas waktu", "Admin Kabupaten telah diminta", "137", "ombudsman.go.id", "Perwakilan Jawa Timur")
+	expect(t, told, "melewati batas waktu", "Tim LAPOR! SP4N Kabupaten telah diminta", "137", "ombudsman.go.id", "Perwakilan Jawa Timur")
 	for _, m := range told {
 		if strings.Contains(m.Text, "telah dikirim") || strings.Contains(m.Text, "disampaikan kepada petugas") {
 			t.Errorf("the citizen was told of a sending before it was recorded: %s", m.Text)
@@ -212,7 +212,7 @@ func TestOmbudsmanEscalationWithDeskForwardsAndRecordsTheOutcome(t *testing.T) {
 		t.Errorf("events after the sweep: %v", kinds)
 	}
 	told := outs[citizen.chat]
-	expect(t, told, "Admin Kabupaten telah diminta", "disampaikan kepada petugas Ombudsman RI")
+	expect(t, told, "Tim LAPOR! SP4N Kabupaten telah diminta", "disampaikan kepada petugas Ombudsman RI")
 	checkClaims(t, told, h.events(id))
 
 	// The Ombudsman desk records an outcome: regency and citizen told.

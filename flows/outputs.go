@@ -137,7 +137,8 @@ func (s *Service) wholeRecord(l Lang, r *store.Report, files []store.Attachment,
 		KecamatanCode: r.KecamatanCode, Anonymous: r.Anonymous, Confidential: r.Confidential, Channel: r.Channel,
 		Stage: r.Stage, StageName: stageName(l, Stage(r.Stage)), Open: !Stage(r.Stage).Final(),
 		AgencyCode: r.AgencyCode, SubmittedAt: r.SubmittedAt, UpdatedAt: r.UpdatedAt, StageDeadline: r.StageDeadline,
-		Round: r.Round, ClosedReason: r.ClosedReason, Rating: r.Rating, RatingComment: r.RatingComment,
+		Round: r.Round, ClosedReason: archiveReason(l, r.ClosedReason), ChannelName: channelLabel(l, r.Channel),
+		Archived: Stage(r.Stage) == StageArchived, Rating: r.Rating, RatingComment: r.RatingComment,
 		Reporter: &records.Reporter{Name: r.ReporterName, Username: s.readableHandle(r.Channel, r.ReporterUsername), Contact: r.Contact,
 			Channel: r.Channel, ChatID: r.ChatID},
 	}
@@ -183,7 +184,7 @@ func (m *recordMaker) timeline(h store.History) ([]records.Step, []records.Stint
 		}
 		actor, officer := m.actor(e)
 		step := records.Step{At: e.At, Kind: e.Kind, What: eventName(l, e.Kind), Actor: actor, Officer: officer,
-			Desk: m.deskName(e.Desk), Note: e.Note}
+			Desk: m.deskName(e.Desk), Note: eventNote(l, e.Kind, e.Note)}
 		if e.StageFrom != e.StageTo {
 			if e.StageFrom != "" {
 				step.From = stageName(l, Stage(e.StageFrom))

@@ -12,7 +12,7 @@ import (
 
 // packetLabels are lapor.go.id's complaint form fields, in the form's order.
 var packetLabels = []string{"Judul laporan:", "Kategori:", "Isi laporan:", "Tanggal kejadian:", "Lokasi kejadian:",
-	"Kategori / instansi tujuan:", "Lampiran:", "Anonim:", "Rahasia:", "Identitas pelapor:"}
+	"Kategori / perangkat daerah tujuan:", "Lampiran:", "Anonim:", "Rahasia:", "Identitas pelapor:"}
 
 // packetParts splits a /paket reply into its text, the PDF's text and the
 // number of files sent after it.
@@ -73,7 +73,7 @@ func TestPacketCommand(t *testing.T) {
 		t.Fatal("no PDF came with the packet")
 	}
 	inOrder(t, "the PDF", pdf, []string{"Judul laporan", "Kategori", "Isi laporan", "Tanggal kejadian", "Lokasi kejadian",
-		"Kategori / instansi tujuan", "Lampiran", "Anonim", "Rahasia", "Identitas pelapor"})
+		"Kategori / perangkat daerah tujuan", "Lampiran", "Anonim", "Rahasia", "Identitas pelapor"})
 	for _, want := range []string{"Jalan rusak parah", who.name} {
 		if !strings.Contains(pdf, want) {
 			t.Errorf("the PDF has no %q:\n%s", want, pdf)
@@ -105,7 +105,7 @@ func TestPacketCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	text, _, _ = h.packetParts(h.send(gSuper, groupCmd(uSuper, "paket", pln.TrackingID)))
-	if !strings.Contains(text, "Kategori / instansi tujuan:\nPT PLN (Persero)") || !strings.Contains(text, "saran sistem") {
+	if !strings.Contains(text, "Kategori / perangkat daerah tujuan:\nPT PLN (Persero)") || !strings.Contains(text, "saran sistem") {
 		t.Errorf("the packet of a PLN matter does not name PLN as a suggestion:\n%s", text)
 	}
 
@@ -191,7 +191,7 @@ func TestCentralAuthorityIsForwarded(t *testing.T) {
 	}
 
 	// The citizen: only what was recorded, after the event.
-	msg := expect(t, out[chat], "diteruskan ke LAPOR! nasional oleh admin", "Nomor LAPOR! nasional akan kami kirimkan")
+	msg := expect(t, out[chat], "meneruskannya melalui LAPOR! nasional", "Nomor laporan nasionalnya kami kirim")
 	if strings.Contains(msg.Text, "silakan sampaikan") {
 		t.Errorf("the citizen is still sent away:\n%s", msg.Text)
 	}

@@ -33,7 +33,7 @@ func ppidHarness(t *testing.T) *harness {
 		if err != nil {
 			t.Fatal(err)
 		}
-		expect(t, h.send(o.group, groupCmd(o.user, "daftar_grup", code)), "terdaftar sebagai meja")
+		expect(t, h.send(o.group, groupCmd(o.user, "daftar_grup", code)), "terdaftar sebagai grup petugas")
 	}
 	h.drainAll()
 	return h

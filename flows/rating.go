@@ -105,8 +105,8 @@ func ratingLine(lang Lang, rec *records.Record) string {
 var ratingTexts = map[string][2]string{
 	"laporan.rating": {"⭐ Penilaian pelapor: %d dari 5", "⭐ Reporter's rating: %d of 5"},
 	"n.autoclose.rate": {
-		"Laporan %s kami tutup karena tidak ada balasan dalam %d hari kerja sejak tanggapan dikirim, dan dianggap diterima. Terima kasih.\nBila berkenan, beri penilaian atas penanganannya (1 = sangat buruk, 5 = sangat baik). Penilaian ini tidak wajib.",
-		"Report %s is closed, as there was no reply within %d working days of the answer, and is considered accepted. Thank you.\nIf you wish, rate how it was handled (1 = very poor, 5 = very good). Rating is optional."},
+		"Laporan %s kami nyatakan selesai: tidak ada balasan dalam %d hari kerja sejak tanggapan dikirim, sehingga tanggapan dianggap diterima. Terima kasih.\nBila berkenan, beri penilaian atas penanganannya (1 = sangat buruk, 5 = sangat baik). Penilaian ini tidak wajib.",
+		"Report %s is finished: there was no reply within %d working days of the answer, so the answer is considered accepted. Thank you.\nIf you wish, rate how it was handled (1 = very poor, 5 = very good). Rating is optional."},
 	"rate.walkin.ask": {
 		"Saat menyampaikan kabar ini, Anda dapat menanyakan penilaian pelapor (1–5) atas penanganan laporan %[1]s lalu mencatatnya: /nilai %[1]s <1-5> [komentar]. Penilaian tidak wajib.",
 		"When you pass this on, you may ask the reporter to rate the handling of report %[1]s (1–5) and record it: /nilai %[1]s <1-5> [comment]. Rating is optional."},
@@ -118,7 +118,7 @@ var ratingTexts = map[string][2]string{
 		"Report %s was not recorded with /catat. Its reporter rates it themselves in the chat."},
 	"rate.notclosed": {
 		"Laporan %s belum selesai. Penilaian dapat dicatat setelah laporan selesai.",
-		"Report %s is not closed yet. A rating can be recorded once it is closed."},
+		"Report %s is not finished yet. A rating can be recorded once it is finished."},
 	"rate.twice": {
 		"Laporan %s sudah diberi penilaian. Penilaian hanya dicatat satu kali.",
 		"Report %s already has a rating. A rating is recorded only once."},

@@ -63,7 +63,7 @@ func TestSilentCloseAsksForARatingOnce(t *testing.T) {
 	got := h.silentClose(chat)
 	var notice *flows.Outbound
 	for i := range got {
-		if strings.Contains(got[i].Text, "Laporan "+id+" kami tutup") {
+		if strings.Contains(got[i].Text, "Laporan "+id+" kami nyatakan selesai") {
 			notice = &got[i]
 		}
 	}
@@ -125,7 +125,7 @@ func TestPolicyDaysReachTheCloseNotice(t *testing.T) {
 	for _, o := range got {
 		all += o.Text + "\n"
 	}
-	if !strings.Contains(all, "Laporan "+id+" kami tutup") || !strings.Contains(all, "dalam 7 hari kerja") || strings.Contains(all, "10 hari") {
+	if !strings.Contains(all, "Laporan "+id+" kami nyatakan selesai") || !strings.Contains(all, "dalam 7 hari kerja") || strings.Contains(all, "10 hari") {
 		t.Fatalf("with 7 days in the policy the citizen read: %q", all)
 	}
 }
@@ -220,7 +220,7 @@ func TestWalkInSilentCloseAsksTheDesk(t *testing.T) {
 				}
 			}
 		}
-		relayed = relayed || strings.Contains(o.Text, "Laporan "+id+" kami tutup") && strings.Contains(o.Text, "dalam 10 hari kerja")
+		relayed = relayed || strings.Contains(o.Text, "Laporan "+id+" kami nyatakan selesai") && strings.Contains(o.Text, "dalam 10 hari kerja")
 		asked = asked || strings.Contains(o.Text, "/nilai "+id+" <1-5>")
 	}
 	if !relayed || !asked {

@@ -51,7 +51,7 @@ func TestDispositionSuggestsStreetLightsToDishub(t *testing.T) {
 	h := chainHarness(t)
 	r := h.reportAt(flows.StageAtRegency, "", "lampu penerangan jalan mati sudah 2 minggu, jalan gelap", "35.20.07")
 	last := expect(t, h.send(gRegency, regencyPress(fmt.Sprintf("dsp|%s|%d", r.TrackingID, r.Version))),
-		"ke OPD mana", "Saran", "1. Dinas Perhubungan — kata «lampu penerangan jalan»", "Kecamatan Plaosan", "kecamatan lokasi laporan")
+		"ke perangkat daerah mana", "Saran", "1. Dinas Perhubungan — kata «lampu penerangan jalan»", "Kecamatan Plaosan", "kecamatan lokasi laporan")
 	t.Logf("menu:\n%s", last.Text)
 	ds := buttonData(last)
 	if len(ds) < 2 || ds[0] != fmt.Sprintf("w|dispose|%s|%d|dishub", r.TrackingID, r.Version) {

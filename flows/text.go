@@ -54,7 +54,7 @@ var texts = map[string][2]string{ // [id, en]
 	"type.aspirasi":             {"Aspirasi", "Aspiration"},
 	"type.permintaan_informasi": {"Permintaan informasi", "Information request"},
 	"what.ask": {
-		"Langkah 2 dari 6 — Uraian.\nCeritakan apa yang terjadi: apa masalahnya, siapa atau instansi mana yang terlibat, dan sejak kapan. Anda boleh mengirim beberapa pesan. Tekan Lanjut bila sudah selesai.",
+		"Langkah 2 dari 6 — Uraian.\nCeritakan apa yang terjadi: apa masalahnya, siapa atau kantor mana yang terlibat, dan sejak kapan. Anda boleh mengirim beberapa pesan. Tekan Lanjut bila sudah selesai.",
 		"Step 2 of 6 — Description.\nTell us what happened: what the problem is, who or which office is involved, and since when. You may send several messages. Press Next when you are done."},
 	"what.noted": {
 		"Dicatat (%d karakter). Tambahkan keterangan lain, atau tekan Lanjut.",
@@ -79,8 +79,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Maaf, tanggal itu tidak kami kenali. Ketik seperti 25/11/2026 atau 2026-11-25, atau pilih Hari ini, Kemarin, atau Tidak ingat.",
 		"Sorry, we could not read that date. Type it like 25/11/2026 or 2026-11-25, or choose Today, Yesterday or I don't remember."},
 	"when.future": {
-		"Tanggal %s belum terjadi. Mohon kirim tanggal hari ini atau sebelumnya.",
-		"%s is in the future. Please send today's date or an earlier one."},
+		"Tanggal %s masih akan datang. Mohon kirim tanggal kejadiannya: hari ini atau sebelumnya.",
+		"%s is still to come. Please send the date it happened: today or earlier."},
 	"where.ask": {
 		"Langkah 4 dari 6 — Lokasi.\nDi mana kejadiannya? Kirim titik lokasi (📎 → Lokasi), atau ketik alamatnya (jalan, desa/kelurahan).",
 		"Step 4 of 6 — Location.\nWhere did it happen? Share a location pin (📎 → Location), or type the address (street, village)."},
@@ -94,8 +94,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Alamat yang Anda tulis menyebut Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
 		"The address you wrote names Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.suggest": {
-		"Titik lokasi Anda paling dekat dengan Kecamatan %s. Benar? Jika bukan, pilih kecamatan lain dari daftar.",
-		"Your pin is nearest to Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
+		"Menurut titik lokasi yang Anda kirim, tempatnya ada di Kecamatan %s. Apakah benar? Bila bukan, pilih kecamatan lain dari daftar.",
+		"By the location you sent, the place is in Kecamatan %s. Is that right? If not, choose another kecamatan from the list."},
 	"kec.invalid": {
 		"Kecamatan \"%s\" tidak kami temukan di %s. Pilih dari daftar, atau ketik nama kecamatannya saja (contoh: Plaosan).",
 		"We could not find kecamatan \"%s\" in %s. Choose from the list, or type just its name (e.g. Plaosan)."},
@@ -138,11 +138,11 @@ var texts = map[string][2]string{ // [id, en]
 		"Bukti berupa berkas bisa dikirim pada langkah Bukti. Berkas ini belum kami simpan; kirim lagi nanti pada langkah tersebut.",
 		"Files can be sent at the Evidence step. This file was not kept; please send it again at that step."},
 	"anon.ask": {
-		"Langkah 6 dari 6 — Privasi.\nSembunyikan identitas Anda?\n• Ya (anonim): perangkat daerah yang menangani dan publik tidak melihat nama, nomor, maupun akun Anda. Hanya admin LAPOR! SP4N Kabupaten yang dapat membukanya bila benar-benar perlu, dan setiap pembukaan dicatat.\n• Tidak: perangkat daerah yang menangani melihat nama Anda (tidak nomor Anda); publik tidak pernah melihatnya.\n• Lewati: sama dengan Tidak.",
+		"Langkah 6 dari 6 — Privasi.\nSembunyikan identitas Anda?\n• Ya (anonim): perangkat daerah yang menangani dan publik tidak melihat nama, nomor, maupun akun Anda. Hanya Tim LAPOR! SP4N Kabupaten yang dapat membukanya bila benar-benar perlu, dan setiap pembukaan dicatat.\n• Tidak: perangkat daerah yang menangani melihat nama Anda (tidak nomor Anda); publik tidak pernah melihatnya.\n• Lewati: sama dengan Tidak.",
 		"Step 6 of 6 — Privacy.\nHide your identity?\n• Yes (anonymous): the agency handling the report and the public do not see your name, number or account. Only the regency's LAPOR! SP4N admins can open it when truly needed, and every opening is recorded.\n• No: the agency handling the report sees your name (not your number); the public never sees it.\n• Skip: the same as No."},
 	"conf.ask": {
-		"Rahasiakan isi laporan dari publik?\n• Ya (rahasia): isi laporan tidak ditampilkan di data terbuka, tetapi tetap dibaca admin dan perangkat daerah yang menangani.\n• Tidak: isi laporan dapat ditampilkan di data terbuka setelah diverifikasi, tanpa identitas Anda.\n• Lewati: laporan dirahasiakan (pilihan bawaan).",
-		"Keep the content of the report from the public?\n• Yes (confidential): the content is never shown in open data, but the admins and the agency handling it still read it.\n• No: the content may be shown in open data once verified, without your identity.\n• Skip: the report is kept confidential (the default)."},
+		"Rahasiakan isi laporan dari publik?\n• Ya (rahasia): isi laporan tidak ditampilkan untuk umum, tetapi tetap dibaca Tim LAPOR! SP4N Kabupaten dan perangkat daerah yang menangani.\n• Tidak: isi laporan dapat ditampilkan untuk umum (di situs data terbuka pemerintah kabupaten) setelah diverifikasi, tanpa identitas Anda.\n• Lewati: laporan dirahasiakan (pilihan bawaan).",
+		"Keep the content of the report from the public?\n• Yes (confidential): the content is never shown to the public, but the regency's LAPOR! SP4N team and the agency handling it still read it.\n• No: the content may be shown to the public (on the regency's open data site) once verified, without your identity.\n• Skip: the report is kept confidential (the default)."},
 	"btn.yes": {"Ya", "Yes"},
 	"btn.no":  {"Tidak", "No"},
 	"summary": {
@@ -168,8 +168,8 @@ var texts = map[string][2]string{ // [id, en]
 	"yes":          {"ya", "yes"},
 	"no":           {"tidak", "no"},
 	"submitted": {
-		"Terima kasih. Laporan Anda sudah kami terima.\n\nNomor laporan: %s\nSimpan nomor ini untuk memantau laporan Anda (/status %s).\n\nSelanjutnya: Admin LAPOR! SP4N %s memverifikasi laporan Anda paling lambat %s (%d hari kerja). Setiap perkembangan akan kami kabarkan di chat ini.",
-		"Thank you. We have received your report.\n\nReport number: %s\nKeep this number to follow your report (/status %s).\n\nNext: the LAPOR! SP4N admin of %s verifies your report by %s (%d working days). We will tell you about every step in this chat."},
+		"Terima kasih. Laporan Anda sudah kami terima.\n\nNomor laporan: %s\nSimpan nomor ini untuk memantau laporan Anda (/status %s).\n\nSelanjutnya: Tim LAPOR! SP4N %s memeriksa laporan Anda paling lambat %s (%d hari kerja). Setiap perkembangan akan kami kabarkan di chat ini.",
+		"Thank you. We have received your report.\n\nReport number: %s\nKeep this number to follow your report (/status %s).\n\nNext: the LAPOR! SP4N team of %s checks your report by %s (%d working days). We will tell you about every step in this chat."},
 	"cancelled": {"Draf laporan dibatalkan. Ketik /start bila ingin membuat laporan baru.", "The draft report was discarded. Type /start to begin a new one."},
 	"nodraft":   {"Tidak ada draf laporan yang sedang dibuat.", "There is no draft report in progress."},
 	"draft.exists": {
@@ -205,8 +205,8 @@ var texts = map[string][2]string{ // [id, en]
 		"Perubahan pada pesan yang sudah terkirim tidak kami proses. Bila ada koreksi, kirim pesan baru (atau pilih Ubah pada ringkasan).",
 		"Edits to messages already sent are not processed. To correct something, send a new message (or choose Change on the summary)."},
 	"idle.text": {
-		"Kiriman ini belum kami simpan karena belum ada laporan yang sedang dibuat. Tekan 📝 Buat laporan untuk memulai; foto, berkas, dan titik lokasi dapat Anda kirim lagi pada langkahnya.",
-		"We have not kept this because no report is in progress. Press 📝 File a report to begin; you can send photos, files and a location pin again at their step."},
+		"Kiriman ini belum kami simpan karena belum ada laporan yang sedang dibuat. Tekan 📝 Buat laporan untuk memulai; titik lokasi dapat Anda kirim lagi pada langkah lokasi. Foto atau berkas yang Anda kirim kami simpan sebagai bukti laporan baru.",
+		"We have not kept this because no report is in progress. Press 📝 File a report to begin; you can send a location pin again at the location step. A photo or a file you send is kept as the evidence of a new report."},
 	"choose.buttons": {
 		"Mohon pilih salah satu tombol di bawah.",
 		"Please choose one of the buttons below."},

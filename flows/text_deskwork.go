@@ -11,7 +11,7 @@ var deskworkTexts = map[string][2]string{
 	"rem.more": {"…dan %d laporan lainnya. Ketik /antrian untuk melihat seluruh antrean.",
 		"…and %d more reports. Type /antrian to see the whole queue."},
 	"rem.all":   {"Ketik /antrian untuk melihat seluruh antrean.", "Type /antrian to see the whole queue."},
-	"esc.total": {"⚠️ Laporan yang baru lewat batas waktu di unit yang Anda awasi: %d", "⚠️ Reports newly overdue at desks you supervise: %d"},
+	"esc.total": {"⚠️ Laporan yang baru lewat batas waktu di unit yang Anda awasi: %d", "⚠️ Reports newly overdue in the groups you supervise: %d"},
 	"esc.count": {"%s: %d", "%s: %d"},
 	"esc.top":   {"Paling lama terlambat:", "Longest overdue:"},
 	"esc.more":  {"…dan %d laporan lainnya.", "…and %d more reports."},
@@ -23,7 +23,7 @@ var deskworkTexts = map[string][2]string{
 	"queue.over":    {" (terlambat %d hari kerja)", " (%d working days overdue)"},
 	"queue.today":   {" (hari ini)", " (today)"},
 	"queue.more":    {"…dan %d laporan lainnya dengan batas waktu lebih lambat: ketik /antrian %d untuk halaman berikutnya.", "…and %d more reports with later deadlines: type /antrian %d for the next page."},
-	"queue.hint":    {"Ketik /laporan <nomor laporan> untuk membuka laporan beserta tombolnya.", "Type /laporan <tracking number> to open a report with its buttons."},
+	"queue.hint":    {"Ketik /laporan <nomor laporan> untuk membuka laporan beserta tombolnya.", "Type /laporan <report number> to open a report with its buttons."},
 	"queue.none":    {"📋 Antrean %s: tidak ada laporan terbuka.", "📋 Queue of %s: no open reports."},
 	"laporan.steps": {"Riwayat laporan:", "The report's history:"},
 }

@@ -15,7 +15,7 @@ var followupTexts = map[string][2]string{
 	"b.fu.submit.first_response": {"📨 Kirim respon awal", "📨 Send first response"},
 	"b.fu.submit.progress":       {"📨 Kirim tindak lanjut", "📨 Send progress update"},
 	"b.fu.approve":               {"✅ Teruskan ke pelapor", "✅ Pass on to the reporter"},
-	"b.fu.return":                {"↩️ Kembalikan ke OPD", "↩️ Send back to the agency"},
+	"b.fu.return":                {"↩️ Kembalikan ke perangkat daerah", "↩️ Send back to the agency"},
 
 	"fu.start": {"%s — tulis %s dengan membalas pesan ini (teks, boleh dengan foto). Tombol Kirim muncul setelah bagian pertama dicatat. Ketik /batal untuk membatalkan.",
 		"%s — write the %s by replying to this message (text, photos welcome). The Send button appears once the first part is noted. Type /batal to cancel."},
@@ -43,7 +43,7 @@ var followupTexts = map[string][2]string{
 	"card.fu.due": {"⏳ Batas respon awal: %s", "⏳ First response due: %s"},
 
 	// To the citizen: each step that reached them, naming the agency.
-	"n.fu.first_response": {"Tanggapan awal dari %[2]s atas laporan %[1]s:\n\n%[3]s\n\nLaporan Anda masih ditindaklanjuti. Kabar berikutnya dan tanggapan akhirnya akan kami kirim di sini.",
+	"n.fu.first_response": {"Respon awal dari %[2]s atas laporan %[1]s:\n\n%[3]s\n\nLaporan Anda masih ditindaklanjuti. Kabar berikutnya dan tanggapan akhirnya akan kami kirim di sini.",
 		"First response from %[2]s to report %[1]s:\n\n%[3]s\n\nYour report is still being followed up. Further news and the final answer will come here."},
 	"n.fu.progress": {"Kabar tindak lanjut dari %[2]s atas laporan %[1]s:\n\n%[3]s\n\nLaporan Anda masih ditindaklanjuti. Tanggapan akhirnya akan kami kirim di sini.",
 		"Progress update from %[2]s on report %[1]s:\n\n%[3]s\n\nYour report is still being followed up. The final answer will come here."},

@@ -43,7 +43,7 @@ var formTexts = map[string][2]string{
 		"Mohon ketik nama Anda dengan huruf, 2 sampai %d karakter.",
 		"Please type your name in letters, 2 to %d characters."},
 	"contact.ask": {
-		"Nomor telepon atau alamat e-mail yang dapat dihubungi? Hanya Admin LAPOR! SP4N yang melihatnya, bila perlu menanyakan sesuatu tentang laporan ini; instansi yang menangani dan publik tidak melihatnya.\n\nContoh: 0812-3456-7890 atau nama@contoh.id\n\nBila Anda menekan Lewati, kami hanya dapat menghubungi Anda lewat chat ini, dan formulir LAPOR! dikirim tanpa kontak.",
+		"Nomor telepon atau alamat e-mail yang dapat dihubungi? Hanya Admin LAPOR! SP4N yang melihatnya, bila perlu menanyakan sesuatu tentang laporan ini; perangkat daerah yang menangani dan publik tidak melihatnya.\n\nContoh: 0812-3456-7890 atau nama@contoh.id\n\nBila Anda menekan Lewati, kami hanya dapat menghubungi Anda lewat chat ini, dan formulir LAPOR! dikirim tanpa kontak.",
 		"A phone number or e-mail address where you can be reached? Only the LAPOR! SP4N admins see it, if they need to ask something about this report; the agency handling it and the public do not.\n\nExample: 0812-3456-7890 or name@example.id\n\nIf you press Skip, we can reach you only through this chat, and the LAPOR! form goes without a contact."},
 	"contact.invalid": {
 		"\"%s\" bukan nomor telepon atau alamat e-mail yang dapat kami pakai. Contoh: 0812-3456-7890 atau nama@contoh.id. Atau tekan Lewati.",

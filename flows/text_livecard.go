@@ -15,9 +15,9 @@ var liveCardTexts = map[string][2]string{
 	"live.state.submit":    {"📝 Tanggapan perangkat daerah dikirim untuk ditinjau", "📝 The agency's answer was sent for review"},
 	"live.state.approve":   {"✅ Tanggapan disetujui dan dikirim kepada pelapor", "✅ Answer approved and sent to the reporter"},
 	"live.state.revise":    {"✏️ Tanggapan dikembalikan untuk diperbaiki", "✏️ Answer sent back for improvement"},
-	"live.state.accept":    {"🏁 Pelapor menerima tanggapan; laporan selesai", "🏁 The reporter accepted the answer; the report is closed"},
+	"live.state.accept":    {"🏁 Pelapor menerima tanggapan; laporan selesai", "🏁 The reporter accepted the answer; the report is finished"},
 	"live.state.reject":    {"↩️ Pelapor menolak tanggapan", "↩️ The reporter rejected the answer"},
-	"live.state.autoclose": {"🏁 Selesai: pelapor tidak membalas dalam batas waktu", "🏁 Closed: the reporter did not reply in time"},
+	"live.state.autoclose": {"🏁 Selesai: pelapor tidak membalas dalam batas waktu", "🏁 Finished: the reporter did not reply in time"},
 	"live.state.expire":    {"🗄 Diarsipkan: keterangan yang diminta tidak diberikan", "🗄 Archived: the details asked for were never given"},
 	"live.state.ombudsman": {"⚖️ Diteruskan ke Ombudsman", "⚖️ Forwarded to the Ombudsman"},
 
@@ -25,7 +25,7 @@ var liveCardTexts = map[string][2]string{
 	"live.state.by":         {"%s oleh %s, %s", "%s by %s, %s"},
 	"live.state.at":         {"%s, %s", "%s, %s"},
 
-	"live.newer": {"(Pesan terbaru tentang laporan ini ada di bawah.)", "(The newest card of this report is further down.)"},
+	"live.newer": {"(Pesan terbaru tentang laporan ini ada di bawah.)", "(The newest message about this report is further down.)"},
 
 	"live.review.summary": {"Ringkasan laporan:\n📋 %s · %s · Kecamatan %s\nTahap: %s\n%s\n\nLaporan lengkap dan buktinya ada pada pesan yang dibalas ini (atau ketik /laporan %s).",
 		"Summary of the report:\n📋 %s · %s · Kecamatan %s\nStage: %s\n%s\n\nThe whole report and its evidence are in the message this replies to (or type /laporan %s)."},

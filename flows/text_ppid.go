@@ -69,9 +69,9 @@ var ppidTexts = map[string][2]string{
 	"n.extend": {"PPID memperpanjang waktu untuk menjawab permintaan informasi %s sampai %s. Perpanjangan ini hanya boleh satu kali.\n\nAlasan: %s",
 		"The PPID extended its time to answer information request %s until %s. This extension can be given only once.\n\nReason: %s"},
 	"n.info_answer": {"Jawaban PPID atas permintaan informasi %s:\n\n%s\n\nBila informasi ini sudah sesuai, tekan Terima. Bila tidak, Anda berhak mengajukan keberatan kepada Atasan PPID sampai %s: tekan Ajukan keberatan dan tuliskan alasannya. Tanpa keberatan sampai tanggal itu, permintaan ini dinyatakan selesai.",
-		"The PPID's answer to information request %s:\n\n%s\n\nIf this is what you asked for, press Accept. If not, you may object to the PPID's superior until %s: press Lodge an objection and write why. Without an objection by then, the request is closed."},
+		"The PPID's answer to information request %s:\n\n%s\n\nIf this is what you asked for, press Accept. If not, you may object to the PPID's superior until %s: press Lodge an objection and write why. Without an objection by then, the request is finished."},
 	"n.info_refuse": {"PPID menolak permintaan informasi %s.\n\nAlasan: %s\n\nAnda berhak mengajukan keberatan kepada Atasan PPID sampai %s: tekan Ajukan keberatan dan tuliskan alasannya. Tanpa keberatan sampai tanggal itu, permintaan ini dinyatakan selesai.",
-		"The PPID refused information request %s.\n\nReason: %s\n\nYou may object to the PPID's superior until %s: press Lodge an objection and write why. Without an objection by then, the request is closed."},
+		"The PPID refused information request %s.\n\nReason: %s\n\nYou may object to the PPID's superior until %s: press Lodge an objection and write why. Without an objection by then, the request is finished."},
 	"n.not_info": {"PPID menilai laporan %s bukan permintaan informasi publik, sehingga laporan ini kami teruskan sebagai pengaduan kepada Admin LAPOR! SP4N.\n\nAlasan: %s\n\nAdmin memverifikasinya paling lambat %s.",
 		"The PPID found that report %s is not a request for public information, so we passed it on as a complaint to the LAPOR! SP4N admin.\n\nReason: %s\n\nThe admin verifies it by %s."},
 	"wf.object.ask": {"Mohon tuliskan alasan keberatan Anda atas permintaan informasi %s, misalnya: informasi tidak diberikan, tidak sesuai dengan yang diminta, atau ditolak dengan alasan yang tidak Anda terima.",
@@ -81,13 +81,13 @@ var ppidTexts = map[string][2]string{
 	"n.object.recorded": {"Keberatan Anda atas permintaan informasi %s sudah kami catat untuk Atasan PPID, yang memberi tanggapan tertulis paling lambat %s. Perkembangannya akan kami kabarkan di chat ini.",
 		"Your objection regarding information request %s is recorded for the PPID's superior, who answers in writing by %s. We will tell you how it goes in this chat."},
 	"n.objection_answer": {"Tanggapan Atasan PPID atas keberatan Anda (permintaan informasi %s):\n\n%s\n\nPermintaan ini kami nyatakan selesai. Bila Anda belum puas, Anda dapat mengajukan permohonan penyelesaian sengketa informasi kepada Komisi Informasi dalam %d hari kerja setelah tanggapan ini (sampai %s). Permohonan itu Anda ajukan sendiri ke Komisi Informasi; layanan ini tidak mengirimkannya.",
-		"The answer of the PPID's superior to your objection (information request %s):\n\n%s\n\nThis request is now closed. If you are still not satisfied, you may apply to the Information Commission (Komisi Informasi) to settle the dispute within %d working days of this answer (until %s). You apply to the Commission yourself; this service does not send it."},
+		"The answer of the PPID's superior to your objection (information request %s):\n\n%s\n\nThis request is now finished. If you are still not satisfied, you may apply to the Information Commission (Komisi Informasi) to settle the dispute within %d working days of this answer (until %s). You apply to the Commission yourself; this service does not send it."},
 	"n.ppid.overdue": {"Batas waktu PPID untuk menjawab permintaan informasi %s (%s) sudah lewat tanpa jawaban. Anda berhak mengajukan keberatan kepada Atasan PPID: tekan Ajukan keberatan dan tuliskan alasannya. Bila PPID menjawab lebih dulu, jawabannya tetap kami kirimkan.",
 		"The PPID's deadline to answer information request %s (%s) has passed without an answer. You may object to the PPID's superior: press Lodge an objection and write why. If the PPID answers first, we will still send you its answer."},
 	"n.objection.overdue": {"Batas waktu Atasan PPID untuk menanggapi keberatan Anda (permintaan informasi %s, %s) sudah lewat tanpa tanggapan. Anda dapat mengajukan permohonan penyelesaian sengketa informasi kepada Komisi Informasi dalam %d hari kerja. Permohonan itu Anda ajukan sendiri; layanan ini tidak mengirimkannya. Bila Atasan PPID menanggapi, tanggapannya tetap kami kirimkan.",
 		"The deadline for the PPID's superior to answer your objection (information request %s, %s) has passed without an answer. You may apply to the Information Commission (Komisi Informasi) within %d working days. You apply yourself; this service does not send it. If the superior answers, we will still send you the answer."},
 	"n.info.autoclose": {"Permintaan informasi %s kami nyatakan selesai karena tidak ada keberatan dalam %d hari kerja setelah jawaban PPID.",
-		"Information request %s is closed: no objection came within %d working days of the PPID's answer."},
+		"Information request %s is finished: no objection came within %d working days of the PPID's answer."},
 }
 
 func init() {

@@ -11,7 +11,7 @@ var suggestTexts = map[string][2]string{
 	"sg.local":   {"kecamatan lokasi laporan", "the report's kecamatan"},
 	"sg.outside": {"⚠️ Di luar kewenangan kabupaten: %s — %s",
 		"⚠️ Outside the regency's authority: %s — %s"},
-	"sg.outside.hint": {"Bila memang di luar kewenangan kabupaten, pilih «↩️ Kembalikan (di luar kewenangan)» lalu tulis alasannya. Super Admin meneruskannya melalui LAPOR! kepada instansi yang berwenang; pelapor tidak perlu melapor ulang.",
+	"sg.outside.hint": {"Bila memang di luar kewenangan kabupaten, pilih «↩️ Kembalikan (di luar kewenangan)» lalu tulis alasannya. Super Admin meneruskannya melalui LAPOR! kepada lembaga yang berwenang; pelapor tidak perlu melapor ulang.",
 		"If it is indeed outside the regency's authority, choose «↩️ Return (not the regency's)» and write the reason. The super admin forwards it through LAPOR! to the body responsible; the reporter need not file again."},
 	"sg.b.return": {"↩️ Kembalikan (di luar kewenangan)", "↩️ Return (not the regency's)"},
 	"sg.none": {"Belum ada saran: tidak ada kata yang dikenali dan belum ada laporan serupa.",

@@ -4,7 +4,7 @@ package flows
 // keeping templates and picking one for a draft answer. Merged into texts
 // at start-up.
 var templateTexts = map[string][2]string{
-	"tpl.ph.nomor":           {"nomor laporan", "tracking number"},
+	"tpl.ph.nomor":           {"nomor laporan", "report number"},
 	"tpl.ph.instansi":        {"nama perangkat daerah", "the agency's name"},
 	"tpl.ph.tanggal":         {"tanggal hari ini", "today's date"},
 	"tpl.ph.tanggal_laporan": {"tanggal laporan masuk", "the date the report came in"},
@@ -37,7 +37,7 @@ var templateTexts = map[string][2]string{
 		"No templates yet. Add one with: /templat tambah <title> | <text>\nPlaceholders you can use: %s."},
 	"tpl.list.head": {"Templat tanggapan:", "Answer templates:"},
 	"tpl.list.foot": {"Isi lengkap: /templat lihat <nomor>. Memakai templat saat menanggapi: /tanggapi <nomor laporan> templat <nomor templat>, atau tombol Pakai templat.",
-		"Full text: /templat lihat <number>. To use one while answering: /tanggapi <tracking number> templat <template number>, or the Use a template button."},
+		"Full text: /templat lihat <number>. To use one while answering: /tanggapi <report number> templat <template number>, or the Use a template button."},
 	"tpl.show": {"Templat #%d «%s» (%s):\n\n%s", "Template #%d “%s” (%s):\n\n%s"},
 
 	"tpl.pick.head": {"Pilih templat untuk tanggapan %s. Isinya menjadi draf yang masih dapat Anda ubah; belum ada yang terkirim.",
@@ -54,7 +54,7 @@ var templateTexts = map[string][2]string{
 	"tpl.cleared": {"Teks draf tanggapan %s dikosongkan (berkas yang sudah dilampirkan tetap ada). Tulis teks baru di sini, boleh beberapa pesan, lalu tekan Kirim tanggapan.",
 		"The draft answer to %s has no text now (files already attached stay). Write the new text here, in one or more messages, then press Send answer."},
 	"tpl.cancelled": {"Teks draf tanggapan %s dibuang; tidak ada yang terkirim. Untuk menanggapi lagi, tekan Tanggapi pada laporan itu atau ketik /tanggapi <nomor laporan>.",
-		"The draft answer text for %s was dropped; nothing was sent. To answer again, press Answer on the report or type /tanggapi <tracking number>."},
+		"The draft answer text for %s was dropped; nothing was sent. To answer again, press Answer on the report or type /tanggapi <report number>."},
 
 	"b.tpl.use":    {"📝 Pakai templat", "📝 Use a template"},
 	"b.tpl.clear":  {"✏️ Ganti teks", "✏️ Rewrite"},

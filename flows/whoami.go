@@ -72,7 +72,7 @@ func channelName(channel string) string {
 	case "whatsapp":
 		return "WhatsApp"
 	case "web":
-		return "web"
+		return "obrolan web" // never the bare key (docs/GLOSSARY.md)
 	}
 	return channel
 }

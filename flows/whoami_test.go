@@ -55,7 +55,7 @@ func TestSayaTellsWhoYouAre(t *testing.T) {
 	in := saya
 	in.UserID, in.UserName = uPupr, "Petugas "+uPupr
 	got = text(h.send(uPupr, in))
-	for _, want := range []string{"ID Anda di test: " + uPupr, "Petugas " + uPupr, "Pejabat Penghubung", "Meja Anda: test:"} {
+	for _, want := range []string{"ID Anda di test: " + uPupr, "Petugas " + uPupr, "Pejabat Penghubung", "Grup petugas Anda: test:"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("officer's /saya lacks %q: %q", want, got)
 		}

@@ -39,7 +39,7 @@ func chainHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	for _, j := range joins {
-		expect(t, h.send(j.group, j.in), "terdaftar sebagai meja")
+		expect(t, h.send(j.group, j.in), "terdaftar sebagai grup petugas")
 	}
 	h.drainAll()
 	return h

@@ -37,7 +37,7 @@ func intake(chat int64, n int, when string) []action {
 		{"text", fmt.Sprintf("Warga %d, laporan %d: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan.", chat, n), "Dicatat"},
 		{"press", "what:next", "Kapan"},
 		{"text", when, "Di mana"},
-		{"location", "", "paling dekat"},
+		{"location", "", "tempatnya ada di"},
 		{"text", "Magetan", "Bukti"},
 		{"photo", "foto saluran", "Bukti ke-1 diterima"},
 		{"press", "ev:done", "Sembunyikan identitas"},

@@ -46,7 +46,7 @@ func (r *Rig) registerDesks(ctx context.Context, ds []Desk) error {
 			return fmt.Errorf("no desk code in %q", msg.Text)
 		}
 		group := NewPerson("setup", d.Group, d.User, r.fake, r.watch, r.setupRec, r.opts.Wait)
-		if _, err := group.Do(ctx, action{"text", "/daftar_grup " + m[1], "terdaftar sebagai meja"}); err != nil {
+		if _, err := group.Do(ctx, action{"text", "/daftar_grup " + m[1], "terdaftar sebagai grup petugas"}); err != nil {
 			return err
 		}
 	}

@@ -247,10 +247,10 @@ func TestBrowserWholeSOP(t *testing.T) {
 
 	super.do(botSays(id), super.shot("card"), choose("✅ Verifikasi"), botSays("✅ "+id), super.shot("verified"))
 	citizen.do(botSays("sudah diverifikasi"), citizen.shot("verified"))
-	regency.do(botSays(id), choose("📤 Disposisi"), botSays("ke OPD mana"), regency.shot("choose agency"),
+	regency.do(botSays(id), choose("📤 Disposisi"), botSays("ke perangkat daerah mana"), regency.shot("choose agency"),
 		choose("Dinas Pekerjaan Umum"), botSays("✅ "+id), regency.shot("forwarded"))
 	citizen.do(botSays("sudah diteruskan ke"))
-	pupr.do(botSays("Balas kartu ini"),
+	pupr.do(botSays("Balas pesan laporan ini"),
 		chromedp.WaitVisible(`.msg.bot img`, chromedp.ByQuery), pupr.shot("card with photo"),
 		choose("✍️ Tanggapi"), botSays("tulis tanggapan"),
 		typeText("Saluran sudah dibersihkan tim UPT pada 27 November; kami pantau saat hujan berikutnya."), botSays("dicatat"),

@@ -146,19 +146,14 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 				b.expect("Bukti ke-1 diterima")
 			}},
 		{id: "H96", channel: "web", name: "refused files leave no bytes",
-			input: "uploads the conversation refuses: photo.jpg that is a Linux program, a photo sent at the start (no report is being written), " +
-				"and an 11th file after the 10 a report may have; then a photo that is kept",
+			input: "uploads the conversation refuses: photo.jpg that is a Linux program, " +
+				"and an 11th file after the 10 a report may have; then a photo that is kept; in another chat, a photo sent at the start",
 			expect: "each refused with its reason, and its file and bytes deleted (no webchat_files row, no blob); the kept photo's bytes " +
-				"are stored once, shared by the chat's file and the attachment",
+				"are stored once, shared by the chat's file and the attachment; the photo sent at the start is kept and the citizen is asked whether it starts a report",
 			run: func(t *testing.T, w E) {
 				b := w.browserFrom(t, "127.0.2.96")
 				b.say("/start", "Selamat datang")
 				photo := jpegWithGPS(t)
-				if code, body := uploadAs(t, b, "rumah.jpg", "image/jpeg", photo); code != 202 {
-					t.Fatalf("upload at the start: %d %s", code, body)
-				}
-				b.expect("belum ada laporan yang sedang dibuat")
-				w.noFilesOf(t, b)
 				b.press("menu:new", "Jenis laporan")
 				b.press("type:pengaduan", "Uraian")
 				if code, body := uploadAs(t, b, "photo.jpg", "image/jpeg", elfBytes); code != 202 {
@@ -190,6 +185,14 @@ func webFileHostileCases() []hostileCase[*webHostile] {
 				if n := w.hcount(t, `SELECT count(*) FROM blobs b WHERE EXISTS (SELECT 1 FROM webchat_files f WHERE f.blob_id = b.id AND f.chat_id = $1)`,
 					chat); n != 10 {
 					t.Fatalf("the 10 kept files are stored as %d blobs", n)
+				}
+				first := w.browserFrom(t, "127.0.2.196")
+				first.say("/start", "Selamat datang")
+				if code, body := uploadAs(t, first, "rumah.jpg", "image/jpeg", photo); code != 202 {
+					t.Fatalf("upload at the start: %d %s", code, body)
+				}
+				if m := first.expect("laporan baru dengan lampiran ini sebagai bukti"); !strings.Contains(m.Text, "rumah.jpg") {
+					t.Fatalf("the question does not name the photo: %q", m.Text)
 				}
 			}},
 		{id: "H97", channel: "web", name: "upload that stops midway",

@@ -227,7 +227,7 @@ func privacyHostileCases() []hostileCase[*tgHostile] {
 				code := codeRE.FindStringSubmatch(tsay(t, h.superPrivate, "/kode_grup ombudsman", "Kode pendaftaran").Text)
 				omb := newCitizen(h.fake, ombudsmanGroup)
 				omb.user, omb.wait = 9005, 30*time.Second
-				tsay(t, omb, "/daftar_grup "+code[1], "terdaftar sebagai meja")
+				tsay(t, omb, "/daftar_grup "+code[1], "terdaftar sebagai grup petugas")
 				tsay(t, omb, "/cetak "+h.atPupr, "tidak berwenang")
 				tsay(t, omb, "/laporan "+h.atPupr, "tidak ditemukan")
 				mustNotShow(t, "the Ombudsman desk", h.since(t, ombudsmanGroup, 0), "jembatan kayu")

@@ -327,7 +327,7 @@ func startHostileTelegram(t *testing.T) *tgHostile {
 		if m == nil {
 			t.Fatalf("no code in %q", msg.Text)
 		}
-		tsay(t, d.p, "/daftar_grup "+m[1], "terdaftar sebagai meja")
+		tsay(t, d.p, "/daftar_grup "+m[1], "terdaftar sebagai grup petugas")
 	}
 	h.victimOwner = h.citizen()
 	h.victim = h.file(t, h.victimOwner, "Fixture: lampu penerangan jalan di dusun Krajan mati sejak dua bulan.", nil)
@@ -335,7 +335,7 @@ func startHostileTelegram(t *testing.T) *tgHostile {
 	h.atPupr = h.file(t, h.citizen(), "Fixture: jembatan kayu di desa Sidomukti lapuk dan berbahaya bagi anak sekolah.", nil)
 	tsay(t, h.super, "/verifikasi "+h.atPupr, "✅ "+h.atPupr)
 	tsay(t, h.regency, "/disposisi "+h.atPupr+" pupr", "✅ "+h.atPupr)
-	texpect(t, h.pupr, "Balas kartu ini")
+	texpect(t, h.pupr, "Balas pesan laporan ini")
 	return h
 }
 

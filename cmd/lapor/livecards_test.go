@@ -150,7 +150,7 @@ func TestLiveCardsFollowTheReport(t *testing.T) {
 	// The review card leads with the answer, sums the report up, and
 	// replies to the desk's full card of it.
 	review := regency[len(regency)-1]
-	answerAt := strings.Index(review.text, "Tanggapan OPD Dinas Kesehatan:\nPetugas puskesmas sudah datang ke lokasi.")
+	answerAt := strings.Index(review.text, "Tanggapan Dinas Kesehatan:\nPetugas puskesmas sudah datang ke lokasi.")
 	summaryAt := strings.Index(review.text, "Ringkasan laporan:\n📋 "+id+" · Pengaduan · Kecamatan Magetan")
 	if answerAt < 0 || summaryAt < answerAt || strings.Contains(review.text, "Uraian:") ||
 		!strings.Contains(review.text, "saluran air di depan rumah") {

@@ -232,22 +232,22 @@ func desksTranscript() []step {
 		{chat: s, person: s, say: "/petugas tambah {u22} regency_admin Budi", want: "Budi"},
 		{chat: s, person: s, say: "/petugas tambah {u23} liaison_officer pupr Rina", want: "Rina"},
 		{chat: s, person: s, say: "/kode_grup super_admin", want: "Kode pendaftaran"},
-		{chat: gpSuper, person: s, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpSuper, person: s, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 		{chat: s, person: s, say: "/kode_grup regency_admin", want: "Kode pendaftaran"},
-		{chat: gpRegcy, person: pRegency, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpRegcy, person: pRegency, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 		{chat: s, person: s, say: "/kode_grup agency pupr", want: "Kode pendaftaran"},
-		{chat: gpPupr, person: pPupr, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpPupr, person: pPupr, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 		// The PPID and its superior (informationTranscript).
 		{chat: s, person: s, say: "/petugas tambah {u24} ppid Dewi", want: "Dewi"},
 		{chat: s, person: s, say: "/petugas tambah {u25} ppid_superior Hadi", want: "Hadi"},
 		{chat: s, person: s, say: "/kode_grup ppid", want: "Kode pendaftaran"},
-		{chat: gpPPID, person: pPPID, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpPPID, person: pPPID, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 		{chat: s, person: s, say: "/kode_grup ppid_superior", want: "Kode pendaftaran"},
-		{chat: gpAtasan, person: pAtasan, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpAtasan, person: pAtasan, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 		// The second agency of the two-agency report (multiAgencyTranscript).
 		{chat: s, person: s, say: "/petugas tambah {u26} liaison_officer dlhp Wulan", want: "Wulan"},
 		{chat: s, person: s, say: "/kode_grup agency dlhp", want: "Kode pendaftaran"},
-		{chat: gpDlhp, person: pDlhp, say: "/daftar_grup {code}", want: "terdaftar sebagai meja"},
+		{chat: gpDlhp, person: pDlhp, say: "/daftar_grup {code}", want: "terdaftar sebagai grup petugas"},
 	}
 }
 
@@ -364,7 +364,7 @@ func followupsTranscript(photo []byte) []step {
 		{chat: gpPupr, person: pPupr, press: "📨 Kirim respon awal", want: "untuk diperiksa"},
 		{chat: gpRegcy, person: pRegency, want: "besok pagi"},
 		{chat: gpRegcy, person: pRegency, press: "✅ Teruskan ke pelapor", want: "✅ {fu}"},
-		{chat: c, person: c, say: "", want: "Tanggapan awal dari Dinas Pekerjaan Umum dan Penataan Ruang"},
+		{chat: c, person: c, say: "", want: "Respon awal dari Dinas Pekerjaan Umum dan Penataan Ruang"},
 		// The first progress update, with the buttons.
 		{chat: gpPupr, person: pPupr, press: "🔄 Tindak lanjut", want: "tulis tindak lanjut"},
 		{chat: gpPupr, person: pPupr, say: "Tim UPT sudah meninjau; gorong-gorong diganti pekan ini.", want: "dicatat"},

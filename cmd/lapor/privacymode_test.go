@@ -76,12 +76,12 @@ func TestWorkflowInPrivacyModeGroups(t *testing.T) {
 	// The regency admin disposes with the buttons.
 	c.must(c.regency.expect(id))
 	c.chatter(c.regency, "/disposisi@other_bot "+id+" dinkes") // another bot's command
-	c.must(c.regency.pressPrefix("dsp|"+id+"|", "", "ke OPD mana"))
+	c.must(c.regency.pressPrefix("dsp|"+id+"|", "", "ke perangkat daerah mana"))
 	c.must(c.regency.pressPrefix("w|dispose|"+id+"|", "|pupr", "✅ "+id))
 	c.must(cz.expect("sudah diteruskan ke"))
 
 	// The liaison officer answers, typing the answer as replies.
-	c.must(c.pupr.expect("Balas kartu ini"))
+	c.must(c.pupr.expect("Balas pesan laporan ini"))
 	prompt := c.prompted(c.pupr, c.must(c.pupr.pressPrefix("w|answer|"+id+"|", "", "tulis tanggapan")))
 	c.chatter(c.pupr, "Ini jawaban yang tidak membalas apa pun.")
 	c.fake.ReplyText(puprGroup, 9003, prompt.MessageID, "Saluran sudah dikeruk tim UPT pada 27 November.")
@@ -89,14 +89,14 @@ func TestWorkflowInPrivacyModeGroups(t *testing.T) {
 	c.fake.ReplyDocument(puprGroup, 9003, noted.MessageID, "berita-acara.pdf", "application/pdf", []byte("%PDF-1.7 berita acara"), "")
 	c.must(c.pupr.expect("1 berkas"))
 	c.must(c.pupr.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
-	c.must(cz.expect("Instansi sudah menanggapi"))
+	c.must(cz.expect("sudah mengirim tanggapan atas laporan"))
 
 	// The regency admin asks for a revision, typing the reason as a reply.
-	c.must(c.regency.expect("Tanggapan OPD"))
+	c.must(c.regency.expect("Tanggapan Dinas "))
 	c.prompted(c.regency, c.must(c.regency.pressPrefix("p|revise|"+id+"|", "", "balas pesan ini dengan alasannya")))
 	c.chatter(c.regency, "Sebutkan juga volume sampahnya.") // not a reply: not the reason
 	c.must(c.regency.reply("balas pesan ini dengan alasannya", "Lampirkan foto sesudah pengerukan.", "✅ "+id))
-	c.must(cz.expect("sedang diperbaiki"))
+	c.must(cz.expect("untuk dilengkapi"))
 
 	// The agency's card now carries the reason; replying to it (no button
 	// first) adds to the answer.

@@ -92,7 +92,7 @@ func TestRecordsAndPrivacy(t *testing.T) {
 		c.must(c.super.pressPrefix("w|verify|"+id+"|", "", "✅ "+id))
 		c.must(c.regency.expect(id))
 		c.must(c.regency.say("/disposisi "+id+" pupr", "✅ "+id))
-		c.must(c.pupr.expect("Balas kartu ini"))
+		c.must(c.pupr.expect("Balas pesan laporan ini"))
 		return id
 	}
 	anon := walk(5101, true, false)   // anonymous, public
@@ -114,7 +114,7 @@ func TestRecordsAndPrivacy(t *testing.T) {
 	// Admin softcopy from the chat: the XLSX workbook.
 	x := c.file(c.superPrivate, "/ekspor xlsx", "Ekspor 3 laporan")
 	text, sheets, book := xlsxText(t, x.FileData)
-	if strings.Join(sheets, ",") != "Laporan,Riwayat,Per OPD,Per kategori,Info" {
+	if strings.Join(sheets, ",") != "Laporan,Riwayat,Per perangkat daerah,Per kategori,Info" {
 		t.Errorf("sheets %v", sheets)
 	}
 	for _, id := range []string{anon, named, secret} {

@@ -141,7 +141,7 @@ func TestWebRoomsRunTheChain(t *testing.T) {
 
 	// The agency's card: the photo comes without its GPS tag and is
 	// served to the room's officers only; the reporter stays anonymous.
-	card := pupr.expect("Balas kartu ini")
+	card := pupr.expect("Balas pesan laporan ini")
 	ident := regexp.MustCompile(`chat (w[A-Za-z0-9_-]{20})`).FindStringSubmatch(super.say("/identitas "+id, id).Text)
 	if ident == nil {
 		t.Fatal("/identitas shows no web chat")

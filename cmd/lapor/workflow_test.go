@@ -74,7 +74,7 @@ func newChain(t *testing.T) *chain {
 		if m == nil {
 			t.Fatalf("no code in %q", msg.Text)
 		}
-		c.must(p.say("/daftar_grup "+m[1], "terdaftar sebagai meja"))
+		c.must(p.say("/daftar_grup "+m[1], "terdaftar sebagai grup petugas"))
 	}
 	register(c.super, "super_admin")
 	register(c.regency, "regency_admin")
@@ -134,7 +134,7 @@ func (c *chain) toAgency(citizenChat int64, photo []byte) (*citizen, string) {
 	c.must(c.regency.expect(id))
 	c.must(c.regency.say("/disposisi "+id+" pupr", "✅ "+id))
 	c.must(cz.expect("sudah diteruskan ke"))
-	c.must(c.pupr.expect("Balas kartu ini"))
+	c.must(c.pupr.expect("Balas pesan laporan ini"))
 	return cz, id
 }
 
@@ -169,8 +169,8 @@ func TestWorkflowHappyPath(t *testing.T) {
 	c.fake.ReplyDocument(puprGroup, 9003, noted.MessageID, "berita-acara.pdf", "application/pdf", []byte("%PDF-1.7 berita acara"), "")
 	c.must(c.pupr.expect("1 berkas"))
 	c.must(c.pupr.pressPrefix("w|submit|"+id+"|", "", "✅ "+id))
-	c.must(cz.expect("Instansi sudah menanggapi"))
-	c.must(c.regency.expect("Tanggapan OPD"))
+	c.must(cz.expect("sudah mengirim tanggapan atas laporan"))
+	c.must(c.regency.expect("Tanggapan Dinas "))
 	c.must(c.regency.pressPrefix("w|approve|"+id+"|", "", "✅ "+id))
 	c.must(cz.expect("Saluran sudah dibersihkan"))
 	c.must(cz.expect("Lampiran"))
@@ -196,9 +196,9 @@ func TestWorkflowNotOursThenAnotherAgency(t *testing.T) {
 	cz, id := c.toAgency(6002, nil)
 	c.must(c.pupr.pressPrefix("p|not_ours|"+id+"|", "", "balas pesan ini dengan alasannya"))
 	c.must(c.pupr.reply("dengan alasannya", "Ini urusan puskesmas, bukan PUPR.", "✅ "+id))
-	c.must(cz.expect("bukan kewenangan instansi sebelumnya"))
+	c.must(cz.expect("bukan kewenangannya"))
 	c.must(c.regency.expect("Ini urusan puskesmas"))
-	c.must(c.regency.pressPrefix("dsp|"+id+"|", "", "ke OPD mana"))
+	c.must(c.regency.pressPrefix("dsp|"+id+"|", "", "ke perangkat daerah mana"))
 	c.must(c.regency.say("/disposisi "+id+" dinkes", "✅ "+id))
 	c.must(c.dinkes.expect(id))
 	if r := c.report(id); r.Stage != "at_agency" || r.AgencyCode != "dinkes" {
@@ -250,7 +250,7 @@ func TestWorkflowTundaPausesAndResumes(t *testing.T) {
 	if r := c.report(id); r.Stage != "waiting_citizen" || !r.StageDeadline.IsZero() || r.PausedDays < 1 {
 		t.Fatalf("while waiting: %s deadline=%v paused=%d", r.Stage, r.StageDeadline, r.PausedDays)
 	}
-	c.must(cz.say("Depan masjid Al-Ikhlas, rumah nomor 12.", "sudah diteruskan"))
+	c.must(cz.say("Depan masjid Al-Ikhlas, rumah nomor 12.", "sudah kami teruskan"))
 	c.must(c.super.expect("Depan masjid Al-Ikhlas"))
 	if r := c.report(id); r.Stage != "submitted" || r.StageDeadline.IsZero() {
 		t.Fatalf("after the answer: %s deadline=%v", r.Stage, r.StageDeadline)
@@ -264,13 +264,13 @@ func TestWorkflowRevisionRejectionAndSecondRound(t *testing.T) {
 	c.answer(id, "Akan kami tinjau.")
 	c.must(c.regency.say("/perbaiki "+id+" Sebutkan tanggal pengerjaan.", "✅ "+id))
 	c.must(c.pupr.expect("Sebutkan tanggal pengerjaan"))
-	c.must(cz.expect("sedang diperbaiki"))
+	c.must(cz.expect("untuk dilengkapi"))
 	c.must(c.pupr.say("/tanggapi "+id+" Pengerjaan dijadwalkan 2 Desember.", "dicatat"))
 	c.must(c.pupr.say("/tanggapi "+id+" selesai", "✅ "+id))
 	c.must(c.regency.say("/setujui "+id, "✅ "+id))
 	c.must(cz.expect("dijadwalkan 2 Desember"))
 	c.must(cz.pressPrefix("c|reject|"+id+"|", "", "alasan Anda menolak"))
-	c.must(cz.say("Belum dikerjakan sama sekali.", "diteruskan ke instansi"))
+	c.must(cz.say("Belum dikerjakan sama sekali.", "untuk ditindaklanjuti kembali"))
 	c.must(c.pupr.expect("Belum dikerjakan sama sekali"))
 	if r := c.report(id); r.Round != 2 || r.Stage != "at_agency" {
 		t.Fatalf("after rejection: round %d stage %s", r.Round, r.Stage)
@@ -395,7 +395,7 @@ func TestAdminTools(t *testing.T) {
 		"from":{"id":9003,"first_name":"Rina"},"date":1764300000,
 		"old_chat_member":{"user":{"id":123456,"is_bot":true,"first_name":"lapor"},"status":"member"},
 		"new_chat_member":{"user":{"id":123456,"is_bot":true,"first_name":"lapor"},"status":"kicked"}}}`, puprGroup)))
-	c.must(c.super.expect("Bot dikeluarkan dari grup meja Dinas PU dan Tata Ruang"))
+	c.must(c.super.expect("Bot dikeluarkan dari grup petugas Dinas PU dan Tata Ruang"))
 	c.fake.SendText(puprGroup, 9003, "/antrian")
 	if err := waitFor(func() bool { return c.fake.Pending() == 0 }); err != nil {
 		t.Fatal(err)

@@ -57,7 +57,7 @@ var (
 var words = map[string][2]string{
 	"others":  {"Lainnya", "Others"},
 	"nodata":  {"Belum ada data", "No data yet"},
-	"unknown": {"Tidak diketahui", "Unknown"},
+	"unknown": {"Belum ditentukan", "Not yet assigned"},
 	"met":     {"Tepat waktu", "On time"},
 	"missed":  {"Terlambat", "Late"},
 	"running": {"Berjalan", "Running"},

@@ -415,7 +415,7 @@ func TestReportEmptyRecord(t *testing.T) {
 	if pages != 1 {
 		t.Errorf("%d pages, want 1", pages)
 	}
-	contains(t, text, "Rincian Laporan", "(tanpa uraian)", "Belum ada riwayat.", "Tidak ada tenggat.",
+	contains(t, text, "Rincian Laporan", "(tanpa uraian)", "Belum ada riwayat.", "Tidak ada batas waktu.",
 		"Tidak ada lampiran.", "Pelapor: tidak ditampilkan", "Belum dinilai", "Halaman 1 dari 1")
 }
 

@@ -86,10 +86,10 @@ func TestRecap(t *testing.T) {
 	contains(t, text,
 		"Kabupaten Magetan", "Pengelola LAPOR! SP4N", "Rekap Bulanan Laporan", "November 2026",
 		"November 2026 (01-11-2026 s.d. 30-11-2026)", "01-12-2026 06:00 WIB",
-		"Laporan masuk 412", "Masih terbuka 97", "Sudah ditutup 315",
+		"Laporan masuk 412", "Masih terbuka 97", "Berakhir (selesai atau diarsipkan) 315",
 		"1 Pengaduan 301 73,1%", "3 Permintaan informasi 23 5,6%",
 		"Ditindaklanjuti OPD 61", "Plaosan 22", "Kartoharjo 13",
-		"Tidak diketahui", // the reports without an agency
+		"Belum ditentukan", // the reports without an agency
 		"Laporan menurut kategori LAPOR!", "1 Infrastruktur 200 48,5%", "3 (tanpa kategori) 62 15%",
 		// Compliance by stage: 40 of 52, 380 of 396, and nothing finished yet.
 		"Ditindaklanjuti OPD 40 12 61 76,9%", "Menunggu verifikasi 380 16 16 96%", "Pemeriksaan jawaban 0 0 5 —",

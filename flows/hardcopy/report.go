@@ -63,7 +63,10 @@ func Report(w io.Writer, rec records.Record, h Header, lang string) error {
 
 func (d *doc) reportFields(rec records.Record) [][2]string {
 	status := d.t("status.open")
-	if !rec.Open {
+	switch {
+	case rec.Archived:
+		status = d.t("status.archived")
+	case !rec.Open:
 		status = d.t("status.closed")
 	}
 	occurred := rec.OccurredText
@@ -100,7 +103,7 @@ func (d *doc) reportFields(rec records.Record) [][2]string {
 	return append(out,
 		[2]string{d.t("f.anonymous"), d.yes(rec.Anonymous)},
 		[2]string{d.t("f.confidential"), d.yes(rec.Confidential)},
-		[2]string{d.t("f.channel"), d.or(d.channel(rec.Channel))},
+		[2]string{d.t("f.channel"), d.or(first(rec.ChannelName, d.channel(rec.Channel)))},
 		[2]string{d.t("f.round"), strconv.Itoa(rec.Round)},
 		[2]string{d.t("f.closed"), d.or(rec.ClosedReason)},
 		[2]string{d.t("f.rating"), rating},

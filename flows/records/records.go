@@ -69,13 +69,15 @@ type Record struct {
 	Village       string // the desa or kelurahan the address names ("Desa Sukowidi"), if any
 	Anonymous     bool
 	Confidential  bool
-	Channel       string // telegram, whatsapp, web, conventional
+	Channel       string // telegram, whatsapp, web, conventional: a key
+	ChannelName   string // the channel in the output's language
 	// Reporter is who filed it, with only the fields the audience may see;
 	// nil when it may see none.
 	Reporter      *Reporter
 	Stage         string // the workflow stage key
 	StageName     string
 	Open          bool // not closed or archived
+	Archived      bool // ended without an answer (diarsipkan), not finished (selesai)
 	AgencyCode    string
 	Agency        string   // the agency's name
 	OtherAgencies []string // the names of the other agencies it is disposed to (each answers its part)
@@ -83,8 +85,8 @@ type Record struct {
 	UpdatedAt     time.Time
 	StageDeadline time.Time // zero when the clock is paused or stopped
 	Round         int
-	ClosedReason  string
-	Rating        int // 1..5; 0 when not rated
+	ClosedReason  string // why it was finished or archived, in the output's language
+	Rating        int    // 1..5; 0 when not rated
 	RatingComment string
 	Timeline      []Step
 	Stints        []Stint

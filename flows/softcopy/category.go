@@ -49,7 +49,7 @@ func writeCategories(f *excelize.File, st *styles, l *labels, m map[string]*cate
 	})
 	s := &series{f: f, st: st, name: l.categorySheet, maxRows: excelize.TotalRows,
 		headers: []string{l.pick("Kode kategori", "Category code"), l.pick("Kategori", "Category"),
-			l.pick("Laporan", "Reports"), l.pick("Terbuka", "Open"), l.pick("Ditutup", "Closed")},
+			l.pick("Laporan", "Reports"), l.pick("Terbuka", "Open"), l.pick("Selesai atau diarsipkan", "Finished or archived")},
 		widths: []float64{18, 36, 10, 10, 10},
 	}
 	if err := s.open(); err != nil {

@@ -138,8 +138,8 @@ func orKey(name, key string) string {
 
 // reportColumns are the columns of one report, in order.
 var reportColumns = []column{
-	{"ID Laporan", "Tracking ID", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.TrackingID) }},
-	{"ID LAPOR!", "LAPOR! ID", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.LaporID) }},
+	{"Nomor laporan", "Report number", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.TrackingID) }},
+	{"Nomor laporan LAPOR!", "LAPOR! report number", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.LaporID) }},
 	{"Jenis", "Type", 18, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(orKey(r.TypeName, r.Type)) }},
 	{"Judul", "Title", 36, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Title) }},
 	{"Kategori", "Category", 22, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value {
@@ -148,9 +148,9 @@ var reportColumns = []column{
 	{"Tahap", "Stage", 22, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value {
 		return text(orKey(r.StageName, r.Stage))
 	}},
-	{"Status", "Status", 10, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.openClosed(r.Open)) }},
-	{"Kode OPD", "Agency code", 12, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.AgencyCode) }},
-	{"OPD", "Agency", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Agencies()) }},
+	{"Status", "Status", 10, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.status(r)) }},
+	{"Kode perangkat daerah", "Agency code", 12, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.AgencyCode) }},
+	{"Perangkat daerah", "Agency", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Agencies()) }},
 	{"Kecamatan", "District (kecamatan)", 16, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Kecamatan) }},
 	{"Alamat", "Address", 30, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Address) }},
 	{"Lintang", "Latitude", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return float(r.Lat) }},
@@ -159,14 +159,16 @@ var reportColumns = []column{
 	{"Waktu kejadian (keterangan)", "Occurred (as told)", 20, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.OccurredText) }},
 	{"Diajukan", "Submitted at", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.SubmittedAt) }},
 	{"Diperbarui", "Updated at", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.UpdatedAt) }},
-	{"Tenggat tahap", "Stage deadline", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.StageDeadline) }},
+	{"Batas waktu tahap", "Stage deadline", 17, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return dateTime(r.StageDeadline) }},
 	{"Putaran", "Round", 8, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return integer(r.Round) }},
-	{"Alasan ditutup", "Closed reason", 20, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.ClosedReason) }},
+	{"Alasan selesai atau diarsipkan", "Why finished or archived", 20, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.ClosedReason) }},
 	{"Penilaian", "Rating", 9, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return positive(r.Rating) }},
 	{"Komentar penilaian", "Rating comment", 24, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.RatingComment) }},
 	{"Anonim", "Anonymous", 9, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.yesNo(r.Anonymous)) }},
 	{"Rahasia", "Confidential", 9, notPersonal, func(r *records.Record, _ *records.Reporter, l *labels) value { return text(l.yesNo(r.Confidential)) }},
-	{"Kanal", "Channel", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Channel) }},
+	{"Kanal", "Channel", 11, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value {
+		return text(orKey(r.ChannelName, r.Channel))
+	}},
 	{"Jumlah lampiran", "Attachments", 10, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return integer(len(r.Attachments)) }},
 	{"Uraian", "Description", 60, notPersonal, func(r *records.Record, _ *records.Reporter, _ *labels) value { return text(r.Description) }},
 	{"Nama pelapor", "Reporter name", 24, records.FieldName, func(_ *records.Record, p *records.Reporter, _ *labels) value { return text(reporterField(p, 0)) }},
@@ -304,7 +306,7 @@ func labelsFor(lang string) *labels {
 		return &labels{en: true, reportsSheet: "Reports", timelineSheet: "Timeline", agencySheet: "Per agency", categorySheet: "Per category", infoSheet: "Info",
 			truncated: " …[truncated]"}
 	}
-	return &labels{reportsSheet: "Laporan", timelineSheet: "Riwayat", agencySheet: "Per OPD", categorySheet: "Per kategori", infoSheet: "Info",
+	return &labels{reportsSheet: "Laporan", timelineSheet: "Riwayat", agencySheet: "Per perangkat daerah", categorySheet: "Per kategori", infoSheet: "Info",
 		truncated: " …[dipotong]"}
 }
 
@@ -323,11 +325,16 @@ func (l *labels) yesNo(b bool) string {
 	return l.pick("Tidak", "No")
 }
 
-func (l *labels) openClosed(open bool) string {
-	if open {
+// status is where a report is: open, finished with an answer, or archived
+// without one.
+func (l *labels) status(r *records.Record) string {
+	switch {
+	case r.Open:
 		return l.pick("Terbuka", "Open")
+	case r.Archived:
+		return l.pick("Diarsipkan", "Archived")
 	}
-	return l.pick("Ditutup", "Closed")
+	return l.pick("Selesai", "Finished")
 }
 
 func (l *labels) header(c column) string { return l.pick(c.id, c.en) }
@@ -337,7 +344,7 @@ func (l *labels) audience(a records.Audience) string {
 	case records.Admin:
 		return "Admin"
 	case records.Agency:
-		return l.pick("OPD", "Agency")
+		return l.pick("Perangkat daerah", "Agency")
 	case records.Ombudsman:
 		return "Ombudsman"
 	}

@@ -211,9 +211,9 @@ func TestCSV(t *testing.T) {
 				t.Fatalf("%d lines, want header + %d", len(rows), len(recs))
 			}
 			header := rows[0]
-			want := []string{"ID Laporan", "ID LAPOR!", "Jenis", "Judul", "Kategori", "Tahap", "Status", "Kode OPD", "OPD", "Kecamatan",
+			want := []string{"Nomor laporan", "Nomor laporan LAPOR!", "Jenis", "Judul", "Kategori", "Tahap", "Status", "Kode perangkat daerah", "Perangkat daerah", "Kecamatan",
 				"Alamat", "Lintang", "Bujur", "Tanggal kejadian", "Waktu kejadian (keterangan)", "Diajukan", "Diperbarui",
-				"Tenggat tahap", "Putaran", "Alasan ditutup", "Penilaian", "Komentar penilaian", "Anonim", "Rahasia",
+				"Batas waktu tahap", "Putaran", "Alasan selesai atau diarsipkan", "Penilaian", "Komentar penilaian", "Anonim", "Rahasia",
 				"Kanal", "Jumlah lampiran", "Uraian"}
 			want = append(want, identityHeadersOf(a)...)
 			if !slices.Equal(header, want) {
@@ -222,22 +222,22 @@ func TestCSV(t *testing.T) {
 			col := func(row []string, name string) string { return row[headerIndex(t, header, name)] }
 			r1 := rows[1]
 			for name, want := range map[string]string{
-				"ID Laporan":       "MGT-0001",
-				"ID LAPOR!":        "LPR-2026-77",
-				"Status":           "Terbuka",
-				"Alamat":           "Jl. Raya Maospati, No. 5",
-				"Lintang":          "-7.6453", // a number: not guarded
-				"Bujur":            "111.3591",
-				"Tanggal kejadian": "2026-03-01",
-				"Diajukan":         "2026-03-02 09:15", // 02:15 UTC in WIB
-				"Tenggat tahap":    "2026-03-12 16:00",
-				"Putaran":          "1",
-				"Penilaian":        "",
-				"Anonim":           "Tidak",
-				"Judul":            "Jalan rusak parah di Maospati",
-				"Kategori":         "Infrastruktur",
-				"Jumlah lampiran":  map[bool]string{true: "0", false: "1"}[a == records.Public], // evidence is never public
-				"Uraian":           "Jalan rusak, \"parah\" sekali\nmohon segera diperbaiki",
+				"Nomor laporan":        "MGT-0001",
+				"Nomor laporan LAPOR!": "LPR-2026-77",
+				"Status":               "Terbuka",
+				"Alamat":               "Jl. Raya Maospati, No. 5",
+				"Lintang":              "-7.6453", // a number: not guarded
+				"Bujur":                "111.3591",
+				"Tanggal kejadian":     "2026-03-01",
+				"Diajukan":             "2026-03-02 09:15", // 02:15 UTC in WIB
+				"Batas waktu tahap":    "2026-03-12 16:00",
+				"Putaran":              "1",
+				"Penilaian":            "",
+				"Anonim":               "Tidak",
+				"Judul":                "Jalan rusak parah di Maospati",
+				"Kategori":             "Infrastruktur",
+				"Jumlah lampiran":      map[bool]string{true: "0", false: "1"}[a == records.Public], // evidence is never public
+				"Uraian":               "Jalan rusak, \"parah\" sekali\nmohon segera diperbaiki",
 			} {
 				if got := col(r1, name); got != want {
 					t.Errorf("MGT-0001 %s = %q, want %q", name, got, want)
@@ -245,8 +245,8 @@ func TestCSV(t *testing.T) {
 			}
 			r2 := rows[2]
 			for name, want := range map[string]string{
-				"ID Laporan":                  "MGT-0002",
-				"Status":                      "Ditutup",
+				"Nomor laporan":               "MGT-0002",
+				"Status":                      "Selesai",
 				"Waktu kejadian (keterangan)": "minggu lalu",
 				"Tanggal kejadian":            "",
 				"Lintang":                     "",
@@ -260,7 +260,7 @@ func TestCSV(t *testing.T) {
 				}
 			}
 			last := rows[len(rows)-1]
-			if got := col(last, "ID Laporan"); got != "MGT-0004" {
+			if got := col(last, "Nomor laporan"); got != "MGT-0004" {
 				t.Fatalf("last row is %s", got)
 			}
 			desc := col(last, "Uraian")
@@ -301,7 +301,7 @@ func TestCSVEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows[0][0] != "Tracking ID" || rows[0][len(rows[0])-1] != "Reporter name" {
+	if rows[0][0] != "Report number" || rows[0][len(rows[0])-1] != "Reporter name" {
 		t.Errorf("English header: %q", rows[0])
 	}
 	if got := rows[1][headerIndex(t, rows[0], "Status")]; got != "Open" {
@@ -501,7 +501,7 @@ func TestXLSX(t *testing.T) {
 				t.Fatalf("XLSX returned %d, want %d", n, len(recs))
 			}
 			x := openXLSX(t, path)
-			if got, want := x.GetSheetList(), []string{"Laporan", "Riwayat", "Per OPD", "Per kategori", "Info"}; !slices.Equal(got, want) {
+			if got, want := x.GetSheetList(), []string{"Laporan", "Riwayat", "Per perangkat daerah", "Per kategori", "Info"}; !slices.Equal(got, want) {
 				t.Fatalf("sheets %q, want %q", got, want)
 			}
 
@@ -516,7 +516,7 @@ func TestXLSX(t *testing.T) {
 			if !slices.Equal(header[27:], identityHeadersOf(a)) {
 				t.Errorf("identity headers %q", header[27:])
 			}
-			if len(header) != wantCols || header[0] != "ID Laporan" || header[26] != "Uraian" {
+			if len(header) != wantCols || header[0] != "Nomor laporan" || header[26] != "Uraian" {
 				t.Fatalf("header %q", header)
 			}
 			for i, want := range recs {
@@ -581,7 +581,7 @@ func TestXLSX(t *testing.T) {
 			if len(tl) != steps+1 {
 				t.Fatalf("Riwayat has %d rows, want %d", len(tl), steps+1)
 			}
-			if !slices.Equal(tl[0], []string{"ID Laporan", "Waktu", "Peristiwa", "Dari tahap", "Ke tahap", "Pelaku", "Meja", "Catatan"}) {
+			if !slices.Equal(tl[0], []string{"Nomor laporan", "Waktu", "Peristiwa", "Dari tahap", "Ke tahap", "Pelaku", "Perangkat daerah", "Catatan"}) {
 				t.Errorf("Riwayat header %q", tl[0])
 			}
 			desk, note := "Bagian Umum", "=SUM(A1)"
@@ -599,9 +599,9 @@ func TestXLSX(t *testing.T) {
 			}
 
 			// Per OPD
-			ag := rowsOf(t, x, "Per OPD")
-			if !slices.Equal(ag[0], []string{"Kode OPD", "OPD", "Laporan", "Terbuka", "Ditutup", "Di OPD: tepat waktu",
-				"Di OPD: terlambat", "Di OPD: berjalan", "Kepatuhan tenggat"}) {
+			ag := rowsOf(t, x, "Per perangkat daerah")
+			if !slices.Equal(ag[0], []string{"Kode perangkat daerah", "Perangkat daerah", "Laporan", "Terbuka", "Selesai atau diarsipkan", "Di perangkat daerah: tepat waktu",
+				"Di perangkat daerah: terlambat", "Di perangkat daerah: berjalan", "Kepatuhan batas waktu"}) {
 				t.Errorf("Per OPD header %q", ag[0])
 			}
 			type totals struct {
@@ -632,29 +632,29 @@ func TestXLSX(t *testing.T) {
 				}
 				for j, wn := range []float64{w.reports, w.open, w.closed, w.met, w.missed, w.running} {
 					c, _ := excelize.CoordinatesToCellName(j+3, row)
-					if got := number(t, x, "Per OPD", c); got != wn {
+					if got := number(t, x, "Per perangkat daerah", c); got != wn {
 						t.Errorf("Per OPD %s = %v, want %v", c, got, wn)
 					}
 				}
 				c := "I" + strconv.Itoa(row)
-				got, _ := raw(t, x, "Per OPD", c)
+				got, _ := raw(t, x, "Per perangkat daerah", c)
 				if w.rate == "" && got != "" {
 					t.Errorf("Per OPD rate %s = %q, want empty", c, got)
 				}
 				if w.rate != "" {
 					wantRate, _ := strconv.ParseFloat(w.rate, 64)
-					if gotRate := number(t, x, "Per OPD", c); math.Abs(gotRate-wantRate) > 1e-9 {
+					if gotRate := number(t, x, "Per perangkat daerah", c); math.Abs(gotRate-wantRate) > 1e-9 {
 						t.Errorf("Per OPD rate %s = %v, want %v", c, gotRate, wantRate)
 					}
 				}
 				if got != "" {
-					style, _ := x.GetCellStyle("Per OPD", c)
+					style, _ := x.GetCellStyle("Per perangkat daerah", c)
 					if s, _ := x.GetStyle(style); s == nil || s.CustomNumFmt == nil || !strings.Contains(*s.CustomNumFmt, "%") {
 						t.Errorf("Per OPD %s is not a percentage", c)
 					}
 				}
 			}
-			if got := ag[3][1]; a != records.Public && got != "(belum di OPD)" {
+			if got := ag[3][1]; a != records.Public && got != "(belum di perangkat daerah)" {
 				t.Errorf("reports at no agency are named %q", got)
 			}
 
@@ -669,10 +669,10 @@ func TestXLSX(t *testing.T) {
 			if got := number(t, x, "Info", "B4"); got != float64(len(recs)) {
 				t.Errorf("Info reports %v", got)
 			}
-			if got := info[2][1]; got != map[records.Audience]string{records.Admin: "Admin", records.Agency: "OPD", records.Public: "Publik"}[a] {
+			if got := info[2][1]; got != map[records.Audience]string{records.Admin: "Admin", records.Agency: "Perangkat daerah", records.Public: "Publik"}[a] {
 				t.Errorf("Info audience %q", got)
 			}
-			if !strings.Contains(info[5][1], "OPD dan Ombudsman hanya nama") {
+			if !strings.Contains(info[5][1], "perangkat daerah dan Ombudsman hanya nama") {
 				t.Errorf("Info has no identity note: %q", info[5])
 			}
 		})
@@ -700,7 +700,7 @@ func TestXLSXEnglish(t *testing.T) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	header := rowsOf(t, x, "Reports")[0]
-	if header[0] != "Tracking ID" || !slices.Contains(header, "Reporter name") {
+	if header[0] != "Report number" || !slices.Contains(header, "Reporter name") {
 		t.Errorf("header %q", header)
 	}
 	if got := rowsOf(t, x, "Timeline")[0][1]; got != "Date and time" {
@@ -721,14 +721,14 @@ func TestXLSXContinuedSheets(t *testing.T) {
 		return writeXLSX(f, seqOf(recs), Options{Audience: records.Agency, Now: now}, 3)
 	})
 	x := openXLSX(t, path)
-	want := []string{"Laporan", "Riwayat", "Riwayat (2)", "Riwayat (3)", "Laporan (2)", "Per OPD", "Per kategori", "Info"}
+	want := []string{"Laporan", "Riwayat", "Riwayat (2)", "Riwayat (3)", "Laporan (2)", "Per perangkat daerah", "Per kategori", "Info"}
 	if got := x.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	var ids, steps []string
 	for i, sheet := range want[:5] {
 		rows := rowsOf(t, x, sheet)
-		if len(rows) > 3 || rows[0][0] != "ID Laporan" {
+		if len(rows) > 3 || rows[0][0] != "Nomor laporan" {
 			t.Errorf("%s: %q", sheet, rows)
 		}
 		for _, r := range rows[1:] {
@@ -968,10 +968,10 @@ func TestXLSXNoStaleDimension(t *testing.T) {
 func TestXLSXPerCategory(t *testing.T) {
 	t.Parallel()
 	for a, want := range map[records.Audience][][]string{
-		records.Admin: {{"Kode kategori", "Kategori", "Laporan", "Terbuka", "Ditutup"},
+		records.Admin: {{"Kode kategori", "Kategori", "Laporan", "Terbuka", "Selesai atau diarsipkan"},
 			{"infrastruktur", "Infrastruktur", "2", "1", "1"}, {"kesehatan", "Kesehatan", "1", "0", "1"},
 			{"", "(tanpa kategori)", "1", "1", "0"}, {"Jumlah", "", "4", "2", "2"}},
-		records.Public: {{"Kode kategori", "Kategori", "Laporan", "Terbuka", "Ditutup"}, // no confidential report
+		records.Public: {{"Kode kategori", "Kategori", "Laporan", "Terbuka", "Selesai atau diarsipkan"}, // no confidential report
 			{"infrastruktur", "Infrastruktur", "2", "1", "1"}, {"", "(tanpa kategori)", "1", "1", "0"}, {"Jumlah", "", "3", "2", "1"}},
 	} {
 		path, _ := writeFile(t, "laporan.xlsx", func(f *os.File) (int, error) {

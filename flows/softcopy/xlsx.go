@@ -80,9 +80,9 @@ func writeXLSX(w io.Writer, seq records.Seq, o Options, maxRows int) (n int, err
 	reports := &series{f: f, st: st, name: l.reportsSheet, headers: reportHeaders, widths: reportWidths, maxRows: maxRows, filter: true}
 	timeline := &series{f: f, st: st, name: l.timelineSheet, maxRows: maxRows, filter: true,
 		headers: []string{
-			l.pick("ID Laporan", "Tracking ID"), l.pick("Waktu", "Date and time"), l.pick("Peristiwa", "Event"),
+			l.pick("Nomor laporan", "Report number"), l.pick("Waktu", "Date and time"), l.pick("Peristiwa", "Event"),
 			l.pick("Dari tahap", "From stage"), l.pick("Ke tahap", "To stage"), l.pick("Pelaku", "Actor"),
-			l.pick("Meja", "Desk"), l.pick("Catatan", "Note"),
+			l.pick("Perangkat daerah", "Agency"), l.pick("Catatan", "Note"),
 		},
 		widths: []float64{16, 17, 28, 22, 22, 28, 18, 60},
 	}
@@ -382,10 +382,10 @@ func writeAgencies(f *excelize.File, st *styles, l *labels, m map[string]*agency
 	})
 	s := &series{f: f, st: st, name: l.agencySheet, maxRows: excelize.TotalRows,
 		headers: []string{
-			l.pick("Kode OPD", "Agency code"), l.pick("OPD", "Agency"), l.pick("Laporan", "Reports"),
-			l.pick("Terbuka", "Open"), l.pick("Ditutup", "Closed"),
-			l.pick("Di OPD: tepat waktu", "At agency: on time"), l.pick("Di OPD: terlambat", "At agency: late"),
-			l.pick("Di OPD: berjalan", "At agency: running"), l.pick("Kepatuhan tenggat", "Deadline compliance"),
+			l.pick("Kode perangkat daerah", "Agency code"), l.pick("Perangkat daerah", "Agency"), l.pick("Laporan", "Reports"),
+			l.pick("Terbuka", "Open"), l.pick("Selesai atau diarsipkan", "Finished or archived"),
+			l.pick("Di perangkat daerah: tepat waktu", "At agency: on time"), l.pick("Di perangkat daerah: terlambat", "At agency: late"),
+			l.pick("Di perangkat daerah: berjalan", "At agency: running"), l.pick("Kepatuhan batas waktu", "Deadline compliance"),
 		},
 		widths: []float64{12, 36, 10, 10, 10, 18, 18, 18, 18},
 	}
@@ -402,7 +402,7 @@ func writeAgencies(f *excelize.File, st *styles, l *labels, m map[string]*agency
 	for _, a := range rows {
 		name := a.name
 		if a.code == "" && name == "" {
-			name = l.pick("(belum di OPD)", "(not at an agency yet)")
+			name = l.pick("(belum di perangkat daerah)", "(not at an agency yet)")
 		}
 		var code any
 		if a.code != "" {
@@ -452,10 +452,10 @@ func writeInfo(f *excelize.File, st *styles, l *labels, a records.Audience, now 
 		{l.pick("Jumlah laporan", "Reports"), reports},
 		{l.pick("Jumlah baris riwayat", "Timeline rows"), steps},
 		{l.pick("Identitas pelapor", "Reporter identity"), l.pick(
-			"Admin melihat nama, username, kontak, dan chat ID pelapor; OPD dan Ombudsman hanya nama; publik tidak satu pun. Selalu kosong untuk laporan anonim.",
+			"Admin melihat nama, username, kontak, dan chat ID pelapor; perangkat daerah dan Ombudsman hanya nama; publik tidak satu pun. Selalu kosong untuk laporan anonim.",
 			"Admins see the reporter's name, username, contact and chat ID; agencies and the Ombudsman only the name; the public none. Always empty for anonymous reports.")},
 		{l.agencySheet, l.pick(
-			"Tahap di OPD dihitung untuk OPD yang sekarang menangani laporan. Kepatuhan = tepat waktu ÷ (tepat waktu + terlambat); yang masih berjalan dan belum lewat tenggat tidak dihitung.",
+			"Tahap di perangkat daerah dihitung untuk perangkat daerah yang sekarang menangani laporan. Kepatuhan = tepat waktu ÷ (tepat waktu + terlambat); yang masih berjalan dan belum lewat batas waktu tidak dihitung.",
 			"Stays at an agency count for the agency that holds the report now. Compliance = on time ÷ (on time + late); stays still running and not yet late are left out.")},
 		{l.pick("Teks panjang", "Long text"), l.pick(
 			"Teks yang melebihi batas sel Excel ("+grouped(maxCellChars, ".")+" karakter) dipotong dan diakhiri dengan"+l.truncated+".",
