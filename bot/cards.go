@@ -65,7 +65,7 @@ func (d *Dispatcher) sendPart(ctx context.Context, m store.Outgoing, msg *flows.
 // of a card that was never sent, is dropped.
 func (d *Dispatcher) deliverEdit(ctx context.Context, m store.Outgoing, msg flows.Outbound, log *slog.Logger) {
 	done := func() {
-		d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+		d.record(ctx, d.marks.mark(m.ID, d.o.Now()))
 		d.o.Meter.Delivery(Delivered)
 	}
 	ed, ok := d.ch.(CardEditor)

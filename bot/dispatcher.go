@@ -91,13 +91,16 @@ type Dispatcher struct {
 	inFlight map[int64]bool // messages this process is delivering now
 
 	hold hold // hold.go: the account's pause
+
+	marks *sentMarks // sentmarks.go: deliveries marked sent in batches
 }
 
 // NewDispatcher returns a dispatcher for ch.
 func NewDispatcher(db *store.DB, ch Channel, o DispatcherOptions) *Dispatcher {
 	o.defaults()
 	return &Dispatcher{db: db, ch: ch, o: o, pace: newPacer(ch.Pacing()),
-		wake: make(chan struct{}, 1), slots: make(chan struct{}, o.MaxInFlight), inFlight: map[int64]bool{}}
+		wake: make(chan struct{}, 1), slots: make(chan struct{}, o.MaxInFlight), inFlight: map[int64]bool{},
+		marks: newSentMarks(db)}
 }
 
 // Wake tells the dispatcher new messages may be waiting.
@@ -111,7 +114,9 @@ func (d *Dispatcher) Wake() {
 // Run delivers until ctx ends, then waits for deliveries in progress.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	stopMarks, marksDone := make(chan struct{}), make(chan struct{})
+	go func() { defer close(marksDone); d.marks.run(stopMarks) }()
+	defer func() { wg.Wait(); close(stopMarks); <-marksDone }()
 	tick := time.NewTicker(d.o.Poll)
 	defer tick.Stop()
 	lastForget := d.o.Now()
@@ -272,7 +277,7 @@ func (d *Dispatcher) sendSteps(ctx context.Context, m store.Outgoing, leaseEnd t
 			d.record(ctx, d.db.MarkPartSent(context.WithoutCancel(ctx), m.ID, i+1))
 		}
 	}
-	d.record(ctx, d.db.MarkSent(context.WithoutCancel(ctx), m.ID, d.o.Now()))
+	d.record(ctx, d.marks.mark(m.ID, d.o.Now()))
 	d.o.Meter.Delivery(Delivered)
 }
 
@@ -282,10 +287,13 @@ type renewal struct {
 	stop func()
 }
 
-// renew renews m's lease at once and then every third of a lease, until
-// stop. A renewal that finds the claim gone marks it lost and stops; one
-// that fails (the database is briefly away) is tried again at the next
-// tick, the lease's remaining two thirds covering it.
+// renew renews m's lease every third of a lease, until stop, the first
+// time once less than two thirds of it remain (at once when getting the
+// file ready took that long): a message sent within the first third of
+// its lease, as most are, costs no renewal. A renewal that finds the claim
+// gone marks it lost and stops; one that fails (the database is briefly
+// away) is tried again at the next tick, the lease's remaining two thirds
+// covering it.
 func (d *Dispatcher) renew(ctx context.Context, m store.Outgoing, log *slog.Logger) *renewal {
 	r := &renewal{}
 	if m.LeaseUntil.IsZero() {
@@ -298,6 +306,15 @@ func (d *Dispatcher) renew(ctx context.Context, m store.Outgoing, log *slog.Logg
 	held := m.LeaseUntil
 	go func() {
 		defer close(done)
+		if first := held.Sub(d.o.Now()) - 2*d.o.Lease/3; first > 0 {
+			wait := time.NewTimer(first)
+			select {
+			case <-ctx.Done():
+				wait.Stop()
+				return
+			case <-wait.C:
+			}
+		}
 		tick := time.NewTicker(d.o.Lease / 3)
 		defer tick.Stop()
 		for {

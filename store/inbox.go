@@ -155,13 +155,27 @@ func (tx *Tx) lockInbound(ctx context.Context, heads []int64, now time.Time, fil
 }
 
 // FinishInbound marks a claimed update handled, with a short outcome for the
-// record ("handled", "refused: unknown group", ...).
+// record ("handled", "refused: unknown group", ...). The mark is written
+// at commit, in the statement that writes the outbox (flushOutbox): the
+// update is locked by its claim, so no one else sees it meanwhile, and
+// nothing read later in the transaction asks whether it was handled.
 func (tx *Tx) FinishInbound(ctx context.Context, id int64, outcome string, now time.Time) error {
-	_, err := tx.tx.Exec(ctx, `UPDATE inbox SET processed_at = $2, outcome = $3 WHERE id = $1`, id, now, outcome)
-	if err == nil {
-		tx.finished = outcome
+	tx.finished = outcome
+	for i := range tx.finishes {
+		if tx.finishes[i].id == id { // marked again: the last mark stands, as an UPDATE's would
+			tx.finishes[i] = finishing{id, outcome, now}
+			return nil
+		}
 	}
-	return mapErr(err)
+	tx.finishes = append(tx.finishes, finishing{id, outcome, now})
+	return nil
+}
+
+// finishing is an inbox mark waiting for its transaction's commit.
+type finishing struct {
+	id      int64
+	outcome string
+	at      time.Time
 }
 
 // Finished is the outcome FinishInbound last recorded in this

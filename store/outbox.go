@@ -45,20 +45,21 @@ type queued struct {
 // locks of Lease and the migrations).
 const outboxLockClass = 0x6c6f // "lo"
 
-// flushOutbox writes the queued messages just before commit. The dispatcher
-// sends each chat's messages in id order, and ids are taken at insert, not
-// at commit: when two transactions write to one chat (a desk group gets a
-// card from one officer's action while its own officer's command is
-// handled), the later id could commit first and its message go out first.
-// So a transaction first takes a lock per chat it writes to, held until it
-// commits, then takes its ids: one chat's ids are in commit order. The locks
-// are taken in one order (by key) by every transaction, so two never wait
-// for each other in a circle, and only from here to the commit.
+// flushOutbox writes the queued messages, and the inbox marks of
+// FinishInbound, just before commit. The dispatcher sends each chat's
+// messages in id order, and ids are taken at insert, not at commit: when
+// two transactions write to one chat (a desk group gets a card from one
+// officer's action while its own officer's command is handled), the
+// later id could commit first and its message go out first. So a
+// transaction first takes a lock per chat it writes to, held until it
+// commits, then takes its ids: one chat's ids are in commit order. The
+// locks are taken in one order (by key) by every transaction, so two
+// never wait for each other in a circle, and only from here to the commit.
 func (tx *Tx) flushOutbox(ctx context.Context) error {
-	if len(tx.outbox) == 0 {
+	if len(tx.outbox) == 0 && len(tx.finishes) == 0 {
 		return nil
 	}
-	var keys []int32
+	keys := []int32{}
 	for _, q := range tx.outbox {
 		h := fnv.New32a()
 		h.Write([]byte(q.channel + "\x00" + q.chatID))
@@ -66,18 +67,41 @@ func (tx *Tx) flushOutbox(ctx context.Context) error {
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	// One round trip: the locks, then the rows in the order they were said.
-	b := &pgx.Batch{}
-	b.Queue(`SELECT count(pg_advisory_xact_lock($1, k))
-		FROM (SELECT k FROM unnest($2::int4[]) WITH ORDINALITY u(k, n) ORDER BY n) l`, outboxLockClass, keys)
-	for _, q := range tx.outbox {
-		b.Queue(`INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
-			VALUES ($1, $2, $3, $4, $4)`, q.channel, q.chatID, q.payload, q.at)
+	var (
+		channels, chats, payloads = make([]string, len(tx.outbox)), make([]string, len(tx.outbox)), make([]string, len(tx.outbox))
+		ats                       = make([]time.Time, len(tx.outbox))
+		done, outcomes            = make([]int64, len(tx.finishes)), make([]string, len(tx.finishes))
+		doneAt                    = make([]time.Time, len(tx.finishes))
+	)
+	for i, q := range tx.outbox {
+		channels[i], chats[i], payloads[i], ats[i] = q.channel, q.chatID, string(q.payload), q.at
 	}
-	if err := tx.tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("store: write the outbox: %w", mapErr(err))
+	for i, f := range tx.finishes {
+		done[i], outcomes[i], doneAt[i] = f.id, f.outcome, f.at
 	}
-	tx.outbox = nil
+	// One statement: the inbox marks (FinishInbound); the locks (the CTE,
+	// volatile, is computed whole before its one row joins the first
+	// message); then the rows in the order they were said, each drawing
+	// its id as it is inserted, in that order. A data-modifying CTE runs
+	// whether or not it is read. (id = ANY gives the planner the primary
+	// key: joined to unnest alone, it guesses a hundred rows and scans
+	// the whole table.)
+	if _, err := tx.tx.Exec(ctx, `
+		WITH finished AS (
+			UPDATE inbox i SET processed_at = f.at, outcome = f.outcome
+			FROM unnest($7::bigint[], $8::text[], $9::timestamptz[]) AS f(id, outcome, at)
+			WHERE i.id = ANY($7::bigint[]) AND i.id = f.id),
+		locked AS (
+			SELECT count(pg_advisory_xact_lock($1, k)) AS n
+			FROM (SELECT k FROM unnest($2::int4[]) WITH ORDINALITY u(k, n) ORDER BY n) l)
+		INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
+		SELECT u.c, u.ch, u.p::jsonb, u.a, u.a
+		FROM locked, unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS u(c, ch, p, a, n)
+		WHERE locked.n = cardinality($2::int4[])
+		ORDER BY u.n`, outboxLockClass, keys, channels, chats, payloads, ats, done, outcomes, doneAt); err != nil {
+		return fmt.Errorf("store: write the outbox and the inbox marks: %w", mapErr(err))
+	}
+	tx.outbox, tx.finishes = nil, nil
 	return nil
 }
 

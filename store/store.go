@@ -125,6 +125,9 @@ func MigrateURL(ctx context.Context, url string) (int64, error) {
 type Tx struct {
 	tx     pgx.Tx
 	outbox []queued // written at commit (Tx.flushOutbox)
+	// finishes are the inbox marks FinishInbound recorded, written at
+	// commit with the outbox, in the same statement.
+	finishes []finishing
 	// finished is the outcome FinishInbound last recorded in tx.
 	finished string
 }

@@ -32,14 +32,18 @@ type Cluster struct {
 
 // StartCluster initialises and starts a cluster in dir/pg. With slowPlans
 // above zero, the plan of every statement slower than that is written to
-// the server's log (auto_explain), where SlowPlans reads them.
-func StartCluster(ctx context.Context, dir, binDir string, slowPlans time.Duration, log *slog.Logger) (*Cluster, error) {
+// the server's log (auto_explain), where SlowPlans reads them. With
+// statements, pg_stat_statements is loaded (statements.go).
+func StartCluster(ctx context.Context, dir, binDir string, slowPlans time.Duration, statements bool, log *slog.Logger) (*Cluster, error) {
 	c := &Cluster{opts: pgserver.Options{Dir: filepath.Join(dir, "pg"), BinDir: binDir, DieWithParent: true}, log: log}
+	if statements {
+		c.opts.Settings = append(c.opts.Settings, statementSettings...)
+	}
 	if slowPlans > 0 {
-		c.opts.Settings = []string{"session_preload_libraries=auto_explain",
+		c.opts.Settings = append(c.opts.Settings, "session_preload_libraries=auto_explain",
 			fmt.Sprintf("auto_explain.log_min_duration=%d", slowPlans.Milliseconds()),
 			"auto_explain.log_level=warning", // pgserver logs warnings and above
-			"auto_explain.log_format=text"}
+			"auto_explain.log_format=text")
 	}
 	start := time.Now()
 	srv, err := pgserver.Start(ctx, c.opts)

@@ -92,6 +92,7 @@ type Options struct {
 	Overdue     int
 	KillActive  bool
 	SlowPlans   time.Duration // log the plans of statements slower than this (auto_explain); 0: off
+	Statements  bool          // throughput: pg_stat_statements, per handled message, in the report
 	Flood       int           // LAPOR_FLOOD_PER_MINUTE
 	DBParams    string        // extra query parameters of lapor's database URL (server settings for its sessions)
 }
@@ -187,6 +188,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Overdue, "overdue", o.Overdue, "replicas: overdue reports seeded for the sweep")
 	fs.BoolVar(&o.KillActive, "kill-active", o.KillActive, "replicas: SIGKILL the replica that talks to Telegram halfway, and start it again")
 	fs.DurationVar(&o.SlowPlans, "slow-plans", o.SlowPlans, "log the plans of lapor's statements slower than this with auto_explain and report them (0: off)")
+	fs.BoolVar(&o.Statements, "statements", false, "throughput: load pg_stat_statements and report statements, PostgreSQL time and lapor CPU per handled message, with the top statements")
 	logLevel := fs.String("log-level", "info", "the tool's own log level on stderr: debug, info, warn, error")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

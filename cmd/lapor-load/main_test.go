@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,7 +60,7 @@ func TestThroughputScenarioSmoke(t *testing.T) {
 	var out, logs bytes.Buffer
 	code := Run(ctx, []string{"throughput", "--lapor", bin, "--json",
 		"--rate", "30", "--duration", "3s", "--citizens", "30", "--officers", "3", "--officer-rate", "2",
-		"--poll-timeout", "2s", "--drain", "30s", "--echo-rate", "60", "--log-level", "warn"}, &out, &logs)
+		"--poll-timeout", "2s", "--drain", "30s", "--echo-rate", "60", "--log-level", "warn", "--statements"}, &out, &logs)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), logs.String())
 	}
@@ -96,6 +98,22 @@ func TestThroughputScenarioSmoke(t *testing.T) {
 	}
 	if m := rep.Metric("metric families shown"); m == nil || m.Met == nil || !*m.Met {
 		t.Errorf("lapor's /metrics during the run: %+v %v", m, rep.Notes)
+	}
+	// pg_stat_statements: a message costs a handful of statements and at
+	// least one commit; the top statements name lapor's own SQL.
+	if v := value("statements per handled message"); v < 3 || v > 100 {
+		t.Errorf("statements per handled message = %v", v)
+	}
+	if v := value("statements: commits per handled message"); v < 0.5 || v > 10 {
+		t.Errorf("commits per handled message = %v", v)
+	}
+	if value("statements: PostgreSQL CPU per handled message") <= 0 || value("statements: lapor CPU per handled message") <= 0 {
+		t.Error("no CPU per handled message")
+	}
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool {
+		return strings.HasPrefix(n, "top statements by calls") && strings.Contains(n, "inbox")
+	}) {
+		t.Errorf("no top statement touches the inbox: %v", rep.Notes)
 	}
 	if value("errors (no answer in time)") != 0 {
 		t.Errorf("errors: %v", rep.Notes)

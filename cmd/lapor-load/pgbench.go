@@ -86,7 +86,9 @@ func statementKind(stmt string) string {
 		strings.HasPrefix(stmt, "SELECT '0' || coalesce(',' || string_agg(id::text, ',' ORDER BY id) FILTER (WHERE head AND ready), '') AS oheads"):
 		return "claim outbound (store.ClaimOutgoing)"
 	case strings.HasPrefix(stmt, "UPDATE outbox SET sent_at"):
-		return "mark sent (store.MarkSent)"
+		return "mark sent (store.MarkSentMany)"
+	case strings.HasPrefix(stmt, "WITH finished AS"):
+		return "finish inbound, lock the chat's outbox, enqueue reply (store.flushOutbox)"
 	case strings.HasPrefix(stmt, "INSERT INTO inbox"):
 		return "store inbound (store.StoreInbound: inbox)"
 	case strings.HasPrefix(stmt, "INSERT INTO chats"):

@@ -5,10 +5,10 @@
 --   2. a worker, per message, in one transaction: claim the oldest ready message of any chat
 --      (read the first window of pending rows, lock the first free head with FOR UPDATE SKIP
 --      LOCKED, with the chat's count of the last minute for the flood limit; store/queue.go),
---      lock the conversation, write the reply to the outbox (at commit, under
---      the chat's lock), save the conversation, finish the inbox row (Telegram keeps no menu rows);
+--      lock the conversation, save it, and at commit, in one statement, finish the inbox row,
+--      take the chat's lock and write the reply to the outbox (Telegram keeps no menu rows);
 --   3. the dispatcher reads the first window of undelivered replies, leases the heads of their
---      chats in one statement, and marks each one sent in its own statement, all with
+--      chats in one statement, and marks them sent in one statement (bot/sentmarks.go), all with
 --      synchronous_commit off as lapor does.
 -- Payload sizes are those of a description step of the intake (inbox ~240 B, outbox ~350 B,
 -- draft ~230 B). Report creation (1 message in 13) and evidence storage are not included.
@@ -49,15 +49,15 @@ SELECT coalesce(max(id), 0) AS claimed, coalesce(max(chat_id::bigint), 0) AS cch
 \if :claimed > 0
 SELECT user_id, lang, step, draft, updated_at, reminded_at
 FROM conversations WHERE channel = 'telegram' AND chat_id = :cchat::text FOR UPDATE;
-SELECT count(pg_advisory_xact_lock(27759, hashtext('telegram' || :cchat::text)));
-INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
-VALUES ('telegram', :cchat::text, '{"text": "Dicatat. Tambahkan keterangan lain bila perlu (boleh beberapa pesan, foto juga boleh), atau tekan Lanjut. Uraian sekarang 98 huruf; paling sedikit 20, paling banyak 4000.", "buttons": [[{"data": "what:next", "label": "Lanjut ➡️"}, {"data": "draft:cancel", "label": "Batal"}]]}', now(), now());
 INSERT INTO conversations (channel, chat_id, user_id, lang, step, draft, updated_at, reminded_at)
 VALUES ('telegram', :cchat::text, :cchat::text, 'id', 'what', ('{"type": "pengaduan", "description": ["Warga ' || :cchat || ', laporan 1: saluran air di depan rumah tersumbat sejak dua minggu, banjir tiap hujan."], "when_set": false}')::jsonb, now(), NULL)
 ON CONFLICT (channel, chat_id) DO UPDATE SET
     user_id = EXCLUDED.user_id, lang = EXCLUDED.lang, step = EXCLUDED.step,
     draft = EXCLUDED.draft, updated_at = EXCLUDED.updated_at, reminded_at = EXCLUDED.reminded_at;
-UPDATE inbox SET processed_at = now(), outcome = 'handled' WHERE id = :claimed;
+WITH finished AS (UPDATE inbox SET processed_at = now(), outcome = 'handled' WHERE id = :claimed),
+locked AS (SELECT count(pg_advisory_xact_lock(27759, hashtext('telegram' || :cchat::text))) AS n)
+INSERT INTO outbox (channel, chat_id, payload, created_at, not_before)
+SELECT 'telegram', :cchat::text, '{"text": "Dicatat. Tambahkan keterangan lain bila perlu (boleh beberapa pesan, foto juga boleh), atau tekan Lanjut. Uraian sekarang 98 huruf; paling sedikit 20, paling banyak 4000.", "buttons": [[{"data": "what:next", "label": "Lanjut ➡️"}, {"data": "draft:cancel", "label": "Batal"}]]}'::jsonb, now(), now() FROM locked WHERE locked.n = 1;
 \endif
 COMMIT;
 {{end}}
@@ -76,5 +76,5 @@ WITH claimed AS (
         FOR UPDATE SKIP LOCKED)
     RETURNING id, channel, chat_id, payload, attempts, parts_sent, created_at)
 SELECT {{range .Msgs}}coalesce((array_agg(id ORDER BY id))[{{.}}], 0) AS o{{.}}, {{end}}count(*) AS claimed_n FROM claimed \gset
-{{range .Msgs}}UPDATE outbox SET sent_at = now(), lease_until = NULL WHERE id = :o{{.}};
-{{end}}
+UPDATE outbox SET sent_at = now(), lease_until = NULL WHERE id = ANY(ARRAY[{{range $i, $m := .Msgs}}{{if $i}}, {{end}}:o{{$m}}{{end}}]::bigint[]);
+

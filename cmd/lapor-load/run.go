@@ -69,7 +69,7 @@ func NewRig(ctx context.Context, o Options, rep *Report, limits Limits, needLapo
 			}
 		}
 	}
-	if r.cluster, err = StartCluster(ctx, r.dir, o.PGBin, o.SlowPlans, log); err != nil {
+	if r.cluster, err = StartCluster(ctx, r.dir, o.PGBin, o.SlowPlans, o.Statements, log); err != nil {
 		return nil, err
 	}
 	if err := r.cluster.CreateDatabase(ctx, "lapor"); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"time"
 )
 
@@ -34,6 +35,16 @@ func runThroughput(ctx context.Context, o Options, rep *Report, log *slog.Logger
 	if o.Officers < len(ds) {
 		ds = ds[:max(o.Officers, 0)]
 	}
+	var (
+		statementsSince time.Time
+		cpuSince        CPUSample
+	)
+	if o.Statements {
+		if statementsSince, err = rig.resetStatements(ctx); err != nil {
+			return err
+		}
+		cpuSince = SampleCPU(rig.pids(), filepath.Join(rig.dir, "pg"))
+	}
 	watch := rig.watchMetrics(ctx, lapor, 2*time.Second) // scrape.go
 	l := rig.drive(ctx, ds, false, nil)
 	handled, err := rig.handledBetween(ctx, l.Start, l.End)
@@ -61,6 +72,12 @@ func runThroughput(ctx context.Context, o Options, rep *Report, log *slog.Logger
 	rep.AddDuration("drain after load", drained)
 	if derr != nil {
 		rep.Note("%v", derr)
+	}
+	if o.Statements { // after the drain: every message of the load is in
+		cpu := SampleCPU(rig.pids(), filepath.Join(rig.dir, "pg"))
+		if err := rig.reportStatements(ctx, statementsSince, cpu.Service-cpuSince.Service, cpu.Postgres-cpuSince.Postgres); err != nil {
+			return err
+		}
 	}
 	reportMetrics(rep, watch())
 	if !o.Ceilings {
