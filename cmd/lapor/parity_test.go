@@ -299,6 +299,7 @@ func playAll(t *testing.T, p platform) {
 	runTranscript(t, p, seen, informationTranscript())
 	runTranscript(t, p, seen, followupsTranscript(jpegWithGPS(t)))
 	runTranscript(t, p, seen, multiAgencyTranscript(jpegWithGPS(t)))
+	runTranscript(t, p, seen, firstMessageTranscript())
 	// Months pass: last, since every open report above passes its limits.
 	runTranscript(t, p, seen, escalationTranscript())
 	p.setupDesks(t, seen, ombudsmanDeskTranscript())
