@@ -91,6 +91,7 @@ func runFaults(ctx context.Context, o Options, rep *Report, log *slog.Logger) (e
 		}
 		log.Warn("fault: the fake fails calls", "share", o.FaultShare, "for", o.FaultFor)
 		before := rig.fake.Stats().Faults
+		watch := rig.watchMetrics(ctx, lapor, time.Second) // scrape.go
 		rig.fake.SetFault(FaultMix(o.FaultShare))
 		sleepUntil(ctx, time.Now().Add(o.FaultFor))
 		rig.fake.SetFault(nil)
@@ -99,6 +100,7 @@ func runFaults(ctx context.Context, o Options, rep *Report, log *slog.Logger) (e
 			rep.Add(fmt.Sprintf("api faults injected: %s", k), float64(v-before[k]), "calls")
 		}
 		ended := time.Now()
+		reportFaultMetrics(rep, watch())
 		ready, rerr = lapor.WaitReady(ctx, 60*time.Second)
 		healthy("api faults", ready, rerr, ended)
 	}

@@ -199,3 +199,24 @@ func freeAdminAddr() string {
 	}
 	return a
 }
+
+// faultFamilies are the counters a window of failing API calls must move:
+// the failed sends are retried, and the fake's 429 answers are counted.
+var faultFamilies = []string{"lapor_retries_total", "lapor_rate_limited_total", "lapor_messages_sent_total"}
+
+// reportFaultMetrics checks that lapor's /metrics showed the API faults
+// while they happened.
+func reportFaultMetrics(rep *Report, w metricsWatch) {
+	grew := map[string]float64{}
+	for k, v := range w.last {
+		if d := v - w.first[k]; d > 0 {
+			grew[family(k)] += d
+		}
+	}
+	for _, f := range faultFamilies {
+		rep.Add("api faults: "+f+" grew by", grew[f], "").Want("> 0", grew[f] > 0)
+	}
+	if w.err != nil {
+		rep.Note("scraping /metrics during the api faults: %v", w.err)
+	}
+}
