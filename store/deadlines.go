@@ -112,21 +112,7 @@ func (tx *Tx) Mark(ctx context.Context, reportID int64, stageKey time.Time, kind
 
 // Marks counts what the sweeps did, by kind (tests and /sla).
 func (db *DB) Marks(ctx context.Context) (map[string]int, error) {
-	rows, err := db.pool.Query(ctx, `SELECT kind, count(*) FROM sweep_marks GROUP BY kind`)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, mapErr(err)
-		}
-		out[k] = n
-	}
-	return out, mapErr(rows.Err())
+	return db.counts(ctx, `SELECT kind, count(*) FROM sweep_marks GROUP BY kind`)
 }
 
 // MarkDigest records a desk's morning digest of one day; false if sent.

@@ -63,6 +63,7 @@ func (db *DB) OverdueByUnit(ctx context.Context, now time.Time) (map[string]int,
 		WHERE stage_deadline IS NOT NULL AND stage_deadline < $1 GROUP BY responsible_unit`, now)
 }
 
+// counts runs a query of (key, count) rows into a map.
 func (db *DB) counts(ctx context.Context, sql string, args ...any) (map[string]int, error) {
 	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {
