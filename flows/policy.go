@@ -155,8 +155,8 @@ func (p Policy) Describe(lang Lang) string {
 	}
 	fmt.Fprintf(&b, "\n"+T(lang, "sla.rest"), p.OmbudsmanAfter, strings.Trim(fmt.Sprint(p.RemindBefore), "[]"),
 		p.TundaRemindAfter, p.TundaExpireAfter, p.WorkingHoursFrom, p.WorkingHoursUntil, calendar.Abbr())
-	b.WriteString("\n" + p.describeFollowups(lang)) // flows/followups_sweep.go
+	b.WriteString("\n" + p.describeFollowups(lang))                 // flows/followups_sweep.go
 	b.WriteString("\n" + T(lang, "ma.sla."+p.multiAgencyAnswers())) // flows/multiagency.go
-	b.WriteString(p.describePPID(lang))             // flows/ppid.go
+	b.WriteString(p.describePPID(lang))                             // flows/ppid.go
 	return b.String()
 }
