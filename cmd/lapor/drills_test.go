@@ -310,7 +310,15 @@ func TestFailoverToStandby(t *testing.T) {
 		defer close(done)
 		mid = fileConcurrently(t, fake, 841000, during, 90*time.Second)
 	}()
-	time.Sleep(700 * time.Millisecond)
+	// The crash comes when the group is a quarter through its intake (about
+	// 14 bot messages each), however fast the machine is.
+	for progress := 0; progress < during*14/4; {
+		time.Sleep(5 * time.Millisecond)
+		progress = 0
+		for chat := int64(841000); chat < 841000+during; chat++ {
+			progress += len(fake.Sent(chat))
+		}
+	}
 	primary.Crash()
 	select {
 	case <-done:

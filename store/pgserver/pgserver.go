@@ -53,6 +53,12 @@ type Options struct {
 	DieWithParent bool
 	// Settings are extra "name=value" server settings.
 	Settings []string
+	// StandbyOf makes a new cluster a streaming-replication standby of that
+	// running server: its data folder is a base backup (pg_basebackup -R,
+	// which writes standby.signal and the primary's connection settings)
+	// instead of initdb's. The failover test sets up a second host this
+	// way, as an operator would; PostgreSQL does the replicating.
+	StandbyOf *Server
 }
 
 // Server is a running cluster reachable over a unix socket.
@@ -134,15 +140,19 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	data := filepath.Join(dir, "data")
 	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err != nil {
-		initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
-			"-A", "trust", "-E", "UTF8", "--locale=C")
+		// A new cluster, or a standby's copy of its primary.
+		name, args := "initdb", []string{"-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"}
 		if o.Throwaway {
-			initdb.Args = append(initdb.Args, "-N")
+			args = append(args, "-N")
 		}
-		initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		initdb.Env = append(os.Environ(), "LC_ALL=C")
-		if out, err := initdb.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("pgserver: initdb: %v\n%s", err, out)
+		if o.StandbyOf != nil {
+			name, args = "pg_basebackup", []string{"-D", data, "-h", o.StandbyOf.socket, "-U", "postgres", "-R", "-X", "stream", "-c", "fast"}
+		}
+		cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		cmd.Env = append(os.Environ(), "LC_ALL=C")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("pgserver: %s: %v\n%s", name, err, out)
 		}
 	}
 	args := []string{"-D", data, "-k", s.socket, "-c", "listen_addresses=",

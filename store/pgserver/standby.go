@@ -4,50 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"syscall"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// StartStandby makes a streaming-replication standby of s in dir: a base
-// backup taken with pg_basebackup (which writes standby.signal and the
-// primary's connection settings), started like any other cluster. The
-// failover test uses it the way an operator would set up a second host;
-// PostgreSQL does the replicating, not lapor.
+// StartStandby starts a streaming-replication standby of s (see
+// Options.StandbyOf).
 func (s *Server) StartStandby(ctx context.Context, o Options) (*Server, error) {
-	bin, err := FindBinaries(o.BinDir)
-	if err != nil {
-		return nil, err
-	}
-	cred, err := credential(o.RunAs)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := filepath.Abs(o.Dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("pgserver: create %s: %w", dir, err)
-	}
-	if cred != nil {
-		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, fmt.Errorf("pgserver: give %s to the postgres user: %w", dir, err)
-		}
-	}
-	data := filepath.Join(dir, "data")
-	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
-		bb := exec.CommandContext(ctx, filepath.Join(bin, "pg_basebackup"),
-			"-D", data, "-h", s.socket, "-U", "postgres", "-R", "-X", "stream", "-c", "fast")
-		bb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		if out, err := bb.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("pgserver: pg_basebackup: %v\n%s", err, out)
-		}
-	}
-	o.Dir = dir
+	o.StandbyOf = s
 	return Start(ctx, o)
 }
 
