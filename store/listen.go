@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // WebChatChannel is the PostgreSQL notification channel on which a web
@@ -53,7 +55,7 @@ func (db *DB) listenOnce(ctx context.Context, channel string, ready func(), got 
 	if _, err := pc.Exec(ctx, `SELECT pg_catalog.set_config('application_name', 'lapor listen', false)`); err != nil {
 		return err
 	}
-	if _, err := pc.Exec(ctx, "LISTEN "+quoteIdent(channel)); err != nil {
+	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return err
 	}
 	connected()
@@ -65,15 +67,4 @@ func (db *DB) listenOnce(ctx context.Context, channel string, ready func(), got 
 		}
 		got(n.Payload)
 	}
-}
-
-func quoteIdent(s string) string {
-	out := []byte{'"'}
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			out = append(out, '"')
-		}
-		out = append(out, s[i])
-	}
-	return string(append(out, '"'))
 }
